@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, type LoginResponse, type TokenPair } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { AppConfig } from '../config/app-config.js';
+import { PasswordHasher } from '../users/password-hasher.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { toUserView } from '../users/users.service.js';
+import { AuthRepository } from './auth.repository.js';
+import { TokenService } from './token.service.js';
+
+/** Per-IP allowance, as a multiple of the per-account one (several people may share an office IP). */
+const IP_FACTOR = 4;
+
+@Injectable()
+export class AuthService {
+  /** Verifying against this keeps the timing of "no such user" like that of "wrong password". */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly auth: AuthRepository,
+    private readonly tokens: TokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async login(emailInput: string, password: string, ip: string): Promise<LoginResponse> {
+    const email = emailInput.trim().toLowerCase();
+    const now = this.clock.now();
+    await this.assertNotThrottled(email, ip, now);
+
+    const user = await this.users.findByEmail(email);
+    const ok = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verify(await (this.dummyHash ??= this.hasher.hash(randomUUID())), password).then(() => false);
+    if (!user || !ok || !user.active) {
+      await this.auth.recordLoginFailure({ id: randomUUID(), email, ip, at: now });
+      await this.auth.pruneLoginFailures(email, new Date(now.getTime() - this.config.auth.loginWindowSeconds * 1000));
+      this.logger.event('warn', 'auth.login.failed', { email, ip, reason: !user ? 'unknown-user' : !ok ? 'bad-password' : 'inactive' });
+      throw new DomainError(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
+    }
+    await this.auth.clearLoginFailures(email);
+    this.logger.event('info', 'auth.login.succeeded', { userId: user.id });
+    return { ...(await this.issue(user, randomUUID())), user: toUserView(user) };
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const now = this.clock.now();
+    const stored = await this.auth.findRefreshTokenByHash(TokenService.hashRefresh(refreshToken));
+    const invalid = () => new DomainError(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid, expired or revoked; sign in again');
+    if (!stored) throw invalid();
+    if (stored.revokedAt) {
+      // A rotated token presented again: it may have been stolen. End the whole session.
+      await this.auth.revokeFamily(stored.familyId, now);
+      this.logger.event('warn', 'auth.refresh.reuse', { userId: stored.userId, familyId: stored.familyId });
+      throw invalid();
+    }
+    if (stored.expiresAt.getTime() <= now.getTime()) throw invalid();
+    const user = await this.users.findById(stored.userId);
+    if (!user || !user.active) {
+      await this.auth.revokeFamily(stored.familyId, now);
+      throw invalid();
+    }
+    const next = this.newRefresh(user.id, stored.familyId, now);
+    if (!(await this.auth.rotateRefreshToken(stored.id, next.entity, now))) throw invalid();
+    return this.pair(user, next.token, next.entity.expiresAt);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const stored = await this.auth.findRefreshTokenByHash(TokenService.hashRefresh(refreshToken));
+    if (stored) await this.auth.revokeFamily(stored.familyId, this.clock.now());
+  }
+
+  private async assertNotThrottled(email: string, ip: string, now: Date): Promise<void> {
+    const windowMs = this.config.auth.loginWindowSeconds * 1000;
+    const max = this.config.auth.loginMaxFailures;
+    const since = new Date(now.getTime() - windowMs);
+    const { byEmail, byIp } = await this.auth.loginFailuresSince(email, ip, since);
+    const blockedBy = byEmail.length >= max ? byEmail[byEmail.length - max] : byIp.length >= max * IP_FACTOR ? byIp[byIp.length - max * IP_FACTOR] : null;
+    if (!blockedBy) return;
+    const retryAfter = Math.max(1, Math.ceil((blockedBy.getTime() + windowMs - now.getTime()) / 1000));
+    this.logger.event('warn', 'auth.login.throttled', { email, ip, retryAfter });
+    throw new DomainError(ErrorCode.TooManyAttempts, `Too many failed sign-ins; try again in ${retryAfter} s`, undefined, {
+      'Retry-After': String(retryAfter),
+    });
+  }
+
+  private async issue(user: UserEntity, familyId: string): Promise<TokenPair> {
+    const now = this.clock.now();
+    const refresh = this.newRefresh(user.id, familyId, now);
+    await this.auth.insertRefreshToken(refresh.entity);
+    return this.pair(user, refresh.token, refresh.entity.expiresAt);
+  }
+
+  private newRefresh(userId: string, familyId: string, now: Date) {
+    const secret = this.tokens.newRefreshSecret();
+    const entity = {
+      id: randomUUID(),
+      userId,
+      familyId,
+      tokenHash: secret.hash,
+      expiresAt: new Date(now.getTime() + this.config.auth.refreshTtlSeconds * 1000),
+      revokedAt: null,
+      replacedBy: null,
+      createdAt: now,
+    };
+    return { token: secret.token, entity };
+  }
+
+  private pair(user: UserEntity, refreshToken: string, refreshExpiresAt: Date): TokenPair {
+    const access = this.tokens.signAccess({ sub: user.id, role: user.role, name: user.name, email: user.email });
+    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
+  }
+}

@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { isRole, type AccessClaims } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+
+/** Signs and verifies access tokens (HS256 JWT) against the injected clock. */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+
+  signAccess(claims: AccessClaims): { token: string; expiresIn: number } {
+    const expiresIn = this.config.auth.accessTtlSeconds;
+    const token = this.jwt.sign(
+      { ...claims, iat: this.nowSeconds() },
+      { secret: this.config.auth.jwtSecret, expiresIn, algorithm: 'HS256', issuer: 'switchboard', audience: 'switchboard' },
+    );
+    return { token, expiresIn };
+  }
+
+  /** Returns the claims, or null when the token is malformed, forged or expired. */
+  verifyAccess(token: string): AccessClaims | null {
+    try {
+      const payload = this.jwt.verify<AccessClaims & { iat: number; exp: number }>(token, {
+        secret: this.config.auth.jwtSecret,
+        algorithms: ['HS256'],
+        issuer: 'switchboard',
+        audience: 'switchboard',
+        clockTimestamp: this.nowSeconds(),
+      });
+      if (typeof payload.sub !== 'string' || !isRole(payload.role)) return null;
+      return { sub: payload.sub, role: payload.role, name: payload.name, email: payload.email };
+    } catch {
+      return null;
+    }
+  }
+
+  newRefreshSecret(): { token: string; hash: string } {
+    const token = randomBytes(32).toString('base64url');
+    return { token, hash: TokenService.hashRefresh(token) };
+  }
+
+  static hashRefresh(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+}

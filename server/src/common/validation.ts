@@ -1,0 +1,38 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ErrorCode, type FieldError } from '../../../shared/src/index.js';
+import { DomainError } from './domain-error.js';
+
+/** Flattens class-validator's tree into `{ field: 'a.b[0].c', message }` pairs. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const key = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length && error.value === undefined && !error.constraints?.whitelistValidation) {
+      // Optional fields skip validation when absent, so an absent field here is a required one.
+      out.push({ field: key, message: 'is required' });
+      continue;
+    }
+    for (const message of messages) {
+      out.push({ field: key, message: message.replace(/^property \S+ should not exist$/, 'is not an allowed field') });
+    }
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, key));
+  }
+  return out;
+}
+
+/** Global pipe: unknown fields are refused, types converted, every failure named. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    validationError: { target: false, value: true },
+    exceptionFactory: (errors) => {
+      const fields = flattenValidationErrors(errors);
+      const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ') || 'Request validation failed';
+      return new DomainError(ErrorCode.ValidationFailed, message, fields);
+    },
+  });
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { envSchema } from './config.schema.js';
+
+export type DatabaseKind = 'pglite' | 'postgres' | 'mysql';
+
+/** Raised when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated, typed configuration. Also the DI token: inject `AppConfig`. */
+export class AppConfig {
+  readonly env!: 'development' | 'production' | 'test';
+  readonly host!: string;
+  readonly port!: number;
+  readonly publicUrl!: string | undefined;
+  readonly logLevel!: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly database!: {
+    kind: DatabaseKind;
+    /** Connection URL; for pglite it is filled in once the embedded server listens. */
+    url: string | undefined;
+    poolSize: number;
+    migrate: boolean;
+    /** PGlite data directory, or `memory` for an in-memory database. */
+    pgliteDataDir: string;
+  };
+  readonly auth!: {
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    loginMaxFailures: number;
+    loginWindowSeconds: number;
+  };
+  readonly seedDemo!: boolean;
+  readonly softphoneDir: string | undefined;
+  readonly corsOrigins!: string[];
+  readonly shutdownTimeoutMs!: number;
+  readonly redisUrl: string | undefined;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+function databaseKind(url: string | undefined): DatabaseKind {
+  if (!url) return 'pglite';
+  const protocol = new URL(url).protocol;
+  return protocol === 'mysql:' || protocol === 'mariadb:' ? 'mysql' : 'postgres';
+}
+
+/**
+ * A development secret kept beside the embedded data so tokens survive restarts.
+ * Production must set JWT_SECRET explicitly.
+ */
+function developmentSecret(dataDir: string): string {
+  if (dataDir === 'memory') return randomBytes(32).toString('hex');
+  const file = resolve(dirname(resolve(dataDir)), 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Parses and validates the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const got = raw[name] !== undefined ? ` (got "${raw[name]}")` : '';
+      return `${name}: ${issue.message}${got}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+  if (problems.length) throw new ConfigError(problems);
+
+  const kind = databaseKind(e.DATABASE_URL);
+  return new AppConfig({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    database: {
+      kind,
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      migrate: e.DATABASE_MIGRATE,
+      pgliteDataDir: e.PGLITE_DATA_DIR,
+    },
+    auth: {
+      jwtSecret: e.JWT_SECRET ?? developmentSecret(e.PGLITE_DATA_DIR),
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: e.JWT_REFRESH_TTL_SECONDS,
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+    },
+    seedDemo: e.SEED_DEMO ?? kind === 'pglite',
+    softphoneDir: e.SOFTPHONE_DIR,
+    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    redisUrl: e.REDIS_URL,
+  });
+}

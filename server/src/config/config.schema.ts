@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'expected a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+  );
+
+/**
+ * Every environment variable Switchboard reads, validated once at boot.
+ * `.env.example` documents each of them; keep the two in step.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:', 'mysql:', 'mariadb:']).optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  DATABASE_MIGRATE: bool.default(true),
+  PGLITE_DATA_DIR: z.string().min(1).default('./.data/pglite'),
+  JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  JWT_ACCESS_TTL_SECONDS: int(30, 86_400).default(900),
+  JWT_REFRESH_TTL_SECONDS: int(300, 90 * 86_400).default(14 * 86_400),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
+  SEED_DEMO: bool.optional(),
+  SOFTPHONE_DIR: z.string().min(1).optional(),
+  CORS_ORIGINS: z.string().optional(),
+  SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;

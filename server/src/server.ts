@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureApp } from './app.factory.js';
+import { AppModule } from './app.module.js';
+import { JsonLogger } from './common/json-logger.js';
+import { AppConfig, loadConfig } from './config/app-config.js';
+import { EmbeddedPostgres } from './database/embedded-postgres.js';
+
+export interface RunningServer {
+  app: NestExpressApplication;
+  config: AppConfig;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Switchboard: validates the environment, starts the embedded database
+ * when no DATABASE_URL is given, boots Nest (migrations run first) and listens.
+ */
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  let config = loadConfig(env);
+  const logger = new JsonLogger(config.logLevel);
+  let embedded: EmbeddedPostgres | undefined;
+  if (config.database.kind === 'pglite') {
+    embedded = await EmbeddedPostgres.start({ dataDir: config.database.pgliteDataDir, maxConnections: config.database.poolSize + 2 });
+    config = new AppConfig({ ...config, database: { ...config.database, url: embedded.url } });
+    logger.event('info', 'db.embedded.started', { dataDir: config.database.pgliteDataDir });
+  }
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), { logger, bodyParser: true, abortOnError: false });
+    configureApp(app, config);
+    await app.listen(config.port, config.host);
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.event('info', 'server.stopping', {});
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([app.close(), timeout]);
+      await embedded?.stop();
+      logger.event('info', 'server.stopped', {});
+    })());
+  return { app, config, url, stop };
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { UserEntity } from './user.entity.js';
+
+/** Persistence port for users. */
+export abstract class UsersRepository {
+  abstract findById(id: string): Promise<UserEntity | null>;
+  abstract findByEmail(email: string): Promise<UserEntity | null>;
+  abstract list(): Promise<UserEntity[]>;
+  abstract insert(user: UserEntity): Promise<void>;
+  abstract update(id: string, patch: Partial<Omit<UserEntity, 'id'>>): Promise<void>;
+}
+
+@Injectable()
+export class TypeormUsersRepository extends UsersRepository {
+  private readonly repo: Repository<UserEntity>;
+
+  constructor(@InjectDataSource() ds: DataSource) {
+    super();
+    this.repo = ds.getRepository(UserEntity);
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ email: email.toLowerCase() });
+  }
+
+  list(): Promise<UserEntity[]> {
+    return this.repo.find({ order: { role: 'ASC', email: 'ASC' } });
+  }
+
+  async insert(user: UserEntity): Promise<void> {
+    // A copy: TypeORM writes raw generated values back into the object it inserts.
+    await this.repo.insert({ ...user });
+  }
+
+  async update(id: string, patch: Partial<Omit<UserEntity, 'id'>>): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+}

@@ -1,0 +1,16 @@
+/** Stable error codes the API returns in `ErrorBody.code`. */
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  TooManyAttempts: 'TOO_MANY_ATTEMPTS',
+  InvalidRefreshToken: 'INVALID_REFRESH_TOKEN',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  BadRequest: 'BAD_REQUEST',
+  Internal: 'INTERNAL',
+  Unavailable: 'UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

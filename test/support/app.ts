@@ -1,0 +1,82 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { configureApp } from '../../server/src/app.factory.js';
+import { AppModule } from '../../server/src/app.module.js';
+import { Clock, FixedClock } from '../../server/src/common/clock.js';
+import { JsonLogger } from '../../server/src/common/json-logger.js';
+import { loadConfig, type AppConfig } from '../../server/src/config/app-config.js';
+import { createScratchDatabase, type ScratchDatabase } from './databases.js';
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  config: AppConfig;
+  clock: FixedClock;
+  db: ScratchDatabase;
+  dataSource: DataSource;
+  get<T>(token: Type<T> | string | symbol): T;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  now?: string;
+  /** Extra controllers mounted for the test (e.g. to probe guards). */
+  controllers?: Type<unknown>[];
+}
+
+/**
+ * The whole application on a database of its own (PGlite, Postgres or MySQL,
+ * from the jest project), with a fixed clock and the same HTTP pipeline as production.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = await createScratchDatabase();
+  let app: INestApplication | undefined;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: TEST_JWT_SECRET,
+      SEED_DEMO: 'false',
+      DATABASE_POOL_SIZE: '5',
+      ...options.env,
+    });
+    const logger = new JsonLogger(config.logLevel);
+    const clock = new FixedClock(options.now ?? '2026-03-02T15:00:00.000Z');
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.forRoot(config, logger)],
+      controllers: options.controllers ?? [],
+    })
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+    app = nest;
+    configureApp(nest, config);
+    await nest.init();
+    const dataSource = nest.get(DataSource);
+    return {
+      app: nest,
+      http: request(nest.getHttpServer()),
+      config,
+      clock,
+      db,
+      dataSource,
+      get: (token) => nest.get(token),
+      close: async () => {
+        await nest.close();
+        await db.drop();
+      },
+    };
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await db.drop();
+    throw e;
+  }
+}

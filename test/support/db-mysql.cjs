@@ -1,0 +1,1 @@
+process.env.SB_TEST_DB = 'mysql';
