@@ -67,6 +67,9 @@ function developmentSecret(dataDir: string): string {
   return secret;
 }
 
+/** Variables whose values must never be echoed back (they hold or may hold secrets). */
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
@@ -78,7 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
-      const got = raw[name] !== undefined ? ` (got "${raw[name]}")` : '';
+      const got = raw[name] !== undefined && !SECRET_VARIABLES.has(name) ? ` (got "${raw[name]}")` : '';
       return `${name}: ${issue.message}${got}`;
     });
     throw new ConfigError(problems);

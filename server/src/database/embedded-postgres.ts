@@ -50,7 +50,7 @@ function acquireLock(lockFile: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(readFileSync(lockFile, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
         throw new DataDirLockedError(lockFile, holder);
       }
       unlinkSync(lockFile); // stale: its process is gone

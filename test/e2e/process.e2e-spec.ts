@@ -1,0 +1,61 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnTs, type Spawned } from '../support/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sb-process-'));
+const running: Spawned[] = [];
+afterAll(() => {
+  for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the server as a process', () => {
+  it('stops at boot with a message naming a bad variable', async () => {
+    const p = spawnTs('server/src/main.ts', [], { PORT: 'eighty', LOG_LEVEL: 'silent', PGLITE_DATA_DIR: join(dir, 'unused') });
+    expect(await p.exited).toBe(1);
+    expect(p.stderr()).toContain('PORT: expected a whole number (got "eighty")');
+    expect(existsSync(join(dir, 'unused'))).toBe(false);
+  }, 60_000);
+
+  it('starts on the embedded database, refuses a second server on the same data, and shuts down cleanly', async () => {
+    const data = join(dir, 'pglite');
+    const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PGLITE_DATA_DIR: data };
+    const first = spawnTs('server/src/main.ts', [], env);
+    running.push(first);
+    const [, url] = await first.waitFor(/Switchboard is running at (http:\/\/\S+)/, 60_000);
+    expect(first.stderr()).toContain('agent      agent@switchboard.local');
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(200);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'supervisor@switchboard.local', password: 'switchboard-demo' }),
+    });
+    expect(login.status).toBe(200);
+    expect((await login.json()).user.role).toBe('supervisor');
+
+    const second = spawnTs('server/src/main.ts', [], env);
+    running.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toMatch(/is in use by process \d+/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(`${data}.lock`)).toBe(false);
+  }, 90_000);
+
+  it('migrate and migrate:revert work on the embedded database', async () => {
+    const env = { PGLITE_DATA_DIR: join(dir, 'cli'), LOG_LEVEL: 'silent' };
+    const up = spawnTs('server/src/database/cli.ts', ['run'], env);
+    expect(await up.exited).toBe(0);
+    expect(up.stdout()).toMatch(/^applied Init\d+$/m);
+    const again = spawnTs('server/src/database/cli.ts', ['run'], env);
+    expect(await again.exited).toBe(0);
+    expect(again.stdout()).toBe('no pending migrations\n');
+    const down = spawnTs('server/src/database/cli.ts', ['revert'], env);
+    expect(await down.exited).toBe(0);
+    expect(down.stdout()).toMatch(/^reverted Init\d+$/m);
+  }, 90_000);
+});

@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Spawned {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** Resolves when `pattern` appears on stdout or stderr (rejects after `ms`). */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+}
+
+/** Runs a TypeScript entry point of ours as its own Node process, the way `node dist/...` would. */
+export function spawnTs(entry: string, args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', resolve(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TZ: process.env.TZ ?? 'UTC', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (d) => {
+    out += d;
+    listeners.forEach((l) => l());
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+    listeners.forEach((l) => l());
+  });
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(pattern, ms = 30_000) {
+      return new Promise((res, rej) => {
+        const check = () => {
+          const m = (out + err).match(pattern);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            res(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          rej(new Error(`timed out waiting for ${pattern}; output so far:\n${out}\n${err}`));
+        }, ms);
+        listeners.add(check);
+        exited.then(() => setTimeout(check, 50));
+        check();
+      });
+    },
+  };
+}
