@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const jestArgs = ['--config', 'test/jest.config.cjs'];
-if (args.includes('--unit')) jestArgs.push('--selectProjects', 'unit');
 jestArgs.push(...args.filter((a) => a !== '--unit'));
 if (process.env.CI) jestArgs.push('--ci');
+// Last, because --selectProjects takes every word after it.
+if (args.includes('--unit')) jestArgs.push('--selectProjects', 'unit');
 
 const env = {
   ...process.env,

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LoginResponse } from '../../shared/src/index.js';
 import { spawnTs, type Spawned } from '../support/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-process-'));
@@ -34,7 +35,7 @@ describe('the server as a process', () => {
       body: JSON.stringify({ email: 'supervisor@switchboard.local', password: 'switchboard-demo' }),
     });
     expect(login.status).toBe(200);
-    expect((await login.json()).user.role).toBe('supervisor');
+    expect(((await login.json()) as LoginResponse).user.role).toBe('supervisor');
 
     const second = spawnTs('server/src/main.ts', [], env);
     running.push(second);
