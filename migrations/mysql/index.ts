@@ -1,7 +1,9 @@
 import type { MixedList } from 'typeorm';
+import { LeadsAndCompliance1795342479370 } from './1795342479370-LeadsAndCompliance.js';
 import { Init1795337359420 } from './1795337359420-Init.js';
 
 /** The mysql migrations, in the order they run. Append only; never edit one that has landed. */
 export const MYSQL_MIGRATIONS: MixedList<Function> = [
   Init1795337359420,
+  LeadsAndCompliance1795342479370,
 ];

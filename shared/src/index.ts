@@ -1,3 +1,5 @@
 export * from './roles.js';
 export * from './api.js';
 export * from './errors.js';
+export * from './leads.js';
+export * from './compliance.js';

@@ -57,6 +57,6 @@ describe('the server as a process', () => {
     expect(again.stdout()).toBe('no pending migrations\n');
     const down = spawnTs('server/src/database/cli.ts', ['revert'], env);
     expect(await down.exited).toBe(0);
-    expect(down.stdout()).toMatch(/^reverted Init\d+$/m);
+    expect(down.stdout()).toMatch(/^reverted LeadsAndCompliance\d+$/m);
   }, 90_000);
 });

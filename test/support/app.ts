@@ -19,7 +19,7 @@ export interface TestApp {
   clock: FixedClock;
   db: ScratchDatabase;
   dataSource: DataSource;
-  get<T>(token: Type<T> | string | symbol): T;
+  get<T>(token: Type<T> | (abstract new (...args: never[]) => T) | string | symbol): T;
   close(): Promise<void>;
 }
 
@@ -68,7 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       clock,
       db,
       dataSource,
-      get: (token) => nest.get(token),
+      get: <T>(token: Type<T> | (abstract new (...args: never[]) => T) | string | symbol) => nest.get<T>(token as Type<T>),
       close: async () => {
         await nest.close();
         await db.drop();

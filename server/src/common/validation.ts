@@ -14,7 +14,9 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
       continue;
     }
     for (const message of messages) {
-      out.push({ field: key, message: message.replace(/^property \S+ should not exist$/, 'is not an allowed field') });
+      // class-validator's own messages start with the property name, which `field` already gives.
+      const text = message.replace(/^property \S+ should not exist$/, 'is not an allowed field').replace(new RegExp(`^(each value in )?${error.property} `), (_m, each: string | undefined) => each ?? '');
+      out.push({ field: key, message: text });
     }
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, key));
   }

@@ -1,6 +1,25 @@
 import { LoginFailureEntity } from '../auth/login-attempt.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { BlockEntity } from '../compliance/block.entity.js';
+import { ContactAttemptEntity, ContactRefusalEntity } from '../compliance/contact-attempt.entity.js';
+import { OptOutEntity } from '../compliance/opt-out.entity.js';
+import { CustomFieldDefinitionEntity } from '../leads/custom-field.entity.js';
+import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
+import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity, in one list shared by the app, the migration CLI and the drift check. */
-export const ENTITIES = [UserEntity, RefreshTokenEntity, LoginFailureEntity];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  LoginFailureEntity,
+  AccountSettingsEntity,
+  LeadEntity,
+  LeadPhoneEntity,
+  LeadTagEntity,
+  CustomFieldDefinitionEntity,
+  OptOutEntity,
+  BlockEntity,
+  ContactAttemptEntity,
+  ContactRefusalEntity,
+];

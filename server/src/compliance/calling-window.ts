@@ -1,0 +1,172 @@
+import { DateTime } from 'luxon';
+import { US_CALLING_RULES } from './data/us-calling-rules.js';
+import { type HolidayRule, usFederalHolidays } from './holidays.js';
+
+/** A local time-of-day range, `HH:mm`, end exclusive ('24:00' allowed). */
+export interface LocalWindow {
+  start: string;
+  end: string;
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export interface RegionRule {
+  label: string;
+  /** The region's window on every day not named in `days`. */
+  window?: LocalWindow;
+  /** Per-day windows; null means no calls that day. */
+  days?: Partial<Record<Weekday, LocalWindow | null>>;
+  noCallOnHolidays?: boolean;
+  maxCallsPer24h?: number;
+  maxCallsPerDay?: number;
+  note?: string;
+}
+
+export interface CallingRulesData {
+  disclaimer?: string;
+  defaultWindow: LocalWindow;
+  regions: Record<string, RegionRule>;
+}
+
+export interface CallingRules extends CallingRulesData {
+  holidays: HolidayRule[];
+}
+
+export interface WindowRefusal {
+  code: 'OUTSIDE_HOURS' | 'NO_CALL_DAY' | 'HOLIDAY';
+  message: string;
+}
+
+export interface WindowDecision {
+  allowed: boolean;
+  reasons: WindowRefusal[];
+  nextAllowedAt: Date | null;
+}
+
+/** The shipped rules plus US federal holidays for the given years. */
+export function loadDefaultCallingRules(years: number[]): CallingRules {
+  return { ...structuredClone(US_CALLING_RULES), holidays: years.flatMap(usFederalHolidays) };
+}
+
+const DAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/** Intersects windows; null when they do not overlap. */
+function intersect(a: LocalWindow, b: LocalWindow): LocalWindow | null {
+  const start = minutes(a.start) >= minutes(b.start) ? a.start : b.start;
+  const end = minutes(a.end) <= minutes(b.end) ? a.end : b.end;
+  return minutes(start) < minutes(end) ? { start, end } : null;
+}
+
+type DayPlan = { window: LocalWindow | null; refusal?: 'NO_CALL_DAY' | 'HOLIDAY'; holiday?: string; label: string };
+
+/**
+ * The window on one local date. A region rule replaces the default window only
+ * where it is stricter: it is intersected with the default, so shipped or edited
+ * state data can never widen the federal hours. Schedule and queue windows narrow further.
+ */
+function planFor(date: DateTime, region: string | null | undefined, rules: CallingRules, narrowTo: LocalWindow[]): DayPlan {
+  const rule = region ? rules.regions[region] : undefined;
+  const label = rule ? region! : 'default';
+  const iso = date.toISODate()!;
+  const holiday = rules.holidays.find((h) => h.date === iso && (!h.regions || (region && h.regions.includes(region))) && (h.noCalls || rule?.noCallOnHolidays));
+  if (holiday) return { window: null, refusal: 'HOLIDAY', holiday: holiday.name, label };
+  let window: LocalWindow | null = rules.defaultWindow;
+  if (rule) {
+    const weekday = date.weekday as Weekday;
+    const own = rule.days && weekday in rule.days ? rule.days[weekday]! : (rule.window ?? rules.defaultWindow);
+    if (own === null) return { window: null, refusal: 'NO_CALL_DAY', label };
+    window = intersect(window, own);
+  }
+  for (const n of narrowTo) window = window && intersect(window, n);
+  return { window, label };
+}
+
+/**
+ * The instant a local wall time falls at. A time skipped by the spring-forward gap
+ * moves to the first instant after the gap; a time that occurs twice in the autumn
+ * is taken at its first occurrence.
+ */
+function instant(date: DateTime, hhmm: string): number {
+  const m = minutes(hhmm);
+  const wall = date.set({ hour: Math.floor(m / 60), minute: m % 60, second: 0, millisecond: 0 });
+  if (wall.hour * 60 + wall.minute !== m) {
+    // In the gap: the first valid minute after it.
+    let probe = date.set({ hour: Math.floor(m / 60), minute: 0, second: 0, millisecond: 0 });
+    while (probe.hour * 60 + probe.minute < m && probe.day === date.day) probe = probe.plus({ minutes: 1 });
+    return probe.toMillis();
+  }
+  const earlier = wall.minus({ hours: 1 });
+  // The same wall time an hour earlier in absolute time means the first of two occurrences.
+  if (earlier.hour === wall.hour && earlier.minute === wall.minute && earlier.day === wall.day) return earlier.toMillis();
+  return wall.toMillis();
+}
+
+interface Interval {
+  start: number;
+  end: number;
+}
+
+/** Allowed intervals (UTC ms) in one zone over the local dates from `from` for `days` days. */
+function intervals(zone: string, from: DateTime, days: number, region: string | null | undefined, rules: CallingRules, narrowTo: LocalWindow[]): Interval[] {
+  const out: Interval[] = [];
+  for (let i = 0; i < days; i++) {
+    const date = from.plus({ days: i });
+    const plan = planFor(date, region, rules, narrowTo);
+    if (!plan.window) continue;
+    const start = instant(date, plan.window.start);
+    const end = plan.window.end === '24:00' ? date.plus({ days: 1 }).startOf('day').toMillis() : instant(date, plan.window.end);
+    if (start < end) out.push({ start, end });
+  }
+  return out;
+}
+
+function intersectAll(lists: Interval[][]): Interval[] {
+  return lists.reduce((acc, list) => {
+    const out: Interval[] = [];
+    for (const a of acc) for (const b of list) {
+      const s = Math.max(a.start, b.start);
+      const e = Math.min(a.end, b.end);
+      if (s < e) out.push({ start: s, end: e });
+    }
+    return out.sort((x, y) => x.start - y.start);
+  });
+}
+
+/**
+ * Whether a call or text may be made at `at` to someone in `zones` (all of them,
+ * when the zone is uncertain), why not, and the earliest instant it may.
+ */
+export function evaluateCallingWindow(input: { at: Date; zones: string[]; region?: string | null; rules: CallingRules; narrowTo?: LocalWindow[] }): WindowDecision {
+  const { at, zones, region, rules } = input;
+  const narrowTo = input.narrowTo ?? [];
+  const t = at.getTime();
+  const reasons: WindowRefusal[] = [];
+  for (const zone of zones) {
+    const local = DateTime.fromMillis(t, { zone });
+    const plan = planFor(local, region, rules, narrowTo);
+    const hhmm = local.toFormat('HH:mm');
+    if (plan.refusal === 'HOLIDAY') {
+      reasons.push({ code: 'HOLIDAY', message: `It is ${plan.holiday} in ${zone}; no calls on holidays (${plan.label})` });
+    } else if (plan.refusal === 'NO_CALL_DAY') {
+      reasons.push({ code: 'NO_CALL_DAY', message: `It is ${DAY_NAMES[local.weekday]} in ${zone}; no calls on ${DAY_NAMES[local.weekday]}s (${plan.label})` });
+    } else if (!plan.window) {
+      reasons.push({ code: 'OUTSIDE_HOURS', message: `No calling window is left on ${local.toISODate()} in ${zone} once narrowed` });
+    } else {
+      const today = intervals(zone, local.startOf('day'), 1, region, rules, narrowTo)[0];
+      if (!today || t < today.start || t >= today.end) {
+        reasons.push({ code: 'OUTSIDE_HOURS', message: `It is ${hhmm} in ${zone}; calls are allowed ${plan.window.start}–${plan.window.end} (${plan.label})` });
+      }
+    }
+  }
+  if (!reasons.length) return { allowed: true, reasons, nextAllowedAt: at };
+  const lists = zones.map((zone) => intervals(zone, DateTime.fromMillis(t, { zone }).startOf('day').minus({ days: 1 }), 370, region, rules, narrowTo));
+  const next = intersectAll(lists).find((iv) => iv.end > t);
+  const unique = reasons.filter((r, i) => reasons.findIndex((o) => o.message === r.message) === i);
+  return { allowed: false, reasons: unique, nextAllowedAt: next ? new Date(Math.max(t, next.start)) : null };
+}

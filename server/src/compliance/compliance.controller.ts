@@ -1,0 +1,143 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AccessClaims, BlockView, EligibilityView, OptOutEntryView } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { SettingsService } from '../settings/settings.service.js';
+import type { AttemptCapsByChannel } from './attempt-caps.js';
+import type { CallingRules } from './calling-window.js';
+import { CallingRulesService } from './calling-rules.service.js';
+import { ComplianceService } from './compliance.service.js';
+import { AddressQuery, AttemptCapsDto, BlockDto, EligibilityQuery, OptOutDto, PageQuery } from './dto/compliance.dto.js';
+import { OptOutsService } from './opt-outs.service.js';
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('opt-outs')
+export class OptOutsController {
+  constructor(
+    private readonly optOuts: OptOutsService,
+    private readonly compliance: ComplianceService,
+  ) {}
+
+  @Roles('admin', 'supervisor')
+  @Get()
+  @ApiOperation({ summary: 'Active opt-outs, newest first' })
+  list(@Query() q: PageQuery): Promise<OptOutEntryView[]> {
+    return this.optOuts.listActive(q.limit ?? 100, q.offset ?? 0);
+  }
+
+  @AnyRole()
+  @Get('check')
+  @ApiOperation({ summary: 'Is this number or email opted out (of one channel, or of any)? With the entries that say so' })
+  check(@Query() q: AddressQuery) {
+    return this.compliance.checkAddress(q.address, q.channel);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get('history')
+  @ApiOperation({ summary: 'Every ledger entry for an address, superseded ones included' })
+  history(@Query() q: AddressQuery): Promise<OptOutEntryView[]> {
+    return this.optOuts.history(q.address);
+  }
+
+  @AnyRole()
+  @Post()
+  @ApiOperation({ summary: 'Record an opt-out (source: agent for agents, api otherwise)' })
+  add(@Body() body: OptOutDto, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView> {
+    return this.optOuts.record(body, 'opt-out', actor);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post('opt-in')
+  @ApiOperation({ summary: 'Record an opt-in that supersedes opt-outs on the same channel and scope' })
+  optIn(@Body() body: OptOutDto, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView> {
+    return this.optOuts.record(body, 'opt-in', actor);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Delete(':id')
+  @ApiOperation({ summary: 'Lift an opt-out: appends an opt-in that supersedes it (nothing is deleted)' })
+  lift(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView> {
+    return this.optOuts.lift(id, actor);
+  }
+}
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('blocks')
+export class BlocksController {
+  constructor(
+    private readonly optOuts: OptOutsService,
+    private readonly compliance: ComplianceService,
+  ) {}
+
+  @Roles('admin', 'supervisor')
+  @Get()
+  list(@Query() q: PageQuery): Promise<BlockView[]> {
+    return this.optOuts.listBlocks(q.limit ?? 100, q.offset ?? 0);
+  }
+
+  @AnyRole()
+  @Get('check')
+  check(@Query() q: AddressQuery) {
+    return this.compliance.checkBlocked(q.address);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post()
+  add(@Body() body: BlockDto, @CurrentUser() actor: AccessClaims): Promise<BlockView> {
+    return this.optOuts.addBlock(body, actor);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    return this.optOuts.removeBlock(id, actor);
+  }
+}
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('leads')
+export class EligibilityController {
+  constructor(private readonly compliance: ComplianceService) {}
+
+  @AnyRole()
+  @Get(':id/eligibility')
+  @ApiOperation({ summary: 'What stops contacting this lead on a channel now (or at `at`), and when it next may be contacted' })
+  eligibility(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: EligibilityQuery, @CurrentUser() actor: AccessClaims): Promise<EligibilityView> {
+    return this.compliance.eligibility(id, q.channel, q.at, actor);
+  }
+}
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('compliance')
+export class ComplianceSettingsController {
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly rules: CallingRulesService,
+  ) {}
+
+  @Roles('admin', 'supervisor')
+  @Get('attempt-caps')
+  attemptCaps(): Promise<AttemptCapsByChannel> {
+    return this.settings.getAttemptCaps();
+  }
+
+  @Roles('admin')
+  @Put('attempt-caps')
+  @ApiOperation({ summary: 'Account attempt caps per channel; state rules may be stricter (the stricter applies)' })
+  async setAttemptCaps(@Body() body: AttemptCapsDto): Promise<AttemptCapsByChannel> {
+    await this.settings.setAttemptCaps(JSON.parse(JSON.stringify(body)) as AttemptCapsByChannel);
+    return this.settings.getAttemptCaps();
+  }
+
+  @AnyRole()
+  @Get('calling-rules')
+  @ApiOperation({ summary: 'The calling-hours rules in force: default window, state rules, holidays' })
+  callingRules(): Promise<CallingRules> {
+    return this.rules.current();
+  }
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import type { Channel, EligibilityView, Refusal, RefusalCode } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { isValidTimezone } from '../common/timezones.js';
+import type { LeadEntity } from '../leads/lead.entity.js';
+import { effectiveZones } from '../leads/leads.service.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { US_ZONES } from './area-codes.js';
+import { type AttemptCaps, type AttemptHistory, evaluateAttemptCaps, stricterCaps } from './attempt-caps.js';
+import { type CallingRules, evaluateCallingWindow, type LocalWindow } from './calling-window.js';
+import { CallingRulesService } from './calling-rules.service.js';
+import { ComplianceRepository } from './compliance.repository.js';
+import { OptOutsService } from './opt-outs.service.js';
+
+/** Statuses in which a lead is not to be contacted at all. */
+const INACTIVE_STATUSES = new Set(['do-not-contact', 'inactive', 'archived']);
+
+/** The lead as the gate needs it. */
+export interface GateLead {
+  lead: Pick<LeadEntity, 'id' | 'status' | 'email' | 'phone' | 'timezone' | 'region'>;
+}
+
+export interface GateOptions {
+  /** The address to contact; default: the primary number (call, sms) or the email. */
+  address?: string;
+  /** A schedule or queue whose own opt-outs and narrower window apply. */
+  scope?: { type: 'schedule' | 'queue'; id: string };
+  narrowTo?: LocalWindow[];
+  /** Record a refusal with this context (the moment of contact); omit for a dry check. */
+  recordAs?: string;
+}
+
+export interface GateDecision extends Omit<EligibilityView, 'leadId' | 'channel' | 'at'> {
+  leadId: string;
+  channel: Channel;
+  at: string;
+}
+
+const WINDOW_CHANNELS: ReadonlySet<Channel> = new Set(['call', 'sms']);
+
+/**
+ * The one compliance gate. Every outbound call, SMS or email asks it at the moment of
+ * contact (not when the contact was scheduled). A refusal lists every reason and the
+ * earliest time all of them lapse; reasons that never lapse by themselves (opt-out,
+ * block, lifetime cap) make `nextAllowedAt` null.
+ */
+@Injectable()
+export class ContactPolicy {
+  constructor(
+    private readonly optOuts: OptOutsService,
+    private readonly repo: ComplianceRepository,
+    private readonly settings: SettingsService,
+    private readonly rules: CallingRulesService,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(subject: GateLead, channel: Channel, at: Date = this.clock.now(), options: GateOptions = {}): Promise<GateDecision> {
+    const { lead } = subject;
+    const settings = await this.settings.get();
+    const tz = effectiveZones(lead, settings);
+    const zones = tz.zones.filter(isValidTimezone);
+    const notes: string[] = [];
+    const reasons: Refusal[] = [];
+    const address = options.address ?? (channel === 'email' ? lead.email : lead.phone);
+
+    if (INACTIVE_STATUSES.has(lead.status)) {
+      reasons.push({ code: 'LEAD_INACTIVE', message: `The lead's status is ${lead.status}`, until: null });
+    }
+    if (!address) {
+      reasons.push({ code: 'NO_ADDRESS', message: channel === 'email' ? 'The lead has no email address' : 'The lead has no phone number', until: null });
+    } else {
+      for (const o of await this.optOuts.optOutsCovering([address], channel, options.scope)) {
+        const scope = o.scope.type === 'global' ? '' : ` for ${o.scope.type} ${o.scope.id}`;
+        reasons.push({ code: 'OPTED_OUT', message: `${address} opted out of ${o.channel === 'all' ? 'all contact' : o.channel}${scope} (${o.source}, ${o.createdAt})`, until: null });
+      }
+      if (channel !== 'email') {
+        for (const b of await this.optOuts.blocksFor(address)) {
+          reasons.push({ code: 'BLOCKED', message: `${address} is blocked by ${b.kind} ${b.value}${b.reason ? ` (${b.reason})` : ''}`, until: null });
+        }
+      }
+    }
+
+    const rules = await this.rules.current();
+    const regionRule = tz.region ? rules.regions[tz.region] : undefined;
+    const windowZones = zones.length ? zones : [...US_ZONES];
+    if (!zones.length) notes.push('The lead\'s time zone is unknown: the strictest window across US zones applies');
+    else if (zones.length > 1) notes.push(`The lead may be in ${zones.join(' or ')}: the window must be open in each`);
+
+    const caps = await this.capsFor(channel, regionRule);
+    const history: AttemptHistory = lead.id
+      ? await this.repo.attemptsSince(lead.id, channel, new Date(at.getTime() - 2 * 86_400_000)).then((h) => ({ recent: h.times, lifetime: h.lifetime }))
+      : { recent: [], lifetime: 0 };
+
+    // Time-bound reasons, evaluated at `t`; re-evaluated at each lapse until they all lapse together.
+    const timed = (t: Date): Refusal[] => {
+      const out: Refusal[] = [];
+      if (WINDOW_CHANNELS.has(channel)) {
+        const w = evaluateCallingWindow({ at: t, zones: windowZones, region: tz.region, rules, narrowTo: options.narrowTo });
+        for (const r of w.reasons) {
+          out.push({ code: r.code as RefusalCode, message: r.message, until: w.nextAllowedAt?.toISOString() ?? null });
+        }
+      }
+      out.push(...evaluateAttemptCaps(caps, history, t, localDay(t, windowZones[0]), channel));
+      return out;
+    };
+    const now = timed(at);
+    reasons.push(...now);
+
+    let nextAllowedAt: Date | null = at;
+    if (reasons.some((r) => r.until === null)) nextAllowedAt = null;
+    else if (now.length) nextAllowedAt = settle(now, timed);
+
+    const decision: GateDecision = {
+      leadId: lead.id,
+      channel,
+      at: at.toISOString(),
+      allowed: reasons.length === 0,
+      reasons,
+      notes,
+      nextAllowedAt: nextAllowedAt?.toISOString() ?? null,
+      address: address ?? null,
+      timezones: windowZones,
+      region: tz.region,
+    };
+    if (!decision.allowed && options.recordAs) {
+      await this.repo.recordRefusal({
+        id: randomUUID(),
+        leadId: lead.id,
+        channel,
+        address: address ?? null,
+        at,
+        codes: [...new Set(reasons.map((r) => r.code))].join(','),
+        reasons: JSON.stringify(reasons),
+        nextAllowedAt,
+        context: options.recordAs.slice(0, 80),
+      });
+    }
+    return decision;
+  }
+
+  /** Counts a contact toward the attempt caps (called when a call or message is placed). */
+  async recordAttempt(leadId: string, channel: Channel, address: string, at: Date = this.clock.now()): Promise<void> {
+    await this.repo.recordAttempt({ id: randomUUID(), leadId, channel, address, at });
+  }
+
+  private async capsFor(channel: Channel, regionRule: CallingRules['regions'][string] | undefined): Promise<AttemptCaps> {
+    const account = (await this.settings.getAttemptCaps())[channel] ?? {};
+    if (channel !== 'call' || !regionRule) return account;
+    return stricterCaps(account, { per24h: regionRule.maxCallsPer24h, perDay: regionRule.maxCallsPerDay });
+  }
+}
+
+/** The lead's local calendar day containing `t`, as UTC instants. */
+function localDay(t: Date, zone: string): { start: Date; next: Date } {
+  const local = DateTime.fromJSDate(t, { zone }).startOf('day');
+  return { start: local.toJSDate(), next: local.plus({ days: 1 }).startOf('day').toJSDate() };
+}
+
+/** Moves forward to the latest lapse until no time-bound reason remains (bounded). */
+function settle(initial: Refusal[], evaluate: (t: Date) => Refusal[]): Date | null {
+  let reasons = initial;
+  for (let i = 0; i < 20; i++) {
+    if (reasons.some((r) => r.until === null)) return null;
+    const t = new Date(Math.max(...reasons.map((r) => Date.parse(r.until!))));
+    reasons = evaluate(t);
+    if (!reasons.length) return t;
+  }
+  return null;
+}

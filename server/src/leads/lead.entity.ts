@@ -1,0 +1,91 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { IdColumn, InstantColumn, RefColumn } from '../database/columns.js';
+
+@Entity('leads')
+@Index('ix_leads_created', ['createdAt', 'id'])
+@Index('ix_leads_owner', ['ownerId'])
+@Index('ix_leads_status', ['status'])
+@Index('ix_leads_email', ['email'])
+@Index('ix_leads_phone', ['phone'])
+export class LeadEntity {
+  @IdColumn()
+  id: string;
+
+  @Column({ name: 'first_name', type: 'varchar', length: 100, nullable: true })
+  firstName: string | null;
+
+  @Column({ name: 'last_name', type: 'varchar', length: 100, nullable: true })
+  lastName: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  company: string | null;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** The primary number (E.164), copied from the first entry of lead_phones. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  phone: string | null;
+
+  /** IANA zone set explicitly; when null the zone is derived from the number, else the account default. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  timezone: string | null;
+
+  /** State or province as `CC-SS` (e.g. US-FL); when null it is derived from the number. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  region: string | null;
+
+  @RefColumn({ name: 'owner_id', nullable: true })
+  ownerId: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  status: string;
+
+  /** Values keyed by custom field definition key, stored as JSON text. */
+  @Column({ name: 'custom_fields', type: 'text' })
+  customFields: string;
+
+  @InstantColumn({ name: 'last_contacted_at', nullable: true })
+  lastContactedAt: Date | null;
+
+  @InstantColumn({ name: 'last_activity_at', nullable: true })
+  lastActivityAt: Date | null;
+
+  @Column({ name: 'last_activity_type', type: 'varchar', length: 32, nullable: true })
+  lastActivityType: string | null;
+
+  @InstantColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @InstantColumn({ name: 'updated_at' })
+  updatedAt: Date;
+
+  @InstantColumn({ name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+}
+
+@Entity('lead_phones')
+@Index('ix_lead_phones_e164', ['e164'])
+export class LeadPhoneEntity {
+  @PrimaryColumn({ name: 'lead_id', type: 'varchar', length: 36 })
+  leadId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 20 })
+  e164: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  label: string;
+
+  @Column({ type: 'int' })
+  position: number;
+}
+
+@Entity('lead_tags')
+@Index('ix_lead_tags_tag', ['tag'])
+export class LeadTagEntity {
+  @PrimaryColumn({ name: 'lead_id', type: 'varchar', length: 36 })
+  leadId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  tag: string;
+}

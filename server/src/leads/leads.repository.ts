@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
+import { CustomFieldDefinitionEntity } from './custom-field.entity.js';
+import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './lead.entity.js';
+
+/** A lead row with its numbers (in order) and tags. */
+export interface LeadRecord {
+  lead: LeadEntity;
+  phones: Array<{ e164: string; label: string }>;
+  tags: string[];
+}
+
+export interface LeadFilter {
+  text?: string;
+  statuses?: string[];
+  ownerId?: string;
+  tag?: string;
+  phone?: string;
+  customField?: { key: string; value: string };
+}
+
+export interface LeadCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface BulkLeadChange {
+  status?: string;
+  ownerId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+  updatedAt: Date;
+}
+
+/** Persistence port for leads and custom field definitions. */
+export abstract class LeadsRepository {
+  abstract insert(record: LeadRecord): Promise<void>;
+  /** Replaces the lead's row; phones and tags are replaced when given. */
+  abstract update(record: { lead: LeadEntity; phones?: LeadRecord['phones']; tags?: string[] }): Promise<void>;
+  abstract findById(id: string): Promise<LeadRecord | null>;
+  abstract search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]>;
+  /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
+  abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
+  abstract softDelete(ids: string[], at: Date): Promise<number>;
+  abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
+
+  abstract listCustomFields(): Promise<CustomFieldDefinitionEntity[]>;
+  abstract findCustomField(key: string): Promise<CustomFieldDefinitionEntity | null>;
+  abstract insertCustomField(def: CustomFieldDefinitionEntity): Promise<void>;
+  abstract deleteCustomField(key: string): Promise<boolean>;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+@Injectable()
+export class TypeormLeadsRepository extends LeadsRepository {
+  private readonly mysql: boolean;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    super();
+    this.mysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+  }
+
+  insert(record: LeadRecord): Promise<void> {
+    return this.ds.transaction(async (em) => {
+      await em.getRepository(LeadEntity).insert({ ...record.lead });
+      await this.writePhones(em, record.lead.id, record.phones);
+      await this.writeTags(em, record.lead.id, record.tags);
+    });
+  }
+
+  update(record: { lead: LeadEntity; phones?: LeadRecord['phones']; tags?: string[] }): Promise<void> {
+    return this.ds.transaction(async (em) => {
+      const { id, ...rest } = record.lead;
+      await em.getRepository(LeadEntity).update({ id }, rest);
+      if (record.phones) {
+        await em.getRepository(LeadPhoneEntity).delete({ leadId: id });
+        await this.writePhones(em, id, record.phones);
+      }
+      if (record.tags) {
+        await em.getRepository(LeadTagEntity).delete({ leadId: id });
+        await this.writeTags(em, id, record.tags);
+      }
+    });
+  }
+
+  async findById(id: string): Promise<LeadRecord | null> {
+    const lead = await this.ds.getRepository(LeadEntity).findOneBy({ id, deletedAt: IsNull() });
+    if (!lead) return null;
+    return (await this.attach([lead]))[0];
+  }
+
+  async search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]> {
+    const qb = this.ds.getRepository(LeadEntity).createQueryBuilder('l').where('l.deleted_at IS NULL');
+    this.applyFilter(qb, filter);
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('l.created_at < :cAt', { cAt: after.createdAt }).orWhere('(l.created_at = :cAt AND l.id < :cId)', { cAt: after.createdAt, cId: after.id });
+        }),
+      );
+    }
+    qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'DESC').take(limit);
+    return this.attach(await qb.getMany());
+  }
+
+  private applyFilter(qb: SelectQueryBuilder<LeadEntity>, f: LeadFilter): void {
+    if (f.statuses?.length) qb.andWhere('l.status IN (:...statuses)', { statuses: f.statuses });
+    if (f.ownerId) qb.andWhere('l.owner_id = :ownerId', { ownerId: f.ownerId });
+    if (f.tag) qb.andWhere('EXISTS (SELECT 1 FROM lead_tags t WHERE t.lead_id = l.id AND t.tag = :tag)', { tag: f.tag });
+    if (f.phone) qb.andWhere('EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.e164 = :phone)', { phone: f.phone });
+    if (f.text) {
+      const like = `%${escapeLike(f.text.toLowerCase())}%`;
+      const esc = this.mysql ? "ESCAPE '\\\\'" : "ESCAPE '\\'";
+      qb.andWhere(
+        new Brackets((w) => {
+          for (const col of ['first_name', 'last_name', 'company', 'email', 'phone']) w.orWhere(`LOWER(l.${col}) LIKE :like ${esc}`, { like });
+          w.orWhere(`LOWER(CONCAT(COALESCE(l.first_name, ''), ' ', COALESCE(l.last_name, ''))) LIKE :like ${esc}`, { like });
+        }),
+      );
+    }
+    if (f.customField) {
+      // Custom fields are JSON text; each dialect extracts a value as text its own way.
+      const expr = this.mysql ? 'JSON_UNQUOTE(JSON_EXTRACT(l.custom_fields, :cfPath))' : '(CAST(l.custom_fields AS jsonb) ->> :cfKey)';
+      qb.andWhere(`${expr} = :cfValue`, { cfPath: `$."${f.customField.key}"`, cfKey: f.customField.key, cfValue: f.customField.value });
+    }
+  }
+
+  bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      const repo = em.getRepository(LeadEntity);
+      const existing = (await repo.find({ select: { id: true }, where: { id: In(ids), deletedAt: IsNull() } })).map((l) => l.id);
+      if (!existing.length) return 0;
+      const set: Partial<LeadEntity> = { updatedAt: change.updatedAt };
+      if (change.status !== undefined) set.status = change.status;
+      if (change.ownerId !== undefined) set.ownerId = change.ownerId;
+      await repo.update({ id: In(existing) }, set);
+      const tags = em.getRepository(LeadTagEntity);
+      if (change.removeTags?.length) await tags.delete({ leadId: In(existing), tag: In(change.removeTags) });
+      if (change.addTags?.length) {
+        const have = await tags.find({ where: { leadId: In(existing), tag: In(change.addTags) } });
+        const seen = new Set(have.map((t) => `${t.leadId}\u0000${t.tag}`));
+        const rows = existing.flatMap((leadId) => change.addTags!.filter((tag) => !seen.has(`${leadId}\u0000${tag}`)).map((tag) => ({ leadId, tag })));
+        for (let i = 0; i < rows.length; i += 500) await tags.insert(rows.slice(i, i + 500));
+      }
+      return existing.length;
+    });
+  }
+
+  async softDelete(ids: string[], at: Date): Promise<number> {
+    const result = await this.ds.getRepository(LeadEntity).update({ id: In(ids), deletedAt: IsNull() }, { deletedAt: at, updatedAt: at });
+    return result.affected ?? 0;
+  }
+
+  async findLeadIdsByPhone(e164: string): Promise<string[]> {
+    const rows = await this.ds
+      .getRepository(LeadPhoneEntity)
+      .createQueryBuilder('p')
+      .innerJoin(LeadEntity, 'l', 'l.id = p.lead_id AND l.deleted_at IS NULL')
+      .select('p.lead_id', 'leadId')
+      .where('p.e164 = :e164', { e164 })
+      .getRawMany<{ leadId: string }>();
+    return [...new Set(rows.map((r) => r.leadId))];
+  }
+
+  listCustomFields(): Promise<CustomFieldDefinitionEntity[]> {
+    return this.ds.getRepository(CustomFieldDefinitionEntity).find({ order: { key: 'ASC' } });
+  }
+
+  findCustomField(key: string): Promise<CustomFieldDefinitionEntity | null> {
+    return this.ds.getRepository(CustomFieldDefinitionEntity).findOneBy({ key });
+  }
+
+  async insertCustomField(def: CustomFieldDefinitionEntity): Promise<void> {
+    await this.ds.getRepository(CustomFieldDefinitionEntity).insert({ ...def });
+  }
+
+  async deleteCustomField(key: string): Promise<boolean> {
+    return ((await this.ds.getRepository(CustomFieldDefinitionEntity).delete({ key })).affected ?? 0) > 0;
+  }
+
+  private async writePhones(em: EntityManager, leadId: string, phones: LeadRecord['phones']): Promise<void> {
+    if (!phones.length) return;
+    await em.getRepository(LeadPhoneEntity).insert(phones.map((p, position) => ({ leadId, e164: p.e164, label: p.label, position })));
+  }
+
+  private async writeTags(em: EntityManager, leadId: string, tags: string[]): Promise<void> {
+    if (!tags.length) return;
+    await em.getRepository(LeadTagEntity).insert(tags.map((tag) => ({ leadId, tag })));
+  }
+
+  private async attach(leads: LeadEntity[]): Promise<LeadRecord[]> {
+    if (!leads.length) return [];
+    const ids = leads.map((l) => l.id);
+    const [phones, tags] = await Promise.all([
+      this.ds.getRepository(LeadPhoneEntity).find({ where: { leadId: In(ids) }, order: { position: 'ASC' } }),
+      this.ds.getRepository(LeadTagEntity).find({ where: { leadId: In(ids) }, order: { tag: 'ASC' } }),
+    ]);
+    return leads.map((lead) => ({
+      lead,
+      phones: phones.filter((p) => p.leadId === lead.id).map((p) => ({ e164: p.e164, label: p.label })),
+      tags: tags.filter((t) => t.leadId === lead.id).map((t) => t.tag),
+    }));
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { AttemptCapsByChannel } from '../compliance/attempt-caps.js';
+import type { AccountSettingsEntity } from './account-settings.entity.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isValidTimezone } from '../common/timezones.js';
+import type { UpdateSettingsDto } from './dto/settings.dto.js';
+import { SettingsRepository } from './settings.repository.js';
+
+export interface AccountSettings {
+  defaultTimezone: string;
+  defaultCountry: string;
+}
+
+export const DEFAULT_SETTINGS: AccountSettings = { defaultTimezone: 'America/New_York', defaultCountry: 'US' };
+
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly repo: SettingsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(): Promise<AccountSettings> {
+    const row = await this.repo.get();
+    return row ? { defaultTimezone: row.defaultTimezone, defaultCountry: row.defaultCountry } : { ...DEFAULT_SETTINGS };
+  }
+
+  async update(input: UpdateSettingsDto): Promise<AccountSettings> {
+    if (input.defaultTimezone !== undefined && !isValidTimezone(input.defaultTimezone)) {
+      throw DomainError.validation('defaultTimezone', 'is not a known IANA time zone');
+    }
+    const next = { ...(await this.get()), ...input };
+    await this.save({ defaultTimezone: next.defaultTimezone, defaultCountry: next.defaultCountry });
+    return next;
+  }
+
+  async getAttemptCaps(): Promise<AttemptCapsByChannel> {
+    const row = await this.repo.get();
+    return row?.attemptCaps ? (JSON.parse(row.attemptCaps) as AttemptCapsByChannel) : {};
+  }
+
+  async setAttemptCaps(caps: AttemptCapsByChannel): Promise<void> {
+    await this.save({ attemptCaps: JSON.stringify(caps) });
+  }
+
+  /** The stored calling rules (JSON), or null for the shipped defaults. */
+  async getCallingRulesJson(): Promise<string | null> {
+    return (await this.repo.get())?.callingRules ?? null;
+  }
+
+  async setCallingRulesJson(json: string | null): Promise<void> {
+    await this.save({ callingRules: json });
+  }
+
+  private async save(patch: Partial<Omit<AccountSettingsEntity, 'id' | 'updatedAt'>>): Promise<void> {
+    const row = await this.repo.get();
+    await this.repo.save({
+      id: 1,
+      defaultTimezone: row?.defaultTimezone ?? DEFAULT_SETTINGS.defaultTimezone,
+      defaultCountry: row?.defaultCountry ?? DEFAULT_SETTINGS.defaultCountry,
+      attemptCaps: row?.attemptCaps ?? null,
+      callingRules: row?.callingRules ?? null,
+      ...patch,
+      updatedAt: this.clock.now(),
+    });
+  }
+}
