@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -24,6 +25,17 @@ const TAG = /^[a-z0-9][a-z0-9 _:.-]{0,63}$/;
 const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
 const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 const lowerTags = () => Transform(({ value }) => (Array.isArray(value) ? value.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)) : value));
+
+/** An optional list of up to 50 tags, lower-cased. */
+const TagList = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: [String] }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(50),
+    lowerTags(),
+    Matches(TAG, { each: true, message: 'each tag must be 1-64 lowercase letters, digits, spaces or _:.-' }),
+  );
 
 export class PhoneDto {
   @ApiProperty({ example: '+14155552671', description: 'Any common format; stored as E.164' })
@@ -78,12 +90,7 @@ export class LeadFieldsDto {
   @IsIn(LEAD_STATUSES as unknown as string[], { message: `must be one of ${LEAD_STATUSES.join(', ')}` })
   status?: LeadStatus;
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @lowerTags()
-  @Matches(TAG, { each: true, message: 'each tag must be 1-64 lowercase letters, digits, spaces or _:.-' })
+  @TagList()
   tags?: string[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
@@ -163,20 +170,10 @@ export class BulkUpdateLeadsDto {
   @IsUUID('all', { message: 'must be a user id' })
   ownerId?: string | null;
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @lowerTags()
-  @Matches(TAG, { each: true, message: 'each tag must be 1-64 lowercase letters, digits, spaces or _:.-' })
+  @TagList()
   addTags?: string[];
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @lowerTags()
-  @Matches(TAG, { each: true, message: 'each tag must be 1-64 lowercase letters, digits, spaces or _:.-' })
+  @TagList()
   removeTags?: string[];
 }
 
