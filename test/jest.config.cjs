@@ -21,7 +21,8 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The CommonJS build: the ESM one imports JSON without import attributes, which jest warns about on every import.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^libphonenumber-js/max$': '<rootDir>/node_modules/libphonenumber-js/max/index.cjs' },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
