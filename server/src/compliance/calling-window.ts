@@ -165,8 +165,13 @@ export function evaluateCallingWindow(input: { at: Date; zones: string[]; region
     }
   }
   if (!reasons.length) return { allowed: true, reasons, nextAllowedAt: at };
-  const lists = zones.map((zone) => intervals(zone, DateTime.fromMillis(t, { zone }).startOf('day').minus({ days: 1 }), 370, region, rules, narrowTo));
-  const next = intersectAll(lists).find((iv) => iv.end > t);
+  // Look a few days ahead first, and further only when nothing opens (holidays, no-call days).
+  let next: Interval | undefined;
+  for (const days of [3, 10, 40, 370]) {
+    const lists = zones.map((zone) => intervals(zone, DateTime.fromMillis(t, { zone }).startOf('day').minus({ days: 1 }), days, region, rules, narrowTo));
+    next = intersectAll(lists).find((iv) => iv.end > t);
+    if (next) break;
+  }
   const unique = reasons.filter((r, i) => reasons.findIndex((o) => o.message === r.message) === i);
   return { allowed: false, reasons: unique, nextAllowedAt: next ? new Date(Math.max(t, next.start)) : null };
 }
