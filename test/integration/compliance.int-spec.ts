@@ -152,6 +152,35 @@ describe('compliance', () => {
     expect(rows[0].codes.split(',').sort()).toEqual(['OPTED_OUT', 'OUTSIDE_HOURS']);
   });
 
+  it('calling rules can be edited by an admin, are validated field by field, and can be reset', async () => {
+    const lead = await createLead({ phones: [{ number: '+12125550888' }] });
+    const current = (await t.http.get('/api/compliance/calling-rules').set(agent.auth).expect(200)).body;
+    expect(current.defaultWindow).toEqual({ start: '08:00', end: '21:00' });
+    expect(current.regions['US-FL']).toMatchObject({ maxCallsPer24h: 3 });
+
+    const bad = await t.http
+      .put('/api/compliance/calling-rules')
+      .set(admin.auth)
+      .send({ ...current, defaultWindow: { start: '9am', end: '21:00' }, regions: { ...current.regions, 'US-NY': { label: 'New York', window: { start: '10:00', end: '09:00' } }, florida: { label: 'x' } } })
+      .expect(400);
+    expect(bad.body.fields).toEqual([
+      { field: 'defaultWindow.start', message: 'must be a time HH:mm' },
+      { field: 'regions.US-NY.window', message: 'must end after it starts' },
+      { field: 'regions.florida', message: 'is not a region code like US-FL' },
+    ]);
+    await t.http.put('/api/compliance/calling-rules').set(agent.auth).send(current).expect(403);
+
+    // New York narrowed to 10:00–16:00: 09:00 EST (14:00Z) is now refused until 15:00Z.
+    const edited = { ...current, regions: { ...current.regions, 'US-NY': { label: 'New York', window: { start: '10:00', end: '16:00' } } } };
+    await t.http.put('/api/compliance/calling-rules').set(admin.auth).send(edited).expect(200);
+    const refused = await eligibility(lead.id, 'call', '2026-03-02T14:00:00.000Z');
+    expect(refused).toMatchObject({ allowed: false, nextAllowedAt: '2026-03-02T15:00:00.000Z' });
+
+    const reset = await t.http.delete('/api/compliance/calling-rules').set(admin.auth).expect(200);
+    expect(reset.body.regions['US-NY']).toBeUndefined();
+    expect((await eligibility(lead.id, 'call', '2026-03-02T14:00:00.000Z')).allowed).toBe(true);
+  });
+
   it('bad input names the field', async () => {
     const a = await t.http.post('/api/opt-outs').set(admin.auth).send({ address: '1234', channel: 'call' }).expect(400);
     expect(a.body.fields).toEqual([{ field: 'address', message: 'is too short to be a phone number' }]);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { ErrorCode } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
 import { SettingsService } from '../settings/settings.service.js';
-import { type CallingRules, loadDefaultCallingRules } from './calling-window.js';
+import { type CallingRules, loadDefaultCallingRules, validateCallingRules } from './calling-window.js';
 
 /** The calling-hours rules in force: the account's edited copy, else the shipped defaults. */
 @Injectable()
@@ -16,6 +18,14 @@ export class CallingRulesService {
     if (stored) return JSON.parse(stored) as CallingRules;
     const year = this.clock.now().getUTCFullYear();
     return loadDefaultCallingRules([year - 1, year, year + 1]);
+  }
+
+  /** Replaces the rules after checking every field; nothing is saved when one is wrong. */
+  async replaceValidated(input: unknown): Promise<CallingRules> {
+    const problems = validateCallingRules(input);
+    if (problems.length) throw new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+    const { defaultWindow, regions, holidays } = input as CallingRules;
+    return this.replace({ defaultWindow, regions, holidays });
   }
 
   async replace(rules: CallingRules | null): Promise<CallingRules> {

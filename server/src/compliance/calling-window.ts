@@ -175,3 +175,58 @@ export function evaluateCallingWindow(input: { at: Date; zones: string[]; region
   const unique = reasons.filter((r, i) => reasons.findIndex((o) => o.message === r.message) === i);
   return { allowed: false, reasons: unique, nextAllowedAt: next ? new Date(Math.max(t, next.start)) : null };
 }
+
+const HHMM = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const REGION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+
+/** Checks edited rules; returns one `{field, message}` per problem (empty when valid). */
+export function validateCallingRules(input: unknown): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const window = (v: unknown, field: string) => {
+    if (!isObj(v)) return problems.push({ field, message: 'must be {start, end}' });
+    for (const k of ['start', 'end'] as const) {
+      if (typeof v[k] !== 'string' || !HHMM.test(v[k] as string)) problems.push({ field: `${field}.${k}`, message: 'must be a time HH:mm' });
+    }
+    if (typeof v.start === 'string' && typeof v.end === 'string' && HHMM.test(v.start) && HHMM.test(v.end) && minutes(v.start) >= minutes(v.end)) {
+      problems.push({ field, message: 'must end after it starts' });
+    }
+  };
+  if (!isObj(input)) return [{ field: 'body', message: 'must be an object' }];
+  window(input.defaultWindow, 'defaultWindow');
+  if (!isObj(input.regions)) problems.push({ field: 'regions', message: 'must be an object keyed by region (e.g. US-FL)' });
+  else {
+    for (const [key, rule] of Object.entries(input.regions)) {
+      const f = `regions.${key}`;
+      if (!REGION_KEY.test(key)) problems.push({ field: f, message: 'is not a region code like US-FL' });
+      if (!isObj(rule)) {
+        problems.push({ field: f, message: 'must be an object' });
+        continue;
+      }
+      if (typeof rule.label !== 'string' || !rule.label) problems.push({ field: `${f}.label`, message: 'is required' });
+      if (rule.window !== undefined) window(rule.window, `${f}.window`);
+      if (rule.days !== undefined) {
+        if (!isObj(rule.days)) problems.push({ field: `${f}.days`, message: 'must be an object keyed by weekday 1-7' });
+        else
+          for (const [d, w] of Object.entries(rule.days)) {
+            if (!/^[1-7]$/.test(d)) problems.push({ field: `${f}.days.${d}`, message: 'is not a weekday 1 (Monday) to 7 (Sunday)' });
+            else if (w !== null) window(w, `${f}.days.${d}`);
+          }
+      }
+      for (const cap of ['maxCallsPer24h', 'maxCallsPerDay'] as const) {
+        const v = rule[cap];
+        if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) problems.push({ field: `${f}.${cap}`, message: 'must be a whole number of at least 1' });
+      }
+      if (rule.noCallOnHolidays !== undefined && typeof rule.noCallOnHolidays !== 'boolean') problems.push({ field: `${f}.noCallOnHolidays`, message: 'must be true or false' });
+    }
+  }
+  if (!Array.isArray(input.holidays)) problems.push({ field: 'holidays', message: 'must be a list' });
+  else
+    input.holidays.forEach((h, i) => {
+      const f = `holidays[${i}]`;
+      if (!isObj(h)) return problems.push({ field: f, message: 'must be {date, name}' });
+      if (typeof h.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(h.date) || !DateTime.fromISO(h.date).isValid) problems.push({ field: `${f}.date`, message: 'must be a date YYYY-MM-DD' });
+      if (typeof h.name !== 'string' || !h.name) problems.push({ field: `${f}.name`, message: 'is required' });
+    });
+  return problems;
+}

@@ -134,6 +134,20 @@ export class ComplianceSettingsController {
     return this.settings.getAttemptCaps();
   }
 
+  @Roles('admin')
+  @Put('calling-rules')
+  @ApiOperation({ summary: 'Replace the calling-hours rules (state rules can only narrow the default window)' })
+  replaceCallingRules(@Body() body: Record<string, unknown>): Promise<CallingRules> {
+    return this.rules.replaceValidated(body);
+  }
+
+  @Roles('admin')
+  @Delete('calling-rules')
+  @ApiOperation({ summary: 'Go back to the shipped calling-hours rules' })
+  resetCallingRules(): Promise<CallingRules> {
+    return this.rules.replace(null);
+  }
+
   @AnyRole()
   @Get('calling-rules')
   @ApiOperation({ summary: 'The calling-hours rules in force: default window, state rules, holidays' })
