@@ -2,8 +2,10 @@ import { LoginFailureEntity } from '../auth/login-attempt.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { BlockEntity } from '../compliance/block.entity.js';
 import { ContactAttemptEntity, ContactRefusalEntity } from '../compliance/contact-attempt.entity.js';
+import { DncListEntity, DncNumberEntity } from '../compliance/dnc.entity.js';
 import { OptOutEntity } from '../compliance/opt-out.entity.js';
 import { CustomFieldDefinitionEntity } from '../leads/custom-field.entity.js';
+import { LeadImportEntity, LeadImportIssueEntity } from '../leads/import/lead-import.entity.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -22,4 +24,8 @@ export const ENTITIES = [
   BlockEntity,
   ContactAttemptEntity,
   ContactRefusalEntity,
+  DncListEntity,
+  DncNumberEntity,
+  LeadImportEntity,
+  LeadImportIssueEntity,
 ];
