@@ -9,6 +9,7 @@ export const ErrorCode = {
   TooManyAttempts: 'TOO_MANY_ATTEMPTS',
   InvalidRefreshToken: 'INVALID_REFRESH_TOKEN',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   BadRequest: 'BAD_REQUEST',
   Internal: 'INTERNAL',
   Unavailable: 'UNAVAILABLE',

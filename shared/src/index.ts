@@ -3,3 +3,4 @@ export * from './api.js';
 export * from './errors.js';
 export * from './leads.js';
 export * from './compliance.js';
+export * from './imports.js';

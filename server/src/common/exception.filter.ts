@@ -12,6 +12,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: ErrorCode.NotFound,
   409: ErrorCode.Conflict,
   413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
   429: ErrorCode.TooManyAttempts,
   503: ErrorCode.Unavailable,
 };

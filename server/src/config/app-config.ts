@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { envSchema } from './config.schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres' | 'mysql';
@@ -41,6 +42,11 @@ export class AppConfig {
   readonly corsOrigins!: string[];
   readonly shutdownTimeoutMs!: number;
   readonly redisUrl: string | undefined;
+  readonly imports!: {
+    /** Where uploads are staged while their job runs. */
+    dir: string;
+    maxBytes: number;
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -117,5 +123,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    imports: {
+      dir: resolve(e.IMPORT_DIR ?? join(tmpdir(), 'switchboard-imports')),
+      maxBytes: e.IMPORT_MAX_BYTES,
+    },
   });
 }

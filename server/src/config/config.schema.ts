@@ -47,6 +47,8 @@ export const envSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  IMPORT_DIR: z.string().min(1).optional(),
+  IMPORT_MAX_BYTES: int(1024, 2 ** 31 - 1).default(25 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -33,12 +33,45 @@ export interface BulkLeadChange {
   updatedAt: Date;
 }
 
+/** A lead's new row; phones and tags are replaced when given. */
+export interface LeadUpdate {
+  lead: LeadEntity;
+  phones?: LeadRecord['phones'];
+  tags?: string[];
+}
+
+/** Inserts leads with their numbers and tags, a few statements for the lot, inside the caller's transaction. */
+export async function insertLeads(em: EntityManager, records: LeadRecord[]): Promise<void> {
+  if (!records.length) return;
+  await em.getRepository(LeadEntity).insert(records.map((r) => ({ ...r.lead })));
+  const phones = records.flatMap((r) => r.phones.map((p, position) => ({ leadId: r.lead.id, e164: p.e164, label: p.label, position })));
+  const tags = records.flatMap((r) => r.tags.map((tag) => ({ leadId: r.lead.id, tag })));
+  if (phones.length) await em.getRepository(LeadPhoneEntity).insert(phones);
+  if (tags.length) await em.getRepository(LeadTagEntity).insert(tags);
+}
+
+/** Rewrites a lead's row (and its numbers and tags when given) inside the caller's transaction. */
+export async function updateLead(em: EntityManager, record: LeadUpdate): Promise<void> {
+  const { id, ...rest } = record.lead;
+  await em.getRepository(LeadEntity).update({ id }, rest);
+  if (record.phones) {
+    await em.getRepository(LeadPhoneEntity).delete({ leadId: id });
+    if (record.phones.length) await em.getRepository(LeadPhoneEntity).insert(record.phones.map((p, position) => ({ leadId: id, e164: p.e164, label: p.label, position })));
+  }
+  if (record.tags) {
+    await em.getRepository(LeadTagEntity).delete({ leadId: id });
+    if (record.tags.length) await em.getRepository(LeadTagEntity).insert(record.tags.map((tag) => ({ leadId: id, tag })));
+  }
+}
+
 /** Persistence port for leads and custom field definitions. */
 export abstract class LeadsRepository {
   abstract insert(record: LeadRecord): Promise<void>;
   /** Replaces the lead's row; phones and tags are replaced when given. */
-  abstract update(record: { lead: LeadEntity; phones?: LeadRecord['phones']; tags?: string[] }): Promise<void>;
+  abstract update(record: LeadUpdate): Promise<void>;
   abstract findById(id: string): Promise<LeadRecord | null>;
+  /** Live leads among `ids`, with numbers and tags. */
+  abstract findByIds(ids: string[]): Promise<LeadRecord[]>;
   abstract search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]>;
   /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
@@ -65,32 +98,22 @@ export class TypeormLeadsRepository extends LeadsRepository {
   }
 
   insert(record: LeadRecord): Promise<void> {
-    return this.ds.transaction(async (em) => {
-      await em.getRepository(LeadEntity).insert({ ...record.lead });
-      await this.writePhones(em, record.lead.id, record.phones);
-      await this.writeTags(em, record.lead.id, record.tags);
-    });
+    return this.ds.transaction((em) => insertLeads(em, [record]));
   }
 
-  update(record: { lead: LeadEntity; phones?: LeadRecord['phones']; tags?: string[] }): Promise<void> {
-    return this.ds.transaction(async (em) => {
-      const { id, ...rest } = record.lead;
-      await em.getRepository(LeadEntity).update({ id }, rest);
-      if (record.phones) {
-        await em.getRepository(LeadPhoneEntity).delete({ leadId: id });
-        await this.writePhones(em, id, record.phones);
-      }
-      if (record.tags) {
-        await em.getRepository(LeadTagEntity).delete({ leadId: id });
-        await this.writeTags(em, id, record.tags);
-      }
-    });
+  update(record: LeadUpdate): Promise<void> {
+    return this.ds.transaction((em) => updateLead(em, record));
   }
 
   async findById(id: string): Promise<LeadRecord | null> {
     const lead = await this.ds.getRepository(LeadEntity).findOneBy({ id, deletedAt: IsNull() });
     if (!lead) return null;
     return (await this.attach([lead]))[0];
+  }
+
+  async findByIds(ids: string[]): Promise<LeadRecord[]> {
+    if (!ids.length) return [];
+    return this.attach(await this.ds.getRepository(LeadEntity).findBy({ id: In(ids), deletedAt: IsNull() }));
   }
 
   async search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]> {
@@ -180,16 +203,6 @@ export class TypeormLeadsRepository extends LeadsRepository {
 
   async deleteCustomField(key: string): Promise<boolean> {
     return ((await this.ds.getRepository(CustomFieldDefinitionEntity).delete({ key })).affected ?? 0) > 0;
-  }
-
-  private async writePhones(em: EntityManager, leadId: string, phones: LeadRecord['phones']): Promise<void> {
-    if (!phones.length) return;
-    await em.getRepository(LeadPhoneEntity).insert(phones.map((p, position) => ({ leadId, e164: p.e164, label: p.label, position })));
-  }
-
-  private async writeTags(em: EntityManager, leadId: string, tags: string[]): Promise<void> {
-    if (!tags.length) return;
-    await em.getRepository(LeadTagEntity).insert(tags.map((tag) => ({ leadId, tag })));
   }
 
   private async attach(leads: LeadEntity[]): Promise<LeadRecord[]> {
