@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { Telephony1795348142229 } from './1795348142229-Telephony.js';
 import { LeadImportsAndDnc1795347349283 } from './1795347349283-LeadImportsAndDnc.js';
 import { LeadsAndCompliance1795342479370 } from './1795342479370-LeadsAndCompliance.js';
 import { Init1795337359420 } from './1795337359420-Init.js';
@@ -8,4 +9,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   Init1795337359420,
   LeadsAndCompliance1795342479370,
   LeadImportsAndDnc1795347349283,
+  Telephony1795348142229,
 ];

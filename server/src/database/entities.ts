@@ -7,6 +7,8 @@ import { OptOutEntity } from '../compliance/opt-out.entity.js';
 import { CustomFieldDefinitionEntity } from '../leads/custom-field.entity.js';
 import { LeadImportEntity, LeadImportIssueEntity } from '../leads/import/lead-import.entity.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
+import { ConversationEntity, ConversationEventEntity, RateLimitEntity } from '../telephony/conversations/conversation.entity.js';
+import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from '../telephony/ring-pools/ring-pool.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -28,4 +30,10 @@ export const ENTITIES = [
   DncNumberEntity,
   LeadImportEntity,
   LeadImportIssueEntity,
+  RingPoolEntity,
+  PoolNumberEntity,
+  PoolNumberUsageEntity,
+  ConversationEntity,
+  ConversationEventEntity,
+  RateLimitEntity,
 ];
