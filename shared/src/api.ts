@@ -44,6 +44,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   fields?: FieldError[];
+  /** Structured detail for some codes (e.g. every reason a contact was refused). */
+  details?: unknown;
   requestId?: string;
 }
 

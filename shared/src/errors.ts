@@ -11,6 +11,9 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   BadRequest: 'BAD_REQUEST',
+  ContactRefused: 'CONTACT_REFUSED',
+  PoolExhausted: 'POOL_EXHAUSTED',
+  CarrierError: 'CARRIER_ERROR',
   Internal: 'INTERNAL',
   Unavailable: 'UNAVAILABLE',
 } as const;

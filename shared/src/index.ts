@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './leads.js';
 export * from './compliance.js';
 export * from './imports.js';
+export * from './conversations.js';

@@ -3,6 +3,9 @@ import { ErrorCode, type FieldError } from '../../../shared/src/index.js';
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
+  CONTACT_REFUSED: 409,
+  POOL_EXHAUSTED: 409,
+  CARRIER_ERROR: 502,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   INVALID_REFRESH_TOKEN: 401,
@@ -26,6 +29,7 @@ export class DomainError extends Error {
     message: string,
     readonly fields?: FieldError[],
     readonly headers?: Record<string, string>,
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -33,7 +33,7 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; headers?: Re
   const requestId = requestContext.get()?.requestId;
   if (exception instanceof DomainError) {
     return {
-      body: { statusCode: exception.status, code: exception.code, message: exception.message, fields: exception.fields, requestId },
+      body: { statusCode: exception.status, code: exception.code, message: exception.message, fields: exception.fields, details: exception.details, requestId },
       headers: exception.headers,
     };
   }

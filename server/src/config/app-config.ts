@@ -42,6 +42,23 @@ export class AppConfig {
   readonly corsOrigins!: string[];
   readonly shutdownTimeoutMs!: number;
   readonly redisUrl: string | undefined;
+  readonly telephony!: {
+    /** twilio when credentials are set; otherwise the simulated carrier runs in-process. */
+    mode: 'twilio' | 'simulated';
+    accountSid: string | undefined;
+    authToken: string | undefined;
+    apiKeySid: string | undefined;
+    apiKeySecret: string | undefined;
+    twimlAppSid: string | undefined;
+    /** Sends REST requests here instead of the carrier's cloud. */
+    apiBaseUrl: string | undefined;
+    simSeed: number;
+    simSpeed: number;
+    callsPerSecond: number;
+    smsPerSecond: number;
+    /** A call without a final status for this long is looked up at the carrier. */
+    reconcileAfterSeconds: number;
+  };
   readonly imports!: {
     /** Where uploads are staged while their job runs. */
     dir: string;
@@ -74,7 +91,7 @@ function developmentSecret(dataDir: string): string {
 }
 
 /** Variables whose values must never be echoed back (they hold or may hold secrets). */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET']);
 
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -95,6 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+  if (!!e.TWILIO_ACCOUNT_SID !== !!e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
   if (problems.length) throw new ConfigError(problems);
 
   const kind = databaseKind(e.DATABASE_URL);
@@ -123,6 +141,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    telephony: {
+      mode: e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN ? 'twilio' : 'simulated',
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      apiKeySid: e.TWILIO_API_KEY_SID,
+      apiKeySecret: e.TWILIO_API_KEY_SECRET,
+      twimlAppSid: e.TWILIO_TWIML_APP_SID,
+      apiBaseUrl: e.TWILIO_API_BASE_URL,
+      simSeed: e.CARRIER_SIM_SEED,
+      simSpeed: e.CARRIER_SIM_SPEED,
+      callsPerSecond: e.OUTBOUND_CALLS_PER_SECOND,
+      smsPerSecond: e.OUTBOUND_SMS_PER_SECOND,
+      reconcileAfterSeconds: e.CALL_RECONCILE_SECONDS,
+    },
     imports: {
       dir: resolve(e.IMPORT_DIR ?? join(tmpdir(), 'switchboard-imports')),
       maxBytes: e.IMPORT_MAX_BYTES,

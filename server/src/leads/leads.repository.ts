@@ -77,6 +77,8 @@ export abstract class LeadsRepository {
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
   abstract softDelete(ids: string[], at: Date): Promise<number>;
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
+  /** Records the lead's latest activity (never moving it back); `contacted` also sets lastContactedAt. */
+  abstract touchActivity(leadId: string, type: string, at: Date, contacted: boolean): Promise<void>;
 
   abstract listCustomFields(): Promise<CustomFieldDefinitionEntity[]>;
   abstract findCustomField(key: string): Promise<CustomFieldDefinitionEntity | null>;
@@ -187,6 +189,19 @@ export class TypeormLeadsRepository extends LeadsRepository {
       .where('p.e164 = :e164', { e164 })
       .getRawMany<{ leadId: string }>();
     return [...new Set(rows.map((r) => r.leadId))];
+  }
+
+  async touchActivity(leadId: string, type: string, at: Date, contacted: boolean): Promise<void> {
+    const repo = this.ds.getRepository(LeadEntity);
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ lastActivityAt: at, lastActivityType: type.slice(0, 32) })
+      .where('id = :leadId AND (last_activity_at IS NULL OR last_activity_at <= :at)', { leadId, at })
+      .execute();
+    if (contacted) {
+      await repo.createQueryBuilder().update().set({ lastContactedAt: at }).where('id = :leadId AND (last_contacted_at IS NULL OR last_contacted_at <= :at)', { leadId, at }).execute();
+    }
   }
 
   listCustomFields(): Promise<CustomFieldDefinitionEntity[]> {
