@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { DurableScheduler1795348900926 } from './1795348900926-DurableScheduler.js';
 import { Telephony1795348142229 } from './1795348142229-Telephony.js';
 import { LeadImportsAndDnc1795347349283 } from './1795347349283-LeadImportsAndDnc.js';
 import { LeadsAndCompliance1795342479370 } from './1795342479370-LeadsAndCompliance.js';
@@ -10,4 +11,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   LeadsAndCompliance1795342479370,
   LeadImportsAndDnc1795347349283,
   Telephony1795348142229,
+  DurableScheduler1795348900926,
 ];

@@ -9,6 +9,7 @@ import { LeadImportEntity, LeadImportIssueEntity } from '../leads/import/lead-im
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
 import { ConversationEntity, ConversationEventEntity, RateLimitEntity } from '../telephony/conversations/conversation.entity.js';
 import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from '../telephony/ring-pools/ring-pool.entity.js';
+import { ClusterLockEntity, JobEntity } from '../scheduler/job.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -36,4 +37,6 @@ export const ENTITIES = [
   ConversationEntity,
   ConversationEventEntity,
   RateLimitEntity,
+  JobEntity,
+  ClusterLockEntity,
 ];
