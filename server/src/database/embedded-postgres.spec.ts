@@ -46,6 +46,32 @@ describe('EmbeddedPostgres', () => {
     await db.stop();
   });
 
+  it("never runs one connection's statement with another's parameters when their queries interleave", async () => {
+    const db = await EmbeddedPostgres.start({ dataDir: 'memory', maxConnections: 4 });
+    const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: db.url }));
+    try {
+      await Promise.all(clients.map((c) => c.connect()));
+      // Parameterised queries of different shapes go through Parse/Bind/Execute/Sync batches;
+      // half the connections wrap theirs in transactions, which pin the shared session.
+      const runs = clients.map(async (c, i) => {
+        const wrong: string[] = [];
+        for (let k = 0; k < 60; k++) {
+          if (i < 2) await c.query('BEGIN');
+          const r = i % 2 ? await c.query('SELECT $1::int * 2 AS v, $2::text AS who', [k, `c${i}`]) : await c.query("SELECT $1::text || '!' AS v", [`c${i}-${k}`]);
+          const got = i % 2 ? `${r.rows[0].v}/${r.rows[0].who}` : r.rows[0].v;
+          const want = i % 2 ? `${k * 2}/c${i}` : `c${i}-${k}!`;
+          if (i < 2) await c.query('COMMIT');
+          if (got !== want) wrong.push(`${got} != ${want}`);
+        }
+        return wrong;
+      });
+      expect((await Promise.all(runs)).flat()).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+      await db.stop();
+    }
+  });
+
   it('serves as many connections as it was asked to', async () => {
     const db = await EmbeddedPostgres.start({ dataDir: 'memory', maxConnections: 4 });
     const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: db.url }));
