@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsModule } from './leads/leads.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, HealthModule, DemoModule],
     };
   }
 }

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { ClusterLockEntity, JobEntity } from './job.entity.js';
+
+export interface Claim {
+  owner: string;
+  now: Date;
+  leaseUntil: Date;
+  limit: number;
+  /** Only these queues (those this instance has handlers for). */
+  queues: string[];
+}
+
+/** Persistence port for scheduled jobs and cluster locks. */
+export abstract class JobsRepository {
+  /** Inserts jobs; a job whose dedupe key is taken is left out. Returns the ids inserted. */
+  abstract insert(jobs: JobEntity[], em?: EntityManager): Promise<string[]>;
+  /**
+   * Takes up to `limit` due pending jobs for `owner` under a lease, skipping rows other
+   * claimers hold (FOR UPDATE SKIP LOCKED), and increments each one's attempt.
+   */
+  abstract claim(claim: Claim): Promise<JobEntity[]>;
+  /** Puts jobs whose lease lapsed back to pending (their workers are presumed dead). */
+  abstract reclaimExpired(now: Date): Promise<number>;
+  /** The job as its claimer left it, only if (id, attempt) still holds the claim. */
+  abstract complete(id: string, attempt: number, now: Date): Promise<boolean>;
+  abstract fail(id: string, attempt: number, change: { status: 'pending' | 'dead'; dueAt: Date; error: string; now: Date }): Promise<boolean>;
+  /** Gives back a claimed job untouched (shutdown): pending again, the failure not counted. */
+  abstract release(id: string, attempt: number, now: Date): Promise<boolean>;
+  abstract extendLease(ids: string[], owner: string, leaseUntil: Date): Promise<void>;
+  abstract find(id: string): Promise<JobEntity | null>;
+  abstract list(status: string | undefined, queue: string | undefined, limit: number, offset: number): Promise<JobEntity[]>;
+  /** An admin retry of a dead job: pending, due now, failures reset. */
+  abstract retry(id: string, now: Date): Promise<boolean>;
+  abstract cancel(dedupeKey: string, now: Date): Promise<boolean>;
+  abstract counts(): Promise<Record<string, number>>;
+  /** Takes or renews a named lock until `until`; false if another owner holds it. */
+  abstract tryLock(name: string, owner: string, now: Date, until: Date): Promise<boolean>;
+  abstract unlock(name: string, owner: string): Promise<void>;
+}
+
+@Injectable()
+export class TypeormJobsRepository extends JobsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    super();
+  }
+
+  private get jobs() {
+    return this.ds.getRepository(JobEntity);
+  }
+
+  async insert(jobs: JobEntity[], em: EntityManager = this.ds.manager): Promise<string[]> {
+    if (!jobs.length) return [];
+    const keyed = jobs.filter((j) => j.dedupeKey);
+    // Ignore-on-conflict keeps a batch from failing on one taken key; which ones went in is read back.
+    await em.createQueryBuilder().insert().into(JobEntity).values(jobs.map((j) => ({ ...j }))).orIgnore().execute();
+    if (!keyed.length) return jobs.map((j) => j.id);
+    const present = await em.getRepository(JobEntity).find({ select: { id: true }, where: { id: In(jobs.map((j) => j.id)) } });
+    const ids = new Set(present.map((p) => p.id));
+    return jobs.filter((j) => ids.has(j.id)).map((j) => j.id);
+  }
+
+  claim(c: Claim): Promise<JobEntity[]> {
+    if (!c.queues.length || c.limit < 1) return Promise.resolve([]);
+    return this.ds.transaction(async (em) => {
+      const rows = await em
+        .getRepository(JobEntity)
+        .createQueryBuilder('j')
+        .select('j.id', 'id')
+        .where("j.status = 'pending' AND j.due_at <= :now AND j.queue IN (:...queues)", { now: c.now, queues: c.queues })
+        .orderBy('j.priority', 'DESC')
+        .addOrderBy('j.due_at', 'ASC')
+        .limit(c.limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getRawMany<{ id: string }>();
+      if (!rows.length) return [];
+      const ids = rows.map((r) => r.id);
+      await em
+        .getRepository(JobEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'running', leaseOwner: c.owner, leaseUntil: c.leaseUntil, updatedAt: c.now, attempt: () => 'attempt + 1' })
+        .where('id IN (:...ids)', { ids })
+        .execute();
+      return em.getRepository(JobEntity).find({ where: { id: In(ids) }, order: { priority: 'DESC', dueAt: 'ASC' } });
+    });
+  }
+
+  async reclaimExpired(now: Date): Promise<number> {
+    const r = await this.jobs
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'pending', leaseOwner: null, leaseUntil: null, updatedAt: now })
+      .where("status = 'running' AND lease_until < :now", { now })
+      .execute();
+    return r.affected ?? 0;
+  }
+
+  async complete(id: string, attempt: number, now: Date): Promise<boolean> {
+    const r = await this.jobs.update({ id, attempt, status: 'running' }, { status: 'done', finishedAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null });
+    return (r.affected ?? 0) > 0;
+  }
+
+  async fail(id: string, attempt: number, change: { status: 'pending' | 'dead'; dueAt: Date; error: string; now: Date }): Promise<boolean> {
+    const r = await this.jobs
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: change.status,
+        dueAt: change.dueAt,
+        lastError: change.error.slice(0, 1000),
+        failures: () => 'failures + 1',
+        updatedAt: change.now,
+        finishedAt: change.status === 'dead' ? change.now : null,
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where("id = :id AND attempt = :attempt AND status = 'running'", { id, attempt })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  async release(id: string, attempt: number, now: Date): Promise<boolean> {
+    const r = await this.jobs.update({ id, attempt, status: 'running' }, { status: 'pending', leaseOwner: null, leaseUntil: null, updatedAt: now });
+    return (r.affected ?? 0) > 0;
+  }
+
+  async extendLease(ids: string[], owner: string, leaseUntil: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.jobs.update({ id: In(ids), leaseOwner: owner, status: 'running' }, { leaseUntil });
+  }
+
+  find(id: string): Promise<JobEntity | null> {
+    return this.jobs.findOneBy({ id });
+  }
+
+  list(status: string | undefined, queue: string | undefined, limit: number, offset: number): Promise<JobEntity[]> {
+    return this.jobs.find({ where: { ...(status ? { status } : {}), ...(queue ? { queue } : {}) }, order: { updatedAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
+  }
+
+  async retry(id: string, now: Date): Promise<boolean> {
+    const r = await this.jobs.update({ id, status: 'dead' }, { status: 'pending', dueAt: now, failures: 0, finishedAt: null, updatedAt: now });
+    return (r.affected ?? 0) > 0;
+  }
+
+  async cancel(dedupeKey: string, now: Date): Promise<boolean> {
+    const r = await this.jobs.update({ dedupeKey, status: 'pending' }, { status: 'canceled', finishedAt: now, updatedAt: now });
+    return (r.affected ?? 0) > 0;
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const rows = await this.jobs.createQueryBuilder('j').select('j.status', 'status').addSelect('COUNT(*)', 'n').groupBy('j.status').getRawMany<{ status: string; n: string | number }>();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async tryLock(name: string, owner: string, now: Date, until: Date): Promise<boolean> {
+    const locks = this.ds.getRepository(ClusterLockEntity);
+    await locks.createQueryBuilder().insert().values({ name, owner, heldUntil: until }).orIgnore().execute();
+    const r = await locks
+      .createQueryBuilder()
+      .update()
+      .set({ owner, heldUntil: until })
+      .where('name = :name AND (owner = :owner OR held_until < :now)', { name, owner, now })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  async unlock(name: string, owner: string): Promise<void> {
+    await this.ds.getRepository(ClusterLockEntity).delete({ name, owner });
+  }
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { JsonLogger } from '../../server/src/common/json-logger.js';
+import { createDataSource } from '../../server/src/database/data-source.js';
+import { JobEntity } from '../../server/src/scheduler/job.entity.js';
+import { JobsRepository, TypeormJobsRepository } from '../../server/src/scheduler/jobs.repository.js';
+import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { signIn } from '../support/factories.js';
+
+describe('durable scheduler', () => {
+  let t: TestApp;
+  let scheduler: SchedulerService;
+  let other: SchedulerService;
+  let otherDs: DataSource;
+  const seen: Array<{ id: string; owner: string; payload: unknown }> = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    scheduler = t.get(SchedulerService);
+    // A second instance on its own connections to the same database, as another server would be.
+    otherDs = await createDataSource({ kind: t.db.kind, url: t.db.url, poolSize: 4 });
+    await otherDs.initialize();
+    const logger = new JsonLogger('silent');
+    other = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger);
+    for (const s of [scheduler, other]) {
+      s.register('test.record', {
+        handle: async (payload, { job }) => {
+          await new Promise((r) => setTimeout(r, 2));
+          seen.push({ id: job.id, owner: s.owner, payload });
+        },
+      });
+      s.configure({ concurrency: 8, backoffBaseMs: 5_000 });
+    }
+  });
+  afterAll(async () => {
+    await otherDs?.destroy();
+    await t?.close();
+  });
+
+  const job = (id: string) => t.dataSource.getRepository(JobEntity).findOneByOrFail({ id });
+
+  it('runs a due job once with its payload; a dedupe key admits one job; future work waits', async () => {
+    seen.length = 0;
+    const id = await scheduler.enqueue('test.record', { hello: 'world' }, { dedupeKey: 'greeting-1' });
+    expect(await scheduler.enqueue('test.record', { hello: 'again' }, { dedupeKey: 'greeting-1' })).toBeNull();
+    const later = await scheduler.enqueue('test.record', { later: true }, { dueAt: new Date(t.clock.now().getTime() + 60_000) });
+    expect(await scheduler.runDue()).toBe(1);
+    expect(seen).toEqual([{ id, owner: scheduler.owner, payload: { hello: 'world' } }]);
+    expect(await job(id as string)).toMatchObject({ status: 'done', attempt: 1, failures: 0, leaseOwner: null });
+    expect(await scheduler.runDue()).toBe(0);
+    t.clock.advance(60_000);
+    expect(await scheduler.runDue()).toBe(1);
+    expect((await job(later as string)).status).toBe('done');
+  });
+
+  it('two instances claim disjoint work and together run every job exactly once', async () => {
+    seen.length = 0;
+    const ids = new Set<string>();
+    for (let i = 0; i < 120; i++) ids.add((await scheduler.enqueue('test.record', { i })) as string);
+    // Both keep claiming until nothing is left, at the same time.
+    const drain = async (s: SchedulerService) => {
+      while ((await s.runDue()) > 0) {
+        /* next round */
+      }
+    };
+    await Promise.all([drain(scheduler), drain(other)]);
+    const ran = seen.map((s) => s.id);
+    expect(ran.length).toBe(120);
+    expect(new Set(ran)).toEqual(ids);
+    const byOwner = new Set(seen.map((s) => s.owner));
+    expect(byOwner.size).toBeGreaterThanOrEqual(1);
+    const done = await t.dataSource.getRepository(JobEntity).countBy({ status: 'done', queue: 'test.record' });
+    expect(done).toBe(120 + 2);
+  });
+
+  it("a crashed worker's job is re-claimed after its lease, and the stale worker's completion changes nothing", async () => {
+    seen.length = 0;
+    const id = (await scheduler.enqueue('test.record', { crash: true })) as string;
+    const repo = t.get(JobsRepository);
+    const now = t.clock.now();
+    const [claimed] = await repo.claim({ owner: 'dead-instance', now, leaseUntil: new Date(now.getTime() + 60_000), limit: 5, queues: ['test.record'] });
+    expect(claimed).toMatchObject({ id, attempt: 1, status: 'running', leaseOwner: 'dead-instance' });
+    expect(await scheduler.runDue()).toBe(0); // leased: nobody else takes it
+    t.clock.advance(60_001);
+    expect(await other.runDue()).toBe(1);
+    expect(seen).toEqual([{ id, owner: other.owner, payload: { crash: true } }]);
+    expect(await repo.complete(id, 1, t.clock.now())).toBe(false);
+    expect(await job(id)).toMatchObject({ status: 'done', attempt: 2 });
+  });
+
+  it('retries with backoff, parks a job as dead after its attempts, and an admin retries it', async () => {
+    let fail = true;
+    scheduler.register('test.flaky', {
+      handle: async () => {
+        if (fail) throw new Error('the webhook answered 503');
+      },
+    });
+    const id = (await scheduler.enqueue('test.flaky', {}, { maxAttempts: 2 })) as string;
+    const t0 = t.clock.now().getTime();
+    await scheduler.runDue();
+    expect(await job(id)).toMatchObject({ status: 'pending', failures: 1, attempt: 1, lastError: 'the webhook answered 503' });
+    expect((await job(id)).dueAt.getTime()).toBe(t0 + 5_000);
+    expect(await scheduler.runDue()).toBe(0);
+    t.clock.advance(5_000);
+    await scheduler.runDue();
+    expect(await job(id)).toMatchObject({ status: 'dead', failures: 2, attempt: 2 });
+
+    const admin = await signIn(t, 'admin');
+    const dead = (await t.http.get('/api/scheduler/jobs?status=dead').set(admin.auth).expect(200)).body as Array<{ id: string; lastError: string }>;
+    expect(dead.map((d) => d.id)).toContain(id);
+    const agent = await signIn(t, 'agent');
+    await t.http.post(`/api/scheduler/jobs/${id}/retry`).set(agent.auth).expect(403);
+    fail = false;
+    expect((await t.http.post(`/api/scheduler/jobs/${id}/retry`).set(admin.auth).expect(200)).body).toMatchObject({ status: 'pending', failures: 0 });
+    await t.http.post(`/api/scheduler/jobs/${id}/retry`).set(admin.auth).expect(409);
+    await scheduler.runDue();
+    expect(await job(id)).toMatchObject({ status: 'done', attempt: 3 });
+  });
+
+  it('shutdown releases a job it cannot finish in time, without counting a failure', async () => {
+    const logger = new JsonLogger('silent');
+    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger);
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    stopping.register('test.slow', {
+      handle: (_p, { signal }) =>
+        new Promise<void>((resolve) => {
+          started();
+          signal.addEventListener('abort', () => resolve());
+        }),
+    });
+    const id = (await scheduler.enqueue('test.slow', {})) as string;
+    await stopping.start();
+    await running;
+    expect((await job(id)).status).toBe('running');
+    await stopping.stop(50);
+    expect(await job(id)).toMatchObject({ status: 'pending', failures: 0, leaseOwner: null });
+  });
+
+  it('a cluster-wide lock lets one instance at a time run once-per-cluster work', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    const first = scheduler.once('nightly', 60_000, () => hold.then(() => 'first'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await other.once('nightly', 60_000, async () => 'second')).toBeNull();
+    release();
+    expect(await first).toBe('first');
+    expect(await other.once('nightly', 60_000, async () => 'second')).toBe('second');
+  });
+});
