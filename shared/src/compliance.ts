@@ -31,7 +31,7 @@ export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export interface BlockView {
   id: string;
-  kind: BlockKind;
+  kind: BlockKind | 'dnc-list';
   /** E.164 for numbers; digits with a leading + for prefixes; three digits for area codes. */
   value: string;
   reason: string | null;
@@ -72,4 +72,26 @@ export interface EligibilityView {
   address: string | null;
   timezones: string[];
   region: string | null;
+}
+
+export interface DncListView {
+  id: number;
+  name: string;
+  description: string | null;
+  /** loading | active | failed | removed; a list blocks from the moment its numbers load until removed. */
+  status: 'loading' | 'active' | 'failed' | 'removed';
+  numberCount: number;
+  linesRead: number;
+  invalidCount: number;
+  duplicateCount: number;
+  error: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  removedAt: string | null;
+}
+
+/** The answer to a load: the list, and the first lines that were not numbers. */
+export interface DncLoadView extends DncListView {
+  invalid: Array<{ line: number; value: string; reason: string }>;
 }

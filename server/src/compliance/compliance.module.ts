@@ -6,18 +6,23 @@ import { BlocksController, ComplianceSettingsController, EligibilityController, 
 import { ComplianceRepository, TypeormComplianceRepository } from './compliance.repository.js';
 import { ComplianceService } from './compliance.service.js';
 import { ContactPolicy } from './contact-policy.js';
+import { DncController } from './dnc.controller.js';
+import { DncRepository, TypeormDncRepository } from './dnc.repository.js';
+import { DncService } from './dnc.service.js';
 import { OptOutsService } from './opt-outs.service.js';
 
 @Module({
   imports: [LeadsModule, SettingsModule],
-  controllers: [OptOutsController, BlocksController, EligibilityController, ComplianceSettingsController],
+  controllers: [OptOutsController, BlocksController, DncController, EligibilityController, ComplianceSettingsController],
   providers: [
     OptOutsService,
     ContactPolicy,
     CallingRulesService,
     ComplianceService,
+    DncService,
+    { provide: DncRepository, useClass: TypeormDncRepository },
     { provide: ComplianceRepository, useClass: TypeormComplianceRepository },
   ],
-  exports: [ContactPolicy, OptOutsService, ComplianceService, CallingRulesService],
+  exports: [ContactPolicy, OptOutsService, ComplianceService, CallingRulesService, DncService],
 })
 export class ComplianceModule {}
