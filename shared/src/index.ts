@@ -5,3 +5,4 @@ export * from './leads.js';
 export * from './compliance.js';
 export * from './imports.js';
 export * from './conversations.js';
+export * from './ring-pools.js';
