@@ -37,3 +37,10 @@ export async function streamRequest(t: TestApp, method: string, path: string, bo
     body.pipe(req);
   });
 }
+
+/** Makes the test app listen on a local port (webhooks need a URL to reach) and returns its base URL. */
+export async function listen(t: TestApp): Promise<string> {
+  const server = t.app.getHttpServer() as Server;
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

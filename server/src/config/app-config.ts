@@ -54,6 +54,8 @@ export class AppConfig {
     apiBaseUrl: string | undefined;
     simSeed: number;
     simSpeed: number;
+    /** manual: the simulated carrier moves only when a test advances it. */
+    simClock: 'real' | 'manual';
     callsPerSecond: number;
     smsPerSecond: number;
     /** A call without a final status for this long is looked up at the carrier. */
@@ -151,6 +153,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       apiBaseUrl: e.TWILIO_API_BASE_URL,
       simSeed: e.CARRIER_SIM_SEED,
       simSpeed: e.CARRIER_SIM_SPEED,
+      simClock: e.CARRIER_SIM_CLOCK,
       callsPerSecond: e.OUTBOUND_CALLS_PER_SECOND,
       smsPerSecond: e.OUTBOUND_SMS_PER_SECOND,
       reconcileAfterSeconds: e.CALL_RECONCILE_SECONDS,

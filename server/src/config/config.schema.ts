@@ -55,6 +55,7 @@ export const envSchema = z.object({
   TWILIO_API_BASE_URL: url(['http:', 'https:']).optional(),
   CARRIER_SIM_SEED: int(0, 2 ** 31 - 1).default(1),
   CARRIER_SIM_SPEED: int(1, 1000).default(1),
+  CARRIER_SIM_CLOCK: z.enum(['real', 'manual']).default('real'),
   OUTBOUND_CALLS_PER_SECOND: int(1, 100).default(1),
   OUTBOUND_SMS_PER_SECOND: int(1, 100).default(1),
   CALL_RECONCILE_SECONDS: int(10, 86_400).default(120),

@@ -6,6 +6,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { type CsvError, type Options as CsvOptions, parse } from 'csv-parse';
 import type { CustomFieldDefinition, ImportSettings } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
+import { orderedId } from '../../common/ids.js';
 import { JsonLogger } from '../../common/json-logger.js';
 import { SettingsService } from '../../settings/settings.service.js';
 import { UsersRepository } from '../../users/users.repository.js';
@@ -38,12 +39,7 @@ interface Item {
   record: string[];
 }
 
-let issueSeq = 0;
-/** Issue ids sort in the order issues were found, so a line's problems list in column order. */
-function issueId(): string {
-  const n = (++issueSeq).toString(16).padStart(12, '0');
-  return `${n.slice(0, 8)}-${n.slice(8)}-${randomUUID().slice(14)}`;
-}
+
 
 /**
  * Runs import jobs on this instance, one at a time. A job streams its staged file
@@ -288,7 +284,8 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private issue(importId: string, line: number, column: string | null, kind: 'error' | 'skipped', reason: string, value: string | null, leadId: string | null = null): LeadImportIssueEntity {
-    return { id: issueId(), importId, line, column, kind, reason: reason.slice(0, 500), value: value === null ? null : value.slice(0, 200), leadId };
+    // Ordered ids: a line's problems list in the order they were found (column order).
+    return { id: orderedId(), importId, line, column, kind, reason: reason.slice(0, 500), value: value === null ? null : value.slice(0, 200), leadId };
   }
 
   private async fail(job: LeadImportEntity, message: string): Promise<void> {

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode, type AccessClaims, type ConversationView, type Page, type VoiceTokenView } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser } from '../auth/access.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
+import { ConversationsService } from './conversations/conversations.service.js';
+import { ConversationNotesDto, ListConversationsQuery, PlaceCallDto, SendSmsDto } from './dto/telephony.dto.js';
+import { OutboundService } from './outbound/outbound.service.js';
+import { VoiceTokens } from './voice-tokens.js';
+
+@ApiTags('calls and messages')
+@ApiBearerAuth()
+@AnyRole()
+@Controller()
+export class CallsController {
+  constructor(
+    private readonly outbound: OutboundService,
+    private readonly conversations: ConversationsService,
+    private readonly leads: LeadsRepository,
+    private readonly tokens: VoiceTokens,
+  ) {}
+
+  @Post('calls')
+  @ApiOperation({ summary: "Call a lead: the compliance gate, a caller ID from the ring pool, then the carrier; the answered call is bridged to the caller's softphone" })
+  async call(@Body() body: PlaceCallDto, @CurrentUser() actor: AccessClaims): Promise<ConversationView> {
+    await this.mayContact(body.leadId, actor);
+    return this.outbound.placeCall({ ...body, agentId: actor.sub, cause: { type: 'manual' } });
+  }
+
+  @Post('calls/:id/hangup')
+  @HttpCode(204)
+  async hangUp(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    await this.conversations.get(id, actor); // 404 for someone else's call
+    await this.outbound.hangUp(id);
+  }
+
+  @Post('sms')
+  @ApiOperation({ summary: 'Text a lead through the compliance gate and the SMS ring pool' })
+  async sms(@Body() body: SendSmsDto, @CurrentUser() actor: AccessClaims): Promise<ConversationView> {
+    await this.mayContact(body.leadId, actor);
+    return this.outbound.sendSms({ ...body, agentId: actor.sub, cause: { type: 'manual' } });
+  }
+
+  @Get('conversations')
+  @ApiOperation({ summary: 'Calls and texts, newest first, by lead, agent, date range, status and disposition' })
+  list(@Query() query: ListConversationsQuery, @CurrentUser() actor: AccessClaims): Promise<Page<ConversationView>> {
+    return this.conversations.list(query, actor);
+  }
+
+  @Get('conversations/:id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims) {
+    return this.conversations.get(id, actor);
+  }
+
+  @Patch('conversations/:id')
+  notes(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ConversationNotesDto, @CurrentUser() actor: AccessClaims): Promise<ConversationView> {
+    return this.conversations.setNotes(id, body.notes, actor);
+  }
+
+  @Get('telephony/token')
+  @ApiOperation({ summary: "The softphone's phone: a Voice access token for this user (refetch before expiresAt), or the simulated mode" })
+  token(@CurrentUser() actor: AccessClaims): VoiceTokenView {
+    return this.tokens.issue(actor.sub);
+  }
+
+  private async mayContact(leadId: string, actor: AccessClaims): Promise<void> {
+    if (actor.role !== 'agent') return;
+    const lead = await this.leads.findById(leadId);
+    if (!lead || lead.lead.ownerId !== actor.sub) throw new DomainError(ErrorCode.NotFound, 'Lead not found');
+  }
+}

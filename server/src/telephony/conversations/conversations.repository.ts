@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, In, LessThan } from 'typeorm';
+import { orderedId } from '../../common/ids.js';
+import { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
+import { type StatusEvent, transition } from './conversation-state.js';
+
+export interface ConversationFilter {
+  leadId?: string;
+  agentId?: string;
+  /** Agents: their own conversations or their leads'. */
+  visibleTo?: { agentId: string };
+  channel?: string;
+  statuses?: string[];
+  disposition?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface ConversationCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface AppliedEvent {
+  conversation: ConversationEntity;
+  advanced: boolean;
+}
+
+/** Extra fields an event may carry besides the status transition. */
+export interface EventExtras {
+  providerSid?: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  sequence?: number | null;
+  source: string;
+  payload: Record<string, unknown>;
+}
+
+/** Persistence port for conversations and their callback audit trail. */
+export abstract class ConversationsRepository {
+  /** Inserts; when the idempotency key is taken, returns the conversation that holds it instead. */
+  abstract insertOnce(c: ConversationEntity): Promise<{ conversation: ConversationEntity; created: boolean }>;
+  abstract findById(id: string): Promise<ConversationEntity | null>;
+  abstract findBySid(sid: string): Promise<ConversationEntity | null>;
+  abstract findByKey(key: string): Promise<ConversationEntity | null>;
+  /** Records the carrier's sid (if none yet) and applies the status it answered with. */
+  abstract recordPlaced(id: string, sid: string, status: string, at: Date): Promise<ConversationEntity | null>;
+  /** Applies a status event under a row lock and appends it to the audit trail. */
+  abstract applyEvent(id: string, event: StatusEvent, extras: EventExtras, receivedAt: Date): Promise<AppliedEvent | null>;
+  abstract update(id: string, patch: Partial<ConversationEntity>): Promise<void>;
+  abstract search(filter: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]>;
+  /** Conversations not final whose last change is older than `before`. */
+  abstract unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]>;
+  abstract events(id: string): Promise<ConversationEventEntity[]>;
+  /** The agent of the lead's most recent call, if any. */
+  abstract lastAgentFor(leadId: string): Promise<string | null>;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = err.driverError?.code ?? err.code;
+  const errno = err.driverError?.errno ?? err.errno;
+  return code === '23505' || code === 'ER_DUP_ENTRY' || errno === 1062;
+}
+
+@Injectable()
+export class TypeormConversationsRepository extends ConversationsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    super();
+  }
+
+  private get repo() {
+    return this.ds.getRepository(ConversationEntity);
+  }
+
+  async insertOnce(c: ConversationEntity): Promise<{ conversation: ConversationEntity; created: boolean }> {
+    try {
+      await this.repo.insert({ ...c });
+      return { conversation: c, created: true };
+    } catch (e) {
+      if (!c.idempotencyKey || !isUniqueViolation(e)) throw e;
+      const existing = await this.findByKey(c.idempotencyKey);
+      if (!existing) throw e;
+      return { conversation: existing, created: false };
+    }
+  }
+
+  findById(id: string): Promise<ConversationEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findBySid(sid: string): Promise<ConversationEntity | null> {
+    return this.repo.findOneBy({ providerSid: sid });
+  }
+
+  findByKey(key: string): Promise<ConversationEntity | null> {
+    return this.repo.findOneBy({ idempotencyKey: key });
+  }
+
+  async recordPlaced(id: string, sid: string, status: string, at: Date): Promise<ConversationEntity | null> {
+    const applied = await this.applyEvent(id, { status, at }, { providerSid: sid, source: 'api', payload: { sid, status } }, at);
+    return applied?.conversation ?? null;
+  }
+
+  applyEvent(id: string, event: StatusEvent, extras: EventExtras, receivedAt: Date): Promise<AppliedEvent | null> {
+    return this.ds.transaction(async (em) => {
+      const repo = em.getRepository(ConversationEntity);
+      const current = await repo.createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+      if (!current) return null;
+      const channel = current.channel as 'call' | 'sms';
+      const { advanced, patch } = transition(channel, current, event);
+      const change: Partial<ConversationEntity> = { ...patch };
+      if (extras.providerSid && !current.providerSid) change.providerSid = extras.providerSid;
+      if (advanced && extras.errorCode) change.errorCode = extras.errorCode.slice(0, 16);
+      if (advanced && extras.errorMessage) change.errorMessage = extras.errorMessage.slice(0, 300);
+      if (extras.sequence != null && extras.sequence > current.lastSequence) change.lastSequence = extras.sequence;
+      if (Object.keys(change).length) {
+        change.updatedAt = receivedAt;
+        await repo.update({ id }, change);
+      }
+      await em.getRepository(ConversationEventEntity).insert({
+        id: orderedId(),
+        conversationId: id,
+        status: event.status.slice(0, 24),
+        sequence: extras.sequence ?? null,
+        applied: Object.keys(patch).length > 0,
+        source: extras.source,
+        payload: JSON.stringify(extras.payload).slice(0, 8000),
+        receivedAt,
+      });
+      return { conversation: { ...current, ...change }, advanced };
+    });
+  }
+
+  async update(id: string, patch: Partial<ConversationEntity>): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+
+  search(f: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]> {
+    const qb = this.repo.createQueryBuilder('c').where('1 = 1');
+    if (f.leadId) qb.andWhere('c.lead_id = :leadId', { leadId: f.leadId });
+    if (f.agentId) qb.andWhere('c.agent_id = :agentId', { agentId: f.agentId });
+    if (f.visibleTo) {
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('c.agent_id = :me', { me: f.visibleTo?.agentId }).orWhere('c.lead_id IN (SELECT l.id FROM leads l WHERE l.owner_id = :me)', { me: f.visibleTo?.agentId });
+        }),
+      );
+    }
+    if (f.channel) qb.andWhere('c.channel = :channel', { channel: f.channel });
+    if (f.statuses?.length) qb.andWhere('c.status IN (:...statuses)', { statuses: f.statuses });
+    if (f.disposition) qb.andWhere('c.disposition = :disposition', { disposition: f.disposition });
+    if (f.from) qb.andWhere('c.created_at >= :from', { from: f.from });
+    if (f.to) qb.andWhere('c.created_at < :to', { to: f.to });
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('c.created_at < :cAt', { cAt: after.createdAt }).orWhere('(c.created_at = :cAt AND c.id < :cId)', { cAt: after.createdAt, cId: after.id });
+        }),
+      );
+    }
+    return qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(limit).getMany();
+  }
+
+  unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]> {
+    return this.repo.find({ where: { status: In(statuses), updatedAt: LessThan(before) }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  events(id: string): Promise<ConversationEventEntity[]> {
+    return this.ds.getRepository(ConversationEventEntity).find({ where: { conversationId: id }, order: { receivedAt: 'ASC', id: 'ASC' } });
+  }
+
+  async lastAgentFor(leadId: string): Promise<string | null> {
+    const row = await this.repo
+      .createQueryBuilder('c')
+      .select('c.agent_id', 'agentId')
+      .where("c.lead_id = :leadId AND c.channel = 'call' AND c.agent_id IS NOT NULL", { leadId })
+      .orderBy('c.created_at', 'DESC')
+      .limit(1)
+      .getRawOne<{ agentId: string }>();
+    return row?.agentId ?? null;
+  }
+}

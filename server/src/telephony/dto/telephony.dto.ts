@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export class ContactDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'must be a lead id' })
+  leadId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Ring pool for the caller ID; default: the first active pool that can' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a ring pool id' })
+  poolId?: string;
+
+  @ApiPropertyOptional({ example: '+14155552671', description: "One of the lead's numbers; default: the primary one" })
+  @IsOptional()
+  @Matches(E164, { message: 'must be an E.164 number such as +14155552671' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Repeat the request with the same key and the first contact is returned instead of a second one' })
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(100)
+  idempotencyKey?: string;
+}
+
+export class PlaceCallDto extends ContactDto {
+  @ApiPropertyOptional({ description: 'Detect answering machines' })
+  @IsOptional()
+  @IsBoolean()
+  machineDetection?: boolean;
+
+  @ApiPropertyOptional({ minimum: 15, maximum: 60, default: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(15, { message: 'must be at least 15 (an unanswered call rings at least 15 seconds)' })
+  @Max(60)
+  ringSeconds?: number;
+}
+
+export class SendSmsDto extends ContactDto {
+  @ApiProperty({ maxLength: 1600 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1600)
+  body: string;
+}
+
+export class ListConversationsQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a lead id' }) leadId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a user id' }) agentId?: string;
+  @ApiPropertyOptional({ enum: ['call', 'sms'] }) @IsOptional() @IsIn(['call', 'sms'], { message: 'must be call or sms' }) channel?: string;
+
+  @ApiPropertyOptional({ description: 'One status or several, comma-separated' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
+  @IsString({ each: true })
+  status?: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) disposition?: string;
+  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time' }) from?: string;
+  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time' }) to?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class ConversationNotesDto {
+  @ApiProperty({ maxLength: 5000 })
+  @IsString()
+  @MaxLength(5000)
+  notes: string;
+}
+
+export class SimInboundSmsDto {
+  @ApiProperty({ example: '+14155552671' }) @Matches(E164, { message: 'must be an E.164 number' }) from: string;
+  @ApiProperty({ example: '+14155550100', description: 'One of our pool numbers' }) @Matches(E164, { message: 'must be an E.164 number' }) to: string;
+  @ApiProperty() @IsString() @MaxLength(1600) body: string;
+}
+
+export class SimInboundCallDto {
+  @ApiProperty({ example: '+14155552671' }) @Matches(E164, { message: 'must be an E.164 number' }) from: string;
+  @ApiProperty({ example: '+14155550100' }) @Matches(E164, { message: 'must be an E.164 number' }) to: string;
+}
+
+export class SimMuteDto {
+  @ApiProperty() @IsBoolean() muted: boolean;
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, type ConversationView } from '../../../../shared/src/index.js';
+import { Clock } from '../../common/clock.js';
+import { DomainError } from '../../common/domain-error.js';
+import { ContactPolicy, type GateOptions } from '../../compliance/contact-policy.js';
+import { AppConfig } from '../../config/app-config.js';
+import { LeadsRepository, type LeadRecord } from '../../leads/leads.repository.js';
+import type { ConversationEntity } from '../conversations/conversation.entity.js';
+import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { toConversationView } from '../conversations/conversations.service.js';
+import { CarrierError, CarrierGateway } from '../gateway/carrier-gateway.js';
+import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
+import { WebhookUrls } from '../webhooks/webhook-urls.js';
+import { OutboundRateLimiter } from './rate-limiter.js';
+
+export interface ContactRequest {
+  leadId: string;
+  /** The agent the call is bridged to (and who owns the conversation). */
+  agentId?: string | null;
+  /** The pool to take the caller ID from; default: the first active pool that can. */
+  poolId?: string | null;
+  /** One of the lead's numbers; default: its primary number. */
+  to?: string;
+  /** What caused the contact, for the record. */
+  cause: { type: 'participant-action' | 'queue-item' | 'callback' | 'manual'; id?: string | null };
+  /**
+   * Ties the contact to one attempt of one piece of work (e.g. `action:<id>:<attempt>`).
+   * Asking again with the same key returns the first contact instead of making another.
+   */
+  idempotencyKey?: string;
+  /** A schedule's or queue's scope and narrower window for the compliance gate. */
+  gate?: Pick<GateOptions, 'scope' | 'narrowTo'>;
+}
+
+export interface CallRequest extends ContactRequest {
+  machineDetection?: boolean;
+  ringSeconds?: number;
+}
+
+export interface SmsRequest extends ContactRequest {
+  body: string;
+}
+
+/**
+ * Every outbound call and text goes through here: the compliance gate at the moment
+ * of contact, a caller ID from the ring pool, a Conversation written before the
+ * carrier is asked (so its idempotency key is taken first), the account's pace, and
+ * then the carrier.
+ */
+@Injectable()
+export class OutboundService {
+  constructor(
+    private readonly leads: LeadsRepository,
+    private readonly policy: ContactPolicy,
+    private readonly pools: RingPoolsService,
+    private readonly conversations: ConversationsRepository,
+    private readonly carrier: CarrierGateway,
+    private readonly limiter: OutboundRateLimiter,
+    private readonly urls: WebhookUrls,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async placeCall(request: CallRequest): Promise<ConversationView> {
+    const replay = await this.replay(request.idempotencyKey);
+    if (replay) return replay;
+    const { conversation, created } = await this.prepare('call', request, null);
+    if (!created) return toConversationView(conversation);
+
+    await this.limiter.acquire('calls', this.config.telephony.callsPerSecond);
+    let call;
+    try {
+      call = await this.carrier.placeCall({
+        to: conversation.toNumber,
+        from: conversation.fromNumber,
+        statusCallback: this.urls.callStatus(conversation.id),
+        twimlUrl: this.urls.bridge(conversation.id),
+        machineDetection: request.machineDetection,
+        timeoutSeconds: request.ringSeconds,
+      });
+    } catch (e) {
+      throw await this.carrierFailed(conversation, e);
+    }
+    const placed = await this.conversations.recordPlaced(conversation.id, call.sid, call.status, this.clock.now());
+    return toConversationView(placed ?? conversation);
+  }
+
+  async sendSms(request: SmsRequest): Promise<ConversationView> {
+    const body = request.body.trim();
+    if (!body) throw DomainError.validation('body', 'is empty');
+    if (body.length > 1600) throw DomainError.validation('body', 'is longer than 1600 characters (10 segments)');
+    const replay = await this.replay(request.idempotencyKey);
+    if (replay) return replay;
+    const { conversation, created } = await this.prepare('sms', request, body);
+    if (!created) return toConversationView(conversation);
+
+    await this.limiter.acquire('sms', this.config.telephony.smsPerSecond);
+    let message;
+    try {
+      message = await this.carrier.sendSms({ to: conversation.toNumber, from: conversation.fromNumber, body, statusCallback: this.urls.smsStatus(conversation.id) });
+    } catch (e) {
+      throw await this.carrierFailed(conversation, e);
+    }
+    const placed = await this.conversations.recordPlaced(conversation.id, message.sid, message.status, this.clock.now());
+    return toConversationView(placed ?? conversation);
+  }
+
+  /**
+   * A call the agent's softphone places through the carrier's Voice SDK: the carrier
+   * asks us for TwiML, so everything up to the carrier's request is done here and the
+   * caller's TwiML dials the number with the chosen caller ID.
+   */
+  async prepareClientDial(request: ContactRequest): Promise<ConversationEntity> {
+    const { conversation } = await this.prepare('call', request, null);
+    await this.limiter.acquire('calls', this.config.telephony.callsPerSecond);
+    return conversation;
+  }
+
+  /** Ends a call: cancels it while it rings, hangs it up once answered. */
+  async hangUp(conversationId: string): Promise<void> {
+    const c = await this.conversations.findById(conversationId);
+    if (!c || c.channel !== 'call') throw DomainError.notFound('Call');
+    if (!c.providerSid) throw new DomainError(ErrorCode.Conflict, 'The call has not reached the carrier yet');
+    if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(c.status)) return;
+    try {
+      await this.carrier.endCall(c.providerSid, c.status === 'in-progress' ? 'hangup' : 'cancel');
+    } catch (e) {
+      throw new DomainError(ErrorCode.CarrierError, `The carrier did not end the call: ${(e as Error).message}`);
+    }
+  }
+
+  private async replay(key: string | undefined): Promise<ConversationView | null> {
+    if (!key) return null;
+    const existing = await this.conversations.findByKey(key);
+    return existing ? toConversationView(existing) : null;
+  }
+
+  /** Gate, caller ID, attempt and the Conversation row — everything before the carrier is asked. */
+  private async prepare(channel: 'call' | 'sms', r: ContactRequest, body: string | null): Promise<{ conversation: ConversationEntity; created: boolean }> {
+    const record = await this.leads.findById(r.leadId);
+    if (!record) throw DomainError.notFound('Lead');
+    const to = this.destination(record, r.to);
+    const now = this.clock.now();
+    const decision = await this.policy.check({ lead: record.lead }, channel, now, { ...r.gate, address: to, recordAs: `${channel}:${r.cause.type}` });
+    if (!decision.allowed) {
+      const reasons = decision.reasons.map((x) => x.message).join('; ');
+      throw new DomainError(ErrorCode.ContactRefused, `The lead may not be contacted by ${channel} now: ${reasons}`, undefined, undefined, decision);
+    }
+    const poolId = r.poolId ?? (await this.pools.defaultPoolId(channel));
+    if (!poolId) throw new DomainError(ErrorCode.PoolExhausted, `No active ring pool has numbers that can ${channel === 'call' ? 'call' : 'text'}; add one under ring pools`);
+    const pick = await this.pools.pick(poolId, channel, { e164: to, region: record.lead.region }, now);
+    if (!pick.ok) throw new DomainError(ErrorCode.PoolExhausted, pick.message, undefined, undefined, pick);
+
+    const conversation: ConversationEntity = {
+      id: randomUUID(),
+      leadId: record.lead.id,
+      agentId: r.agentId ?? null,
+      channel,
+      direction: 'outbound',
+      fromNumber: pick.number.e164,
+      toNumber: to,
+      providerSid: null,
+      status: 'initiating',
+      body,
+      answeredBy: null,
+      createdAt: now,
+      ringingAt: null,
+      answeredAt: null,
+      endedAt: null,
+      durationSeconds: null,
+      disposition: null,
+      dispositionBy: null,
+      dispositionAt: null,
+      notes: null,
+      recordingUrl: null,
+      errorCode: null,
+      errorMessage: null,
+      poolId,
+      poolNumberId: pick.number.id,
+      causeType: r.cause.type,
+      causeId: r.cause.id ?? null,
+      idempotencyKey: r.idempotencyKey ?? null,
+      lastSequence: -1,
+      updatedAt: now,
+    };
+    const result = await this.conversations.insertOnce(conversation);
+    // Counted before the carrier is asked: if we crash after, the cap errs on the safe side.
+    if (result.created) await this.policy.recordAttempt(record.lead.id, channel, to, now);
+    return result;
+  }
+
+  private destination(record: LeadRecord, requested: string | undefined): string {
+    if (requested) {
+      if (!record.phones.some((p) => p.e164 === requested)) throw DomainError.validation('to', 'is not one of the lead\'s numbers');
+      return requested;
+    }
+    if (!record.lead.phone) throw DomainError.validation('leadId', 'the lead has no phone number');
+    return record.lead.phone;
+  }
+
+  private async carrierFailed(conversation: ConversationEntity, e: unknown): Promise<DomainError> {
+    const err = e instanceof CarrierError ? e : new CarrierError(String(e), undefined, undefined);
+    const now = this.clock.now();
+    await this.conversations.applyEvent(
+      conversation.id,
+      { status: 'failed', at: now },
+      { errorCode: err.carrierCode ? String(err.carrierCode) : 'request', errorMessage: err.message, source: 'api', payload: { error: err.message, status: err.status } },
+      now,
+    );
+    return new DomainError(ErrorCode.CarrierError, `The carrier refused the request: ${err.message}`, undefined, undefined, { conversationId: conversation.id });
+  }
+}

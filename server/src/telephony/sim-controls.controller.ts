@@ -1,0 +1,90 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode, type AccessClaims } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { SIMULATED_CARRIER } from './carrier/carrier.providers.js';
+import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
+import { ConversationsService } from './conversations/conversations.service.js';
+import { SimInboundCallDto, SimInboundSmsDto, SimMuteDto } from './dto/telephony.dto.js';
+import { WebhookUrls } from './webhooks/webhook-urls.js';
+
+/**
+ * The simulated carrier's controls, for the softphone's simulated phone and for demos:
+ * the far end answers or hangs up, mute, and inbound calls and texts. 404 when a real
+ * carrier is configured.
+ */
+@ApiTags('simulated carrier')
+@ApiBearerAuth()
+@Controller('telephony/sim')
+export class SimControlsController {
+  constructor(
+    @Inject(SIMULATED_CARRIER) private readonly sim: SimulatedCarrier | null,
+    private readonly conversations: ConversationsService,
+    private readonly urls: WebhookUrls,
+  ) {}
+
+  @AnyRole()
+  @Post('calls/:id/answer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'The lead picks up (simulated)' })
+  async answer(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    const sid = await this.callSid(id, actor);
+    await this.run(() => this.carrier().answer(sid));
+  }
+
+  @AnyRole()
+  @Post('calls/:id/hangup')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'The lead hangs up (simulated)' })
+  async hangup(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    const sid = await this.callSid(id, actor);
+    await this.run(() => this.carrier().hangup(sid));
+  }
+
+  @AnyRole()
+  @Post('calls/:id/mute')
+  @HttpCode(204)
+  async mute(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SimMuteDto, @CurrentUser() actor: AccessClaims): Promise<void> {
+    const sid = await this.callSid(id, actor);
+    await this.run(async () => this.carrier().mute(sid, body.muted));
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post('inbound-sms')
+  @ApiOperation({ summary: 'A text arrives at one of our numbers (simulated); answers with our TwiML reply' })
+  async inboundSms(@Body() body: SimInboundSmsDto): Promise<{ reply: string }> {
+    const carrier = this.carrier();
+    carrier.inboundSmsUrl = this.urls.inboundSms();
+    return { reply: await carrier.injectInboundSms(body) };
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post('inbound-call')
+  @ApiOperation({ summary: 'A call arrives at one of our numbers (simulated)' })
+  async inboundCall(@Body() body: SimInboundCallDto): Promise<{ sid: string; dialed: string[]; status: string }> {
+    const carrier = this.carrier();
+    carrier.inboundVoiceUrl = this.urls.inboundVoice();
+    const call = await carrier.injectInboundCall(body);
+    return { sid: call.sid, dialed: call.dialed, status: call.status };
+  }
+
+  private carrier(): SimulatedCarrier {
+    if (!this.sim) throw new DomainError(ErrorCode.NotFound, 'The simulated carrier is not running (a real carrier is configured)');
+    return this.sim;
+  }
+
+  private async callSid(conversationId: string, actor: AccessClaims): Promise<string> {
+    const c = await this.conversations.get(conversationId, actor);
+    if (c.channel !== 'call' || !c.providerSid) throw new DomainError(ErrorCode.Conflict, 'The call has not reached the carrier yet');
+    return c.providerSid;
+  }
+
+  private async run(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      throw new DomainError(ErrorCode.Conflict, (e as Error).message);
+    }
+  }
+}

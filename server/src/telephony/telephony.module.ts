@@ -1,0 +1,50 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ComplianceModule } from '../compliance/compliance.module.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { CallsController } from './calls.controller.js';
+import { carrierGatewayProvider, SIMULATED_CARRIER, simulatedCarrierProvider } from './carrier/carrier.providers.js';
+import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
+import { ConversationsRepository, TypeormConversationsRepository } from './conversations/conversations.repository.js';
+import { ConversationsService } from './conversations/conversations.service.js';
+import { OutboundService } from './outbound/outbound.service.js';
+import { OutboundRateLimiter } from './outbound/rate-limiter.js';
+import { CallReconciler } from './outbound/reconciler.js';
+import { RingPoolsController } from './ring-pools/ring-pools.controller.js';
+import { RingPoolsRepository, TypeormRingPoolsRepository } from './ring-pools/ring-pools.repository.js';
+import { RingPoolsService } from './ring-pools/ring-pools.service.js';
+import { SimControlsController } from './sim-controls.controller.js';
+import { VoiceTokens } from './voice-tokens.js';
+import { CarrierEventsService } from './webhooks/carrier-events.service.js';
+import { CarrierSignatureGuard } from './webhooks/carrier-signature.guard.js';
+import { CarrierWebhooksController } from './webhooks/carrier-webhooks.controller.js';
+import { WebhookUrls } from './webhooks/webhook-urls.js';
+
+/** Calls and texts: the carrier (real or simulated), ring pools, Conversations and the carrier's webhooks. */
+@Module({
+  imports: [LeadsModule, ComplianceModule, SettingsModule],
+  controllers: [CallsController, CarrierWebhooksController, RingPoolsController, SimControlsController],
+  providers: [
+    simulatedCarrierProvider,
+    carrierGatewayProvider,
+    RingPoolsService,
+    { provide: RingPoolsRepository, useClass: TypeormRingPoolsRepository },
+    ConversationsService,
+    { provide: ConversationsRepository, useClass: TypeormConversationsRepository },
+    OutboundService,
+    OutboundRateLimiter,
+    CallReconciler,
+    CarrierEventsService,
+    CarrierSignatureGuard,
+    WebhookUrls,
+    VoiceTokens,
+  ],
+  exports: [OutboundService, RingPoolsService, ConversationsService, ConversationsRepository, SIMULATED_CARRIER],
+})
+export class TelephonyModule implements OnApplicationShutdown {
+  constructor(@Inject(SIMULATED_CARRIER) private readonly sim: SimulatedCarrier | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sim?.stop();
+  }
+}

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import twilio from 'twilio';
+import { ErrorCode } from '../../../../shared/src/index.js';
+import { Clock } from '../../common/clock.js';
+import { DomainError } from '../../common/domain-error.js';
+import { JsonLogger } from '../../common/json-logger.js';
+import { ComplianceService } from '../../compliance/compliance.service.js';
+import { LeadsRepository } from '../../leads/leads.repository.js';
+import type { ConversationEntity } from '../conversations/conversation.entity.js';
+import { isFinal } from '../conversations/conversation-state.js';
+import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { OutboundService } from '../outbound/outbound.service.js';
+import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
+import { WebhookUrls } from './webhook-urls.js';
+
+export type CarrierParams = Record<string, string | undefined>;
+
+/** The Voice client identity of an agent, as the softphone registers it. */
+export function agentIdentity(userId: string): string {
+  return `agent-${userId}`;
+}
+
+function parseTimestamp(value: string | undefined, fallback: Date): Date {
+  if (!value) return fallback;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? fallback : new Date(t);
+}
+
+function intOrNull(value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isInteger(n) ? n : null;
+}
+
+/**
+ * What the carrier tells us: call and message status callbacks, inbound calls and
+ * texts, and the TwiML an answered call asks for. Handlers are safe to repeat: each
+ * status goes through the forward-only state machine under a row lock.
+ */
+@Injectable()
+export class CarrierEventsService {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly leads: LeadsRepository,
+    private readonly pools: RingPoolsService,
+    private readonly compliance: ComplianceService,
+    private readonly outbound: OutboundService,
+    private readonly urls: WebhookUrls,
+    private readonly clock: Clock,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async callStatus(conversationId: string | undefined, p: CarrierParams): Promise<void> {
+    const conversation = await this.locate(conversationId, p.CallSid);
+    if (!conversation || !p.CallStatus) return;
+    await this.apply(conversation, {
+      status: p.CallStatus,
+      at: parseTimestamp(p.Timestamp, this.clock.now()),
+      durationSeconds: intOrNull(p.CallDuration ?? p.Duration),
+      answeredBy: p.AnsweredBy ?? null,
+      sid: p.CallSid,
+      sequence: intOrNull(p.SequenceNumber),
+      errorCode: p.ErrorCode ?? (p.SipResponseCode && p.CallStatus === 'failed' ? `sip-${p.SipResponseCode}` : null),
+      source: 'callback',
+      payload: p,
+    });
+  }
+
+  async smsStatus(conversationId: string | undefined, p: CarrierParams): Promise<void> {
+    const status = p.MessageStatus ?? p.SmsStatus;
+    const conversation = await this.locate(conversationId, p.MessageSid ?? p.SmsSid);
+    if (!conversation || !status) return;
+    await this.apply(conversation, {
+      status,
+      at: this.clock.now(),
+      sid: p.MessageSid ?? p.SmsSid,
+      errorCode: p.ErrorCode ?? null,
+      errorMessage: p.ErrorMessage ?? null,
+      source: 'callback',
+      payload: p,
+    });
+  }
+
+  /** Applies a status from a callback or the reconciler, and its consequences once final. */
+  async apply(
+    conversation: ConversationEntity,
+    e: {
+      status: string;
+      at: Date;
+      durationSeconds?: number | null;
+      answeredBy?: string | null;
+      sid?: string;
+      sequence?: number | null;
+      errorCode?: string | null;
+      errorMessage?: string | null;
+      source: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<ConversationEntity | null> {
+    if (conversation.providerSid && e.sid && e.sid !== conversation.providerSid) {
+      // Another leg of the same call (e.g. the agent's client leg): not this conversation's status.
+      return conversation;
+    }
+    const applied = await this.conversations.applyEvent(
+      conversation.id,
+      { status: e.status, at: e.at, durationSeconds: e.durationSeconds, answeredBy: e.answeredBy },
+      { providerSid: e.sid, sequence: e.sequence, errorCode: e.errorCode, errorMessage: e.errorMessage, source: e.source, payload: e.payload },
+      this.clock.now(),
+    );
+    if (!applied?.advanced) return applied?.conversation ?? null;
+    const c = applied.conversation;
+    const channel = c.channel as 'call' | 'sms';
+    if (isFinal(channel, c.status)) await this.settled(c);
+    return c;
+  }
+
+  /** Inbound text to one of our numbers: opt-out keywords first, then a Conversation for the thread. */
+  async inboundSms(p: CarrierParams): Promise<string> {
+    const from = p.From ?? '';
+    const body = p.Body ?? '';
+    const now = this.clock.now();
+    const leadIds = from ? await this.leads.findLeadIdsByPhone(from) : [];
+    const lead = leadIds.length ? await this.leads.findById(leadIds[0]) : null;
+    await this.conversations.insertOnce(
+      this.inbound('sms', { from, to: p.To ?? '', sid: p.MessageSid ?? p.SmsSid ?? null, leadId: lead?.lead.id ?? null, agentId: lead?.lead.ownerId ?? null, body, status: 'received', now }),
+    );
+    if (lead) await this.leads.touchActivity(lead.lead.id, 'sms-in', now, false);
+    const response = new twilio.twiml.MessagingResponse();
+    try {
+      const keyword = await this.compliance.handleInboundSms(from, body);
+      if (keyword.reply) response.message(keyword.reply);
+    } catch (err) {
+      // A sender we cannot parse still gets its message recorded; it just cannot opt out by keyword.
+      this.logger.warn(`inbound SMS keyword from ${from} not handled: ${(err as Error).message}`);
+    }
+    return response.toString();
+  }
+
+  /** The voice webhook: a call from an agent's softphone, or an inbound call to one of our numbers. */
+  voice(p: CarrierParams): Promise<string> {
+    return p.From?.startsWith('client:') ? this.clientCall(p) : this.inboundVoice(p);
+  }
+
+  /** The softphone dials out: gate, caller ID and Conversation, then TwiML that dials the lead. */
+  private async clientCall(p: CarrierParams): Promise<string> {
+    const response = new twilio.twiml.VoiceResponse();
+    const identity = (p.From ?? '').slice('client:'.length);
+    const agentId = identity.startsWith('agent-') ? identity.slice('agent-'.length) : null;
+    const to = p.To ?? '';
+    const leadId = p.LeadId ?? (to ? (await this.leads.findLeadIdsByPhone(to))[0] : undefined);
+    if (!agentId || !leadId) {
+      response.say(agentId ? 'That number does not belong to a lead.' : 'This phone is not signed in.');
+      response.hangup();
+      return response.toString();
+    }
+    try {
+      const c = await this.outbound.prepareClientDial({ leadId, agentId, to: to || undefined, poolId: p.PoolId || null, cause: { type: 'manual' }, idempotencyKey: p.CallSid ? `client:${p.CallSid}` : undefined });
+      const dial = response.dial({ callerId: c.fromNumber, answerOnBridge: true, timeout: 30 });
+      dial.number({ statusCallback: this.urls.callStatus(c.id), statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'], statusCallbackMethod: 'POST' }, c.toNumber);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      response.say(e.code === ErrorCode.ContactRefused ? 'This lead may not be called now.' : 'The call cannot be placed now.');
+      response.hangup();
+    }
+    return response.toString();
+  }
+
+  /**
+   * Inbound call to a pool number: to the agent who last spoke with the lead, else
+   * to voicemail (queue routing arrives with the dialer).
+   */
+  async inboundVoice(p: CarrierParams): Promise<string> {
+    const from = p.From ?? '';
+    const now = this.clock.now();
+    const leadIds = from && !from.startsWith('client:') ? await this.leads.findLeadIdsByPhone(from) : [];
+    const leadId = leadIds[0] ?? null;
+    const agentId = leadId ? await this.conversations.lastAgentFor(leadId) : null;
+    const conversation = this.inbound('call', { from, to: p.To ?? '', sid: p.CallSid ?? null, leadId, agentId, body: null, status: 'ringing', now });
+    conversation.ringingAt = now;
+    await this.conversations.insertOnce(conversation);
+    const response = new twilio.twiml.VoiceResponse();
+    if (agentId) {
+      const dial = response.dial({ timeout: 20, answerOnBridge: true, action: `${this.urls.base()}/api/telephony/twiml/inbound-fallback?c=${conversation.id}` });
+      dial.client(agentIdentity(agentId));
+      return response.toString();
+    }
+    this.voicemail(response, conversation.id);
+    return response.toString();
+  }
+
+  /** After an inbound call's dial to the agent ended: voicemail unless someone answered. */
+  inboundFallback(conversationId: string, p: CarrierParams): string {
+    const response = new twilio.twiml.VoiceResponse();
+    if (p.DialCallStatus === 'completed' || p.DialCallStatus === 'answered') response.hangup();
+    else this.voicemail(response, conversationId);
+    return response.toString();
+  }
+
+  async recording(conversationId: string, p: CarrierParams): Promise<void> {
+    if (!p.RecordingUrl) return;
+    await this.conversations.update(conversationId, { recordingUrl: p.RecordingUrl.slice(0, 500), updatedAt: this.clock.now() });
+  }
+
+  /** TwiML for an answered outbound call: connect it to its agent's softphone. */
+  async bridge(conversationId: string | undefined, p: CarrierParams): Promise<string> {
+    const response = new twilio.twiml.VoiceResponse();
+    const conversation = conversationId ? await this.conversations.findById(conversationId) : null;
+    if (p.AnsweredBy?.startsWith('machine') || p.AnsweredBy === 'fax') {
+      // Voicemail drop per queue arrives with the dialer; until then a machine is hung up on.
+      response.hangup();
+      return response.toString();
+    }
+    if (!conversation?.agentId) {
+      response.say('Sorry, we are unable to connect your call right now. We will try again later. Goodbye.');
+      response.hangup();
+      return response.toString();
+    }
+    const dial = response.dial({ timeout: 15 });
+    dial.client(agentIdentity(conversation.agentId));
+    return response.toString();
+  }
+
+  private voicemail(response: InstanceType<typeof twilio.twiml.VoiceResponse>, conversationId: string): void {
+    response.say('Thank you for calling. Nobody is available to take your call. Please leave a message after the tone.');
+    response.record({ maxLength: 120, playBeep: true, recordingStatusCallback: this.urls.recording(conversationId), recordingStatusCallbackMethod: 'POST' });
+    response.hangup();
+  }
+
+  private inbound(
+    channel: 'call' | 'sms',
+    x: { from: string; to: string; sid: string | null; leadId: string | null; agentId: string | null; body: string | null; status: string; now: Date },
+  ): ConversationEntity {
+    return {
+      id: randomUUID(),
+      leadId: x.leadId,
+      agentId: x.agentId,
+      channel,
+      direction: 'inbound',
+      fromNumber: x.from.slice(0, 20),
+      toNumber: x.to.slice(0, 20),
+      providerSid: x.sid,
+      status: x.status,
+      body: x.body,
+      answeredBy: null,
+      createdAt: x.now,
+      ringingAt: null,
+      answeredAt: null,
+      endedAt: channel === 'sms' ? x.now : null,
+      durationSeconds: null,
+      disposition: null,
+      dispositionBy: null,
+      dispositionAt: null,
+      notes: null,
+      recordingUrl: null,
+      errorCode: null,
+      errorMessage: null,
+      poolId: null,
+      poolNumberId: null,
+      causeType: 'inbound',
+      causeId: null,
+      // A retried webhook for the same sid must not record the message twice.
+      idempotencyKey: x.sid ? `inbound:${x.sid}` : null,
+      lastSequence: -1,
+      updatedAt: x.now,
+    };
+  }
+
+  private async locate(conversationId: string | undefined, sid: string | undefined): Promise<ConversationEntity | null> {
+    const byId = conversationId ? await this.conversations.findById(conversationId) : null;
+    const found = byId ?? (sid ? await this.conversations.findBySid(sid) : null);
+    if (!found) this.logger.warn(`carrier callback for unknown conversation ${conversationId ?? '-'} / ${sid ?? '-'} ignored`);
+    return found;
+  }
+
+  /** A final status: the number's answer rate and the lead's activity. */
+  private async settled(c: ConversationEntity): Promise<void> {
+    if (c.channel === 'call' && c.direction === 'outbound' && c.poolNumberId) {
+      const human = c.status === 'completed' && (c.durationSeconds ?? 0) > 0 && !(c.answeredBy ?? '').startsWith('machine');
+      await this.pools.recordCallOutcome(c.poolNumberId, human, c.endedAt ?? this.clock.now());
+    }
+    if (c.leadId) {
+      const contacted = c.channel === 'call' ? c.status === 'completed' && (c.durationSeconds ?? 0) > 0 : ['sent', 'delivered'].includes(c.status);
+      await this.leads.touchActivity(c.leadId, `${c.channel}-${c.direction === 'outbound' ? 'out' : 'in'}`, c.endedAt ?? this.clock.now(), contacted);
+    }
+  }
+}
