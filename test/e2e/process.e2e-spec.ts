@@ -59,7 +59,8 @@ describe('the server as a process', () => {
     const down = spawnTs('server/src/database/cli.ts', ['revert'], env);
     expect(await down.exited).toBe(0);
     // The newest migration is the one reverted.
-    const newest = (POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1] as { name: string }).name;
+    const list = POSTGRES_MIGRATIONS as Array<{ name: string }>;
+    const newest = list[list.length - 1].name;
     expect(down.stdout()).toBe(`reverted ${newest}\n`);
   }, 90_000);
 });
