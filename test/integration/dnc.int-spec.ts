@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DncListView, DncLoadView, EligibilityView, LeadView } from '../../shared/src/index.js';
+import { DncService } from '../../server/src/compliance/dnc.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { streamRequest } from '../support/upload.js';
@@ -88,6 +89,19 @@ describe('do-not-call lists', () => {
     expect(res.body.checked).toBe(5);
     expect([...res.body.blocked].sort()).toEqual(['+12125550101', '+12125550103', '+442079460018']);
     expect(res.body.invalid).toEqual([{ index: 3, value: 'nope', reason: 'is not a phone number' }]);
+
+    // The same answers from the in-memory index once built, and never a stale one after a change.
+    const dnc = t.get(DncService);
+    await dnc.warmIndex();
+    const numbers = ['+12125550101', '+12125550999', '+19175550123'];
+    expect((await dnc.scrub(numbers)).blocked).toEqual(['+12125550101']);
+    const list = await createList('Late addition');
+    await load(list.id, '9175550123\n');
+    expect((await dnc.scrub(numbers)).blocked.sort()).toEqual(['+12125550101', '+19175550123']);
+    await dnc.warmIndex();
+    expect((await dnc.scrub(numbers)).blocked.sort()).toEqual(['+12125550101', '+19175550123']);
+    await t.http.delete(`/api/dnc-lists/${list.id}`).set(admin.auth).expect(204);
+    expect((await dnc.scrub(numbers)).blocked).toEqual(['+12125550101']);
   });
 
   it('refuses agents, unknown lists and files that are not text', async () => {

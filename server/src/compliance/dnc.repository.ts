@@ -17,6 +17,10 @@ export abstract class DncRepository {
   abstract listsContaining(digits: string): Promise<Array<{ id: number; name: string; createdAt: Date }>>;
   /** Which of the numbers are on a list that is not removed. */
   abstract scrub(digits: string[]): Promise<Set<string>>;
+  /** Changes whenever a list is created, loaded into or removed. */
+  abstract version(): Promise<string>;
+  /** Listed numbers (on lists not removed) greater than `after`, ascending, as E.164 digits. */
+  abstract numbersAfter(after: string, limit: number): Promise<string[]>;
   /** Deletes up to `batch` of the list's numbers; returns how many. */
   abstract deleteNumbers(listId: number, batch: number): Promise<number>;
 }
@@ -92,6 +96,22 @@ export class TypeormDncRepository extends DncRepository {
       for (const r of rows) hits.add(String(r.number));
     }
     return hits;
+  }
+
+  async version(): Promise<string> {
+    const [row] = await this.ds.query("SELECT COUNT(*) AS n, MAX(updated_at) AS at, SUM(number_count) AS total FROM dnc_lists WHERE status <> 'removed'");
+    const r = row as { n: string | number; at: Date | string | null; total: string | number | null };
+    return `${r.n}:${r.at ? new Date(r.at).getTime() : 0}:${r.total ?? 0}`;
+  }
+
+  async numbersAfter(after: string, limit: number): Promise<string[]> {
+    if (!/^\d{1,15}$/.test(after) || !Number.isInteger(limit)) throw new Error('numbersAfter: bad arguments');
+    const p = (i: number) => (this.postgres ? `$${i}` : '?');
+    const rows: Array<{ number: string | number }> = await this.ds.query(
+      `SELECT DISTINCT n.number AS number FROM dnc_numbers n JOIN dnc_lists l ON l.id = n.list_id AND l.status <> 'removed' WHERE n.number > ${p(1)} ORDER BY n.number LIMIT ${limit}`,
+      [after],
+    );
+    return rows.map((r) => String(r.number));
   }
 
   async deleteNumbers(listId: number, batch: number): Promise<number> {

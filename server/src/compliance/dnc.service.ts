@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizePhone } from '../leads/phone.js';
 import { SettingsService } from '../settings/settings.service.js';
+import { DncIndex } from './dnc-index.js';
 import { dncDigits } from './dnc-normalize.js';
 import type { DncListEntity } from './dnc.entity.js';
 import { DncRepository } from './dnc.repository.js';
@@ -38,11 +39,20 @@ export function toDncListView(l: DncListEntity): DncListView {
  */
 @Injectable()
 export class DncService {
+  private readonly index: DncIndex;
+
   constructor(
     private readonly repo: DncRepository,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.index = new DncIndex(repo);
+  }
+
+  /** Builds the in-memory scrub index now rather than on the next scrub. */
+  warmIndex(): Promise<void> {
+    return this.index.warm();
+  }
 
   async createList(input: { name: string; description?: string }, actor: AccessClaims | null): Promise<DncListView> {
     const now = this.clock.now();
@@ -158,7 +168,8 @@ export class DncService {
       if (!d) invalid.push({ index, value: n.slice(0, 60), reason: 'is not a phone number' });
       else byDigits.set(d, `+${d}`);
     });
-    const hits = await this.repo.scrub([...byDigits.keys()]);
+    const digits = [...byDigits.keys()];
+    const hits = (await this.index.scrub(digits)) ?? (await this.repo.scrub(digits));
     return { checked: numbers.length, blocked: [...hits].map((d) => `+${d}`), invalid };
   }
 
