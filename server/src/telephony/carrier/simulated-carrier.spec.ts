@@ -55,6 +55,24 @@ describe('simulated carrier', () => {
     }
   });
 
+  it('answering-machine detection reports a machine to the callback and to the TwiML request', async () => {
+    const { c, client } = await carrier();
+    try {
+      c.script('+12125550122', { outcome: 'machine' });
+      received.length = 0;
+      const call = await client.calls.create({ to: '+12125550122', from: '+12125550100', url: `${hookUrl}/twiml`, machineDetection: 'Enable', statusCallback: `${hookUrl}/status`, statusCallbackEvent: ['answered', 'completed'] });
+      await c.advance(60_000);
+      expect(received.find((r) => r.url.endsWith('/twiml'))?.params.AnsweredBy).toBe('machine_start');
+      expect(received.filter((r) => r.url.endsWith('/status')).map((r) => [r.params.CallStatus, r.params.AnsweredBy])).toEqual([
+        ['in-progress', 'machine_start'],
+        ['completed', 'machine_start'],
+      ]);
+      expect((await client.calls(call.sid).fetch()).answeredBy).toBe('machine_start');
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('refuses wrong credentials, unknown sids and bad numbers the way the carrier does', async () => {
     const { c } = await carrier();
     try {
