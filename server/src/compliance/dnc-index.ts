@@ -63,13 +63,13 @@ export class DncIndex {
       let after = '0';
       for (;;) {
         const page = await this.repo.numbersAfter(after, PAGE);
+        if (!page.length) break;
         if (size + page.length > out.length) {
           const grown = new Float64Array(Math.max(out.length * 2, size + page.length));
           grown.set(out.subarray(0, size));
           out = grown;
         }
         for (const d of page) out[size++] = Number(d);
-        if (page.length < PAGE) break;
         after = page[page.length - 1];
       }
       // Only the newest build may install itself.

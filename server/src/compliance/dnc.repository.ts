@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, Not } from 'typeorm';
 import { DncListEntity, DncNumberEntity } from './dnc.entity.js';
 
 export const SCRUB_CHUNK = 25_000;
@@ -106,12 +106,20 @@ export class TypeormDncRepository extends DncRepository {
 
   async numbersAfter(after: string, limit: number): Promise<string[]> {
     if (!/^\d{1,15}$/.test(after) || !Number.isInteger(limit)) throw new Error('numbersAfter: bad arguments');
-    const p = (i: number) => (this.postgres ? `$${i}` : '?');
+    const lists = (await this.ds.getRepository(DncListEntity).find({ select: { id: true }, where: { status: Not('removed') } })).map((l) => l.id);
+    if (!lists.length) return [];
+    // Walks the primary key (number, list_id) in order: no sort, no join.
+    const p = this.postgres ? '$1' : '?';
     const rows: Array<{ number: string | number }> = await this.ds.query(
-      `SELECT DISTINCT n.number AS number FROM dnc_numbers n JOIN dnc_lists l ON l.id = n.list_id AND l.status <> 'removed' WHERE n.number > ${p(1)} ORDER BY n.number LIMIT ${limit}`,
+      `SELECT number FROM dnc_numbers WHERE number > ${p} AND list_id IN (${lists.map((id) => Number(id)).join(',')}) ORDER BY number LIMIT ${limit}`,
       [after],
     );
-    return rows.map((r) => String(r.number));
+    const out: string[] = [];
+    for (const r of rows) {
+      const n = String(r.number);
+      if (out[out.length - 1] !== n) out.push(n); // on several lists: once
+    }
+    return out;
   }
 
   async deleteNumbers(listId: number, batch: number): Promise<number> {
