@@ -102,6 +102,15 @@ describe('do-not-call lists', () => {
     expect((await dnc.scrub(numbers)).blocked.sort()).toEqual(['+12125550101', '+19175550123']);
     await t.http.delete(`/api/dnc-lists/${list.id}`).set(admin.auth).expect(204);
     expect((await dnc.scrub(numbers)).blocked).toEqual(['+12125550101']);
+
+    // Single lookups (the gate's) from the warm index: misses from memory, hits name their list,
+    // and a load on this instance counts at once.
+    await dnc.warmIndex();
+    expect(await dnc.lookup('+12125550999')).toEqual([]);
+    expect((await dnc.lookup('+12125550101')).map((l) => l.name)).toEqual(['Registry 2026-11']);
+    const fresh = await createList('Fresh');
+    await load(fresh.id, '6465550123\n');
+    expect((await dnc.lookup('+16465550123')).map((l) => l.name)).toEqual(['Fresh']);
   });
 
   it('refuses agents, unknown lists and files that are not text', async () => {

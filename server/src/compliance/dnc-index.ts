@@ -3,7 +3,8 @@ import type { DncRepository } from './dnc.repository.js';
 const PAGE = 200_000;
 
 /**
- * Every listed number in memory, sorted, for scrubbing whole lead lists at once:
+ * Every listed number in memory, sorted, for scrubbing whole lead lists and for the
+ * gate's single lookups:
  * E.164 digits fit a double exactly (at most 15 digits), so ten million numbers take
  * 80 MB and a membership test is a binary search. A scrub first asks the database for
  * the lists' version (one small query); when it changed — a load or removal here or on
@@ -15,8 +16,33 @@ export class DncIndex {
   private version: string | null = null;
   private building: Promise<void> | null = null;
   private buildingVersion: string | null = null;
+  /** When the version was last confirmed (monotonic ms), for single lookups. */
+  private confirmedAt = -Infinity;
+  private confirming: Promise<void> | null = null;
 
-  constructor(private readonly repo: DncRepository) {}
+  constructor(
+    private readonly repo: DncRepository,
+    /** How long a confirmed version serves single lookups without asking again. */
+    private readonly freshMs = 1000,
+  ) {}
+
+  /**
+   * For the gate: whether the number is listed, from memory when the index was
+   * confirmed current within `freshMs` (a change made on this instance invalidates it at
+   * once; one made on another instance is seen within `freshMs`), else null (ask the
+   * database) while the version is checked in the background.
+   */
+  lookup(digits: string): boolean | null {
+    if (this.numbers && performance.now() - this.confirmedAt < this.freshMs) return this.has(Number(digits));
+    this.confirm();
+    return null;
+  }
+
+  /** Forgets the current index (after a load or removal here). */
+  invalidate(): void {
+    this.version = null;
+    this.confirmedAt = -Infinity;
+  }
 
   /** The subset of `digits` that is listed, or null when the index is not current (use the database). */
   async scrub(digits: string[]): Promise<Set<string> | null> {
@@ -25,9 +51,21 @@ export class DncIndex {
       this.rebuild(v);
       return null;
     }
+    this.confirmedAt = performance.now();
     const hits = new Set<string>();
     for (const d of digits) if (this.has(Number(d))) hits.add(d);
     return hits;
+  }
+
+  private confirm(): void {
+    if (this.confirming) return;
+    this.confirming = (async () => {
+      const v = await this.repo.version();
+      if (v === this.version && this.numbers) this.confirmedAt = performance.now();
+      else this.rebuild(v);
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.confirming = null));
   }
 
   /** Builds the index now (and waits for it). */
@@ -76,6 +114,7 @@ export class DncIndex {
       if (this.buildingVersion === v) {
         this.numbers = out.slice(0, size);
         this.version = v;
+        this.confirmedAt = performance.now();
       }
     })();
     this.building = run.catch(() => undefined).finally(() => {

@@ -104,6 +104,7 @@ export class DncService {
       counts.duplicateCount += batch.length - added;
       batch = [];
       await this.repo.updateList(id, { ...counts, updatedAt: this.clock.now() });
+      this.index.invalidate(); // they block from now on
     };
     try {
       for await (const raw of createInterface({ input: body, crlfDelay: Infinity })) {
@@ -132,6 +133,7 @@ export class DncService {
       throw new DomainError(ErrorCode.BadRequest, `The load stopped at line ${line}: ${message}; the numbers loaded so far stay on the list`);
     }
     await this.repo.updateList(id, { ...counts, status: 'active', updatedAt: this.clock.now() });
+    this.index.invalidate();
     return { ...(await this.get(id)), invalid };
   }
 
@@ -140,6 +142,7 @@ export class DncService {
     if (list.status === 'removed') return;
     const now = this.clock.now();
     await this.repo.updateList(id, { status: 'removed', removedAt: now, removedBy: actor.sub, updatedAt: now });
+    this.index.invalidate();
     while ((await this.repo.deleteNumbers(id, 50_000)) > 0) {
       /* next batch */
     }
@@ -147,8 +150,14 @@ export class DncService {
 
   /** The lists that hold an E.164 number. */
   async lookup(e164: string): Promise<Array<{ id: number; name: string }>> {
+    return (await this.listsFor(e164)).map(({ id, name }) => ({ id, name }));
+  }
+
+  /** The lists holding the number, for the gate. Most numbers are on none: the index says so from memory; a hit asks which lists. */
+  async listsFor(e164: string): Promise<Array<{ id: number; name: string; createdAt: Date }>> {
     const digits = dncDigits(e164);
-    return digits ? (await this.repo.listsContaining(digits)).map(({ id, name }) => ({ id, name })) : [];
+    if (!digits || this.index.lookup(digits) === false) return [];
+    return this.repo.listsContaining(digits);
   }
 
   async check(raw: string): Promise<{ number: string; blocked: boolean; lists: Array<{ id: number; name: string }> }> {

@@ -15,7 +15,7 @@ import { DomainError } from '../common/domain-error.js';
 import { normalizePhone } from '../leads/phone.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { BlockEntity } from './block.entity.js';
-import { DncRepository } from './dnc.repository.js';
+import { DncService } from './dnc.service.js';
 import { ComplianceRepository } from './compliance.repository.js';
 import type { BlockDto, OptOutDto } from './dto/compliance.dto.js';
 import { covers, type LedgerEntry } from './opt-out-ledger.js';
@@ -75,7 +75,7 @@ export function areaCodeOf(e164: string): string | null {
 export class OptOutsService {
   constructor(
     private readonly repo: ComplianceRepository,
-    private readonly dnc: DncRepository,
+    private readonly dnc: DncService,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
   ) {}
@@ -196,7 +196,7 @@ export class OptOutsService {
   /** Active blocks that stop calls and texts to `e164`. */
   /** Blocks that cover the number: exact, prefix, area code, and do-not-call lists holding it. */
   async blocksFor(e164: string): Promise<BlockView[]> {
-    const [blocks, lists] = await Promise.all([this.repo.blocksMatching(e164, numberPrefixes(e164), areaCodeOf(e164)), this.dnc.listsContaining(e164.replace(/^\+/, ''))]);
+    const [blocks, lists] = await Promise.all([this.repo.blocksMatching(e164, numberPrefixes(e164), areaCodeOf(e164)), this.dnc.listsFor(e164)]);
     return [
       ...blocks.map(toBlockView),
       ...lists.map((l): BlockView => ({ id: `dnc-list:${l.id}`, kind: 'dnc-list', value: e164, reason: `on DNC list "${l.name}"`, source: 'import', actorId: null, createdAt: l.createdAt.toISOString() })),
