@@ -111,6 +111,11 @@ describe('do-not-call lists', () => {
     const fresh = await createList('Fresh');
     await load(fresh.id, '6465550123\n');
     expect((await dnc.lookup('+16465550123')).map((l) => l.name)).toEqual(['Fresh']);
+    const second = await createList('Second');
+    await load(second.id, '6465550123\n');
+    await dnc.warmIndex();
+    expect((await dnc.lookup('+16465550123')).map((l) => l.name).sort()).toEqual(['Fresh', 'Second']);
+    expect((await dnc.lookup('+12125550101')).map((l) => l.name)).toEqual(['Registry 2026-11']);
   });
 
   it('refuses agents, unknown lists and files that are not text', async () => {

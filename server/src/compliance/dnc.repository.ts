@@ -19,8 +19,8 @@ export abstract class DncRepository {
   abstract scrub(digits: string[]): Promise<Set<string>>;
   /** Changes whenever a list is created, loaded into or removed. */
   abstract version(): Promise<string>;
-  /** Listed numbers (on lists not removed) greater than `after`, ascending, as E.164 digits. */
-  abstract numbersAfter(after: string, limit: number): Promise<string[]>;
+  /** (number, list) pairs on lists not removed with numbers from `after` on, ascending. */
+  abstract entriesAfter(after: string, limit: number): Promise<Array<{ number: string; listId: number }>>;
   /** Deletes up to `batch` of the list's numbers; returns how many. */
   abstract deleteNumbers(listId: number, batch: number): Promise<number>;
 }
@@ -104,22 +104,17 @@ export class TypeormDncRepository extends DncRepository {
     return `${r.n}:${r.at ? new Date(r.at).getTime() : 0}:${r.total ?? 0}`;
   }
 
-  async numbersAfter(after: string, limit: number): Promise<string[]> {
-    if (!/^\d{1,15}$/.test(after) || !Number.isInteger(limit)) throw new Error('numbersAfter: bad arguments');
+  async entriesAfter(after: string, limit: number): Promise<Array<{ number: string; listId: number }>> {
+    if (!/^\d{1,15}$/.test(after) || !Number.isInteger(limit)) throw new Error('entriesAfter: bad arguments');
     const lists = (await this.ds.getRepository(DncListEntity).find({ select: { id: true }, where: { status: Not('removed') } })).map((l) => l.id);
     if (!lists.length) return [];
     // Walks the primary key (number, list_id) in order: no sort, no join.
     const p = this.postgres ? '$1' : '?';
-    const rows: Array<{ number: string | number }> = await this.ds.query(
-      `SELECT number FROM dnc_numbers WHERE number > ${p} AND list_id IN (${lists.map((id) => Number(id)).join(',')}) ORDER BY number LIMIT ${limit}`,
+    const rows: Array<{ number: string | number; list_id: string | number }> = await this.ds.query(
+      `SELECT number, list_id FROM dnc_numbers WHERE number >= ${p} AND list_id IN (${lists.map((id) => Number(id)).join(',')}) ORDER BY number, list_id LIMIT ${limit}`,
       [after],
     );
-    const out: string[] = [];
-    for (const r of rows) {
-      const n = String(r.number);
-      if (out[out.length - 1] !== n) out.push(n); // on several lists: once
-    }
-    return out;
+    return rows.map((r) => ({ number: String(r.number), listId: Number(r.list_id) }));
   }
 
   async deleteNumbers(listId: number, batch: number): Promise<number> {

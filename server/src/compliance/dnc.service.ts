@@ -153,11 +153,11 @@ export class DncService {
     return (await this.listsFor(e164)).map(({ id, name }) => ({ id, name }));
   }
 
-  /** The lists holding the number, for the gate. Most numbers are on none: the index says so from memory; a hit asks which lists. */
+  /** The lists holding the number, for the gate: from the index when it is current (see DncIndex.lookup), else the database. */
   async listsFor(e164: string): Promise<Array<{ id: number; name: string; createdAt: Date }>> {
     const digits = dncDigits(e164);
-    if (!digits || this.index.lookup(digits) === false) return [];
-    return this.repo.listsContaining(digits);
+    if (!digits) return [];
+    return this.index.lookup(digits) ?? this.repo.listsContaining(digits);
   }
 
   async check(raw: string): Promise<{ number: string; blocked: boolean; lists: Array<{ id: number; name: string }> }> {
