@@ -1,21 +1,41 @@
 import twilio from 'twilio';
+import type BaseRequestClient from 'twilio/lib/base/RequestClient.js';
+import type * as TwilioResponse from 'twilio/lib/http/response.js';
 
-type RequestClient = InstanceType<typeof twilio.RequestClient>;
+export type TwilioClient = ReturnType<typeof twilio>;
 
-/** A request client that sends every request to `base` instead of the carrier's cloud. */
-function redirectingClient(base: URL): RequestClient {
-  const client = new twilio.RequestClient();
-  const send = client.request.bind(client);
-  client.request = ((opts: Parameters<RequestClient['request']>[0]) => {
-    const target = new URL(opts.uri);
-    target.protocol = base.protocol;
-    target.host = base.host;
-    return send({ ...opts, uri: target.toString() });
-  }) as RequestClient['request'];
-  return client;
+/**
+ * The official request client, sending every request to `base` instead of the
+ * carrier's cloud: the origin is replaced and `base`'s path (if any) is put in front,
+ * so `https://api.twilio.com/2010-04-01/…` goes to `http://127.0.0.1:PORT/2010-04-01/…`.
+ * Authentication, form encoding and error handling stay the client's own.
+ */
+export class RedirectingRequestClient extends twilio.RequestClient {
+  private readonly base: URL;
+
+  constructor(baseUrl: string, options?: BaseRequestClient.RequestClientOptions) {
+    super(options);
+    this.base = new URL(baseUrl);
+  }
+
+  /** Where a request for `uri` really goes. */
+  target(uri: string): string {
+    const original = new URL(uri);
+    const prefix = this.base.pathname.replace(/\/+$/, '');
+    return `${this.base.origin}${prefix}${original.pathname}${original.search}`;
+  }
+
+  override request<TData>(opts: BaseRequestClient.RequestOptions<TData>): Promise<TwilioResponse.default<TData>> {
+    return super.request({ ...opts, uri: this.target(opts.uri) });
+  }
 }
 
-/** The official client; with `baseUrl` (the simulated carrier) it speaks the same REST shape to that server. */
-export function createTwilioClient(options: { accountSid: string; authToken: string; baseUrl?: string }): ReturnType<typeof twilio> {
-  return twilio(options.accountSid, options.authToken, options.baseUrl ? { httpClient: redirectingClient(new URL(options.baseUrl)) } : {});
+/**
+ * The official client. With `baseUrl` (the simulated carrier, or any stand-in) every
+ * request goes there instead of https://api.twilio.com, in the same REST shape.
+ * `accountSid` must start with "AC": the client refuses anything else.
+ */
+export function createTwilioClient(options: { accountSid: string; authToken: string; baseUrl?: string }): TwilioClient {
+  const { accountSid, authToken, baseUrl } = options;
+  return twilio(accountSid, authToken, baseUrl ? { httpClient: new RedirectingRequestClient(baseUrl) } : {});
 }
