@@ -1,5 +1,12 @@
+/** How a ring pool chooses the caller ID for a contact. */
 export const CALLER_ID_STRATEGIES = ['round-robin', 'least-used', 'local-presence'] as const;
 export type CallerIdStrategy = (typeof CALLER_ID_STRATEGIES)[number];
+
+export const POOL_CHANNELS = ['call', 'sms'] as const;
+export type PoolChannel = (typeof POOL_CHANNELS)[number];
+
+export const POOL_NUMBER_STATUSES = ['active', 'quarantined', 'disabled'] as const;
+export type PoolNumberStatus = (typeof POOL_NUMBER_STATUSES)[number];
 
 export interface PoolNumberView {
   id: string;
@@ -7,41 +14,74 @@ export interface PoolNumberView {
   carrierSid: string | null;
   voice: boolean;
   sms: boolean;
+  /** `US-FL`: given, or derived from the area code. */
   region: string | null;
   areaCode: string | null;
-  status: 'active' | 'quarantined' | 'disabled';
+  /** `quarantined` only while the quarantine holds: once `quarantinedUntil` has passed the number is `active` again. */
+  status: PoolNumberStatus;
+  /** The latest quarantine, if any: when it ends (or ended) and why it was imposed. */
   quarantinedUntil: string | null;
   quarantineReason: string | null;
   lastUsedAt: string | null;
+  createdAt: string;
 }
 
 export interface RingPoolView {
   id: string;
   name: string;
   strategy: CallerIdStrategy;
+  /** Calls, and texts, each number may send per local day of the account's time zone. */
   dailyCallCap: number;
   dailySmsCap: number;
   quarantine: { enabled: boolean; minCalls: number; ratioPct: number; coolDownHours: number };
   active: boolean;
   numbers: PoolNumberView[];
   createdAt: string;
+  updatedAt: string;
+}
+
+/** Calls placed and answered over a span of local days (inclusive). */
+export interface AnswerWindowView {
+  from: string;
+  to: string;
+  calls: number;
+  answered: number;
+  /** answered / calls; null with no calls. */
+  rate: number | null;
 }
 
 export interface PoolNumberHealth extends PoolNumberView {
   today: { calls: number; answered: number; sms: number };
-  /** Answer rate today and yesterday, and over the 28 days before. */
-  recentAnswerRate: number | null;
-  baselineAnswerRate: number | null;
+  /** What the number may still send today: 0 on a channel it cannot use now. */
+  remaining: { calls: number; sms: number };
+  /** Today and yesterday. */
+  recent: AnswerWindowView;
+  /** The 28 days before the recent window. */
+  baseline: AnswerWindowView;
+  /** Why the number cannot be used now on each channel; null when it can. */
   usable: { call: string | null; sms: string | null };
 }
 
 export interface RingPoolHealth {
   poolId: string;
+  /** Today in the account's time zone: the day the caps count. */
   day: string;
+  caps: { calls: number; sms: number };
+  /** What the pool can still send today, summed over its usable numbers. */
   remainingToday: { calls: number; sms: number };
   numbers: PoolNumberHealth[];
 }
 
-export type PoolPickView =
-  | { ok: true; number: PoolNumberView; why: string }
-  | { ok: false; code: 'POOL_EXHAUSTED' | 'POOL_EMPTY' | 'POOL_INACTIVE'; message: string; numbers: Array<{ e164: string; reason: string }> };
+export const POOL_REFUSAL_CODES = ['POOL_EXHAUSTED', 'POOL_EMPTY', 'POOL_INACTIVE'] as const;
+export type PoolRefusalCode = (typeof POOL_REFUSAL_CODES)[number];
+
+/** No number can be used: why, number by number (an answer, never an exception). */
+export interface PoolPickRefusal {
+  ok: false;
+  code: PoolRefusalCode;
+  message: string;
+  numbers: Array<{ e164: string; reason: string }>;
+}
+
+/** The caller ID chosen for a contact and why, or why none could be. */
+export type PoolPickView = { ok: true; number: PoolNumberView; why: string } | PoolPickRefusal;

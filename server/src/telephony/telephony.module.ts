@@ -10,9 +10,7 @@ import { ConversationsService } from './conversations/conversations.service.js';
 import { OutboundService } from './outbound/outbound.service.js';
 import { OutboundRateLimiter } from './outbound/rate-limiter.js';
 import { CallReconciler } from './outbound/reconciler.js';
-import { RingPoolsController } from './ring-pools/ring-pools.controller.js';
-import { RingPoolsRepository, TypeormRingPoolsRepository } from './ring-pools/ring-pools.repository.js';
-import { RingPoolsService } from './ring-pools/ring-pools.service.js';
+import { RingPoolsModule } from './ring-pools/ring-pools.module.js';
 import { SimControlsController } from './sim-controls.controller.js';
 import { VoiceTokens } from './voice-tokens.js';
 import { CarrierEventsService } from './webhooks/carrier-events.service.js';
@@ -22,13 +20,11 @@ import { WebhookUrls } from './webhooks/webhook-urls.js';
 
 /** Calls and texts: the carrier (real or simulated), ring pools, Conversations and the carrier's webhooks. */
 @Module({
-  imports: [LeadsModule, ComplianceModule, SettingsModule],
-  controllers: [CallsController, CarrierWebhooksController, RingPoolsController, SimControlsController],
+  imports: [LeadsModule, ComplianceModule, SettingsModule, RingPoolsModule],
+  controllers: [CallsController, CarrierWebhooksController, SimControlsController],
   providers: [
     simulatedCarrierProvider,
     carrierGatewayProvider,
-    RingPoolsService,
-    { provide: RingPoolsRepository, useClass: TypeormRingPoolsRepository },
     ConversationsService,
     { provide: ConversationsRepository, useClass: TypeormConversationsRepository },
     OutboundService,
@@ -39,7 +35,7 @@ import { WebhookUrls } from './webhooks/webhook-urls.js';
     WebhookUrls,
     VoiceTokens,
   ],
-  exports: [OutboundService, RingPoolsService, ConversationsService, ConversationsRepository, SIMULATED_CARRIER],
+  exports: [OutboundService, RingPoolsModule, ConversationsService, ConversationsRepository, SIMULATED_CARRIER],
 })
 export class TelephonyModule implements OnApplicationShutdown {
   constructor(@Inject(SIMULATED_CARRIER) private readonly sim: SimulatedCarrier | null) {}

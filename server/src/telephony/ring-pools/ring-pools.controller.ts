@@ -2,9 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView } from '../../../../shared/src/index.js';
 import { Roles } from '../../auth/access.decorators.js';
-import { AddNumbersDto, PickQueryDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './ring-pools.dto.js';
+import { AddNumbersDto, PickQueryDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
 import { RingPoolsService } from './ring-pools.service.js';
 
+/** Ring pools of caller-ID numbers: admins change them; admins and supervisors read them. */
 @ApiTags('ring pools')
 @ApiBearerAuth()
 @Controller('ring-pools')
@@ -13,12 +14,14 @@ export class RingPoolsController {
 
   @Roles('admin', 'supervisor')
   @Get()
+  @ApiOperation({ summary: 'Every ring pool with its numbers, oldest first' })
   list(): Promise<RingPoolView[]> {
     return this.pools.list();
   }
 
   @Roles('admin')
   @Post()
+  @ApiOperation({ summary: 'Create a ring pool, optionally with numbers (defaults: round robin, 100 calls and 200 texts per number per day, quarantine on)' })
   create(@Body() body: RingPoolDto): Promise<RingPoolView> {
     return this.pools.create(body);
   }
@@ -38,18 +41,21 @@ export class RingPoolsController {
   @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a ring pool that has no numbers (409 while it has some)' })
   remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.pools.remove(id);
   }
 
   @Roles('admin')
   @Post(':id/numbers')
+  @ApiOperation({ summary: 'Add one or more numbers; a number already in any pool is a 409 naming it' })
   addNumbers(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AddNumbersDto): Promise<RingPoolView> {
     return this.pools.addNumbers(id, body.numbers);
   }
 
   @Roles('admin')
   @Patch(':id/numbers/:numberId')
+  @ApiOperation({ summary: 'Disable or re-activate a number (re-activating lifts a quarantine), or change its capabilities or region' })
   updateNumber(@Param('id', new ParseUUIDPipe()) id: string, @Param('numberId', new ParseUUIDPipe()) numberId: string, @Body() body: UpdatePoolNumberDto): Promise<PoolNumberView> {
     return this.pools.updateNumber(id, numberId, body);
   }
@@ -63,7 +69,7 @@ export class RingPoolsController {
 
   @Roles('admin', 'supervisor')
   @Get(':id/health')
-  @ApiOperation({ summary: "Each number's use today against its caps, answer rates, quarantine, and what the pool can still place today" })
+  @ApiOperation({ summary: "Each number's use today against the caps, recent and baseline answer rates and quarantine; what the pool can still send today" })
   health(@Param('id', new ParseUUIDPipe()) id: string): Promise<RingPoolHealth> {
     return this.pools.health(id);
   }
@@ -71,8 +77,8 @@ export class RingPoolsController {
   @Roles('admin', 'supervisor')
   @Post(':id/pick')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Which number would be the caller ID for a contact now, and why (nothing is counted)' })
+  @ApiOperation({ summary: 'Dry run: which number would be the caller ID for `to` now, and why, or why none could be (nothing is counted)' })
   pick(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PickQueryDto): Promise<PoolPickView> {
-    return this.pools.explain(id, body.channel, body.to);
+    return this.pools.dryRun(id, body.channel, body.to, body.region ?? null);
   }
 }

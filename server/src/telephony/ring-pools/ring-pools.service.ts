@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
-import { DateTime } from 'luxon';
 import {
   ErrorCode,
+  type AnswerWindowView,
   type CallerIdStrategy,
   type FieldError,
+  type PoolChannel,
   type PoolNumberHealth,
   type PoolNumberView,
   type PoolPickView,
@@ -17,14 +18,47 @@ import { DomainError } from '../../common/domain-error.js';
 import { zonesForNumber } from '../../compliance/area-codes.js';
 import { normalizePhone } from '../../leads/phone.js';
 import { SettingsService } from '../../settings/settings.service.js';
-import { areaCode, chooseNumber, judgeAnswerRate, type PoolChannel, type PoolPick, unusable } from './caller-id.js';
-import type { PoolNumberDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './ring-pools.dto.js';
-import { PoolNumberEntity, RingPoolEntity } from './ring-pool.entity.js';
+import {
+  answerRateWindows,
+  type AnswerRateVerdict,
+  areaCode,
+  type CallCounts,
+  chooseNumber,
+  type DayUsage,
+  effectiveStatus,
+  isQuarantined,
+  judgeAnswerRate,
+  localDay,
+  type PoolPick,
+  remainingToday,
+  unusable,
+} from './caller-id.js';
+import type { PoolNumberDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
+import type { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from './ring-pool.entity.js';
 import { RingPoolsRepository } from './ring-pools.repository.js';
 
-export const POOL_DEFAULTS = { strategy: 'round-robin' as CallerIdStrategy, dailyCallCap: 100, dailySmsCap: 200, quarantineEnabled: true, quarantineMinCalls: 30, quarantineRatioPct: 50, coolDownHours: 72 };
+export const POOL_DEFAULTS = {
+  strategy: 'round-robin' as CallerIdStrategy,
+  dailyCallCap: 100,
+  dailySmsCap: 200,
+  quarantineEnabled: true,
+  quarantineMinCalls: 30,
+  quarantineRatioPct: 50,
+  coolDownHours: 72,
+};
 
-export function toNumberView(n: PoolNumberEntity): PoolNumberView {
+/** Who a caller ID is chosen for. */
+export interface PoolLead {
+  /** E.164. */
+  e164: string;
+  /** `US-FL`; derived from the area code when null. */
+  region: string | null;
+}
+
+const NO_USAGE: DayUsage = { calls: 0, answered: 0, sms: 0 };
+const HOUR_MS = 3_600_000;
+
+export function toNumberView(n: PoolNumberEntity, now: Date): PoolNumberView {
   return {
     id: n.id,
     e164: n.e164,
@@ -33,14 +67,15 @@ export function toNumberView(n: PoolNumberEntity): PoolNumberView {
     sms: n.sms,
     region: n.region,
     areaCode: n.areaCode,
-    status: n.status as PoolNumberView['status'],
+    status: effectiveStatus(n, now),
     quarantinedUntil: n.quarantinedUntil?.toISOString() ?? null,
     quarantineReason: n.quarantineReason,
     lastUsedAt: n.lastUsedAt?.toISOString() ?? null,
+    createdAt: n.createdAt.toISOString(),
   };
 }
 
-function toPoolView(p: RingPoolEntity, numbers: PoolNumberEntity[]): RingPoolView {
+function toPoolView(p: RingPoolEntity, numbers: PoolNumberEntity[], now: Date): RingPoolView {
   return {
     id: p.id,
     name: p.name,
@@ -49,12 +84,29 @@ function toPoolView(p: RingPoolEntity, numbers: PoolNumberEntity[]): RingPoolVie
     dailySmsCap: p.dailySmsCap,
     quarantine: { enabled: p.quarantineEnabled, minCalls: p.quarantineMinCalls, ratioPct: p.quarantineRatioPct, coolDownHours: p.coolDownHours },
     active: p.active,
-    numbers: numbers.map(toNumberView),
+    numbers: numbers.filter((n) => n.poolId === p.id).map((n) => toNumberView(n, now)),
     createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
   };
 }
 
-/** Ring pools: caller-ID numbers, how one is chosen, daily caps, and quarantine of numbers labelled as spam. */
+function sumCounts(rows: PoolNumberUsageEntity[]): CallCounts {
+  return rows.reduce((a, u) => ({ calls: a.calls + u.calls, answered: a.answered + u.answered }), { calls: 0, answered: 0 });
+}
+
+function windowView(span: { from: string; to: string }, c: CallCounts): AnswerWindowView {
+  return { ...span, ...c, rate: c.calls ? c.answered / c.calls : null };
+}
+
+function nameTaken(name: string): DomainError {
+  return new DomainError(ErrorCode.Conflict, `name: a ring pool named "${name}" already exists`, [{ field: 'name', message: 'is already taken' }]);
+}
+
+/**
+ * Ring pools: the caller-ID numbers calls and texts go out from, how one is chosen,
+ * per-number daily caps, and quarantine of numbers whose answer rate collapses.
+ * "Today" is the local date in the account's default time zone.
+ */
 @Injectable()
 export class RingPoolsService {
   constructor(
@@ -65,17 +117,20 @@ export class RingPoolsService {
 
   async list(): Promise<RingPoolView[]> {
     const pools = await this.repo.pools();
-    return Promise.all(pools.map(async (p) => toPoolView(p, await this.repo.numbers(p.id))));
+    const numbers = await this.repo.numbers(pools.map((p) => p.id));
+    const now = this.clock.now();
+    return pools.map((p) => toPoolView(p, numbers, now));
   }
 
   async get(id: string): Promise<RingPoolView> {
     const pool = await this.find(id);
-    return toPoolView(pool, await this.repo.numbers(id));
+    return toPoolView(pool, await this.repo.numbers([id]), this.clock.now());
   }
 
   async create(input: RingPoolDto): Promise<RingPoolView> {
     const name = input.name.trim();
-    if (await this.repo.findPoolByName(name)) throw new DomainError(ErrorCode.Conflict, `name: a ring pool named "${name}" exists`, [{ field: 'name', message: 'is already taken' }]);
+    if (!name) throw DomainError.validation('name', 'must not be blank');
+    if (await this.repo.findPoolByName(name)) throw nameTaken(name);
     const now = this.clock.now();
     const pool: RingPoolEntity = {
       id: randomUUID(),
@@ -87,43 +142,215 @@ export class RingPoolsService {
       quarantineMinCalls: input.quarantineMinCalls ?? POOL_DEFAULTS.quarantineMinCalls,
       quarantineRatioPct: input.quarantineRatioPct ?? POOL_DEFAULTS.quarantineRatioPct,
       coolDownHours: input.coolDownHours ?? POOL_DEFAULTS.coolDownHours,
+      // The position of the last number handed out: none yet.
       rrCursor: -1,
       active: input.active ?? true,
       createdAt: now,
       updatedAt: now,
     };
-    await this.repo.insertPool(pool);
-    if (input.numbers?.length) await this.addNumbers(pool.id, input.numbers);
+    const numbers = await this.prepareNumbers(pool.id, input.numbers ?? [], 'numbers');
+    if (!(await this.repo.insertPool(pool, numbers))) {
+      // Lost a race: say which unique value was taken.
+      if (await this.repo.findPoolByName(name)) throw nameTaken(name);
+      await this.prepareNumbers(pool.id, input.numbers ?? [], 'numbers');
+      throw new DomainError(ErrorCode.Conflict, 'A number or the name was taken meanwhile; try again');
+    }
     return this.get(pool.id);
   }
 
   async update(id: string, input: UpdateRingPoolDto): Promise<RingPoolView> {
-    const pool = await this.find(id);
-    if (input.name && input.name.trim() !== pool.name) {
-      const other = await this.repo.findPoolByName(input.name.trim());
-      if (other) throw new DomainError(ErrorCode.Conflict, `name: a ring pool named "${input.name.trim()}" exists`, [{ field: 'name', message: 'is already taken' }]);
+    await this.find(id);
+    const { name: rawName, ...rest } = input;
+    const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<RingPoolEntity>;
+    const patch: Partial<RingPoolEntity> = { ...given, updatedAt: this.clock.now() };
+    if (rawName !== undefined) {
+      const name = rawName.trim();
+      if (!name) throw DomainError.validation('name', 'must not be blank');
+      const other = await this.repo.findPoolByName(name);
+      if (other && other.id !== id) throw nameTaken(name);
+      patch.name = name;
     }
-    const { name, ...rest } = input;
-    await this.repo.updatePool(id, { ...rest, ...(name ? { name: name.trim() } : {}), updatedAt: this.clock.now() });
+    if (!(await this.repo.updatePool(id, patch))) throw nameTaken(patch.name ?? '');
     return this.get(id);
   }
 
+  /** Deletes a pool that has no numbers (remove them first). */
   async remove(id: string): Promise<void> {
-    await this.find(id);
-    if ((await this.repo.numbers(id)).length) throw new DomainError(ErrorCode.Conflict, 'Remove the pool\'s numbers first');
-    await this.repo.deletePool(id);
+    const outcome = await this.repo.deletePoolIfEmpty(id);
+    if (outcome === 'not-found') throw DomainError.notFound('Ring pool');
+    if (outcome === 'has-numbers') throw new DomainError(ErrorCode.Conflict, 'The ring pool still has numbers: remove them first');
   }
 
+  /** Adds one or more numbers; a number already in any pool is refused (409) by name. */
   async addNumbers(poolId: string, input: PoolNumberDto[]): Promise<RingPoolView> {
     await this.find(poolId);
-    const settings = await this.settings.get();
-    const problems: FieldError[] = [];
+    const rows = await this.prepareNumbers(poolId, input, 'numbers');
+    const outcome = await this.repo.insertNumbers(poolId, rows);
+    if (outcome === 'not-found') throw DomainError.notFound('Ring pool');
+    if (outcome === 'duplicate') {
+      await this.prepareNumbers(poolId, input, 'numbers'); // names the number taken meanwhile
+      throw new DomainError(ErrorCode.Conflict, 'A number was added elsewhere meanwhile; try again');
+    }
+    return this.get(poolId);
+  }
+
+  async updateNumber(poolId: string, numberId: string, input: UpdatePoolNumberDto): Promise<PoolNumberView> {
+    const n = await this.findNumber(poolId, numberId);
     const now = this.clock.now();
+    const patch: Partial<PoolNumberEntity> = {};
+    if (input.voice !== undefined) patch.voice = input.voice;
+    if (input.sms !== undefined) patch.sms = input.sms;
+    if (input.region !== undefined) patch.region = input.region;
+    if (input.carrierSid !== undefined) patch.carrierSid = input.carrierSid;
+    if (input.status !== undefined) patch.status = input.status;
+    // Lifting a quarantine ends it now; its end and reason stay as the number's record.
+    if (input.status === 'active' && (isQuarantined(n, now) || (n.quarantinedUntil && n.quarantinedUntil > now))) patch.quarantinedUntil = now;
+    if (Object.keys(patch).length) await this.repo.updateNumber(numberId, patch);
+    return toNumberView({ ...n, ...patch }, now);
+  }
+
+  async removeNumber(poolId: string, numberId: string): Promise<void> {
+    await this.findNumber(poolId, numberId);
+    await this.repo.deleteNumber(numberId);
+  }
+
+  /** The pool a contact uses when its work names none: the oldest active pool with a number for the channel. */
+  async defaultPoolId(channel: PoolChannel): Promise<string | null> {
+    const pools = (await this.repo.pools()).filter((p) => p.active);
+    const numbers = await this.repo.numbers(pools.map((p) => p.id));
+    const found = pools.find((p) => numbers.some((n) => n.poolId === p.id && (channel === 'call' ? n.voice : n.sms) && n.status !== 'disabled'));
+    return found?.id ?? null;
+  }
+
+  /**
+   * Chooses the caller ID for a contact and counts it against today's cap. In one
+   * transaction holding the pool's row lock it re-reads today's usage, chooses,
+   * increments the day's counter for the channel and stores the round-robin cursor and
+   * the number's last use, so concurrent picks can never both pass a cap.
+   * A refusal (`ok: false`) says why each number could not be used; nothing is counted.
+   * With `dryRun` nothing is locked or written: which number would be chosen, and why.
+   */
+  async pick(poolId: string, channel: PoolChannel, lead: PoolLead, at: Date = this.clock.now(), options: { dryRun?: boolean } = {}): Promise<PoolPick> {
+    const day = localDay(at, await this.zone());
+    const input = { channel, leadNumber: lead.e164, leadRegion: lead.region, now: at };
+    if (options.dryRun) {
+      const pool = await this.find(poolId);
+      const numbers = await this.repo.numbers([poolId]);
+      return chooseNumber({ ...input, pool, numbers, usage: await this.repo.usage(numbers.map((n) => n.id), day) });
+    }
+    const result = await this.repo.withPoolLock(poolId, async (locked): Promise<PoolPick> => {
+      const choice = chooseNumber({ ...input, pool: locked.pool, numbers: locked.numbers, usage: await locked.usage(day) });
+      if (!choice.ok) return choice;
+      await locked.increment(choice.number.id, day, channel === 'call' ? 'calls' : 'sms');
+      if (choice.rrCursor !== locked.pool.rrCursor) await locked.updatePool({ rrCursor: choice.rrCursor });
+      // A number back from a lapsed quarantine is active again.
+      const patch: Partial<PoolNumberEntity> = { lastUsedAt: at, ...(choice.number.status === 'quarantined' ? { status: 'active' } : {}) };
+      await locked.updateNumber(choice.number.id, patch);
+      return { ...choice, number: { ...choice.number, ...patch } };
+    });
+    if (!result) throw DomainError.notFound('Ring pool');
+    return result;
+  }
+
+  /** The dry run behind `POST /ring-pools/:id/pick`: which number would call or text `to` now, and why; nothing is counted. */
+  async dryRun(poolId: string, channel: PoolChannel, to: string, region: string | null = null, at: Date = this.clock.now()): Promise<PoolPickView> {
+    const settings = await this.settings.get();
+    const phone = normalizePhone(to, settings.defaultCountry as CountryCode);
+    if (!phone.ok) throw DomainError.validation('to', phone.reason);
+    const choice = await this.pick(poolId, channel, { e164: phone.e164, region }, at, { dryRun: true });
+    return choice.ok ? { ok: true, number: toNumberView(choice.number, at), why: choice.why } : choice;
+  }
+
+  /**
+   * A call placed from the number has ended: counts a human answer on the day of `at`,
+   * then reviews the number's answer rate (which may quarantine it).
+   */
+  async recordCallOutcome(numberId: string, answered: boolean, at: Date = this.clock.now()): Promise<AnswerRateVerdict | null> {
+    return answered ? this.recordAnswered(numberId, at) : this.review(numberId, at);
+  }
+
+  /** Counts one answered call on the day of `at`, then reviews the number. */
+  async recordAnswered(numberId: string, at: Date = this.clock.now()): Promise<AnswerRateVerdict | null> {
+    if (!(await this.repo.findNumber(numberId))) return null;
+    await this.repo.increment(numberId, localDay(at, await this.zone()), 'answered');
+    return this.review(numberId, at);
+  }
+
+  /**
+   * Judges the number's answer rate — today and yesterday against the 28 days before —
+   * and quarantines it for the pool's cool-down when it has collapsed. Null when the
+   * number is not judged: unknown, disabled, quarantined, or back from a quarantine so
+   * recently that the recent window still holds days from before its return.
+   */
+  async review(numberId: string, at: Date = this.clock.now()): Promise<AnswerRateVerdict | null> {
+    const n = await this.repo.findNumber(numberId);
+    if (!n || n.status === 'disabled' || isQuarantined(n, at)) return null;
+    const pool = await this.repo.findPool(n.poolId);
+    if (!pool) return null;
+    const zone = await this.zone();
+    const windows = answerRateWindows(at, zone);
+    if (n.quarantinedUntil && localDay(n.quarantinedUntil, zone) >= windows.recent.from) return null;
+    const rows = await this.repo.usageBetween([n.id], windows.baseline.from, windows.recent.to);
+    const verdict = judgeAnswerRate({
+      recent: sumCounts(rows.filter((u) => u.day >= windows.recent.from)),
+      baseline: sumCounts(rows.filter((u) => u.day <= windows.baseline.to)),
+      pool,
+    });
+    if (verdict.quarantine) {
+      await this.repo.updateNumber(n.id, {
+        status: 'quarantined',
+        quarantinedUntil: new Date(at.getTime() + pool.coolDownHours * HOUR_MS),
+        quarantineReason: verdict.reason.slice(0, 300),
+      });
+    }
+    return verdict;
+  }
+
+  /** Per number: status, today's use against the caps, recent and baseline answer rates; and what the pool can still send today. */
+  async health(poolId: string, at: Date = this.clock.now()): Promise<RingPoolHealth> {
+    const pool = await this.find(poolId);
+    const numbers = await this.repo.numbers([poolId]);
+    const windows = answerRateWindows(at, await this.zone());
+    const ids = numbers.map((n) => n.id);
+    const rows = await this.repo.usageBetween(ids, windows.baseline.from, windows.recent.to);
+    const remaining = { calls: 0, sms: 0 };
+    const out: PoolNumberHealth[] = numbers.map((n) => {
+      const mine = rows.filter((u) => u.numberId === n.id);
+      const todayRow = mine.find((u) => u.day === windows.today);
+      const today = todayRow ? { calls: todayRow.calls, answered: todayRow.answered, sms: todayRow.sms } : { ...NO_USAGE };
+      const left = { calls: remainingToday(n, pool, today, 'call', at), sms: remainingToday(n, pool, today, 'sms', at) };
+      remaining.calls += left.calls;
+      remaining.sms += left.sms;
+      return {
+        ...toNumberView(n, at),
+        today,
+        remaining: left,
+        recent: windowView(windows.recent, sumCounts(mine.filter((u) => u.day >= windows.recent.from))),
+        baseline: windowView(windows.baseline, sumCounts(mine.filter((u) => u.day <= windows.baseline.to))),
+        usable: { call: unusable(n, pool, today, 'call', at), sms: unusable(n, pool, today, 'sms', at) },
+      };
+    });
+    return { poolId, day: windows.today, caps: { calls: pool.dailyCallCap, sms: pool.dailySmsCap }, remainingToday: remaining, numbers: out };
+  }
+
+  /**
+   * Normalises and checks numbers to add: a bad number is a 400 naming its field; a
+   * number repeated in the input or already in a pool is a 409 naming the number.
+   */
+  private async prepareNumbers(poolId: string, input: PoolNumberDto[], field: string): Promise<PoolNumberEntity[]> {
+    if (!input.length) return [];
+    const settings = await this.settings.get();
+    const now = this.clock.now();
+    const invalid: FieldError[] = [];
+    const taken: FieldError[] = [];
     const rows: PoolNumberEntity[] = [];
+    const fieldOf = new Map<string, string>();
     input.forEach((n, i) => {
+      const at = `${field}[${i}].e164`;
       const p = normalizePhone(n.e164, settings.defaultCountry as CountryCode);
-      if (!p.ok) return problems.push({ field: `numbers[${i}].e164`, message: p.reason });
-      if (rows.some((r) => r.e164 === p.e164)) return problems.push({ field: `numbers[${i}].e164`, message: `repeats ${p.e164}` });
+      if (!p.ok) return void invalid.push({ field: at, message: p.reason });
+      if (fieldOf.has(p.e164)) return void invalid.push({ field: at, message: `repeats ${p.e164}` });
+      fieldOf.set(p.e164, at);
       rows.push({
         id: randomUUID(),
         poolId,
@@ -137,130 +364,20 @@ export class RingPoolsService {
         quarantinedUntil: null,
         quarantineReason: null,
         lastUsedAt: null,
-        // Spaced by a millisecond so round robin keeps the order they were given in.
+        // A millisecond apart, so the stable order (and round robin) keeps the order given.
         createdAt: new Date(now.getTime() + i),
       });
     });
-    for (const taken of await this.repo.findNumbersByE164(rows.map((r) => r.e164))) {
-      const i = rows.findIndex((r) => r.e164 === taken.e164);
-      problems.push({ field: `numbers[${i}].e164`, message: `${taken.e164} is already in a ring pool` });
+    if (invalid.length) throw new DomainError(ErrorCode.ValidationFailed, invalid.map((p) => `${p.field}: ${p.message}`).join('; '), invalid);
+    for (const existing of await this.repo.findNumbersByE164(rows.map((r) => r.e164))) {
+      taken.push({ field: fieldOf.get(existing.e164) ?? field, message: `${existing.e164} is already in a ring pool` });
     }
-    if (problems.length) throw new DomainError(problems.some((p) => p.message.includes('already in')) ? ErrorCode.Conflict : ErrorCode.ValidationFailed, problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-    await this.repo.insertNumbers(rows);
-    return this.get(poolId);
+    if (taken.length) throw new DomainError(ErrorCode.Conflict, taken.map((p) => `${p.field}: ${p.message}`).join('; '), taken);
+    return rows;
   }
 
-  async updateNumber(poolId: string, numberId: string, input: UpdatePoolNumberDto): Promise<PoolNumberView> {
-    const n = await this.findNumber(poolId, numberId);
-    const patch: Partial<PoolNumberEntity> = { ...input };
-    if (input.status === 'active') Object.assign(patch, { quarantinedUntil: null, quarantineReason: null });
-    await this.repo.updateNumber(numberId, patch);
-    return toNumberView({ ...n, ...patch });
-  }
-
-  async removeNumber(poolId: string, numberId: string): Promise<void> {
-    await this.findNumber(poolId, numberId);
-    await this.repo.deleteNumber(numberId);
-  }
-
-  /** The pool a contact uses when its work names none: the oldest active pool with a number for the channel. */
-  async defaultPoolId(channel: PoolChannel): Promise<string | null> {
-    for (const pool of await this.repo.pools()) {
-      if (!pool.active) continue;
-      if ((await this.repo.numbers(pool.id)).some((n) => (channel === 'call' ? n.voice : n.sms) && n.status !== 'disabled')) return pool.id;
-    }
-    return null;
-  }
-
-  /**
-   * Chooses the caller ID and counts it against today's cap, under the pool's row
-   * lock, so concurrent picks cannot exceed a cap.
-   */
-  async pick(poolId: string, channel: PoolChannel, lead: { e164: string; region: string | null }, at: Date = this.clock.now()): Promise<PoolPick> {
-    const day = await this.day(at);
-    const result = await this.repo.withPoolLock(poolId, async (em, pool, numbers, usage) => {
-      const choice = chooseNumber({ pool, numbers, usage: await usage(day), channel, leadNumber: lead.e164, leadRegion: lead.region, now: at });
-      if (!choice.ok) return choice;
-      await this.repo.increment(choice.number.id, day, channel === 'call' ? 'calls' : 'sms', em);
-      await em.getRepository(RingPoolEntity).update({ id: pool.id }, { rrCursor: choice.rrCursor });
-      await em.getRepository(PoolNumberEntity).update({ id: choice.number.id }, { lastUsedAt: at });
-      return choice;
-    });
-    if (!result) throw DomainError.notFound('Ring pool');
-    return result;
-  }
-
-  /** Which number would be chosen now, without counting it. */
-  async explain(poolId: string, channel: PoolChannel, to: string): Promise<PoolPickView> {
-    const pool = await this.find(poolId);
-    const settings = await this.settings.get();
-    const p = normalizePhone(to, settings.defaultCountry as CountryCode);
-    if (!p.ok) throw DomainError.validation('to', p.reason);
-    const numbers = await this.repo.numbers(poolId);
-    const now = this.clock.now();
-    const choice = chooseNumber({ pool, numbers, usage: await this.repo.usage(numbers.map((n) => n.id), await this.day(now)), channel, leadNumber: p.e164, leadRegion: null, now });
-    return choice.ok ? { ok: true, number: toNumberView(choice.number), why: choice.why } : choice;
-  }
-
-  /** A call placed from the number ended: count a human answer, then judge the number's answer rate. */
-  async recordCallOutcome(numberId: string, answered: boolean, at: Date): Promise<void> {
-    const n = await this.repo.findNumber(numberId);
-    if (!n) return;
-    const day = await this.day(at);
-    if (answered) await this.repo.increment(numberId, day, 'answered');
-    await this.review(n, at);
-  }
-
-  /** Quarantines the number when its recent answer rate fell far below its baseline. */
-  async review(n: PoolNumberEntity, at: Date): Promise<boolean> {
-    const pool = await this.repo.findPool(n.poolId);
-    if (!pool || n.status !== 'active') return false;
-    const rates = await this.rates(n.id, at);
-    const verdict = judgeAnswerRate(rates, pool);
-    if (!verdict.quarantine) return false;
-    const pct = (x: number | null) => `${Math.round((x ?? 0) * 100)}%`;
-    await this.repo.updateNumber(n.id, {
-      status: 'quarantined',
-      quarantinedUntil: new Date(at.getTime() + pool.coolDownHours * 3_600_000),
-      quarantineReason: `answer rate ${pct(verdict.recentRate)} over the last 2 days against ${pct(verdict.baselineRate)} before`,
-    });
-    return true;
-  }
-
-  async health(poolId: string): Promise<RingPoolHealth> {
-    const pool = await this.find(poolId);
-    const numbers = await this.repo.numbers(poolId);
-    const now = this.clock.now();
-    const day = await this.day(now);
-    const usage = await this.repo.usage(numbers.map((n) => n.id), day);
-    const rows: PoolNumberHealth[] = [];
-    const remaining = { calls: 0, sms: 0 };
-    for (const n of numbers) {
-      const today = usage.get(n.id) ?? { calls: 0, answered: 0, sms: 0 };
-      const r = await this.rates(n.id, now);
-      const verdict = judgeAnswerRate(r, pool);
-      const usable = { call: unusable(n, pool, today, 'call', now), sms: unusable(n, pool, today, 'sms', now) };
-      if (!usable.call) remaining.calls += pool.dailyCallCap - today.calls;
-      if (!usable.sms) remaining.sms += pool.dailySmsCap - today.sms;
-      rows.push({ ...toNumberView(n), today, recentAnswerRate: verdict.recentRate, baselineAnswerRate: verdict.baselineRate, usable });
-    }
-    return { poolId, day, remainingToday: remaining, numbers: rows };
-  }
-
-  private async rates(numberId: string, at: Date) {
-    const zone = (await this.settings.get()).defaultTimezone;
-    const today = DateTime.fromJSDate(at, { zone });
-    const fmt = (d: DateTime) => d.toFormat('yyyy-MM-dd');
-    const rows = await this.repo.usageBetween(numberId, fmt(today.minus({ days: 29 })), fmt(today));
-    const recentFrom = fmt(today.minus({ days: 1 }));
-    const sum = (xs: typeof rows) => xs.reduce((a, u) => ({ calls: a.calls + u.calls, answered: a.answered + u.answered }), { calls: 0, answered: 0 });
-    return { recent: sum(rows.filter((u) => u.day >= recentFrom)), baseline: sum(rows.filter((u) => u.day < recentFrom)) };
-  }
-
-  /** The account's local date: caps reset at local midnight. */
-  private async day(at: Date): Promise<string> {
-    const zone = (await this.settings.get()).defaultTimezone;
-    return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd');
+  private async zone(): Promise<string> {
+    return (await this.settings.get()).defaultTimezone;
   }
 
   private async find(id: string): Promise<RingPoolEntity> {
