@@ -40,6 +40,30 @@ export abstract class JobsRepository {
   abstract unlock(name: string, owner: string): Promise<void>;
 }
 
+/** MySQL/MariaDB deadlock or lock-wait timeout, or a PostgreSQL deadlock: safe to run again. */
+function isRetryable(e: unknown): boolean {
+  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = err.driverError?.code ?? err.code;
+  const errno = err.driverError?.errno ?? err.errno;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || errno === 1213 || errno === 1205 || code === '40P01';
+}
+
+/**
+ * Runs a statement or transaction again when the database picked it as a deadlock
+ * victim. InnoDB takes next-key locks on the index it scans, so concurrent claimers
+ * and completions can deadlock now and then; each attempt is atomic, so a retry is safe.
+ */
+async function retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= attempts || !isRetryable(e)) throw e;
+      await new Promise((r) => setTimeout(r, 5 * i + Math.floor(Math.random() * 10)));
+    }
+  }
+}
+
 @Injectable()
 export class TypeormJobsRepository extends JobsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {
@@ -63,6 +87,10 @@ export class TypeormJobsRepository extends JobsRepository {
 
   claim(c: Claim): Promise<JobEntity[]> {
     if (!c.queues.length || c.limit < 1) return Promise.resolve([]);
+    return retrying(() => this.claimOnce(c));
+  }
+
+  private claimOnce(c: Claim): Promise<JobEntity[]> {
     return this.ds.transaction(async (em) => {
       const rows = await em
         .getRepository(JobEntity)
@@ -89,22 +117,22 @@ export class TypeormJobsRepository extends JobsRepository {
   }
 
   async reclaimExpired(now: Date): Promise<number> {
-    const r = await this.jobs
+    const r = await retrying(() => this.jobs
       .createQueryBuilder()
       .update()
       .set({ status: 'pending', leaseOwner: null, leaseUntil: null, updatedAt: now })
       .where("status = 'running' AND lease_until < :now", { now })
-      .execute();
+      .execute());
     return r.affected ?? 0;
   }
 
   async complete(id: string, attempt: number, now: Date): Promise<boolean> {
-    const r = await this.jobs.update({ id, attempt, status: 'running' }, { status: 'done', finishedAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null });
+    const r = await retrying(() => this.jobs.update({ id, attempt, status: 'running' }, { status: 'done', finishedAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null }));
     return (r.affected ?? 0) > 0;
   }
 
   async fail(id: string, attempt: number, change: { status: 'pending' | 'dead'; dueAt: Date; error: string; now: Date }): Promise<boolean> {
-    const r = await this.jobs
+    const r = await retrying(() => this.jobs
       .createQueryBuilder()
       .update()
       .set({
@@ -118,12 +146,12 @@ export class TypeormJobsRepository extends JobsRepository {
         leaseUntil: null,
       })
       .where("id = :id AND attempt = :attempt AND status = 'running'", { id, attempt })
-      .execute();
+      .execute());
     return (r.affected ?? 0) > 0;
   }
 
   async release(id: string, attempt: number, now: Date): Promise<boolean> {
-    const r = await this.jobs.update({ id, attempt, status: 'running' }, { status: 'pending', leaseOwner: null, leaseUntil: null, updatedAt: now });
+    const r = await retrying(() => this.jobs.update({ id, attempt, status: 'running' }, { status: 'pending', leaseOwner: null, leaseUntil: null, updatedAt: now }));
     return (r.affected ?? 0) > 0;
   }
 
