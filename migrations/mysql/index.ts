@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { SchedulesAndCallbacks1795363346028 } from './1795363346028-SchedulesAndCallbacks.js';
 import { DurableScheduler1795348900926 } from './1795348900926-DurableScheduler.js';
 import { Telephony1795348142229 } from './1795348142229-Telephony.js';
 import { LeadImportsAndDnc1795347349283 } from './1795347349283-LeadImportsAndDnc.js';
@@ -12,4 +13,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   LeadImportsAndDnc1795347349283,
   Telephony1795348142229,
   DurableScheduler1795348900926,
+  SchedulesAndCallbacks1795363346028,
 ];

@@ -9,6 +9,8 @@ import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
+import { CallbacksModule } from './callbacks/callbacks.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { RingPoolsModule } from './telephony/ring-pools/ring-pools.module.js';
 import { TelephonyModule } from './telephony/telephony.module.js';
@@ -19,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, HealthModule, DemoModule],
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './compliance.js';
 export * from './imports.js';
 export * from './conversations.js';
 export * from './ring-pools.js';
+export * from './schedules.js';

@@ -44,6 +44,8 @@ export interface LeadView {
   lastContactedAt: string | null;
   lastActivityAt: string | null;
   lastActivityType: string | null;
+  /** Dialed ahead of the queue order. */
+  instantDial: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { JsonLogger } from '../../server/src/common/json-logger.js';
@@ -23,7 +24,7 @@ describe('durable scheduler', () => {
     otherDs = await createDataSource({ kind: t.db.kind, url: t.db.url, poolSize: 4 });
     await otherDs.initialize();
     const logger = new JsonLogger('silent');
-    other = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger);
+    other = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
     for (const s of [scheduler, other]) {
       s.register('test.record', {
         handle: async (payload, { job }) => {
@@ -121,7 +122,7 @@ describe('durable scheduler', () => {
 
   it('shutdown releases a job it cannot finish in time, without counting a failure', async () => {
     const logger = new JsonLogger('silent');
-    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger);
+    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
     stopping.register('test.slow', {
@@ -139,6 +140,29 @@ describe('durable scheduler', () => {
     expect(await job(id)).toMatchObject({ status: 'pending', failures: 0, leaseOwner: null });
   });
 
+
+  it('ticks through @nestjs/schedule and wakes for work due before the next tick', async () => {
+    const logger = new JsonLogger('silent');
+    const registry = new SchedulerRegistry();
+    const waking = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, registry);
+    let ran!: (at: number) => void;
+    const done = new Promise<number>((r) => (ran = r));
+    waking.register('test.soon', { handle: async () => ran(Date.now()) });
+    // A tick far away: only the next-due timer can run the job in time.
+    waking.configure({ pollMs: 60_000 });
+    await scheduler.enqueue('test.soon', {}, { dueAt: new Date(t.clock.now().getTime() + 300) });
+    await waking.start();
+    try {
+      expect(registry.getIntervals().filter((n) => n.startsWith('scheduler.'))).toHaveLength(2);
+      const t0 = Date.now();
+      t.clock.advance(300);
+      const at = await Promise.race([done, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('not woken within 3 s')), 3_000))]);
+      expect(at - t0).toBeLessThan(3_000);
+    } finally {
+      await waking.stop(50);
+    }
+    expect(registry.getIntervals().filter((n) => n.startsWith('scheduler.'))).toHaveLength(0);
+  });
   it('a cluster-wide lock lets one instance at a time run once-per-cluster work', async () => {
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));

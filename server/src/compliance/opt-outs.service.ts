@@ -170,17 +170,18 @@ export class OptOutsService {
     if (await this.repo.findActiveBlock(dto.kind, value)) {
       throw new DomainError(ErrorCode.Conflict, `value: ${value} is already blocked`, [{ field: 'value', message: 'is already blocked' }]);
     }
-    const block: BlockEntity = {
-      id: randomUUID(),
-      kind: dto.kind,
-      value,
-      reason: dto.reason ?? null,
-      source: actor.role === 'agent' ? 'agent' : 'api',
-      actorId: actor.sub,
-      createdAt: this.clock.now(),
-      removedAt: null,
-      removedBy: null,
-    };
+    return this.insertBlock(dto.kind, value, dto.reason ?? null, actor.role === 'agent' ? 'agent' : 'api', actor.sub);
+  }
+
+  /** Blocks an E.164 number on behalf of automation (a schedule step); already blocked is fine. */
+  async blockNumber(e164: string, reason: string | null, source: string, actorId: string | null): Promise<BlockView> {
+    const existing = await this.repo.findActiveBlock('number', e164);
+    if (existing) return toBlockView(existing);
+    return this.insertBlock('number', e164, reason, source, actorId);
+  }
+
+  private async insertBlock(kind: BlockEntity['kind'], value: string, reason: string | null, source: string, actorId: string | null): Promise<BlockView> {
+    const block: BlockEntity = { id: randomUUID(), kind, value, reason, source, actorId, createdAt: this.clock.now(), removedAt: null, removedBy: null };
     await this.repo.insertBlock(block);
     return toBlockView(block);
   }

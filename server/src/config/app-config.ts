@@ -66,6 +66,16 @@ export class AppConfig {
     dir: string;
     maxBytes: number;
   };
+  readonly email!: {
+    /** The SMTP server; without one, messages are written as .eml files to `outboxDir`. */
+    smtpUrl: string | undefined;
+    from: string;
+    outboxDir: string;
+  };
+  readonly callbacks!: {
+    /** A due callback its owner has not taken within this long goes to anyone on the queue. */
+    escalateAfterMinutes: number;
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -93,7 +103,7 @@ function developmentSecret(dataDir: string): string {
 }
 
 /** Variables whose values must never be echoed back (they hold or may hold secrets). */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
 
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -162,5 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       dir: resolve(e.IMPORT_DIR ?? join(tmpdir(), 'switchboard-imports')),
       maxBytes: e.IMPORT_MAX_BYTES,
     },
+    email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, outboxDir: resolve(e.EMAIL_OUTBOX_DIR) },
+    callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
   });
 }

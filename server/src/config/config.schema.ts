@@ -61,6 +61,10 @@ export const envSchema = z.object({
   CALL_RECONCILE_SECONDS: int(10, 86_400).default(120),
   IMPORT_DIR: z.string().min(1).optional(),
   IMPORT_MAX_BYTES: int(1024, 2 ** 31 - 1).default(25 * 1024 * 1024),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  EMAIL_FROM: z.string().min(3).max(254).default('Switchboard <no-reply@switchboard.local>'),
+  EMAIL_OUTBOX_DIR: z.string().min(1).default('./.data/outbox'),
+  CALLBACK_ESCALATE_MINUTES: int(1, 1440).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -10,6 +10,8 @@ import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity
 import { ConversationEntity, ConversationEventEntity, RateLimitEntity } from '../telephony/conversations/conversation.entity.js';
 import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from '../telephony/ring-pools/ring-pool.entity.js';
 import { ClusterLockEntity, JobEntity } from '../scheduler/job.entity.js';
+import { CallbackEntity } from '../callbacks/callback.entity.js';
+import { EmailMessageEntity, EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -39,4 +41,10 @@ export const ENTITIES = [
   RateLimitEntity,
   JobEntity,
   ClusterLockEntity,
+  ScheduleEntity,
+  ScheduleStepEntity,
+  EnrollmentEntity,
+  ParticipantActionEntity,
+  EmailMessageEntity,
+  CallbackEntity,
 ];

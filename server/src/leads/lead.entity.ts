@@ -45,6 +45,10 @@ export class LeadEntity {
   @Column({ name: 'custom_fields', type: 'text' })
   customFields: string;
 
+  /** Dial this lead ahead of the queue's order (set by a schedule's modify-lead action or an agent). */
+  @Column({ name: 'instant_dial', type: 'boolean', default: false })
+  instantDial: boolean;
+
   @InstantColumn({ name: 'last_contacted_at', nullable: true })
   lastContactedAt: Date | null;
 

@@ -83,6 +83,7 @@ export class LeadsService {
       ownerId: input.ownerId || null,
       status: input.status ?? 'new',
       customFields: JSON.stringify(customFields),
+      instantDial: false,
       lastContactedAt: null,
       lastActivityAt: null,
       lastActivityType: null,
@@ -275,6 +276,7 @@ export class LeadsService {
       lastContactedAt: l.lastContactedAt?.toISOString() ?? null,
       lastActivityAt: l.lastActivityAt?.toISOString() ?? null,
       lastActivityType: l.lastActivityType,
+      instantDial: l.instantDial,
       createdAt: l.createdAt.toISOString(),
       updatedAt: l.updatedAt.toISOString(),
     };

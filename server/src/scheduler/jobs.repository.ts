@@ -23,6 +23,8 @@ export abstract class JobsRepository {
   abstract claim(claim: Claim): Promise<JobEntity[]>;
   /** Puts jobs whose lease lapsed back to pending (their workers are presumed dead). */
   abstract reclaimExpired(now: Date): Promise<number>;
+  /** When the earliest pending job of these queues falls due (null: none pending). */
+  abstract nextDueAt(queues: string[]): Promise<Date | null>;
   /** The job as its claimer left it, only if (id, attempt) still holds the claim. */
   abstract complete(id: string, attempt: number, now: Date): Promise<boolean>;
   abstract fail(id: string, attempt: number, change: { status: 'pending' | 'dead'; dueAt: Date; error: string; now: Date }): Promise<boolean>;
@@ -124,6 +126,18 @@ export class TypeormJobsRepository extends JobsRepository {
       .where("status = 'running' AND lease_until < :now", { now })
       .execute());
     return r.affected ?? 0;
+  }
+
+  async nextDueAt(queues: string[]): Promise<Date | null> {
+    if (!queues.length) return null;
+    const row = await this.jobs
+      .createQueryBuilder('j')
+      .select('MIN(j.due_at)', 'next')
+      .where("j.status = 'pending' AND j.queue IN (:...queues)", { queues })
+      .getRawOne<{ next: Date | string | null }>();
+    if (!row?.next) return null;
+    // Both drivers are set to read zone-less instants as UTC Dates; a string here would be a driver change.
+    return row.next instanceof Date ? row.next : new Date(row.next);
   }
 
   async complete(id: string, attempt: number, now: Date): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { JsonLogger } from '../common/json-logger.js';
@@ -41,6 +42,9 @@ export interface SchedulerOptions {
   defaultMaxAttempts: number;
 }
 
+const TICK = 'scheduler.tick';
+const RENEW = 'scheduler.renew-leases';
+
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   concurrency: 16,
   leaseMs: 60_000,
@@ -64,8 +68,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly handlers = new Map<string, JobHandler>();
   private readonly running = new Map<string, { job: JobEntity; done: Promise<void>; abort: AbortController }>();
   private options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS;
-  private timer: NodeJS.Timeout | undefined;
-  private leaseTimer: NodeJS.Timeout | undefined;
+  private nextTimer: NodeJS.Timeout | undefined;
+  private nextAt = Infinity;
   private polling: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -76,6 +80,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    private readonly registry: SchedulerRegistry,
   ) {}
 
   /** Registers the handler for a queue. Call from a module's constructor or onModuleInit. */
@@ -113,7 +118,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       finishedAt: null,
     };
     const [id] = await this.repo.insert([job], options.em);
-    if (id && job.dueAt <= now) await this.wakeups.notify();
+    if (id && job.dueAt <= now) await this.wakeups.notify(options.em);
     return id ?? null;
   }
 
@@ -126,10 +131,13 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   async start(): Promise<void> {
     this.stopped = false;
     await this.wakeups.listen(() => this.poke());
-    this.timer = setInterval(() => this.poke(), this.options.pollMs);
-    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
-    this.timer.unref();
-    this.leaseTimer.unref();
+    // The tick and the lease renewal live in @nestjs/schedule's registry, beside any other timed work.
+    const tick = setInterval(() => this.poke(), this.options.pollMs);
+    const renew = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
+    tick.unref();
+    renew.unref();
+    this.registry.addInterval(`${TICK}:${this.owner}`, tick);
+    this.registry.addInterval(`${RENEW}:${this.owner}`, renew);
     this.poke();
   }
 
@@ -140,8 +148,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   /** Stops claiming, waits up to `graceMs` for running jobs, then releases what is left. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    clearInterval(this.leaseTimer);
+    for (const name of [`${TICK}:${this.owner}`, `${RENEW}:${this.owner}`]) {
+      if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
+    }
+    clearTimeout(this.nextTimer);
+    this.nextAt = Infinity;
     await this.wakeups.close();
     await this.polling;
     const pending = [...this.running.values()];
@@ -187,9 +198,31 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     // Keep claiming while there is room and work.
     for (;;) {
       const started = await this.claimAndStart();
-      if (!started.length || this.stopped) return;
+      if (this.stopped) return;
+      if (!started.length) return this.wakeAtNextDue();
       if (this.running.size >= this.options.concurrency) return;
     }
+  }
+
+  /**
+   * Work due later than now wakes us when it falls due rather than at the next tick,
+   * so a job due in 300 ms is claimed within a few ms of its time, not up to a tick late.
+   * Work enqueued later by another instance is caught by NOTIFY (due now) or the tick.
+   */
+  private async wakeAtNextDue(): Promise<void> {
+    const next = await this.repo.nextDueAt(this.queues());
+    if (!next || this.stopped) return;
+    const wait = next.getTime() - this.clock.now().getTime();
+    if (wait >= this.options.pollMs) return;
+    const at = Date.now() + Math.max(0, wait);
+    if (at >= this.nextAt) return;
+    clearTimeout(this.nextTimer);
+    this.nextAt = at;
+    this.nextTimer = setTimeout(() => {
+      this.nextAt = Infinity;
+      this.poke();
+    }, Math.max(0, wait));
+    this.nextTimer.unref();
   }
 
   private async claimAndStart(): Promise<Array<{ done: Promise<void> }>> {

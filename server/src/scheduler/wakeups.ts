@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 
@@ -35,9 +35,14 @@ export class JobWakeups {
     this.client = client;
   }
 
-  async notify(): Promise<void> {
+  /**
+   * Inside the enqueuer's transaction (`em`), the NOTIFY is delivered when it commits, so
+   * nobody wakes for work not yet visible; and it takes no second connection, which on
+   * the embedded database would wait for that transaction.
+   */
+  async notify(em?: EntityManager): Promise<void> {
     if (!this.enabled) return;
-    await this.ds.query(`NOTIFY ${CHANNEL}`);
+    await (em ?? this.ds.manager).query(`NOTIFY ${CHANNEL}`);
   }
 
   async close(): Promise<void> {

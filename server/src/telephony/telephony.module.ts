@@ -35,7 +35,7 @@ import { WebhookUrls } from './webhooks/webhook-urls.js';
     WebhookUrls,
     VoiceTokens,
   ],
-  exports: [OutboundService, RingPoolsModule, ConversationsService, ConversationsRepository, SIMULATED_CARRIER],
+  exports: [OutboundService, RingPoolsModule, ConversationsService, ConversationsRepository, SIMULATED_CARRIER, WebhookUrls],
 })
 export class TelephonyModule implements OnApplicationShutdown {
   constructor(@Inject(SIMULATED_CARRIER) private readonly sim: SimulatedCarrier | null) {}

@@ -260,6 +260,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
       ownerId: row.ownerId ?? d.ownerId ?? null,
       status: row.status ?? d.status ?? 'new',
       customFields: JSON.stringify(row.customFields),
+      instantDial: false,
       lastContactedAt: null,
       lastActivityAt: null,
       lastActivityType: null,

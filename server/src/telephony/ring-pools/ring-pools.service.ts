@@ -122,6 +122,10 @@ export class RingPoolsService {
     return pools.map((p) => toPoolView(p, numbers, now));
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.repo.pools()).some((p) => p.id === id);
+  }
+
   async get(id: string): Promise<RingPoolView> {
     const pool = await this.find(id);
     return toPoolView(pool, await this.repo.numbers([id]), this.clock.now());

@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import { ErrorCode } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
+import { DomainEvents } from '../../common/domain-events.js';
 import { JsonLogger } from '../../common/json-logger.js';
 import { ComplianceService } from '../../compliance/compliance.service.js';
 import { LeadsRepository } from '../../leads/leads.repository.js';
@@ -49,6 +50,7 @@ export class CarrierEventsService {
     private readonly urls: WebhookUrls,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    private readonly events: DomainEvents,
   ) {}
 
   async callStatus(conversationId: string | undefined, p: CarrierParams): Promise<void> {
@@ -127,13 +129,16 @@ export class CarrierEventsService {
     );
     if (lead) await this.leads.touchActivity(lead.lead.id, 'sms-in', now, false);
     const response = new twilio.twiml.MessagingResponse();
+    let keyword: Awaited<ReturnType<ComplianceService['handleInboundSms']>> | null = null;
     try {
-      const keyword = await this.compliance.handleInboundSms(from, body);
+      keyword = await this.compliance.handleInboundSms(from, body);
       if (keyword.reply) response.message(keyword.reply);
     } catch (err) {
       // A sender we cannot parse still gets its message recorded; it just cannot opt out by keyword.
       this.logger.warn(`inbound SMS keyword from ${from} not handled: ${(err as Error).message}`);
     }
+    if (keyword?.keyword === 'stop' && keyword.entry) await this.events.emit('address.opted-out', { address: keyword.entry.address, channel: 'sms', at: now });
+    else if (!keyword?.keyword) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now });
     return response.toString();
   }
 
@@ -283,5 +288,6 @@ export class CarrierEventsService {
       const contacted = c.channel === 'call' ? c.status === 'completed' && (c.durationSeconds ?? 0) > 0 : ['sent', 'delivered'].includes(c.status);
       await this.leads.touchActivity(c.leadId, `${c.channel}-${c.direction === 'outbound' ? 'out' : 'in'}`, c.endedAt ?? this.clock.now(), contacted);
     }
+    await this.events.emit('conversation.settled', { conversationId: c.id, leadId: c.leadId, channel: c.channel, direction: c.direction, status: c.status, causeType: c.causeType, causeId: c.causeId, at: c.endedAt ?? this.clock.now() });
   }
 }

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AccessClaims, type CallbackView, ErrorCode } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { BookCallbackDto, CompleteCallbackDto, ListCallbacksQuery, ReassignActionDto, RescheduleCallbackDto } from '../schedules/dto/schedule.dto.js';
+import { CallbacksService } from './callbacks.service.js';
+
+@ApiTags('callbacks')
+@ApiBearerAuth()
+@Controller('callbacks')
+export class CallbacksController {
+  constructor(private readonly callbacks: CallbacksService) {}
+
+  @AnyRole()
+  @Post()
+  @ApiOperation({ summary: 'Book a callback; a due time without an offset is read in the lead\'s local time' })
+  book(@Body() body: BookCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+    const ownerId = body.ownerId === undefined ? actor.sub : body.ownerId;
+    if (actor.role === 'agent' && ownerId && ownerId !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'Agents book callbacks for themselves or for anyone');
+    return this.callbacks.book({ ...body, ownerId, origin: 'agent', createdBy: actor.sub });
+  }
+
+  @AnyRole()
+  @Get()
+  @ApiOperation({ summary: 'Callbacks, soonest first; `overdue=true` for those due and not taken' })
+  list(@Query() q: ListCallbacksQuery, @CurrentUser() actor: AccessClaims): Promise<CallbackView[]> {
+    return this.callbacks.list(q, actor);
+  }
+
+  @AnyRole()
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CallbackView> {
+    return this.callbacks.get(id);
+  }
+
+  @AnyRole()
+  @Post(':id/take')
+  @HttpCode(200)
+  take(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+    return this.callbacks.take(id, actor);
+  }
+
+  @AnyRole()
+  @Post(':id/complete')
+  @HttpCode(200)
+  complete(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CompleteCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+    return this.callbacks.complete(id, actor, body.outcome, body.conversationId);
+  }
+
+  @AnyRole()
+  @Post(':id/reschedule')
+  @HttpCode(200)
+  reschedule(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RescheduleCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+    return this.callbacks.reschedule(id, body.dueAt, body.note, actor);
+  }
+
+  @AnyRole()
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+    return this.callbacks.cancel(id, actor);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post(':id/reassign')
+  @HttpCode(200)
+  reassign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReassignActionDto): Promise<CallbackView> {
+    return this.callbacks.reassign(id, body.ownerId);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ComplianceModule } from '../compliance/compliance.module.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { CallbacksController } from './callbacks.controller.js';
+import { CallbacksService } from './callbacks.service.js';
+
+/** Scheduled callbacks: booking, the due-time gate check, escalation and the overdue list. */
+@Module({
+  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule],
+  controllers: [CallbacksController],
+  providers: [CallbacksService],
+  exports: [CallbacksService],
+})
+export class CallbacksModule {}

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import { type AccessClaims, type CallbackOrigin, type CallbackView, ErrorCode } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isValidTimezone } from '../common/timezones.js';
+import { ContactPolicy } from '../compliance/contact-policy.js';
+import { AppConfig } from '../config/app-config.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
+import { effectiveZones } from '../leads/leads.service.js';
+import { SchedulerService } from '../scheduler/scheduler.service.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { CallbackEntity } from './callback.entity.js';
+
+export const CALLBACK_DUE_QUEUE = 'callback.due';
+export const CALLBACK_ESCALATE_QUEUE = 'callback.escalate';
+const OPEN = ['scheduled', 'due', 'escalated', 'taken'];
+
+export interface BookCallback {
+  leadId: string;
+  /** An instant, or a local date-time (no offset) read in the lead's zone. */
+  dueAt: string | Date;
+  ownerId: string | null;
+  queueId?: string | null;
+  note?: string | null;
+  origin: CallbackOrigin;
+  escalateAfterMinutes?: number;
+  createdBy: string | null;
+  enrollmentId?: string | null;
+  conversationId?: string | null;
+}
+
+/**
+ * Callbacks: booked by an agent, a disposition or a schedule step; due at a UTC instant
+ * shown in the lead's local time. When due, the compliance gate is asked (then, not
+ * when it was booked); a refusal re-dates it to the next allowed time. A due callback
+ * goes to its owner; if nobody takes it within its escalation window it goes to
+ * anyone on the queue, and it counts as overdue for supervisors.
+ */
+@Injectable()
+export class CallbacksService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scheduler: SchedulerService,
+    private readonly leads: LeadsRepository,
+    private readonly users: UsersRepository,
+    private readonly policy: ContactPolicy,
+    private readonly settings: SettingsService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register(CALLBACK_DUE_QUEUE, { handle: (p) => this.becomeDue((p as { id: string }).id) });
+    this.scheduler.register(CALLBACK_ESCALATE_QUEUE, { handle: (p) => this.escalate((p as { id: string }).id) });
+  }
+
+  private get repo() {
+    return this.ds.getRepository(CallbackEntity);
+  }
+
+  async book(input: BookCallback, em?: EntityManager): Promise<CallbackView> {
+    const record = await this.leads.findById(input.leadId);
+    if (!record || record.lead.deletedAt) throw DomainError.validation('leadId', 'is not a lead');
+    const zone = await this.zoneOf(record.lead);
+    const dueAt = input.dueAt instanceof Date ? input.dueAt : this.parseDue(input.dueAt, zone);
+    const now = this.clock.now();
+    if (dueAt.getTime() < now.getTime() - 60_000) throw DomainError.validation('dueAt', 'is in the past');
+    if (input.ownerId) {
+      const owner = await this.users.findById(input.ownerId);
+      if (!owner || !owner.active) throw DomainError.validation('ownerId', 'is not an active user');
+    }
+    const cb: CallbackEntity = {
+      id: randomUUID(),
+      leadId: record.lead.id,
+      dueAt,
+      ownerId: input.ownerId,
+      queueId: input.queueId ?? null,
+      note: input.note ?? null,
+      origin: input.origin,
+      status: 'scheduled',
+      escalateAfterMinutes: input.escalateAfterMinutes ?? this.config.callbacks.escalateAfterMinutes,
+      becameDueAt: null,
+      escalatedAt: null,
+      takenBy: null,
+      takenAt: null,
+      completedAt: null,
+      outcome: null,
+      heldReason: null,
+      createdBy: input.createdBy,
+      enrollmentId: input.enrollmentId ?? null,
+      conversationId: input.conversationId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const write = async (m: EntityManager) => {
+      await m.getRepository(CallbackEntity).insert({ ...cb });
+      await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id: cb.id }, { dueAt, em: m, priority: 10 });
+    };
+    if (em) await write(em);
+    else await this.ds.transaction(write);
+    return this.view(cb, zone);
+  }
+
+  /** The job at the due time: ask the gate now; due to the owner, or re-dated to when it may be made. */
+  async becomeDue(id: string): Promise<void> {
+    const cb = await this.repo.findOneBy({ id });
+    const now = this.clock.now();
+    if (!cb || cb.status !== 'scheduled' || cb.dueAt > now) return;
+    const record = await this.leads.findById(cb.leadId);
+    if (!record || record.lead.deletedAt) {
+      await this.repo.update({ id, status: 'scheduled' }, { status: 'canceled', outcome: 'lead deleted', completedAt: now, updatedAt: now });
+      return;
+    }
+    const decision = await this.policy.check({ lead: record.lead }, 'call', now, { recordAs: 'call:callback' });
+    if (!decision.allowed) {
+      const reasons = decision.reasons.map((r) => r.message).join('; ');
+      if (!decision.nextAllowedAt) {
+        await this.repo.update({ id, status: 'scheduled' }, { status: 'canceled', outcome: 'refused by compliance', heldReason: reasons, completedAt: now, updatedAt: now });
+        return;
+      }
+      const next = new Date(decision.nextAllowedAt);
+      await this.ds.transaction(async (em) => {
+        const r = await em.getRepository(CallbackEntity).update({ id, status: 'scheduled' }, { dueAt: next, heldReason: reasons, updatedAt: now });
+        if (r.affected) await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id }, { dueAt: next, em, priority: 10 });
+      });
+      return;
+    }
+    const owner = cb.ownerId ? await this.users.findById(cb.ownerId) : null;
+    const ownerAvailable = !!owner?.active;
+    await this.ds.transaction(async (em) => {
+      // An owner who cannot take it (deactivated, or none) means anyone on the queue at once.
+      const r = await em.getRepository(CallbackEntity).update(
+        { id, status: 'scheduled' },
+        ownerAvailable ? { status: 'due', becameDueAt: now, heldReason: null, updatedAt: now } : { status: 'escalated', becameDueAt: now, escalatedAt: now, heldReason: null, updatedAt: now },
+      );
+      if (r.affected && ownerAvailable) {
+        await this.scheduler.enqueue(CALLBACK_ESCALATE_QUEUE, { id }, { dueAt: new Date(now.getTime() + cb.escalateAfterMinutes * 60_000), em, priority: 10 });
+      }
+    });
+  }
+
+  async escalate(id: string): Promise<void> {
+    const now = this.clock.now();
+    await this.repo.update({ id, status: 'due', becameDueAt: LessThan(new Date(now.getTime() + 1)) }, { status: 'escalated', escalatedAt: now, updatedAt: now });
+  }
+
+  async take(id: string, actor: AccessClaims): Promise<CallbackView> {
+    const cb = await this.find(id);
+    const now = this.clock.now();
+    const mine = cb.ownerId === actor.sub;
+    const open = cb.status === 'escalated' || (cb.status === 'due' && (mine || !cb.ownerId || actor.role !== 'agent')) || (cb.status === 'scheduled' && mine);
+    if (!open) throw new DomainError(ErrorCode.Conflict, cb.status === 'taken' ? 'Someone already took this callback' : `This callback is ${cb.status} and cannot be taken by you now`);
+    const r = await this.repo.update({ id, status: cb.status }, { status: 'taken', takenBy: actor.sub, takenAt: now, updatedAt: now });
+    if (!r.affected) throw new DomainError(ErrorCode.Conflict, 'Someone already took this callback');
+    return this.get(id);
+  }
+
+  async complete(id: string, actor: AccessClaims, outcome: string | undefined, conversationId: string | undefined): Promise<CallbackView> {
+    const cb = await this.find(id);
+    if (actor.role === 'agent' && cb.takenBy !== actor.sub && cb.ownerId !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'This callback is not yours');
+    const now = this.clock.now();
+    const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'completed', outcome: outcome ?? 'done', completedAt: now, conversationId: conversationId ?? cb.conversationId, takenBy: cb.takenBy ?? actor.sub, takenAt: cb.takenAt ?? now, updatedAt: now });
+    if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    return this.get(id);
+  }
+
+  async cancel(id: string, actor: AccessClaims): Promise<CallbackView> {
+    const cb = await this.find(id);
+    if (actor.role === 'agent' && cb.ownerId !== actor.sub && cb.createdBy !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'This callback is not yours');
+    const now = this.clock.now();
+    const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'canceled', outcome: 'canceled', completedAt: now, updatedAt: now });
+    if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    return this.get(id);
+  }
+
+  async reschedule(id: string, dueAtText: string, note: string | null | undefined, actor: AccessClaims): Promise<CallbackView> {
+    const cb = await this.find(id);
+    if (actor.role === 'agent' && cb.ownerId !== actor.sub && cb.takenBy !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'This callback is not yours');
+    const record = await this.leads.findById(cb.leadId);
+    const zone = record ? await this.zoneOf(record.lead) : 'UTC';
+    const dueAt = this.parseDue(dueAtText, zone);
+    const now = this.clock.now();
+    if (dueAt < now) throw DomainError.validation('dueAt', 'is in the past');
+    await this.ds.transaction(async (em) => {
+      const r = await em.getRepository(CallbackEntity).update(
+        { id, status: In(OPEN) },
+        { status: 'scheduled', dueAt, note: note === undefined ? cb.note : note, becameDueAt: null, escalatedAt: null, takenBy: null, takenAt: null, heldReason: null, updatedAt: now },
+      );
+      if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+      await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id }, { dueAt, em, priority: 10 });
+    });
+    return this.get(id);
+  }
+
+  /** Moves a callback to another agent (a supervisor covering for one who is away). */
+  async reassign(id: string, ownerId: string | null): Promise<CallbackView> {
+    if (ownerId) {
+      const owner = await this.users.findById(ownerId);
+      if (!owner || !owner.active) throw DomainError.validation('ownerId', 'is not an active user');
+    }
+    const r = await this.repo.update({ id, status: In(['scheduled', 'due', 'escalated']) }, { ownerId, updatedAt: this.clock.now() });
+    if (!r.affected) throw (await this.repo.findOneBy({ id })) ? new DomainError(ErrorCode.Conflict, 'This callback is no longer open') : DomainError.notFound('Callback');
+    return this.get(id);
+  }
+
+  async list(q: { ownerId?: string; status?: string[]; overdue?: boolean; leadId?: string; limit?: number }, actor: AccessClaims): Promise<CallbackView[]> {
+    const qb = this.repo.createQueryBuilder('c');
+    const now = this.clock.now();
+    const owner = q.ownerId === 'me' ? actor.sub : q.ownerId;
+    if (actor.role === 'agent') {
+      // Agents see their own and those open to anyone.
+      qb.andWhere("(c.owner_id = :me OR c.taken_by = :me OR c.status = 'escalated' OR c.owner_id IS NULL)", { me: actor.sub });
+    }
+    if (owner === 'anyone') qb.andWhere('c.owner_id IS NULL');
+    else if (owner) qb.andWhere('c.owner_id = :owner', { owner });
+    if (q.status?.length) qb.andWhere('c.status IN (:...statuses)', { statuses: q.status });
+    if (q.leadId) qb.andWhere('c.lead_id = :leadId', { leadId: q.leadId });
+    if (q.overdue) qb.andWhere("c.status IN ('due', 'escalated') AND c.due_at < :now", { now });
+    const rows = await qb.orderBy('c.due_at', 'ASC').addOrderBy('c.id', 'ASC').take(q.limit ?? 100).getMany();
+    const zones = new Map<string, string>();
+    const out: CallbackView[] = [];
+    for (const r of rows) {
+      if (!zones.has(r.leadId)) {
+        const rec = await this.leads.findById(r.leadId);
+        zones.set(r.leadId, rec ? await this.zoneOf(rec.lead) : 'UTC');
+      }
+      out.push(this.view(r, zones.get(r.leadId) as string));
+    }
+    return out;
+  }
+
+  async get(id: string): Promise<CallbackView> {
+    const cb = await this.find(id);
+    const rec = await this.leads.findById(cb.leadId);
+    return this.view(cb, rec ? await this.zoneOf(rec.lead) : 'UTC');
+  }
+
+  private async find(id: string): Promise<CallbackEntity> {
+    const cb = await this.repo.findOneBy({ id });
+    if (!cb) throw DomainError.notFound('Callback');
+    return cb;
+  }
+
+  private async zoneOf(lead: Parameters<typeof effectiveZones>[0]): Promise<string> {
+    const z = effectiveZones(lead, await this.settings.get()).zones.find(isValidTimezone);
+    return z ?? (await this.settings.get()).defaultTimezone;
+  }
+
+  /** An ISO instant with an offset or Z, or a local date-time read in the lead's zone. */
+  parseDue(text: string, zone: string): Date {
+    const hasOffset = /(Z|[+-]\d\d:?\d\d)$/i.test(text.trim());
+    const dt = hasOffset ? DateTime.fromISO(text.trim(), { setZone: true }) : DateTime.fromISO(text.trim(), { zone });
+    if (!dt.isValid) throw DomainError.validation('dueAt', 'must be an ISO date-time (with an offset, or local to the lead)');
+    return dt.toJSDate();
+  }
+
+  view(c: CallbackEntity, zone: string): CallbackView {
+    const now = this.clock.now();
+    return {
+      id: c.id,
+      leadId: c.leadId,
+      dueAt: c.dueAt.toISOString(),
+      dueLocal: { time: DateTime.fromJSDate(c.dueAt, { zone }).toISO({ suppressMilliseconds: true }) as string, zone },
+      ownerId: c.ownerId,
+      queueId: c.queueId,
+      note: c.note,
+      origin: c.origin as CallbackOrigin,
+      status: c.status as CallbackView['status'],
+      escalateAfterMinutes: c.escalateAfterMinutes,
+      becameDueAt: c.becameDueAt?.toISOString() ?? null,
+      escalatedAt: c.escalatedAt?.toISOString() ?? null,
+      takenBy: c.takenBy,
+      takenAt: c.takenAt?.toISOString() ?? null,
+      completedAt: c.completedAt?.toISOString() ?? null,
+      outcome: c.outcome,
+      heldReason: c.heldReason,
+      overdue: (c.status === 'due' || c.status === 'escalated') && c.dueAt < now,
+      createdBy: c.createdBy,
+      createdAt: c.createdAt.toISOString(),
+    };
+  }
+}

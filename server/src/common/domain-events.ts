@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { JsonLogger } from './json-logger.js';
+
+/** Facts one module announces and others act on, without importing each other. */
+export interface DomainEventMap {
+  /** A call or message reached its final status. */
+  'conversation.settled': { conversationId: string; leadId: string | null; channel: string; direction: string; status: string; causeType: string | null; causeId: string | null; at: Date };
+  /** The lead wrote to us (an inbound SMS or email). */
+  'lead.replied': { leadId: string; channel: 'sms' | 'email'; at: Date };
+  /** An address opted out (keyword, link, agent…). */
+  'address.opted-out': { address: string; channel: string; at: Date };
+}
+
+type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;
+
+/**
+ * An in-process event bus. `emit` awaits every listener in turn, so a webhook's reply
+ * is sent after its consequences are written; a listener that throws is logged and
+ * does not stop the others or the emitter. Durable follow-up work belongs in the
+ * scheduler, enqueued by the listener.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly listeners = new Map<keyof DomainEventMap, Array<Listener<never>>>();
+
+  constructor(private readonly logger: JsonLogger) {}
+
+  on<K extends keyof DomainEventMap>(name: K, listener: Listener<K>): void {
+    const list = this.listeners.get(name) ?? [];
+    list.push(listener as Listener<never>);
+    this.listeners.set(name, list);
+  }
+
+  async emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    for (const l of this.listeners.get(name) ?? []) {
+      try {
+        await (l as Listener<K>)(payload);
+      } catch (e) {
+        this.logger.warn(`event ${name}: a listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { AppConfig } from '../config/app-config.js';
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  replyTo?: string | null;
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  text: string;
+  html?: string | null;
+  headers?: Record<string, string>;
+  /** Our Message-ID, so a retried send is recognisable downstream. */
+  messageId: string;
+}
+
+/** A refusal by the receiving server: permanent (5xx, the address bounced) or not. */
+export class MailError extends Error {
+  constructor(message: string, readonly permanent: boolean, readonly responseCode: number | null) {
+    super(message);
+  }
+}
+
+/**
+ * Sends email over SMTP through nodemailer. Without SMTP_URL (development) each
+ * message is written as an RFC 822 .eml file to the outbox directory instead, so the
+ * product runs and its mail can be read without a server.
+ */
+@Injectable()
+export class Mailer implements OnApplicationShutdown {
+  private transport: Transporter | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get mode(): 'smtp' | 'outbox' {
+    return this.config.email.smtpUrl ? 'smtp' : 'outbox';
+  }
+
+  async send(mail: OutgoingEmail): Promise<{ messageId: string; accepted: string[] }> {
+    const message = {
+      from: mail.from,
+      to: mail.to,
+      cc: mail.cc?.length ? mail.cc : undefined,
+      bcc: mail.bcc?.length ? mail.bcc : undefined,
+      replyTo: mail.replyTo ?? undefined,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html ?? undefined,
+      headers: mail.headers,
+      messageId: mail.messageId,
+    };
+    if (this.mode === 'outbox') {
+      const out = await this.outbox().sendMail(message);
+      mkdirSync(this.config.email.outboxDir, { recursive: true });
+      await writeFile(join(this.config.email.outboxDir, `${mail.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`), out.message as Buffer);
+      return { messageId: mail.messageId, accepted: [mail.to] };
+    }
+    try {
+      const info = await this.smtp().sendMail(message);
+      return { messageId: info.messageId ?? mail.messageId, accepted: (info.accepted ?? []).map(String) };
+    } catch (e) {
+      const err = e as Error & { responseCode?: number; code?: string };
+      const code = err.responseCode ?? null;
+      throw new MailError(err.message, code !== null && code >= 500 && code < 600, code);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.transport?.close();
+  }
+
+  private smtp(): Transporter {
+    this.transport ??= nodemailer.createTransport(this.config.email.smtpUrl as string);
+    return this.transport;
+  }
+
+  private outbox(): Transporter {
+    return nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+}

@@ -1,0 +1,63 @@
+import type { Activation } from '../../../../shared/src/index.js';
+import type { LeadRecord } from '../../leads/leads.repository.js';
+import type { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedule.entity.js';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** What a handler may consult while checking a step's settings at save time. */
+export interface ValidationContext {
+  /** Where this step's config sits, e.g. `steps[2].config`. */
+  prefix: string;
+  activation: Activation;
+  customFieldTypes: Record<string, 'text' | 'number' | 'boolean' | 'date' | 'select'>;
+  /** The schedule being saved (null when it is new). */
+  scheduleId: string | null;
+  scheduleExists(id: string): Promise<boolean>;
+}
+
+/** One run of one participant action. */
+export interface ActionContext {
+  action: ParticipantActionEntity;
+  step: ScheduleStepEntity;
+  schedule: ScheduleEntity;
+  enrollment: EnrollmentEntity;
+  lead: LeadRecord;
+  config: Record<string, unknown>;
+  now: Date;
+  /** Ties external side effects to this action, so a re-run after a crash does not repeat them. */
+  idempotencyKey: string;
+}
+
+/**
+ * What became of a run.
+ * - completed / skipped / failed: finished; the lead moves to the next step.
+ * - held: not now (e.g. outside calling hours); the action re-dates to `until` and runs again.
+ * - waiting: started but finishes later (a call in progress, a lead in a dial queue).
+ * - exit: the enrollment ends (a choice matched).
+ * - restart: the enrollment starts again from the first step.
+ */
+export type ActionResult =
+  | { kind: 'completed'; outcome: string; detail?: string | null; conversationId?: string | null }
+  | { kind: 'skipped'; outcome: string; detail?: string | null }
+  | { kind: 'failed'; outcome: string; detail: string }
+  | { kind: 'held'; until: Date; detail: string }
+  | { kind: 'waiting'; outcome: string; detail?: string | null; conversationId?: string | null }
+  | { kind: 'exit'; reason: string }
+  | { kind: 'restart' };
+
+/** One action type: checks its settings when a schedule is saved and runs them when due. */
+export interface ActionHandler {
+  readonly type: string;
+  /** The activations this type allows (a task is always done by a person). */
+  readonly activations: readonly Activation[];
+  /** The channel it contacts the lead on, if any: passes the compliance gate when it runs. */
+  readonly channel?: 'call' | 'sms' | 'email';
+  validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]>;
+  /** Runs an automatic action. */
+  run(ctx: ActionContext): Promise<ActionResult>;
+  /** What an agent sees for a manual action (e.g. the SMS text rendered for this lead). */
+  preview?(ctx: ActionContext): Promise<Record<string, unknown>>;
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type ConversationView, ErrorCode } from '../../../../shared/src/index.js';
+import { Clock } from '../../common/clock.js';
+import { DomainError } from '../../common/domain-error.js';
+import { ContactPolicy, type GateDecision } from '../../compliance/contact-policy.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Mailer, MailError } from '../../email/mailer.js';
+import { UnsubscribeLinks } from '../../email/unsubscribe-links.js';
+import type { LeadRecord } from '../../leads/leads.repository.js';
+import { OutboundService } from '../../telephony/outbound/outbound.service.js';
+import { WebhookUrls } from '../../telephony/webhooks/webhook-urls.js';
+import { UsersRepository } from '../../users/users.repository.js';
+import { EmailMessageEntity, type ScheduleEntity } from '../schedule.entity.js';
+import { type MergeContext, renderTemplate, validateTemplate } from '../templates.js';
+import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from './action-handler.js';
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/** What merge fields see: the lead, its custom fields, the owner and the schedule. */
+@Injectable()
+export class MergeContexts {
+  constructor(private readonly users: UsersRepository) {}
+
+  async build(lead: LeadRecord, ownerId: string | null, schedule: ScheduleEntity | null, links: MergeContext['links'] = {}): Promise<MergeContext> {
+    const owner = ownerId ? await this.users.findById(ownerId) : null;
+    const l = lead.lead;
+    return {
+      lead: { firstName: l.firstName, lastName: l.lastName, company: l.company, email: l.email, phone: l.phone, region: l.region, status: l.status },
+      custom: JSON.parse(l.customFields || '{}') as Record<string, unknown>,
+      owner: owner ? { name: owner.name, email: owner.email } : null,
+      schedule: schedule ? { name: schedule.name } : null,
+      links,
+    };
+  }
+}
+
+/**
+ * The gate said no: hold until it would say yes (when it knows), or skip, as the step
+ * says. Reasons that never lapse (an opt-out, a block) always skip.
+ */
+export function refusalResult(ctx: ActionContext, e: unknown): ActionResult | null {
+  if (!(e instanceof DomainError)) return null;
+  if (e.code === ErrorCode.ContactRefused) {
+    const decision = e.details as GateDecision | undefined;
+    const next = decision?.nextAllowedAt ? new Date(decision.nextAllowedAt) : null;
+    if (ctx.step.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: e.message };
+    return { kind: 'skipped', outcome: 'refused by compliance', detail: e.message };
+  }
+  if (e.code === ErrorCode.PoolExhausted || e.code === ErrorCode.CarrierError) return { kind: 'failed', outcome: e.code === ErrorCode.PoolExhausted ? 'no caller id' : 'carrier error', detail: e.message };
+  if (e.code === ErrorCode.ValidationFailed) return { kind: 'failed', outcome: 'invalid', detail: e.message };
+  return null;
+}
+
+/** Dial: pushed to the owner to call (manual), placed by the engine and bridged to the owner (automatic), or put in a power-dial queue. */
+@Injectable()
+export class DialAction implements ActionHandler {
+  readonly type = 'dial';
+  readonly activations = ['manual', 'automatic'] as const;
+  readonly channel = 'call' as const;
+
+  constructor(private readonly outbound: OutboundService) {}
+
+  async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
+    const issues: FieldIssue[] = [];
+    const mode = config.mode ?? 'owner';
+    if (mode !== 'owner' && mode !== 'queue') issues.push({ field: `${ctx.prefix}.mode`, message: 'must be owner or queue' });
+    if (mode === 'queue' && !str(config.queueId)) issues.push({ field: `${ctx.prefix}.queueId`, message: 'is required when mode is queue' });
+    if (config.ringSeconds !== undefined && (typeof config.ringSeconds !== 'number' || config.ringSeconds < 15 || config.ringSeconds > 120)) {
+      issues.push({ field: `${ctx.prefix}.ringSeconds`, message: 'must be 15 to 120 seconds' });
+    }
+    return issues;
+  }
+
+  async run(ctx: ActionContext): Promise<ActionResult> {
+    if ((ctx.config.mode ?? 'owner') === 'queue') {
+      // The power dialer takes it from here and completes the action with the call's outcome.
+      return { kind: 'waiting', outcome: 'queued', detail: `in dial queue ${String(ctx.config.queueId)}` };
+    }
+    let call: ConversationView;
+    try {
+      call = await this.outbound.placeCall({
+        leadId: ctx.lead.lead.id,
+        agentId: ctx.action.ownerId,
+        poolId: ctx.schedule.dialPoolId,
+        cause: { type: 'participant-action', id: ctx.action.id },
+        idempotencyKey: ctx.idempotencyKey,
+        ringSeconds: typeof ctx.config.ringSeconds === 'number' ? ctx.config.ringSeconds : undefined,
+        gate: { scope: { type: 'schedule', id: ctx.schedule.id } },
+      });
+    } catch (e) {
+      const r = refusalResult(ctx, e);
+      if (r) return r;
+      throw e;
+    }
+    if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status)) return { kind: 'completed', outcome: call.status, conversationId: call.id };
+    return { kind: 'waiting', outcome: 'calling', conversationId: call.id };
+  }
+}
+
+/** SMS from the schedule's SMS ring pool, its template merged for the lead. */
+@Injectable()
+export class SmsAction implements ActionHandler {
+  readonly type = 'sms';
+  readonly activations = ['automatic', 'manual'] as const;
+  readonly channel = 'sms' as const;
+
+  constructor(
+    private readonly outbound: OutboundService,
+    private readonly merge: MergeContexts,
+  ) {}
+
+  async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
+    const body = config.body;
+    if (typeof body !== 'string' || !body.trim()) return [{ field: `${ctx.prefix}.body`, message: 'is required' }];
+    if (body.length > 1600) return [{ field: `${ctx.prefix}.body`, message: 'is longer than 1600 characters' }];
+    return validateTemplate(body, Object.keys(ctx.customFieldTypes), `${ctx.prefix}.body`);
+  }
+
+  async preview(ctx: ActionContext): Promise<Record<string, unknown>> {
+    return { body: renderTemplate(String(ctx.config.body), await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule)) };
+  }
+
+  async run(ctx: ActionContext): Promise<ActionResult> {
+    const body = renderTemplate(String(ctx.config.body), await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule)).trim();
+    if (!body) return { kind: 'skipped', outcome: 'empty message', detail: 'the template rendered to nothing for this lead' };
+    try {
+      const sms = await this.outbound.sendSms({
+        leadId: ctx.lead.lead.id,
+        agentId: ctx.action.ownerId,
+        poolId: ctx.schedule.smsPoolId,
+        body,
+        cause: { type: 'participant-action', id: ctx.action.id },
+        idempotencyKey: ctx.idempotencyKey,
+        gate: { scope: { type: 'schedule', id: ctx.schedule.id } },
+      });
+      if (sms.status === 'failed') return { kind: 'failed', outcome: 'carrier error', detail: sms.errorMessage ?? 'the carrier refused the message' };
+      return { kind: 'completed', outcome: 'sent', conversationId: sms.id };
+    } catch (e) {
+      const r = refusalResult(ctx, e);
+      if (r) return r;
+      throw e;
+    }
+  }
+}
+
+/**
+ * Email over SMTP: template merged for the lead; from, reply-to, cc and bcc; an
+ * unsubscribe link (and the one-click List-Unsubscribe header) that opts the address
+ * out of email. The message row is written before the send under the action's key, so
+ * a run repeated after a crash never sends twice.
+ */
+@Injectable()
+export class EmailAction implements ActionHandler {
+  readonly type = 'email';
+  readonly activations = ['automatic', 'manual'] as const;
+  readonly channel = 'email' as const;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly policy: ContactPolicy,
+    private readonly mailer: Mailer,
+    private readonly links: UnsubscribeLinks,
+    private readonly urls: WebhookUrls,
+    private readonly merge: MergeContexts,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
+    const issues: FieldIssue[] = [];
+    const keys = Object.keys(ctx.customFieldTypes);
+    if (typeof config.subject !== 'string' || !config.subject.trim()) issues.push({ field: `${ctx.prefix}.subject`, message: 'is required' });
+    else if (config.subject.length > 300) issues.push({ field: `${ctx.prefix}.subject`, message: 'is longer than 300 characters' });
+    else issues.push(...validateTemplate(config.subject, keys, `${ctx.prefix}.subject`));
+    if (typeof config.body !== 'string' || !config.body.trim()) issues.push({ field: `${ctx.prefix}.body`, message: 'is required' });
+    else issues.push(...validateTemplate(config.body, keys, `${ctx.prefix}.body`, { allowUnsubscribe: true }));
+    if (config.html !== undefined && typeof config.html !== 'boolean') issues.push({ field: `${ctx.prefix}.html`, message: 'must be true or false' });
+    for (const f of ['from', 'replyTo'] as const) {
+      if (config[f] !== undefined && config[f] !== null && !(typeof config[f] === 'string' && EMAIL.test(String(config[f]).replace(/^.*<(.+)>$/, '$1')))) {
+        issues.push({ field: `${ctx.prefix}.${f}`, message: 'must be an email address' });
+      }
+    }
+    for (const f of ['cc', 'bcc'] as const) {
+      const v = config[f];
+      if (v === undefined || v === null) continue;
+      if (!Array.isArray(v) || v.length > 20) issues.push({ field: `${ctx.prefix}.${f}`, message: 'must be a list of up to 20 email addresses' });
+      else v.forEach((a, i) => typeof a === 'string' && EMAIL.test(a) ? null : issues.push({ field: `${ctx.prefix}.${f}[${i}]`, message: 'must be an email address' }));
+    }
+    return issues;
+  }
+
+  async preview(ctx: ActionContext): Promise<Record<string, unknown>> {
+    const m = await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule, { unsubscribe: '#unsubscribe' });
+    return { subject: renderTemplate(String(ctx.config.subject), m), body: renderTemplate(String(ctx.config.body), m, { escapeHtml: ctx.config.html === true }) };
+  }
+
+  async run(ctx: ActionContext): Promise<ActionResult> {
+    const messages = this.ds.getRepository(EmailMessageEntity);
+    const earlier = await messages.findOneBy({ idempotencyKey: ctx.idempotencyKey });
+    if (earlier) {
+      // A run repeated after a crash: never send twice. A send cut off mid-way is reported, not retried.
+      if (earlier.status === 'sent') return { kind: 'completed', outcome: 'sent' };
+      if (earlier.status === 'bounced') return { kind: 'failed', outcome: 'bounced', detail: earlier.error ?? 'bounced' };
+      return { kind: 'failed', outcome: earlier.status === 'failed' ? 'send failed' : 'send interrupted', detail: earlier.error ?? 'the send was interrupted; it was not repeated to avoid a duplicate' };
+    }
+    const to = ctx.lead.lead.email;
+    const decision = await this.policy.check({ lead: ctx.lead.lead }, 'email', ctx.now, { scope: { type: 'schedule', id: ctx.schedule.id }, recordAs: 'email:participant-action' });
+    if (!decision.allowed || !to) {
+      const reasons = decision.reasons.map((r) => r.message).join('; ') || 'the lead has no email address';
+      const next = decision.nextAllowedAt ? new Date(decision.nextAllowedAt) : null;
+      if (ctx.step.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: reasons };
+      return { kind: 'skipped', outcome: 'refused by compliance', detail: reasons };
+    }
+    const unsubscribe = this.links.url({ email: to, scheduleId: ctx.schedule.id }, this.urls.base());
+    const m = await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule, { unsubscribe });
+    const html = ctx.config.html === true;
+    const subject = renderTemplate(String(ctx.config.subject), m).replace(/[\r\n]+/g, ' ').trim();
+    let body = renderTemplate(String(ctx.config.body), m, { escapeHtml: html });
+    // Every schedule email can be unsubscribed from, whether or not the template says so.
+    if (!String(ctx.config.body).includes('unsubscribe_url')) body += html ? `<p><a href="${unsubscribe}">Unsubscribe</a></p>` : `\n\nUnsubscribe: ${unsubscribe}`;
+    const domain = (this.config.email.from.match(/@([^>\s]+)/)?.[1] ?? 'switchboard.local').toLowerCase();
+    const row: EmailMessageEntity = {
+      id: randomUUID(),
+      leadId: ctx.lead.lead.id,
+      toAddress: to,
+      fromAddress: str(ctx.config.from) ?? this.config.email.from,
+      subject: subject.slice(0, 300),
+      body,
+      status: 'sending',
+      messageId: null,
+      idempotencyKey: ctx.idempotencyKey,
+      error: null,
+      participantActionId: ctx.action.id,
+      createdAt: this.clock.now(),
+      sentAt: null,
+    };
+    await messages.insert({ ...row });
+    try {
+      const sent = await this.mailer.send({
+        from: row.fromAddress,
+        to,
+        replyTo: str(ctx.config.replyTo),
+        cc: (ctx.config.cc as string[] | undefined) ?? [],
+        bcc: (ctx.config.bcc as string[] | undefined) ?? [],
+        subject: row.subject,
+        text: html ? body.replace(/<[^>]+>/g, '') : body,
+        html: html ? body : null,
+        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        messageId: `<${row.id}@${domain}>`,
+      });
+      await messages.update({ id: row.id }, { status: 'sent', messageId: sent.messageId, sentAt: this.clock.now() });
+      return { kind: 'completed', outcome: 'sent' };
+    } catch (e) {
+      const permanent = e instanceof MailError && e.permanent;
+      await messages.update({ id: row.id }, { status: permanent ? 'bounced' : 'failed', error: (e as Error).message.slice(0, 1000) });
+      return { kind: 'failed', outcome: permanent ? 'bounced' : 'send failed', detail: (e as Error).message };
+    }
+  }
+}
+

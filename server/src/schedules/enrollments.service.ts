@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource, type EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { type EnrollmentView, type EnrollResult, ErrorCode } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { LeadEntity } from '../leads/lead.entity.js';
+import { LeadsRepository, type LeadFilter, type LeadRecord } from '../leads/leads.repository.js';
+import { SettingsService } from '../settings/settings.service.js';
+import type { EnrollFilterDto } from './dto/schedule.dto.js';
+import { toEnrollmentView } from './schedule-codec.js';
+import { ScheduleEngine } from './schedule-engine.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
+
+/** Most leads one request may enroll by filter. */
+export const MAX_ENROLL_BY_FILTER = 50_000;
+
+/**
+ * Putting leads into schedules and taking them out. A lead is in a schedule at most once
+ * at a time (a unique key on open enrollments); it may be in several schedules unless
+ * one of them is exclusive; it may come back after finishing only if the schedule
+ * allows re-enrollment. Slow drip spreads new enrollments over later hours and days.
+ */
+@Injectable()
+export class EnrollmentsService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly engine: ScheduleEngine,
+    private readonly leads: LeadsRepository,
+    private readonly settings: SettingsService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('address.opted-out', async (e) => {
+      if (e.address.includes('@')) {
+        const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true }, where: { email: e.address.toLowerCase(), deletedAt: IsNull() } });
+        for (const l of leads) await this.engine.exitWhere(l.id, 'onUnsubscribe', 'unsubscribed');
+      } else {
+        for (const leadId of await this.leads.findLeadIdsByPhone(e.address)) await this.engine.exitWhere(leadId, 'onOptOut', 'opted out');
+      }
+    });
+  }
+
+  async enroll(scheduleId: string, input: { leadIds?: string[]; filter?: EnrollFilterDto }, source: string, actorId: string | null): Promise<EnrollResult> {
+    if (!input.leadIds?.length && !input.filter) throw DomainError.validation('leadIds', 'give leadIds or a filter');
+    const schedule = await this.schedule(scheduleId);
+    const ids = input.leadIds?.length ? [...new Set(input.leadIds)] : await this.matching(input.filter as EnrollFilterDto);
+    const result: EnrollResult = { enrolled: [], refused: [] };
+    for (const leadId of ids) {
+      const r = await this.enrollLead(schedule, leadId, source, actorId);
+      if ('enrollment' in r) result.enrolled.push(toEnrollmentView(r.enrollment));
+      else result.refused.push({ leadId, reason: r.reason });
+    }
+    return result;
+  }
+
+  /** One lead, for the add-to-schedule action. */
+  async enrollOne(scheduleId: string, leadId: string, source: string, actorId: string | null): Promise<{ enrolled: boolean; reason: string | null }> {
+    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
+    if (!schedule) return { enrolled: false, reason: 'the schedule no longer exists' };
+    const r = await this.enrollLead(schedule, leadId, source, actorId);
+    return 'enrollment' in r ? { enrolled: true, reason: null } : { enrolled: false, reason: r.reason };
+  }
+
+  private async enrollLead(schedule: ScheduleEntity, leadId: string, source: string, actorId: string | null): Promise<{ enrollment: EnrollmentEntity } | { reason: string }> {
+    const lead = await this.leads.findById(leadId);
+    if (!lead || lead.lead.deletedAt) return { reason: 'no such lead' };
+    const enrollments = this.ds.getRepository(EnrollmentEntity);
+    const history = await enrollments.find({ where: { leadId } });
+    if (history.some((e) => e.scheduleId === schedule.id && (e.status === 'active' || e.status === 'paused'))) return { reason: 'already enrolled' };
+    if (!schedule.allowReenrollment && history.some((e) => e.scheduleId === schedule.id)) return { reason: 'already went through this schedule, which does not allow re-enrollment' };
+    const openElsewhere = history.filter((e) => e.scheduleId !== schedule.id && (e.status === 'active' || e.status === 'paused'));
+    if (schedule.exclusive && openElsewhere.length) return { reason: 'in another schedule, and this one is exclusive' };
+    if (openElsewhere.length) {
+      const exclusive = await this.ds.getRepository(ScheduleEntity).findOne({ where: { id: In(openElsewhere.map((e) => e.scheduleId)), exclusive: true } });
+      if (exclusive) return { reason: `in exclusive schedule ${exclusive.name}` };
+    }
+    const zone = schedule.timezone ?? (await this.settings.get()).defaultTimezone;
+    try {
+      return await this.ds.transaction(async (em) => {
+        // One enrollment at a time per schedule, so slow-drip counts are exact across instances.
+        await em.getRepository(ScheduleEntity).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: schedule.id }).getOne();
+        const now = this.clock.now();
+        const startsAt = await this.dripSlot(em, schedule, now, zone);
+        const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+        const enrollment: EnrollmentEntity = {
+          id: randomUUID(),
+          scheduleId: schedule.id,
+          leadId,
+          status: 'active',
+          activeKey: `${schedule.id}:${leadId}`,
+          currentStepId: null,
+          source,
+          enrolledBy: actorId,
+          enrolledAt: now,
+          startsAt,
+          exitReason: null,
+          endedAt: null,
+          pausedAt: null,
+          updatedAt: now,
+        };
+        await em.getRepository(EnrollmentEntity).insert({ ...enrollment });
+        if (!first) {
+          await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
+          return { enrollment: { ...enrollment, status: 'completed', activeKey: null, endedAt: now, exitReason: 'all steps done' } };
+        }
+        const action = await this.engine.createAction(em, enrollment, schedule, first, startsAt, lead as LeadRecord);
+        return { enrollment: { ...enrollment, currentStepId: action.stepId } };
+      });
+    } catch (e) {
+      const err = e as { code?: string; driverError?: { code?: string } };
+      const code = err.driverError?.code ?? err.code;
+      if (code === '23505' || code === 'ER_DUP_ENTRY') return { reason: 'already enrolled' };
+      throw e;
+    }
+  }
+
+  /**
+   * The earliest start with room under the schedule's slow drip: no more than
+   * `dripPerHour` starts in any clock hour and `dripPerDay` in any local day of the
+   * schedule's zone. Without limits, now.
+   */
+  private async dripSlot(em: EntityManager, schedule: ScheduleEntity, now: Date, zone: string): Promise<Date> {
+    if (!schedule.dripPerHour && !schedule.dripPerDay) return now;
+    const dayStart = DateTime.fromJSDate(now, { zone }).startOf('day');
+    const starts = await em.getRepository(EnrollmentEntity).find({ select: { startsAt: true }, where: { scheduleId: schedule.id, startsAt: MoreThanOrEqual(dayStart.toJSDate()) } });
+    const perHour = new Map<number, number>();
+    const perDay = new Map<string, number>();
+    for (const s of starts) {
+      const t = DateTime.fromJSDate(s.startsAt, { zone });
+      perHour.set(t.startOf('hour').toMillis(), (perHour.get(t.startOf('hour').toMillis()) ?? 0) + 1);
+      perDay.set(t.toISODate() as string, (perDay.get(t.toISODate() as string) ?? 0) + 1);
+    }
+    let t = DateTime.fromJSDate(now, { zone });
+    for (let i = 0; i < 24 * 400; i++) {
+      const dayFull = schedule.dripPerDay !== null && (perDay.get(t.toISODate() as string) ?? 0) >= schedule.dripPerDay;
+      if (dayFull) {
+        t = t.plus({ days: 1 }).startOf('day');
+        continue;
+      }
+      const hourFull = schedule.dripPerHour !== null && (perHour.get(t.startOf('hour').toMillis()) ?? 0) >= schedule.dripPerHour;
+      if (!hourFull) return t.toJSDate();
+      t = t.plus({ hours: 1 }).startOf('hour');
+    }
+    throw new DomainError(ErrorCode.Conflict, 'The schedule\'s slow drip has no room within 400 days');
+  }
+
+  private async matching(filter: EnrollFilterDto): Promise<string[]> {
+    const f: LeadFilter = { text: filter.q, statuses: filter.status, ownerId: filter.ownerId, tag: filter.tag?.toLowerCase() };
+    if (filter.field) {
+      const i = filter.field.indexOf(':');
+      f.customField = { key: filter.field.slice(0, i), value: filter.field.slice(i + 1) };
+    }
+    const ids: string[] = [];
+    let after: { createdAt: Date; id: string } | null = null;
+    for (;;) {
+      const page = await this.leads.search(f, after, 500);
+      ids.push(...page.map((r) => r.lead.id));
+      if (ids.length > MAX_ENROLL_BY_FILTER) throw DomainError.validation('filter', `matches more than ${MAX_ENROLL_BY_FILTER} leads; narrow it`);
+      if (page.length < 500) return ids;
+      const last = page[page.length - 1].lead;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
+  async list(scheduleId: string, q: { status?: string; leadId?: string; limit?: number; offset?: number }): Promise<EnrollmentView[]> {
+    await this.schedule(scheduleId);
+    const rows = await this.ds.getRepository(EnrollmentEntity).find({
+      where: { scheduleId, ...(q.status ? { status: q.status } : {}), ...(q.leadId ? { leadId: q.leadId } : {}) },
+      order: { enrolledAt: 'DESC', id: 'ASC' },
+      take: q.limit ?? 100,
+      skip: q.offset ?? 0,
+    });
+    return rows.map(toEnrollmentView);
+  }
+
+  async forLead(leadId: string): Promise<EnrollmentView[]> {
+    return (await this.ds.getRepository(EnrollmentEntity).find({ where: { leadId }, order: { enrolledAt: 'DESC' } })).map(toEnrollmentView);
+  }
+
+  async pause(id: string): Promise<EnrollmentView> {
+    const now = this.clock.now();
+    const r = await this.ds.getRepository(EnrollmentEntity).update({ id, status: 'active' }, { status: 'paused', pausedAt: now, updatedAt: now });
+    if (!r.affected) await this.conflict(id, 'active');
+    return this.get(id);
+  }
+
+  /** Back to active: work that fell due while paused runs now, the rest at its time. */
+  async resume(id: string): Promise<EnrollmentView> {
+    const now = this.clock.now();
+    await this.ds.transaction(async (em) => {
+      const r = await em.getRepository(EnrollmentEntity).update({ id, status: 'paused' }, { status: 'active', pausedAt: null, updatedAt: now });
+      if (!r.affected) await this.conflict(id, 'paused');
+      const schedule = await em.getRepository(ScheduleEntity).findOneBy({ id: (await em.getRepository(EnrollmentEntity).findOneByOrFail({ id })).scheduleId });
+      const open = await em.getRepository(ParticipantActionEntity).find({ where: { enrollmentId: id, status: In(['pending', 'deferred']) } });
+      for (const a of open) await this.engine.enqueue(em, a.id, a.dueAt > now ? a.dueAt : now, schedule?.priority ?? 0);
+    });
+    return this.get(id);
+  }
+
+  async exit(id: string, reason = 'removed'): Promise<EnrollmentView> {
+    const e = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id });
+    if (!e) throw DomainError.notFound('Enrollment');
+    if (e.status !== 'active' && e.status !== 'paused') throw new DomainError(ErrorCode.Conflict, `The enrollment is already ${e.status}`);
+    await this.engine.exit(id, reason);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<EnrollmentView> {
+    const e = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id });
+    if (!e) throw DomainError.notFound('Enrollment');
+    return toEnrollmentView(e);
+  }
+
+  private async conflict(id: string, wanted: string): Promise<never> {
+    const e = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id });
+    if (!e) throw DomainError.notFound('Enrollment');
+    throw new DomainError(ErrorCode.Conflict, `The enrollment is ${e.status}, not ${wanted}`);
+  }
+
+  private async schedule(id: string): Promise<ScheduleEntity> {
+    const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() });
+    if (!s) throw DomainError.notFound('Schedule');
+    return s;
+  }
+}
+

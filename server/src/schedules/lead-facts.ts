@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, MoreThanOrEqual } from 'typeorm';
+import { OptOutsService } from '../compliance/opt-outs.service.js';
+import type { LeadRecord } from '../leads/leads.repository.js';
+import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
+import type { LeadFacts } from './criteria.js';
+import { EmailMessageEntity } from './schedule.entity.js';
+
+/**
+ * What criteria and exit rules can ask about a lead: its fields, and its activity since
+ * it entered the schedule (calls, texts, emails, replies, opt-outs).
+ */
+@Injectable()
+export class LeadFactsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly optOuts: OptOutsService,
+  ) {}
+
+  async build(record: LeadRecord, since: Date, scope?: { type: 'schedule'; id: string }): Promise<LeadFacts> {
+    const l = record.lead;
+    const conversations = await this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } });
+    const emails = await this.ds.getRepository(EmailMessageEntity).find({ select: { status: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } });
+    const calls = conversations.filter((c) => c.channel === 'call' && c.direction === 'outbound');
+    const lastCall = calls.at(-1) ?? null;
+    const lastDisposed = [...conversations].reverse().find((c) => c.disposition) ?? null;
+    const phones = record.phones.map((p) => p.e164);
+    const optedOut = phones.length
+      ? (await this.optOuts.optOutsCovering(phones, 'call', scope)).length > 0 || (await this.optOuts.optOutsCovering(phones, 'sms', scope)).length > 0
+      : false;
+    const unsubscribed = l.email ? (await this.optOuts.optOutsCovering([l.email], 'email', scope)).length > 0 : false;
+    return {
+      lead: {
+        status: l.status,
+        firstName: l.firstName,
+        lastName: l.lastName,
+        company: l.company,
+        email: l.email,
+        phone: l.phone,
+        timezone: l.timezone,
+        region: l.region,
+        ownerId: l.ownerId,
+        tags: record.tags,
+        lastContactedAt: l.lastContactedAt,
+        lastActivityAt: l.lastActivityAt,
+        lastActivityType: l.lastActivityType,
+        instantDial: l.instantDial,
+        createdAt: l.createdAt,
+      },
+      custom: JSON.parse(l.customFields || '{}') as LeadFacts['custom'],
+      activity: {
+        replied: conversations.some((c) => c.direction === 'inbound' && c.channel === 'sms'),
+        callsMade: calls.length,
+        callsAnswered: calls.filter((c) => c.status === 'completed' && (c.durationSeconds ?? 0) > 0).length,
+        smsSent: conversations.filter((c) => c.channel === 'sms' && c.direction === 'outbound' && !['failed', 'initiating'].includes(c.status)).length,
+        emailsSent: emails.filter((e) => e.status === 'sent' || e.status === 'bounced').length,
+        lastCallStatus: lastCall?.status ?? null,
+        lastDisposition: lastDisposed?.disposition ?? null,
+        emailBounced: emails.some((e) => e.status === 'bounced'),
+        unsubscribed,
+        optedOut,
+      },
+    };
+  }
+}

@@ -1,0 +1,322 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { OPEN_ACTION_STATUSES } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { orderedId } from '../common/ids.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
+import { LeadsRepository, type LeadRecord, updateLead } from '../leads/leads.repository.js';
+import { SchedulerService } from '../scheduler/scheduler.service.js';
+import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
+import { DEFAULT_SETTINGS } from '../settings/settings.service.js';
+import { UserEntity } from '../users/user.entity.js';
+import type { ActionContext, ActionResult } from './actions/action-handler.js';
+import { ActionRegistry } from './actions/action-registry.js';
+import { evaluateCriteria, type LeadFacts } from './criteria.js';
+import { applyLeadChanges } from './lead-changes.js';
+import { LeadFactsService } from './lead-facts.js';
+import { calendarOf, exitCriteriaOf, stepConfig, stepCriteria, stepFieldUpdates, stepTiming } from './schedule-codec.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
+import { computeDueAt, type TimingWindow } from './timing.js';
+
+export const ACTION_QUEUE = 'schedule.action';
+/** How often an action held for its criteria looks again. */
+export const CRITERIA_RECHECK_MS = 15 * 60_000;
+/** A run that throws this many times in a row is marked failed and the lead moves on. */
+const MAX_RUN_ERRORS = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Loaded {
+  action: ParticipantActionEntity;
+  enrollment: EnrollmentEntity;
+  schedule: ScheduleEntity;
+  step: ScheduleStepEntity;
+  lead: LeadRecord | null;
+}
+
+/**
+ * Walks enrolled leads through their schedules. Each participant action has a durable
+ * job due at its time; the job's run re-reads everything (a paused enrollment, an
+ * edited step, a re-dated action all simply make a stale job do nothing), checks the
+ * exit rules and the step's criteria, then offers a manual action to its owner or runs
+ * an automatic one through the action registry. Every state change is a conditional
+ * update on the action's status, so two runs, or a run and an agent, never both win.
+ */
+@Injectable()
+export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scheduler: SchedulerService,
+    private readonly registry: ActionRegistry,
+    private readonly leads: LeadsRepository,
+    private readonly facts: LeadFactsService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register(ACTION_QUEUE, { handle: (payload, { job }) => this.run((payload as { id: string }).id, job.attempt > 1) });
+    this.events.on('conversation.settled', (e) => this.onConversationSettled(e.causeType, e.causeId, e.conversationId, e.status));
+    this.events.on('lead.replied', async (e) => {
+      await this.exitWhere(e.leadId, 'onReply', 'replied');
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.registry.assertComplete();
+  }
+
+  // ── running one action ────────────────────────────────────────────────────────────
+
+  /** The job's work. `reclaimed`: an earlier claim of this job died, so an action left in progress is run again. */
+  async run(actionId: string, reclaimed = false): Promise<void> {
+    const now = this.clock.now();
+    const loaded = await this.load(actionId);
+    if (!loaded) return;
+    const { action, enrollment, schedule, step, lead } = loaded;
+    const resumable = reclaimed && action.status === 'in_progress' && action.outcome === null;
+    if (!resumable && action.status !== 'pending' && action.status !== 'deferred') return;
+    if (action.dueAt > now) return; // re-dated since this job was made; a later job runs it
+    if (enrollment.status !== 'active' || !schedule.active || schedule.deletedAt) return;
+    if (!lead || lead.lead.deletedAt) return this.exit(enrollment.id, 'lead deleted');
+    if (step.deletedAt) return this.finish(action, { kind: 'skipped', outcome: 'step deleted' }, loaded, null);
+
+    const facts = await this.facts.build(lead, enrollment.enrolledAt, { type: 'schedule', id: schedule.id });
+    const exitReason = this.exitReason(schedule, facts, now);
+    if (exitReason) return this.exit(enrollment.id, exitReason);
+
+    const criteria = stepCriteria(step);
+    if (criteria && criteria.conditions.length && !evaluateCriteria(criteria, facts, now)) {
+      if (step.criteriaMode === 'hold') return this.redate(action, new Date(now.getTime() + CRITERIA_RECHECK_MS), 'waiting for the step\'s criteria');
+      return this.finish(action, { kind: 'skipped', outcome: 'criteria not met' }, loaded, null);
+    }
+
+    if (action.activation === 'manual') {
+      // Offered to its owner (the softphone's inbox); the agent completes, skips or defers it.
+      await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(['pending', 'deferred']) }, { status: 'due', detail: null, updatedAt: now });
+      return;
+    }
+
+    if (!resumable) {
+      const claimed = await this.ds
+        .getRepository(ParticipantActionEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'in_progress', attempts: () => 'attempts + 1', startedAt: now, updatedAt: now, outcome: null })
+        .where("id = :id AND status IN ('pending', 'deferred') AND attempts = :attempts", { id: action.id, attempts: action.attempts })
+        .execute();
+      if (!claimed.affected) return;
+      action.attempts += 1;
+      action.status = 'in_progress';
+    }
+
+    const handler = this.registry.get(step.type);
+    const ctx: ActionContext = { action, step, schedule, enrollment, lead, config: stepConfig(step), now, idempotencyKey: `pa:${action.id}` };
+    let result: ActionResult;
+    try {
+      result = handler ? await handler.run(ctx) : { kind: 'failed', outcome: 'error', detail: `no handler for ${step.type}` };
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      if (action.attempts < MAX_RUN_ERRORS) {
+        // Back to pending for the scheduler's retry with backoff; side effects carry the action's key.
+        await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: 'in_progress' }, { status: 'pending', detail: message.slice(0, 1000), updatedAt: this.clock.now() });
+        throw e;
+      }
+      result = { kind: 'failed', outcome: 'error', detail: message };
+    }
+    await this.finish(action, result, loaded, null);
+  }
+
+  /** Applies a run's result, or an agent's completion (`actorId`). */
+  async finish(action: ParticipantActionEntity, result: ActionResult, loaded: Loaded, actorId: string | null, fromStatuses: string[] = ['in_progress', 'pending', 'deferred', 'due']): Promise<void> {
+    const now = this.clock.now();
+    if (result.kind === 'held') return this.redate(action, result.until, result.detail, fromStatuses);
+    if (result.kind === 'waiting') {
+      await this.ds.getRepository(ParticipantActionEntity).update(
+        { id: action.id, status: 'in_progress' },
+        { outcome: result.outcome, detail: result.detail ?? null, conversationId: result.conversationId ?? action.conversationId, updatedAt: now },
+      );
+      return;
+    }
+    const status = result.kind === 'exit' || result.kind === 'restart' ? 'completed' : result.kind;
+    const outcome = result.kind === 'exit' ? `exit: ${result.reason}` : result.kind === 'restart' ? 'restarted' : result.outcome;
+    const detail = 'detail' in result ? (result.detail ?? null) : null;
+    const conversationId = 'conversationId' in result ? (result.conversationId ?? action.conversationId) : action.conversationId;
+    await this.ds.transaction(async (em) => {
+      const done = await em
+        .getRepository(ParticipantActionEntity)
+        .update({ id: action.id, status: In(fromStatuses) }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, conversationId, completedAt: now, completedBy: actorId, updatedAt: now });
+      if (!done.affected) return;
+      if (status === 'completed' && loaded.lead) {
+        const changed = applyLeadChanges(loaded.lead, stepFieldUpdates(loaded.step), now);
+        if (changed) await updateLead(em, { lead: changed.lead, tags: changed.tags });
+      }
+      if (result.kind === 'exit') return this.endEnrollment(em, loaded.enrollment.id, 'exited', result.reason, now);
+      if (result.kind === 'restart') return this.restartIn(em, loaded, now);
+      await this.advance(em, loaded.enrollment, loaded.schedule, loaded.step.position, now, loaded.lead);
+    });
+  }
+
+  private async redate(action: ParticipantActionEntity, until: Date, detail: string, fromStatuses: string[] = ['in_progress', 'pending', 'deferred']): Promise<void> {
+    await this.ds.transaction(async (em) => {
+      const r = await em.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(fromStatuses) }, { status: 'pending', dueAt: until, detail: detail.slice(0, 4000), updatedAt: this.clock.now() });
+      if (r.affected) await this.enqueue(em, action.id, until, 0);
+    });
+  }
+
+  // ── moving through the steps ──────────────────────────────────────────────────────
+
+  /** The lead's next step after `fromPosition`, or the end of the schedule. */
+  async advance(em: EntityManager, enrollment: EnrollmentEntity, schedule: ScheduleEntity, fromPosition: number, at: Date, lead: LeadRecord | null): Promise<void> {
+    const steps = await em.getRepository(ScheduleStepEntity).find({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+    const next = steps.find((s) => s.position > fromPosition);
+    const current = await em.getRepository(EnrollmentEntity).findOneBy({ id: enrollment.id });
+    if (!current || (current.status !== 'active' && current.status !== 'paused')) return;
+    if (!next) return this.endEnrollment(em, enrollment.id, 'completed', 'all steps done', at);
+    await this.createAction(em, current, schedule, next, at, lead);
+  }
+
+  /** A participant action for `step`, due by its timing counted from `basisAt`, with its job. */
+  async createAction(em: EntityManager, enrollment: EnrollmentEntity, schedule: ScheduleEntity, step: ScheduleStepEntity, basisAt: Date, lead: LeadRecord | null): Promise<ParticipantActionEntity> {
+    const now = this.clock.now();
+    const dueAt = await this.dueFor(schedule, step, basisAt, enrollment.startsAt, em);
+    const action: ParticipantActionEntity = {
+      // Ordered, so a lead's actions created in the same instant list in the order they were made.
+      id: orderedId(),
+      enrollmentId: enrollment.id,
+      scheduleId: schedule.id,
+      stepId: step.id,
+      leadId: enrollment.leadId,
+      type: step.type,
+      activation: step.activation,
+      ownerId: lead ? await this.ownerFor(schedule, step, lead, em) : null,
+      status: 'pending',
+      dueAt,
+      basisAt,
+      outcome: null,
+      detail: null,
+      attempts: 0,
+      conversationId: null,
+      startedAt: null,
+      completedAt: null,
+      completedBy: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await em.getRepository(ParticipantActionEntity).insert({ ...action });
+    await em.getRepository(EnrollmentEntity).update({ id: enrollment.id }, { currentStepId: step.id, updatedAt: now });
+    await this.enqueue(em, action.id, dueAt, schedule.priority);
+    return action;
+  }
+
+  /** Every read here goes through `em`: on the embedded database a query on another connection waits for the transaction. */
+  async dueFor(schedule: ScheduleEntity, step: ScheduleStepEntity, basisAt: Date, anchorAt: Date, em: EntityManager = this.ds.manager): Promise<Date> {
+    const settings = await em.getRepository(AccountSettingsEntity).findOneBy({ id: 1 });
+    const defaultTimezone = settings?.defaultTimezone ?? DEFAULT_SETTINGS.defaultTimezone;
+    return computeDueAt({ timing: stepTiming(step), window: step.timingWindow as TimingWindow, previousAt: basisAt, anchorAt, calendar: calendarOf(schedule, defaultTimezone) });
+  }
+
+  enqueue(em: EntityManager, actionId: string, dueAt: Date, priority: number): Promise<string | null> {
+    return this.scheduler.enqueue(ACTION_QUEUE, { id: actionId }, { dueAt, priority, em });
+  }
+
+  /**
+   * Who does this step's work: the user named by the step's owner field, else by the
+   * schedule's delegation field (a user id or email in a custom field), else the lead's owner.
+   */
+  async ownerFor(schedule: ScheduleEntity, step: ScheduleStepEntity | null, lead: LeadRecord, em: EntityManager = this.ds.manager): Promise<string | null> {
+    const field = step?.ownerField || schedule.delegationField;
+    if (field) {
+      const key = field.startsWith('custom.') ? field.slice('custom.'.length) : field;
+      const value = (JSON.parse(lead.lead.customFields || '{}') as Record<string, unknown>)[key];
+      if (typeof value === 'string' && value.trim()) {
+        const v = value.trim();
+        const users = em.getRepository(UserEntity);
+        const user = UUID.test(v) ? await users.findOneBy({ id: v }) : v.includes('@') ? await users.findOneBy({ email: v.toLowerCase() }) : null;
+        if (user?.active) return user.id;
+      }
+    }
+    return lead.lead.ownerId;
+  }
+
+  async endEnrollment(em: EntityManager, enrollmentId: string, status: 'completed' | 'exited', reason: string, at: Date): Promise<void> {
+    const r = await em
+      .getRepository(EnrollmentEntity)
+      .update({ id: enrollmentId, status: In(['active', 'paused']) }, { status, activeKey: null, exitReason: reason.slice(0, 64), endedAt: at, updatedAt: at, currentStepId: status === 'completed' ? null : undefined });
+    if (!r.affected) return;
+    await em.getRepository(ParticipantActionEntity).update({ enrollmentId, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: `enrollment ${status}`, completedAt: at, updatedAt: at });
+  }
+
+  async exit(enrollmentId: string, reason: string): Promise<void> {
+    await this.ds.transaction((em) => this.endEnrollment(em, enrollmentId, 'exited', reason, this.clock.now()));
+  }
+
+  private async restartIn(em: EntityManager, loaded: Loaded, now: Date): Promise<void> {
+    await em.getRepository(ParticipantActionEntity).update({ enrollmentId: loaded.enrollment.id, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: 'restarted', completedAt: now, updatedAt: now });
+    await em.getRepository(EnrollmentEntity).update({ id: loaded.enrollment.id }, { startsAt: now, updatedAt: now });
+    const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: loaded.schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+    if (!first) return this.endEnrollment(em, loaded.enrollment.id, 'completed', 'all steps done', now);
+    await this.createAction(em, { ...loaded.enrollment, startsAt: now }, loaded.schedule, first, now, loaded.lead);
+  }
+
+  /** Why the enrollment must end now, or null. Checked before every action runs. */
+  exitReason(schedule: ScheduleEntity, facts: LeadFacts, now: Date): string | null {
+    const rules = exitCriteriaOf(schedule);
+    if (rules.onOptOut && facts.activity.optedOut) return 'opted out';
+    if (rules.onUnsubscribe && facts.activity.unsubscribed) return 'unsubscribed';
+    if (rules.onBounce && facts.activity.emailBounced) return 'email bounced';
+    if (rules.onReply && facts.activity.replied) return 'replied';
+    if (rules.conditions && rules.conditions.conditions.length && evaluateCriteria(rules.conditions as Parameters<typeof evaluateCriteria>[0], facts, now)) return 'exit conditions met';
+    return null;
+  }
+
+  // ── events from elsewhere ─────────────────────────────────────────────────────────
+
+  /** A call or text a schedule placed has ended: the waiting action completes with its outcome. */
+  private async onConversationSettled(causeType: string | null, causeId: string | null, conversationId: string, status: string): Promise<void> {
+    if (causeType !== 'participant-action' || !causeId) return;
+    const loaded = await this.load(causeId);
+    if (!loaded || loaded.action.status !== 'in_progress') return;
+    await this.finish(loaded.action, { kind: 'completed', outcome: status, conversationId }, loaded, null, ['in_progress']);
+  }
+
+  /** Ends the lead's open enrollments in schedules whose exit rules include `rule`. */
+  async exitWhere(leadId: string, rule: 'onReply' | 'onOptOut' | 'onUnsubscribe' | 'onBounce' | 'onDispositionExit', reason: string): Promise<number> {
+    const open = await this.ds.getRepository(EnrollmentEntity).find({ where: { leadId, status: In(['active', 'paused']) } });
+    let ended = 0;
+    for (const e of open) {
+      const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: e.scheduleId });
+      if (!schedule || !exitCriteriaOf(schedule)[rule]) continue;
+      await this.exit(e.id, reason);
+      ended++;
+    }
+    return ended;
+  }
+
+  /** A lead with its numbers and tags, read inside the caller's transaction. */
+  async leadIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
+    const lead = await em.getRepository(LeadEntity).findOneBy({ id });
+    if (!lead) return null;
+    const phones = await em.getRepository(LeadPhoneEntity).find({ where: { leadId: id }, order: { position: 'ASC' } });
+    const tags = await em.getRepository(LeadTagEntity).find({ where: { leadId: id } });
+    return { lead, phones: phones.map((p) => ({ e164: p.e164, label: p.label })), tags: tags.map((t) => t.tag).sort() };
+  }
+
+  async load(actionId: string): Promise<Loaded | null> {
+    const action = await this.ds.getRepository(ParticipantActionEntity).findOneBy({ id: actionId });
+    if (!action) return null;
+    const [enrollment, schedule, step] = await Promise.all([
+      this.ds.getRepository(EnrollmentEntity).findOneBy({ id: action.enrollmentId }),
+      this.ds.getRepository(ScheduleEntity).findOneBy({ id: action.scheduleId }),
+      this.ds.getRepository(ScheduleStepEntity).findOneBy({ id: action.stepId }),
+    ]);
+    if (!enrollment || !schedule || !step) {
+      this.logger.warn(`participant action ${actionId} refers to a missing enrollment, schedule or step`);
+      return null;
+    }
+    return { action, enrollment, schedule, step, lead: await this.leads.findById(action.leadId) };
+  }
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { CallbacksModule } from '../callbacks/callbacks.module.js';
+import { ComplianceModule } from '../compliance/compliance.module.js';
+import { Mailer } from '../email/mailer.js';
+import { UnsubscribeLinks } from '../email/unsubscribe-links.js';
+import { UnsubscribeController } from '../email/unsubscribe.controller.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { TelephonyModule } from '../telephony/telephony.module.js';
+import { UsersModule } from '../users/users.module.js';
+import type { ActionHandler } from './actions/action-handler.js';
+import { ActionRegistry } from './actions/action-registry.js';
+import { DialAction, EmailAction, MergeContexts, SmsAction } from './actions/contact-actions.js';
+import { AddToScheduleAction, BlockAction, CallbackAction, ChoiceAction, ModifyLeadAction, OptOutAction, RestartScheduleAction, TaskAction, WaitAction } from './actions/flow-actions.js';
+import { EnrollmentsService } from './enrollments.service.js';
+import { LeadFactsService } from './lead-facts.js';
+import { ParticipantActionsService } from './participant-actions.service.js';
+import { ScheduleEngine } from './schedule-engine.js';
+import { EnrollmentsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
+import { SchedulesService } from './schedules.service.js';
+
+const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction, WaitAction, ChoiceAction, AddToScheduleAction, RestartScheduleAction, ModifyLeadAction, OptOutAction, BlockAction];
+
+/** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
+@Module({
+  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule],
+  controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController],
+  providers: [
+    ...HANDLERS,
+    { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers), inject: HANDLERS },
+    MergeContexts,
+    Mailer,
+    UnsubscribeLinks,
+    LeadFactsService,
+    ScheduleEngine,
+    SchedulesService,
+    EnrollmentsService,
+    ParticipantActionsService,
+  ],
+  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, MergeContexts, Mailer],
+})
+export class SchedulesModule {}

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleView } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isValidTimezone } from '../common/timezones.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
+import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
+import type { ValidationContext } from './actions/action-handler.js';
+import { ActionRegistry } from './actions/action-registry.js';
+import { validateCriteria } from './criteria.js';
+import type { ScheduleDto, StepDto } from './dto/schedule.dto.js';
+import { validateLeadChanges } from './lead-changes.js';
+import { DEFAULT_EXIT_CRITERIA, toScheduleView } from './schedule-codec.js';
+import { ScheduleEngine } from './schedule-engine.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
+import { validateTiming } from './timing.js';
+
+const EXIT_FLAGS = ['onOptOut', 'onUnsubscribe', 'onBounce', 'onReply', 'onDispositionExit'] as const;
+
+/**
+ * Schedules and their steps: create, read, edit, delete. Everything a request names is
+ * checked before anything is written (each step's settings by its action type's
+ * handler), and a save is one transaction. Editing applies to work not yet done:
+ * pending actions of a step whose timing changed are re-dated from the same starting
+ * point; a deleted step's waiting leads move on to the step after it.
+ */
+@Injectable()
+export class SchedulesService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly registry: ActionRegistry,
+    private readonly engine: ScheduleEngine,
+    private readonly leads: LeadsRepository,
+    private readonly pools: RingPoolsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(): Promise<ScheduleView[]> {
+    const schedules = await this.ds.getRepository(ScheduleEntity).find({ where: { deletedAt: IsNull() }, order: { priority: 'DESC', name: 'ASC' } });
+    if (!schedules.length) return [];
+    const steps = await this.ds.getRepository(ScheduleStepEntity).find({ where: { scheduleId: In(schedules.map((s) => s.id)), deletedAt: IsNull() } });
+    const counts = await this.ds
+      .getRepository(EnrollmentEntity)
+      .createQueryBuilder('e')
+      .select('e.schedule_id', 'scheduleId')
+      .addSelect('e.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('e.schedule_id IN (:...ids)', { ids: schedules.map((s) => s.id) })
+      .groupBy('e.schedule_id')
+      .addGroupBy('e.status')
+      .getRawMany<{ scheduleId: string; status: string; n: string | number }>();
+    return schedules.map((s) =>
+      toScheduleView(
+        s,
+        steps.filter((x) => x.scheduleId === s.id),
+        Object.fromEntries(counts.filter((c) => c.scheduleId === s.id).map((c) => [c.status, Number(c.n)])),
+      ),
+    );
+  }
+
+  async get(id: string): Promise<ScheduleView> {
+    const s = await this.find(id);
+    return toScheduleView(s, await this.steps(this.ds.manager, id));
+  }
+
+  async create(dto: ScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
+    await this.check(dto, null);
+    const now = this.clock.now();
+    const schedule: ScheduleEntity = { id: randomUUID(), ...this.columns(dto), createdBy: actor.sub, createdAt: now, updatedAt: now, deletedAt: null };
+    await this.ds.transaction(async (em) => {
+      await this.insertSchedule(em, schedule);
+      await em.getRepository(ScheduleStepEntity).insert(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: randomUUID(), scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })));
+    });
+    return this.get(schedule.id);
+  }
+
+  /** Replaces the schedule's settings and steps. Steps sent with their id are kept (and reordered); others are new; missing ones are deleted. */
+  async update(id: string, dto: ScheduleDto): Promise<ScheduleView> {
+    const before = await this.find(id);
+    const oldSteps = await this.steps(this.ds.manager, id);
+    const known = new Set(oldSteps.map((s) => s.id));
+    const problems: FieldError[] = [];
+    dto.steps.forEach((s, i) => {
+      if (s.id && !known.has(s.id)) problems.push({ field: `steps[${i}].id`, message: 'is not a step of this schedule' });
+    });
+    const ids = dto.steps.map((s) => s.id).filter(Boolean);
+    if (new Set(ids).size !== ids.length) problems.push({ field: 'steps', message: 'names the same step twice' });
+    if (problems.length) throw invalid(problems);
+    await this.check(dto, id);
+
+    const now = this.clock.now();
+    const kept = new Map(dto.steps.filter((s) => s.id).map((s) => [s.id as string, s]));
+    const removed = oldSteps.filter((s) => !kept.has(s.id));
+    const timingChanged = new Set(oldSteps.filter((s) => kept.has(s.id) && JSON.stringify(this.stepColumns(kept.get(s.id) as StepDto, 0).timing) !== s.timing || (kept.has(s.id) && (kept.get(s.id)?.window ?? 'immediate') !== s.timingWindow)).map((s) => s.id));
+    const next = { ...before, ...this.columns(dto), updatedAt: now };
+
+    await this.ds.transaction(async (em) => {
+      try {
+        await em.getRepository(ScheduleEntity).update({ id }, { ...this.columns(dto), updatedAt: now });
+      } catch (e) {
+        throw this.nameTaken(e, dto.name);
+      }
+      // Positions first moved out of the way, then set: no two live steps share one mid-way.
+      const stepRepo = em.getRepository(ScheduleStepEntity);
+      const newIds: string[] = [];
+      for (const [i, s] of dto.steps.entries()) {
+        const columns = this.stepColumns(s, i + 1);
+        if (s.id) await stepRepo.update({ id: s.id }, { ...columns, updatedAt: now });
+        else {
+          const stepId = randomUUID();
+          newIds.push(stepId);
+          await stepRepo.insert({ ...columns, id: stepId, scheduleId: id, createdAt: now, updatedAt: now, deletedAt: null });
+        }
+      }
+      if (removed.length) await stepRepo.update({ id: In(removed.map((s) => s.id)) }, { deletedAt: now, updatedAt: now });
+
+      const live = await this.steps(em, id);
+      // A deleted step's waiting leads go on to the step that followed it.
+      for (const step of removed) {
+        const successor = this.successor(oldSteps, step, kept, live);
+        await this.moveWaiting(em, next, step, successor, now);
+      }
+      for (const stepId of timingChanged) {
+        const step = live.find((s) => s.id === stepId);
+        if (step) await this.redatePending(em, next, step);
+      }
+      if ((before.delegationField ?? null) !== (next.delegationField ?? null)) await this.reassignOpen(em, next, live);
+      if (!before.active && next.active) await this.wakeOpen(em, id);
+    });
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const s = await this.find(id);
+    const now = this.clock.now();
+    await this.ds.transaction(async (em) => {
+      await em.getRepository(ScheduleEntity).update({ id }, { deletedAt: now, updatedAt: now, active: false, nameKey: `deleted:${s.id}` });
+      const open = await em.getRepository(EnrollmentEntity).find({ select: { id: true }, where: { scheduleId: id, status: In(['active', 'paused']) } });
+      for (const e of open) await this.engine.endEnrollment(em, e.id, 'exited', 'schedule deleted', now);
+    });
+  }
+
+  async setActive(id: string, active: boolean): Promise<ScheduleView> {
+    const s = await this.find(id);
+    if (s.active !== active) {
+      await this.ds.transaction(async (em) => {
+        await em.getRepository(ScheduleEntity).update({ id }, { active, updatedAt: this.clock.now() });
+        if (active) await this.wakeOpen(em, id);
+      });
+    }
+    return this.get(id);
+  }
+
+  async find(id: string): Promise<ScheduleEntity> {
+    const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() });
+    if (!s) throw DomainError.notFound('Schedule');
+    return s;
+  }
+
+  steps(em: EntityManager, scheduleId: string): Promise<ScheduleStepEntity[]> {
+    return em.getRepository(ScheduleStepEntity).find({ where: { scheduleId, deletedAt: IsNull() }, order: { position: 'ASC' } });
+  }
+
+  // ── checks ────────────────────────────────────────────────────────────────────────
+
+  private async check(dto: ScheduleDto, scheduleId: string | null): Promise<void> {
+    const problems: FieldError[] = [];
+    if (!dto.steps.length) problems.push({ field: 'steps', message: 'must have at least one step' });
+    if (dto.timezone && !isValidTimezone(dto.timezone)) problems.push({ field: 'timezone', message: `unknown time zone ${dto.timezone}` });
+    if (dto.businessHours && dto.businessHours.start >= dto.businessHours.end) problems.push({ field: 'businessHours.end', message: 'must be after the start' });
+    if (dto.businessDays && !dto.businessDays.length) problems.push({ field: 'businessDays', message: 'must name at least one day' });
+    if (dto.businessDays && new Set(dto.businessDays).size !== dto.businessDays.length) problems.push({ field: 'businessDays', message: 'names a day twice' });
+    for (const holiday of dto.holidays ?? []) if (Number.isNaN(Date.parse(`${holiday}T00:00:00Z`))) problems.push({ field: 'holidays', message: `${holiday} is not a date` });
+    const customFields = await this.leads.listCustomFields();
+    const customFieldTypes = Object.fromEntries(customFields.map((f) => [f.key, f.type])) as ValidationContext['customFieldTypes'];
+    const userField = (v: string | null | undefined, field: string) => {
+      if (!v) return;
+      const key = v.startsWith('custom.') ? v.slice('custom.'.length) : v;
+      if (!customFieldTypes[key]) problems.push({ field, message: `no custom field ${key}` });
+    };
+    userField(dto.delegationField, 'delegationField');
+    for (const [field, poolId] of [['dialPoolId', dto.dialPoolId], ['smsPoolId', dto.smsPoolId]] as const) {
+      if (poolId && !(await this.pools.exists(poolId))) problems.push({ field, message: `no ring pool ${poolId}` });
+    }
+    if (dto.exitCriteria) {
+      for (const [k, v] of Object.entries(dto.exitCriteria)) {
+        if ((EXIT_FLAGS as readonly string[]).includes(k)) {
+          if (typeof v !== 'boolean') problems.push({ field: `exitCriteria.${k}`, message: 'must be true or false' });
+        } else if (k === 'conditions') {
+          if (v !== null) problems.push(...validateCriteria(v, customFieldTypes, 'exitCriteria.conditions'));
+        } else problems.push({ field: `exitCriteria.${k}`, message: `is not an exit rule (${[...EXIT_FLAGS, 'conditions'].join(', ')})` });
+      }
+    }
+    const scheduleExists = async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
+    for (const [i, step] of dto.steps.entries()) {
+      const at = `steps[${i}]`;
+      const handler = this.registry.get(step.type);
+      if (!handler) {
+        problems.push({ field: `${at}.type`, message: `unknown action type ${step.type} (one of ${this.registry.types().join(', ')})` });
+        continue;
+      }
+      const activation = step.activation ?? handler.activations[0];
+      if (!handler.activations.includes(activation)) problems.push({ field: `${at}.activation`, message: `${step.type} can only be ${handler.activations.join(' or ')}` });
+      if (!(ACTIVATIONS as readonly string[]).includes(activation)) problems.push({ field: `${at}.activation`, message: 'must be automatic or manual' });
+      problems.push(...validateTiming(step.timing, step.window ?? 'immediate').map((p) => ({ ...p, field: `${at}.${p.field}` })));
+      if (step.criteria) problems.push(...validateCriteria(step.criteria, customFieldTypes, `${at}.criteria`));
+      problems.push(...validateLeadChanges(step.fieldUpdates, customFieldTypes, `${at}.fieldUpdates`));
+      userField(step.ownerField, `${at}.ownerField`);
+      problems.push(...(await handler.validate(step.config ?? {}, { prefix: `${at}.config`, activation, customFieldTypes, scheduleId, scheduleExists })));
+    }
+    if (problems.length) throw invalid(problems);
+  }
+
+  // ── writing ───────────────────────────────────────────────────────────────────────
+
+  private columns(dto: ScheduleDto): Omit<ScheduleEntity, 'id' | 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt'> {
+    return {
+      name: dto.name,
+      nameKey: dto.name.trim().toLowerCase(),
+      description: dto.description ?? null,
+      active: dto.active ?? true,
+      timezone: dto.timezone || null,
+      businessStart: dto.businessHours?.start ?? '09:00',
+      businessEnd: dto.businessHours?.end ?? '17:00',
+      businessDays: (dto.businessDays ?? [1, 2, 3, 4, 5]).slice().sort().join(','),
+      excludeWeekends: dto.excludeWeekends ?? false,
+      holidays: JSON.stringify([...new Set(dto.holidays ?? [])].sort()),
+      dripPerHour: dto.dripPerHour ?? null,
+      dripPerDay: dto.dripPerDay ?? null,
+      dialPoolId: dto.dialPoolId ?? null,
+      smsPoolId: dto.smsPoolId ?? null,
+      delegationField: dto.delegationField || null,
+      exitCriteria: JSON.stringify({ ...DEFAULT_EXIT_CRITERIA, ...(dto.exitCriteria ?? {}) }),
+      allowReenrollment: dto.allowReenrollment ?? false,
+      exclusive: dto.exclusive ?? false,
+      priority: dto.priority ?? 0,
+    };
+  }
+
+  private stepColumns(s: StepDto, position: number) {
+    const handler = this.registry.get(s.type);
+    return {
+      position,
+      type: s.type,
+      name: s.name || null,
+      config: JSON.stringify(s.config ?? {}),
+      timing: JSON.stringify(normalTiming(s.timing)),
+      timingWindow: s.window ?? 'immediate',
+      activation: s.activation ?? handler?.activations[0] ?? 'automatic',
+      criteria: s.criteria && Array.isArray((s.criteria as { conditions?: unknown }).conditions) && (s.criteria as { conditions: unknown[] }).conditions.length ? JSON.stringify(s.criteria) : null,
+      criteriaMode: s.criteriaMode ?? 'skip',
+      fieldUpdates: s.fieldUpdates?.length ? JSON.stringify(s.fieldUpdates) : null,
+      ownerField: s.ownerField || null,
+      onRefusal: s.onRefusal ?? 'hold',
+    };
+  }
+
+  private async insertSchedule(em: EntityManager, s: ScheduleEntity): Promise<void> {
+    try {
+      await em.getRepository(ScheduleEntity).insert({ ...s });
+    } catch (e) {
+      throw this.nameTaken(e, s.name);
+    }
+  }
+
+  private nameTaken(e: unknown, name: string): unknown {
+    const err = e as { code?: string; driverError?: { code?: string } };
+    const code = err.driverError?.code ?? err.code;
+    if (code === '23505' || code === 'ER_DUP_ENTRY') return new DomainError(ErrorCode.Conflict, `A schedule named "${name}" already exists`, [{ field: 'name', message: 'is taken' }]);
+    return e;
+  }
+
+  /** The first surviving step that came after `step` in the old order, or null (the end). */
+  private successor(oldSteps: ScheduleStepEntity[], step: ScheduleStepEntity, kept: Map<string, StepDto>, live: ScheduleStepEntity[]): ScheduleStepEntity | null {
+    const after = oldSteps.filter((s) => s.position > step.position && kept.has(s.id)).sort((a, b) => a.position - b.position)[0];
+    return after ? (live.find((s) => s.id === after.id) ?? null) : null;
+  }
+
+  private async moveWaiting(em: EntityManager, schedule: ScheduleEntity, step: ScheduleStepEntity, successor: ScheduleStepEntity | null, now: Date): Promise<void> {
+    const waiting = await em.getRepository(ParticipantActionEntity).find({ where: { stepId: step.id, status: In(['pending', 'due', 'deferred']) } });
+    for (const a of waiting) {
+      const r = await em.getRepository(ParticipantActionEntity).update({ id: a.id, status: a.status }, { status: 'skipped', outcome: 'step deleted', completedAt: now, updatedAt: now });
+      if (!r.affected) continue;
+      const enrollment = await em.getRepository(EnrollmentEntity).findOneBy({ id: a.enrollmentId });
+      if (!enrollment) continue;
+      if (!successor) await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
+      else await this.engine.createAction(em, enrollment, schedule, successor, now, await this.engine.leadIn(em, a.leadId));
+    }
+  }
+
+  private async redatePending(em: EntityManager, schedule: ScheduleEntity, step: ScheduleStepEntity): Promise<void> {
+    const pending = await em.getRepository(ParticipantActionEntity).find({ where: { stepId: step.id, status: In(['pending']) } });
+    for (const a of pending) {
+      const enrollment = await em.getRepository(EnrollmentEntity).findOneBy({ id: a.enrollmentId });
+      if (!enrollment) continue;
+      const dueAt = await this.engine.dueFor(schedule, step, a.basisAt, enrollment.startsAt, em);
+      if (dueAt.getTime() === a.dueAt.getTime()) continue;
+      await em.getRepository(ParticipantActionEntity).update({ id: a.id, status: 'pending' }, { dueAt, updatedAt: this.clock.now() });
+      await this.engine.enqueue(em, a.id, dueAt, schedule.priority);
+    }
+  }
+
+  /** The delegation field changed: open actions go to whoever it names now. */
+  private async reassignOpen(em: EntityManager, schedule: ScheduleEntity, steps: ScheduleStepEntity[]): Promise<void> {
+    const open = await em.getRepository(ParticipantActionEntity).find({ where: { scheduleId: schedule.id, status: In([...OPEN_ACTION_STATUSES]) } });
+    for (const a of open) {
+      const lead = await this.engine.leadIn(em, a.leadId);
+      if (!lead) continue;
+      const owner = await this.engine.ownerFor(schedule, steps.find((s) => s.id === a.stepId) ?? null, lead, em);
+      if (owner !== a.ownerId) await em.getRepository(ParticipantActionEntity).update({ id: a.id }, { ownerId: owner, updatedAt: this.clock.now() });
+    }
+  }
+
+  /** Jobs for open work that came due while the schedule was off. */
+  private async wakeOpen(em: EntityManager, scheduleId: string): Promise<void> {
+    const open = await em.getRepository(ParticipantActionEntity).find({ where: { scheduleId, status: In(['pending', 'deferred']) } });
+    const now = this.clock.now();
+    for (const a of open) await this.engine.enqueue(em, a.id, a.dueAt > now ? a.dueAt : now, 0);
+  }
+}
+
+function normalTiming(t: Record<string, unknown>): Record<string, unknown> {
+  return t.kind === 'day' ? { kind: 'day', day: t.day, at: t.at } : { kind: 'delay', amount: t.amount ?? 0, unit: t.unit ?? 'minutes' };
+}
+
+export function invalid(problems: FieldError[]): DomainError {
+  return new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+}
+

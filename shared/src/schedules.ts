@@ -1,0 +1,165 @@
+/** Action types the schedules engine runs; the server refuses to start if one has no handler. */
+export const SCHEDULE_ACTION_TYPES = [
+  'dial',
+  'sms',
+  'email',
+  'task',
+  'callback',
+  'wait',
+  'choice',
+  'add_to_schedule',
+  'restart_schedule',
+  'modify_lead',
+  'opt_out',
+  'block',
+] as const;
+export type ScheduleActionType = (typeof SCHEDULE_ACTION_TYPES)[number];
+
+export const ACTIVATIONS = ['automatic', 'manual'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const ENROLLMENT_STATUSES = ['active', 'paused', 'completed', 'exited'] as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+
+export const PARTICIPANT_ACTION_STATUSES = ['pending', 'due', 'in_progress', 'completed', 'skipped', 'deferred', 'failed', 'canceled'] as const;
+export type ParticipantActionStatus = (typeof PARTICIPANT_ACTION_STATUSES)[number];
+/** Statuses of work not finished yet. */
+export const OPEN_ACTION_STATUSES: readonly ParticipantActionStatus[] = ['pending', 'due', 'in_progress', 'deferred'];
+
+export type StepTimingView = { kind: 'delay'; amount: number; unit: 'seconds' | 'minutes' | 'hours' | 'days' } | { kind: 'day'; day: number; at: string };
+
+export interface ConditionView {
+  field: string;
+  op: string;
+  value?: unknown;
+}
+
+export interface CriteriaView {
+  conditions: ConditionView[];
+  logic: 'all' | 'any' | 'custom';
+  expression?: string | null;
+}
+
+export interface ExitCriteriaView {
+  onOptOut: boolean;
+  onUnsubscribe: boolean;
+  onBounce: boolean;
+  onReply: boolean;
+  onDispositionExit: boolean;
+  conditions: CriteriaView | null;
+}
+
+export interface ScheduleStepView {
+  id: string;
+  position: number;
+  type: ScheduleActionType | string;
+  name: string | null;
+  config: Record<string, unknown>;
+  timing: StepTimingView;
+  window: 'immediate' | 'business_weekdays' | 'business_any_day';
+  /** Plain words: "2 days after the previous step, in business hours on weekdays". */
+  timingSummary: string;
+  activation: Activation;
+  criteria: CriteriaView | null;
+  criteriaMode: 'hold' | 'skip';
+  fieldUpdates: unknown[] | null;
+  ownerField: string | null;
+  onRefusal: 'hold' | 'skip';
+}
+
+export interface ScheduleView {
+  id: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  timezone: string | null;
+  businessHours: { start: string; end: string };
+  businessDays: number[];
+  excludeWeekends: boolean;
+  holidays: string[];
+  dripPerHour: number | null;
+  dripPerDay: number | null;
+  dialPoolId: string | null;
+  smsPoolId: string | null;
+  delegationField: string | null;
+  exitCriteria: ExitCriteriaView;
+  allowReenrollment: boolean;
+  exclusive: boolean;
+  priority: number;
+  steps: ScheduleStepView[];
+  counts?: Partial<Record<EnrollmentStatus, number>>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnrollmentView {
+  id: string;
+  scheduleId: string;
+  leadId: string;
+  status: EnrollmentStatus;
+  currentStepId: string | null;
+  source: string;
+  enrolledBy: string | null;
+  enrolledAt: string;
+  startsAt: string;
+  exitReason: string | null;
+  endedAt: string | null;
+  pausedAt: string | null;
+}
+
+export interface EnrollResult {
+  enrolled: EnrollmentView[];
+  /** Leads not enrolled, each with why. */
+  refused: Array<{ leadId: string; reason: string }>;
+}
+
+export interface ParticipantActionView {
+  id: string;
+  enrollmentId: string;
+  scheduleId: string;
+  stepId: string;
+  leadId: string;
+  type: string;
+  activation: Activation;
+  ownerId: string | null;
+  status: ParticipantActionStatus;
+  dueAt: string;
+  outcome: string | null;
+  detail: string | null;
+  attempts: number;
+  conversationId: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  completedBy: string | null;
+  createdAt: string;
+}
+
+export const CALLBACK_STATUSES = ['scheduled', 'due', 'escalated', 'taken', 'completed', 'canceled'] as const;
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+export const CALLBACK_ORIGINS = ['agent', 'disposition', 'schedule'] as const;
+export type CallbackOrigin = (typeof CALLBACK_ORIGINS)[number];
+
+export interface CallbackView {
+  id: string;
+  leadId: string;
+  /** UTC instant. */
+  dueAt: string;
+  /** The same instant in the lead's local time, with its zone. */
+  dueLocal: { time: string; zone: string };
+  ownerId: string | null;
+  queueId: string | null;
+  note: string | null;
+  origin: CallbackOrigin;
+  status: CallbackStatus;
+  escalateAfterMinutes: number;
+  becameDueAt: string | null;
+  escalatedAt: string | null;
+  takenBy: string | null;
+  takenAt: string | null;
+  completedAt: string | null;
+  outcome: string | null;
+  heldReason: string | null;
+  overdue: boolean;
+  createdBy: string | null;
+  createdAt: string;
+}
