@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { JobClaimOrder1796167555261 } from './1796167555261-JobClaimOrder.js';
 import { SchedulesAndCallbacks1795363346028 } from './1795363346028-SchedulesAndCallbacks.js';
 import { DurableScheduler1795348900926 } from './1795348900926-DurableScheduler.js';
 import { Telephony1795348142229 } from './1795348142229-Telephony.js';
@@ -14,4 +15,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   Telephony1795348142229,
   DurableScheduler1795348900926,
   SchedulesAndCallbacks1795363346028,
+  JobClaimOrder1796167555261,
 ];

@@ -88,7 +88,26 @@ describe('durable scheduler', () => {
     expect(await other.runDue()).toBe(1);
     expect(seen).toEqual([{ id, owner: other.owner, payload: { crash: true } }]);
     expect(await repo.complete(id, 1, t.clock.now())).toBe(false);
+    expect(await repo.completeMany([{ id, attempt: 1 }], t.clock.now())).toEqual(new Set());
     expect(await job(id)).toMatchObject({ status: 'done', attempt: 2 });
+  });
+
+  it('claims the earliest due first and, among work due at once, the higher priority; batch completion is fenced per claim', async () => {
+    const repo = t.get(JobsRepository);
+    const at = t.clock.now();
+    const early = (await scheduler.enqueue('test.order', {}, { dueAt: new Date(at.getTime() - 1_000), priority: -5 })) as string;
+    const low = (await scheduler.enqueue('test.order', {}, { priority: 1 })) as string;
+    const high = (await scheduler.enqueue('test.order', {}, { priority: 9 })) as string;
+    await scheduler.enqueue('test.order', {}, { dueAt: new Date(at.getTime() + 1_000), priority: 100 });
+    const claimed = await repo.claim({ owner: 'orderer', now: at, leaseUntil: new Date(at.getTime() + 60_000), limit: 10, queues: ['test.order'] });
+    expect(claimed.map((j) => j.id)).toEqual([early, high, low]);
+    expect(claimed.every((j) => j.status === 'running' && j.attempt === 1 && j.leaseOwner === 'orderer' && j.dueAt instanceof Date)).toBe(true);
+    // One stale fence among good ones: only the good ones complete.
+    const done = await repo.completeMany([{ id: early, attempt: 1 }, { id: high, attempt: 7 }, { id: low, attempt: 1 }], at);
+    expect(done).toEqual(new Set([early, low]));
+    expect(await job(high)).toMatchObject({ status: 'running', attempt: 1 });
+    expect(await job(low)).toMatchObject({ status: 'done', leaseOwner: null });
+    expect(await repo.complete(high, 1, at)).toBe(true);
   });
 
   it('retries with backoff, parks a job as dead after its attempts, and an admin retries it', async () => {

@@ -7,7 +7,8 @@ import { IdColumn, InstantColumn } from '../database/columns.js';
  * job was claimed again changes nothing); `failures` counts toward `max_attempts`.
  */
 @Entity('scheduled_jobs')
-@Index('ix_scheduled_jobs_due', ['status', 'dueAt'])
+// Created by migration with priority descending: the claim's exact order.
+@Index('ix_scheduled_jobs_claim', ['status', 'dueAt', 'priority'])
 @Index('ix_scheduled_jobs_lease', ['status', 'leaseUntil'])
 @Index('ux_scheduled_jobs_dedupe', ['dedupeKey'], { unique: true })
 export class JobEntity {

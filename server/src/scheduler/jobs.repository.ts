@@ -27,6 +27,8 @@ export abstract class JobsRepository {
   abstract nextDueAt(queues: string[]): Promise<Date | null>;
   /** The job as its claimer left it, only if (id, attempt) still holds the claim. */
   abstract complete(id: string, attempt: number, now: Date): Promise<boolean>;
+  /** Completes many claims in one statement, each fenced by its (id, attempt). Returns the ids completed. */
+  abstract completeMany(claims: Array<{ id: string; attempt: number }>, now: Date): Promise<Set<string>>;
   abstract fail(id: string, attempt: number, change: { status: 'pending' | 'dead'; dueAt: Date; error: string; now: Date }): Promise<boolean>;
   /** Gives back a claimed job untouched (shutdown): pending again, the failure not counted. */
   abstract release(id: string, attempt: number, now: Date): Promise<boolean>;
@@ -68,8 +70,11 @@ async function retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
 
 @Injectable()
 export class TypeormJobsRepository extends JobsRepository {
+  private readonly postgres: boolean;
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
+    this.postgres = ds.options.type === 'postgres';
   }
 
   private get jobs() {
@@ -89,9 +94,46 @@ export class TypeormJobsRepository extends JobsRepository {
 
   claim(c: Claim): Promise<JobEntity[]> {
     if (!c.queues.length || c.limit < 1) return Promise.resolve([]);
-    return retrying(() => this.claimOnce(c));
+    return retrying(() => (this.postgres ? this.claimReturning(c) : this.claimOnce(c)));
   }
 
+  /*
+   * Claims are ordered by due time, then priority: the (status, due_at) index hands rows
+   * over in that order, so a claim reads only the rows it takes however long the backlog.
+   * Priority decides among work due at the same moment (schedules' steps due at the
+   * opening of business hours, say).
+   */
+
+  /** PostgreSQL: select, lock, update and read back in one statement, one round trip. */
+  private async claimReturning(c: Claim): Promise<JobEntity[]> {
+    const queues = c.queues.map((_, i) => `$${i + 5}`).join(', ');
+    const raw: unknown = await this.ds.query(
+      `UPDATE scheduled_jobs SET status = 'running', lease_owner = $1, lease_until = $2, updated_at = $3, attempt = attempt + 1
+        WHERE id IN (SELECT id FROM scheduled_jobs
+                      WHERE status = 'pending' AND due_at <= $3 AND queue IN (${queues})
+                      ORDER BY due_at ASC, priority DESC LIMIT $4
+                      FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [c.owner, c.leaseUntil, c.now, c.limit, ...c.queues],
+    );
+    // The driver answers an UPDATE … RETURNING as [rows, affected] through TypeORM's query().
+    const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<Record<string, unknown>>;
+    const jobs = rows.map((r) => this.fromRow(r));
+    return jobs.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || b.priority - a.priority);
+  }
+
+  /** A raw row, named by columns, as the entity (the column metadata knows each property's column). */
+  private fromRow(row: Record<string, unknown>): JobEntity {
+    const job = new JobEntity();
+    const target = job as unknown as Record<string, unknown>;
+    for (const col of this.jobs.metadata.columns) {
+      const v = row[col.databaseName];
+      target[col.propertyName] = col.type === Date && v != null && !(v instanceof Date) ? new Date(v as string) : v;
+    }
+    return job;
+  }
+
+  /** MySQL/MariaDB have no UPDATE … RETURNING: lock the rows, mark them, read them back. */
   private claimOnce(c: Claim): Promise<JobEntity[]> {
     return this.ds.transaction(async (em) => {
       const rows = await em
@@ -99,8 +141,8 @@ export class TypeormJobsRepository extends JobsRepository {
         .createQueryBuilder('j')
         .select('j.id', 'id')
         .where("j.status = 'pending' AND j.due_at <= :now AND j.queue IN (:...queues)", { now: c.now, queues: c.queues })
-        .orderBy('j.priority', 'DESC')
-        .addOrderBy('j.due_at', 'ASC')
+        .orderBy('j.due_at', 'ASC')
+        .addOrderBy('j.priority', 'DESC')
         .limit(c.limit)
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
@@ -114,7 +156,7 @@ export class TypeormJobsRepository extends JobsRepository {
         .set({ status: 'running', leaseOwner: c.owner, leaseUntil: c.leaseUntil, updatedAt: c.now, attempt: () => 'attempt + 1' })
         .where('id IN (:...ids)', { ids })
         .execute();
-      return em.getRepository(JobEntity).find({ where: { id: In(ids) }, order: { priority: 'DESC', dueAt: 'ASC' } });
+      return em.getRepository(JobEntity).find({ where: { id: In(ids) }, order: { dueAt: 'ASC', priority: 'DESC' } });
     });
   }
 
@@ -143,6 +185,24 @@ export class TypeormJobsRepository extends JobsRepository {
   async complete(id: string, attempt: number, now: Date): Promise<boolean> {
     const r = await retrying(() => this.jobs.update({ id, attempt, status: 'running' }, { status: 'done', finishedAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null }));
     return (r.affected ?? 0) > 0;
+  }
+
+  async completeMany(claims: Array<{ id: string; attempt: number }>, now: Date): Promise<Set<string>> {
+    if (!claims.length) return new Set();
+    const set = { status: 'done', finishedAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null };
+    // (id = a AND attempt = b) OR …: each claim fenced by its own attempt, all in one statement.
+    const fence = claims.map((_, i) => `(id = :id${i} AND attempt = :at${i})`).join(' OR ');
+    const params = Object.fromEntries(claims.flatMap((c, i) => [[`id${i}`, c.id], [`at${i}`, c.attempt]]));
+    const update = () => this.jobs.createQueryBuilder().update().set(set).where(`status = 'running' AND (${fence})`, params);
+    if (this.postgres) {
+      const r = await retrying(() => update().returning(['id']).execute());
+      return new Set((r.raw as Array<{ id: string }>).map((x) => x.id));
+    }
+    await retrying(() => update().execute());
+    // Which of them now stand done at this instant under these attempts: the ones this call completed.
+    const rows = await this.jobs.find({ select: { id: true, attempt: true, finishedAt: true }, where: { id: In(claims.map((c) => c.id)), status: 'done' } });
+    const asked = new Map(claims.map((c) => [c.id, c.attempt]));
+    return new Set(rows.filter((r) => asked.get(r.id) === r.attempt && r.finishedAt?.getTime() === now.getTime()).map((r) => r.id));
   }
 
   async fail(id: string, attempt: number, change: { status: 'pending' | 'dead'; dueAt: Date; error: string; now: Date }): Promise<boolean> {

@@ -33,6 +33,8 @@ export interface EnqueueOptions {
 export interface SchedulerOptions {
   /** Jobs run at once by this instance. */
   concurrency: number;
+  /** Most jobs taken by one claim statement. */
+  claimBatch: number;
   leaseMs: number;
   /** How often to look for due work when nothing wakes us sooner. */
   pollMs: number;
@@ -47,6 +49,7 @@ const RENEW = 'scheduler.renew-leases';
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   concurrency: 16,
+  claimBatch: 200,
   leaseMs: 60_000,
   pollMs: 1_000,
   backoffBaseMs: 5_000,
@@ -73,6 +76,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private polling: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  /** When expired leases were last swept (clock ms). */
+  private lastSweep = -Infinity;
+  /** Completions waiting for the next batched write. */
+  private completions: Array<{ id: string; attempt: number; settle: (done: boolean) => void; fail: (e: unknown) => void }> = [];
+  private flushQueued = false;
 
   constructor(
     private readonly repo: JobsRepository,
@@ -227,14 +235,21 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   private async claimAndStart(): Promise<Array<{ done: Promise<void> }>> {
     const now = this.clock.now();
-    await this.repo.reclaimExpired(now);
-    const room = this.options.concurrency - this.running.size;
+    // A lapsed lease means a dead worker, which is rare: sweep for them a few times per lease, not every claim.
+    const sweepEvery = Math.min(5_000, this.options.leaseMs / 4);
+    if (Math.abs(now.getTime() - this.lastSweep) >= sweepEvery) {
+      this.lastSweep = now.getTime();
+      await this.repo.reclaimExpired(now);
+    }
+    const room = Math.min(this.options.claimBatch, this.options.concurrency - this.running.size);
+    if (room < 1) return [];
     const jobs = await this.repo.claim({ owner: this.owner, now, leaseUntil: new Date(now.getTime() + this.options.leaseMs), limit: room, queues: this.queues() });
     return jobs.map((job) => {
       const abort = new AbortController();
       const done = this.execute(job, abort.signal).finally(() => {
         this.running.delete(job.id);
-        if (!this.stopped) this.poke();
+        // Refill once half the slots are free: claims stay batches rather than one row per finished job.
+        if (!this.stopped && this.running.size <= this.options.concurrency / 2) this.poke();
       });
       this.running.set(job.id, { job, done, abort });
       return { done };
@@ -247,7 +262,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       if (!handler) throw new Error(`no handler for queue "${job.queue}"`);
       await handler.handle(JSON.parse(job.payload) as unknown, { job, signal });
       if (signal.aborted) return; // released by stop()
-      if (!(await this.repo.complete(job.id, job.attempt, this.clock.now()))) {
+      if (!(await this.complete(job))) {
         this.logger.warn(`scheduler: job ${job.id} attempt ${job.attempt} finished after losing its claim; its completion was discarded`);
       }
     } catch (e) {
@@ -257,6 +272,32 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       const dead = failures >= job.maxAttempts;
       const delay = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (failures - 1));
       await this.repo.fail(job.id, job.attempt, { status: dead ? 'dead' : 'pending', dueAt: dead ? job.dueAt : new Date(now.getTime() + delay), error: (e as Error).message ?? String(e), now });
+    }
+  }
+
+  /**
+   * Completions made in the same turn of the event loop go to the database as one
+   * statement, each still fenced by its own (id, attempt).
+   */
+  private complete(job: JobEntity): Promise<boolean> {
+    return new Promise((settle, fail) => {
+      this.completions.push({ id: job.id, attempt: job.attempt, settle, fail });
+      if (this.flushQueued) return;
+      this.flushQueued = true;
+      setImmediate(() => void this.flushCompletions());
+    });
+  }
+
+  private async flushCompletions(): Promise<void> {
+    this.flushQueued = false;
+    while (this.completions.length) {
+      const batch = this.completions.splice(0, 500);
+      try {
+        const done = await this.repo.completeMany(batch, this.clock.now());
+        for (const c of batch) c.settle(done.has(c.id));
+      } catch (e) {
+        for (const c of batch) c.fail(e);
+      }
     }
   }
 
