@@ -350,4 +350,116 @@ describe('schedules', () => {
     await t.http.post(`/api/callbacks/${booked.id}/take`).set(agent.auth).expect(409);
     expect((await t.http.post(`/api/callbacks/${booked.id}/complete`).set(other.auth).send({ outcome: 'talked' }).expect(200)).body).toMatchObject({ status: 'completed', outcome: 'talked' });
   });
+  it('an SMS due at night is held to 08:00 in the lead\'s zone, or skipped when the step says so', async () => {
+    const held = await createSchedule({ steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { body: 'Good morning' } }] });
+    const skipping = await createSchedule({ steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, onRefusal: 'skip', config: { body: 'Now or never' } }] });
+    const a = await newLead();
+    const b = await newLead();
+    // 22:00 in New York: outside the 08:00–21:00 window.
+    await clockTo('2026-03-03T03:00:00.000Z');
+    await enroll(held.id, [a.lead.id]);
+    await enroll(skipping.id, [b.lead.id]);
+    await drain();
+    expect(texts(a.number)).toEqual([]);
+    expect(texts(b.number)).toEqual([]);
+    const [heldAction] = await actions(a.lead.id);
+    expect(heldAction).toMatchObject({ type: 'sms', status: 'pending', dueAt: '2026-03-03T13:00:00.000Z' });
+    expect(heldAction.detail).toMatch(/08:00–21:00/);
+    expect((await actions(b.lead.id)).map((x) => [x.status, x.outcome])).toEqual([['skipped', 'refused by compliance']]);
+    expect(await enrollment((await t.http.get(`/api/enrollments/lead/${b.lead.id}`).set(admin.auth).expect(200)).body[0].id)).toMatchObject({ status: 'completed' });
+
+    await clockTo('2026-03-03T12:59:00.000Z');
+    await drain();
+    expect(texts(a.number)).toEqual([]);
+    await clockTo('2026-03-03T13:00:00.000Z');
+    await drain();
+    expect(texts(a.number).map((m) => m.body)).toEqual(['Good morning']);
+    expect((await actions(a.lead.id))[0]).toMatchObject({ status: 'completed', outcome: 'sent' });
+  });
+
+  it('choice exits a matching lead; add to schedule, callback, block and opt-out steps do their work', async () => {
+    const follow = await createSchedule({ steps: [{ type: 'wait', timing: { kind: 'delay', amount: 1, unit: 'days' } }] });
+    const s = await createSchedule({
+      steps: [
+        { type: 'choice', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { criteria: { conditions: [{ field: 'lead.tags', op: 'has_tag', value: 'customer' }], logic: 'all' }, reason: 'already a customer' } },
+        { type: 'add_to_schedule', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { scheduleId: follow.id } },
+        { type: 'callback', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { after: { amount: 2, unit: 'hours' }, note: 'check in' } },
+        { type: 'block', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { reason: 'asked never to be called' } },
+        { type: 'opt_out', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { channel: 'sms' } },
+      ],
+    });
+    const customer = await newLead({ tags: ['customer'] });
+    const prospect = await newLead({ email: 'prospect@example.com' });
+    await enroll(s.id, [customer.lead.id, prospect.lead.id]);
+    await drain();
+
+    expect((await actions(customer.lead.id)).map((a) => [a.type, a.status, a.outcome])).toEqual([['choice', 'completed', 'exit: already a customer']]);
+    const customerEnrollments = (await t.http.get(`/api/enrollments/lead/${customer.lead.id}`).set(admin.auth).expect(200)).body as Array<{ status: string; exitReason: string }>;
+    expect(customerEnrollments).toEqual([expect.objectContaining({ status: 'exited', exitReason: 'already a customer' })]);
+
+    expect((await actions(prospect.lead.id)).filter((a) => a.scheduleId === s.id).map((a) => [a.type, a.status, a.outcome])).toEqual([
+      ['choice', 'completed', 'continue'],
+      ['add_to_schedule', 'completed', 'enrolled'],
+      ['callback', 'completed', 'callback booked'],
+      ['block', 'completed', 'blocked'],
+      ['opt_out', 'completed', 'opted out'],
+    ]);
+    const mine = (await t.http.get(`/api/enrollments/lead/${prospect.lead.id}`).set(admin.auth).expect(200)).body as Array<{ scheduleId: string; status: string }>;
+    expect(mine.map((e) => [e.scheduleId, e.status]).sort()).toEqual([[follow.id, 'active'], [s.id, 'completed']].sort());
+    const callbacks = (await t.http.get(`/api/callbacks?leadId=${prospect.lead.id}`).set(admin.auth).expect(200)).body as Array<{ dueAt: string; ownerId: string; note: string }>;
+    expect(callbacks).toEqual([expect.objectContaining({ dueAt: '2026-03-02T19:00:00.000Z', ownerId: agent.user.id, note: 'check in' })]);
+    const blocked = (await t.http.get(`/api/blocks/check?address=${encodeURIComponent(prospect.number)}`).set(admin.auth).expect(200)).body;
+    expect(blocked).toMatchObject({ blocked: true });
+    const sms = (await t.http.get(`/api/opt-outs/check?address=${encodeURIComponent(prospect.number)}`).set(admin.auth).expect(200)).body;
+    expect(sms).toMatchObject({ channels: { sms: true, call: false, email: false } });
+    expect(sms.entries).toEqual([expect.objectContaining({ source: 'schedule', channel: 'sms' })]);
+  });
+
+  it('restart runs the steps again; enroll by filter; a deferred action is re-dated; exit ends an enrollment', async () => {
+    const s = await createSchedule({
+      steps: [
+        { type: 'modify_lead', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { changes: [{ field: 'custom.score', op: 'increment', value: 1 }] } },
+        { type: 'choice', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { criteria: { conditions: [{ field: 'custom.score', op: 'gte', value: 2 }], logic: 'all' }, reason: 'scored twice' } },
+        { type: 'restart_schedule', timing: { kind: 'delay', amount: 1, unit: 'hours' } },
+      ],
+    });
+    const tag = `batch${seq++}`;
+    const one = await newLead({ tags: [tag] });
+    const two = await newLead({ tags: [tag] });
+    await newLead({ tags: ['elsewhere'] });
+    const result = (await t.http.post(`/api/schedules/${s.id}/enrollments`).set(admin.auth).send({ filter: { tag } }).expect(201)).body as EnrollResult;
+    expect(result.enrolled.map((e) => e.leadId).sort()).toEqual([one.lead.id, two.lead.id].sort());
+    await drain();
+    await clockTo('2026-03-02T18:00:00.000Z');
+    await drain();
+    const lead1 = (await t.http.get(`/api/leads/${one.lead.id}`).set(admin.auth).expect(200)).body as LeadView;
+    expect(lead1.customFields.score).toBe(2);
+    expect((await actions(one.lead.id)).map((a) => [a.type, a.outcome])).toEqual([
+      ['modify_lead', 'updated'],
+      ['choice', 'continue'],
+      ['restart_schedule', 'restarted'],
+      ['modify_lead', 'updated'],
+      ['choice', 'exit: scored twice'],
+    ]);
+
+    // A manual task deferred by its owner comes back at the new time.
+    const manual = await createSchedule({ steps: [{ type: 'task', activation: 'manual', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { title: 'Call back' } }] });
+    const three = await newLead();
+    const [enrolled] = (await enroll(manual.id, [three.lead.id])).enrolled;
+    await drain();
+    const [task] = await actions(three.lead.id);
+    expect(task.status).toBe('due');
+    await t.http.post(`/api/participant-actions/${task.id}/defer`).set(agent.auth).send({ until: 'soon' }).expect(400);
+    const deferred = (await t.http.post(`/api/participant-actions/${task.id}/defer`).set(agent.auth).send({ until: '2026-03-02T20:00:00.000Z', notes: 'in a meeting' }).expect(200)).body as ParticipantActionView;
+    expect(deferred).toMatchObject({ status: 'deferred', dueAt: '2026-03-02T20:00:00.000Z' });
+    await drain();
+    expect((await actions(three.lead.id))[0].status).toBe('deferred');
+    await clockTo('2026-03-02T20:00:00.000Z');
+    await drain();
+    expect((await actions(three.lead.id))[0].status).toBe('due');
+
+    expect((await t.http.post(`/api/enrollments/${enrolled.id}/exit`).set(admin.auth).expect(200)).body).toMatchObject({ status: 'exited', exitReason: 'removed' });
+    expect((await actions(three.lead.id))[0].status).toBe('canceled');
+    await t.http.post(`/api/enrollments/${enrolled.id}/exit`).set(agent.auth).expect(403);
+  });
 });

@@ -19,6 +19,13 @@ export interface OutgoingEmail {
   messageId: string;
 }
 
+export interface SendResult {
+  messageId: string;
+  accepted: string[];
+  /** Recipients the server refused while taking the message for others. */
+  rejected: Array<{ address: string; reason: string; permanent: boolean }>;
+}
+
 /** A refusal by the receiving server: permanent (5xx, the address bounced) or not. */
 export class MailError extends Error {
   constructor(message: string, readonly permanent: boolean, readonly responseCode: number | null) {
@@ -41,7 +48,12 @@ export class Mailer implements OnApplicationShutdown {
     return this.config.email.smtpUrl ? 'smtp' : 'outbox';
   }
 
-  async send(mail: OutgoingEmail): Promise<{ messageId: string; accepted: string[] }> {
+  /**
+   * Sends one message. The server may accept it for some recipients and refuse others
+   * (a cc'd colleague accepted, the lead's mailbox unknown): `rejected` names the
+   * refused ones with the server's words; only when every recipient is refused does it throw.
+   */
+  async send(mail: OutgoingEmail): Promise<SendResult> {
     const message = {
       from: mail.from,
       to: mail.to,
@@ -58,11 +70,18 @@ export class Mailer implements OnApplicationShutdown {
       const out = await this.outbox().sendMail(message);
       mkdirSync(this.config.email.outboxDir, { recursive: true });
       await writeFile(join(this.config.email.outboxDir, `${mail.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`), out.message as Buffer);
-      return { messageId: mail.messageId, accepted: [mail.to] };
+      return { messageId: mail.messageId, accepted: [mail.to], rejected: [] };
     }
     try {
       const info = await this.smtp().sendMail(message);
-      return { messageId: info.messageId ?? mail.messageId, accepted: (info.accepted ?? []).map(String) };
+      const errors = (info as { rejectedErrors?: Array<Error & { recipient?: string; response?: string; responseCode?: number }> }).rejectedErrors ?? [];
+      const addressOf = (r: unknown) => (typeof r === 'string' ? r : String((r as { address?: string }).address));
+      const rejected = ((info.rejected ?? []) as unknown[]).map((r) => {
+        const address = addressOf(r);
+        const err = errors.find((e) => e.recipient === address);
+        return { address, reason: err?.response ?? err?.message ?? 'refused', permanent: (err?.responseCode ?? 550) >= 500 };
+      });
+      return { messageId: info.messageId ?? mail.messageId, accepted: ((info.accepted ?? []) as unknown[]).map(addressOf), rejected };
     } catch (e) {
       const err = e as Error & { responseCode?: number; code?: string };
       const code = err.responseCode ?? null;

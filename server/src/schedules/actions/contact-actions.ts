@@ -252,6 +252,13 @@ export class EmailAction implements ActionHandler {
         headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
         messageId: `<${row.id}@${domain}>`,
       });
+      // Taken for the cc'd but refused for the lead: the lead's address bounced all the same.
+      const refused = sent.rejected.find((r) => r.address.toLowerCase() === to.toLowerCase());
+      if (refused) {
+        const status = refused.permanent ? 'bounced' : 'failed';
+        await messages.update({ id: row.id }, { status, messageId: sent.messageId, error: refused.reason.slice(0, 1000) });
+        return { kind: 'failed', outcome: refused.permanent ? 'bounced' : 'send failed', detail: refused.reason };
+      }
       await messages.update({ id: row.id }, { status: 'sent', messageId: sent.messageId, sentAt: this.clock.now() });
       return { kind: 'completed', outcome: 'sent' };
     } catch (e) {
