@@ -40,6 +40,7 @@ const RATE = Number(arg('rate', '500'));
 const SECONDS = Number(arg('seconds', '10'));
 const ROUNDS = Number(arg('rounds', '3'));
 const CONCURRENCY = Number(arg('concurrency', '500'));
+const CLAIM_BATCH = Number(arg('claim-batch', '200'));
 const BOSS_WORKERS = Number(arg('boss-workers', '4'));
 const BOSS_BATCH = Number(arg('boss-batch', '1000'));
 const QUEUE = 'bench_noop';
@@ -115,7 +116,7 @@ async function ours(url: string, admin: pg.Client): Promise<System> {
   const make = () => {
     const s = new SchedulerService(repo, new JobWakeups(ds, config, logger), config, new SystemClock(), logger, new SchedulerRegistry());
     s.register(QUEUE, { handle: async (p) => handler(p as { t: number }) });
-    s.configure({ concurrency: CONCURRENCY, pollMs: 1_000 });
+    s.configure({ concurrency: CONCURRENCY, claimBatch: CLAIM_BATCH, pollMs: 1_000 });
     return s;
   };
   const enqueuer = make();

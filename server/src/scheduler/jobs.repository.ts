@@ -190,13 +190,23 @@ export class TypeormJobsRepository extends JobsRepository {
   async completeMany(claims: Array<{ id: string; attempt: number }>, now: Date): Promise<Set<string>> {
     if (!claims.length) return new Set();
     const set = { status: 'done', finishedAt: now, updatedAt: now, leaseOwner: null, leaseUntil: null };
-    // (id = a AND attempt = b) OR …: each claim fenced by its own attempt, all in one statement.
+    // MySQL: (id = a AND attempt = b) OR …: each claim fenced by its own attempt, all in one statement.
     const fence = claims.map((_, i) => `(id = :id${i} AND attempt = :at${i})`).join(' OR ');
     const params = Object.fromEntries(claims.flatMap((c, i) => [[`id${i}`, c.id], [`at${i}`, c.attempt]]));
     const update = () => this.jobs.createQueryBuilder().update().set(set).where(`status = 'running' AND (${fence})`, params);
     if (this.postgres) {
-      const r = await retrying(() => update().returning(['id']).execute());
-      return new Set((r.raw as Array<{ id: string }>).map((x) => x.id));
+      // Two array parameters however many claims: one short statement to parse and plan.
+      const raw: unknown = await retrying(() =>
+        this.ds.query(
+          `UPDATE scheduled_jobs j SET status = 'done', finished_at = $1, updated_at = $1, lease_owner = NULL, lease_until = NULL
+             FROM unnest($2::varchar[], $3::int[]) AS c(id, attempt)
+            WHERE j.id = c.id AND j.attempt = c.attempt AND j.status = 'running'
+            RETURNING j.id`,
+          [now, claims.map((c) => c.id), claims.map((c) => c.attempt)],
+        ),
+      );
+      const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<{ id: string }>;
+      return new Set(rows.map((x) => x.id));
     }
     await retrying(() => update().execute());
     // Which of them now stand done at this instant under these attempts: the ones this call completed.
