@@ -55,4 +55,6 @@ export interface AccessClaims {
   role: Role;
   name: string;
   email: string;
+  /** The sign-in session (refresh-token family) the token was issued to. */
+  sid?: string;
 }

@@ -7,3 +7,4 @@ export * from './imports.js';
 export * from './conversations.js';
 export * from './ring-pools.js';
 export * from './schedules.js';
+export * from './realtime.js';

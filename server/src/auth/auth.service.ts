@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type LoginResponse, type TokenPair } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    private readonly events: DomainEvents,
   ) {}
 
   async login(emailInput: string, password: string, ip: string): Promise<LoginResponse> {
@@ -58,6 +60,7 @@ export class AuthService {
     if (stored.revokedAt) {
       // A rotated token presented again: it may have been stolen. End the whole session.
       await this.auth.revokeFamily(stored.familyId, now);
+      await this.events.emit('session.revoked', { userId: stored.userId, sessionId: stored.familyId });
       this.logger.event('warn', 'auth.refresh.reuse', { userId: stored.userId, familyId: stored.familyId });
       throw invalid();
     }
@@ -69,12 +72,15 @@ export class AuthService {
     }
     const next = this.newRefresh(user.id, stored.familyId, now);
     if (!(await this.auth.rotateRefreshToken(stored.id, next.entity, now))) throw invalid();
-    return this.pair(user, next.token, next.entity.expiresAt);
+    return this.pair(user, next.token, next.entity.expiresAt, stored.familyId);
   }
 
   async logout(refreshToken: string): Promise<void> {
     const stored = await this.auth.findRefreshTokenByHash(TokenService.hashRefresh(refreshToken));
-    if (stored) await this.auth.revokeFamily(stored.familyId, this.clock.now());
+    if (!stored) return;
+    await this.auth.revokeFamily(stored.familyId, this.clock.now());
+    // Open sockets of this session close now, not when their access token runs out.
+    await this.events.emit('session.revoked', { userId: stored.userId, sessionId: stored.familyId });
   }
 
   private async assertNotThrottled(email: string, ip: string, now: Date): Promise<void> {
@@ -95,7 +101,7 @@ export class AuthService {
     const now = this.clock.now();
     const refresh = this.newRefresh(user.id, familyId, now);
     await this.auth.insertRefreshToken(refresh.entity);
-    return this.pair(user, refresh.token, refresh.entity.expiresAt);
+    return this.pair(user, refresh.token, refresh.entity.expiresAt, familyId);
   }
 
   private newRefresh(userId: string, familyId: string, now: Date) {
@@ -113,8 +119,8 @@ export class AuthService {
     return { token: secret.token, entity };
   }
 
-  private pair(user: UserEntity, refreshToken: string, refreshExpiresAt: Date): TokenPair {
-    const access = this.tokens.signAccess({ sub: user.id, role: user.role, name: user.name, email: user.email });
+  private pair(user: UserEntity, refreshToken: string, refreshExpiresAt: Date, sessionId: string): TokenPair {
+    const access = this.tokens.signAccess({ sub: user.id, role: user.role, name: user.name, email: user.email, sid: sessionId });
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
   }
 }

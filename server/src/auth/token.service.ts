@@ -29,6 +29,11 @@ export class TokenService {
 
   /** Returns the claims, or null when the token is malformed, forged or expired. */
   verifyAccess(token: string): AccessClaims | null {
+    return this.verifyWithExpiry(token)?.claims ?? null;
+  }
+
+  /** The claims with the token's expiry (epoch ms), or null. */
+  verifyWithExpiry(token: string): { claims: AccessClaims; expiresAt: number } | null {
     try {
       const payload = this.jwt.verify<AccessClaims & { iat: number; exp: number }>(token, {
         secret: this.config.auth.jwtSecret,
@@ -38,7 +43,9 @@ export class TokenService {
         clockTimestamp: this.nowSeconds(),
       });
       if (typeof payload.sub !== 'string' || !isRole(payload.role)) return null;
-      return { sub: payload.sub, role: payload.role, name: payload.name, email: payload.email };
+      const claims: AccessClaims = { sub: payload.sub, role: payload.role, name: payload.name, email: payload.email };
+      if (typeof payload.sid === 'string') claims.sid = payload.sid;
+      return { claims, expiresAt: payload.exp * 1000 };
     } catch {
       return null;
     }

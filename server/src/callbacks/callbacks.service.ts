@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
 import { type AccessClaims, type CallbackOrigin, type CallbackView, ErrorCode } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
@@ -52,6 +53,7 @@ export class CallbacksService implements OnModuleInit {
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   onModuleInit(): void {
@@ -142,11 +144,28 @@ export class CallbacksService implements OnModuleInit {
         await this.scheduler.enqueue(CALLBACK_ESCALATE_QUEUE, { id }, { dueAt: new Date(now.getTime() + cb.escalateAfterMinutes * 60_000), em, priority: 10 });
       }
     });
+    await this.changed(id);
   }
 
   async escalate(id: string): Promise<void> {
     const now = this.clock.now();
-    await this.repo.update({ id, status: 'due', becameDueAt: LessThan(new Date(now.getTime() + 1)) }, { status: 'escalated', escalatedAt: now, updatedAt: now });
+    const r = await this.repo.update({ id, status: 'due', becameDueAt: LessThan(new Date(now.getTime() + 1)) }, { status: 'escalated', escalatedAt: now, updatedAt: now });
+    if (r.affected) await this.changed(id);
+  }
+
+  /** An agent who went away (stale, signed off): their due callbacks go to anyone now. */
+  async escalateOwnedBy(userId: string): Promise<number> {
+    const due = await this.repo.find({ select: { id: true }, where: { ownerId: userId, status: 'due' } });
+    for (const cb of due) {
+      const now = this.clock.now();
+      await this.repo.update({ id: cb.id, status: 'due' }, { status: 'escalated', escalatedAt: now, updatedAt: now });
+    }
+    if (due.length) await this.events.emit('work.changed', { kind: 'callback', ids: due.map((c) => c.id) });
+    return due.length;
+  }
+
+  private changed(id: string): Promise<void> {
+    return this.events.emit('work.changed', { kind: 'callback', ids: [id] });
   }
 
   async take(id: string, actor: AccessClaims): Promise<CallbackView> {
@@ -157,6 +176,7 @@ export class CallbacksService implements OnModuleInit {
     if (!open) throw new DomainError(ErrorCode.Conflict, cb.status === 'taken' ? 'Someone already took this callback' : `This callback is ${cb.status} and cannot be taken by you now`);
     const r = await this.repo.update({ id, status: cb.status }, { status: 'taken', takenBy: actor.sub, takenAt: now, updatedAt: now });
     if (!r.affected) throw new DomainError(ErrorCode.Conflict, 'Someone already took this callback');
+    await this.changed(id);
     return this.get(id);
   }
 
@@ -166,6 +186,7 @@ export class CallbacksService implements OnModuleInit {
     const now = this.clock.now();
     const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'completed', outcome: outcome ?? 'done', completedAt: now, conversationId: conversationId ?? cb.conversationId, takenBy: cb.takenBy ?? actor.sub, takenAt: cb.takenAt ?? now, updatedAt: now });
     if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    await this.changed(id);
     return this.get(id);
   }
 
@@ -175,6 +196,7 @@ export class CallbacksService implements OnModuleInit {
     const now = this.clock.now();
     const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'canceled', outcome: 'canceled', completedAt: now, updatedAt: now });
     if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    await this.changed(id);
     return this.get(id);
   }
 
@@ -194,6 +216,7 @@ export class CallbacksService implements OnModuleInit {
       if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
       await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id }, { dueAt, em, priority: 10 });
     });
+    await this.changed(id);
     return this.get(id);
   }
 
@@ -205,6 +228,7 @@ export class CallbacksService implements OnModuleInit {
     }
     const r = await this.repo.update({ id, status: In(['scheduled', 'due', 'escalated']) }, { ownerId, updatedAt: this.clock.now() });
     if (!r.affected) throw (await this.repo.findOneBy({ id })) ? new DomainError(ErrorCode.Conflict, 'This callback is no longer open') : DomainError.notFound('Callback');
+    await this.changed(id);
     return this.get(id);
   }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { afterCommit } from './after-commit.js';
 import { JsonLogger } from './json-logger.js';
 
 /** Facts one module announces and others act on, without importing each other. */
@@ -9,6 +11,16 @@ export interface DomainEventMap {
   'lead.replied': { leadId: string; channel: 'sms' | 'email'; at: Date };
   /** An address opted out (keyword, link, agent…). */
   'address.opted-out': { address: string; channel: string; at: Date };
+  /** A sign-in session ended (sign-out, or a stolen refresh token presented again). */
+  'session.revoked': { userId: string; sessionId: string };
+  /** A user was deactivated: every session of theirs ends. */
+  'user.deactivated': { userId: string };
+  /**
+   * A piece of agents' work (a manual participant action, a callback) may have changed
+   * hands or state: whoever shows it re-reads it, offers it to whom it is open for and
+   * withdraws it from the rest. Emit after the change commits.
+   */
+  'work.changed': { kind: 'participant_action' | 'callback'; ids: string[] };
 }
 
 type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;
@@ -29,6 +41,11 @@ export class DomainEvents {
     const list = this.listeners.get(name) ?? [];
     list.push(listener as Listener<never>);
     this.listeners.set(name, list);
+  }
+
+  /** Emits once `em`'s transaction has committed (at once outside one); the listeners are not awaited. */
+  emitAfterCommit<K extends keyof DomainEventMap>(em: EntityManager | undefined, name: K, payload: DomainEventMap[K]): void {
+    afterCommit(em, () => void this.emit(name, payload));
   }
 
   async emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): Promise<void> {

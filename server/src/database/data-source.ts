@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseKind } from '../config/app-config.js';
 import { MYSQL_MIGRATIONS } from '../../../migrations/mysql/index.js';
 import { POSTGRES_MIGRATIONS } from '../../../migrations/postgres/index.js';
+import { AfterCommitSubscriber } from '../common/after-commit.js';
 import { ENTITIES } from './entities.js';
 
 const TIMESTAMP_WITHOUT_TZ = 1114;
@@ -48,7 +49,7 @@ export async function createDataSource(spec: Omit<ConnectionSpec, 'mariadb'>): P
 
 /** TypeORM options for one database. Never `synchronize`: migrations own the schema. */
 export function dataSourceOptions(spec: ConnectionSpec): DataSourceOptions {
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: false as const };
+  const common = { entities: ENTITIES, subscribers: [AfterCommitSubscriber], synchronize: false, migrationsRun: false, logging: false as const };
   if (spec.kind === 'mysql') {
     const url = spec.url.replace(/^mariadb:/, 'mysql:');
     return {

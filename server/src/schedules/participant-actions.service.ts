@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { type AccessClaims, ErrorCode, OPEN_ACTION_STATUSES, type ParticipantActionView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ActionRegistry } from './actions/action-registry.js';
@@ -27,6 +28,7 @@ export class ParticipantActionsService {
     private readonly registry: ActionRegistry,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   private get repo() {
@@ -83,6 +85,7 @@ export class ParticipantActionsService {
         .update({ id, status: loaded.action.status }, { status: 'deferred', dueAt: until, detail: dto.notes ?? loaded.action.detail, outcome: null, updatedAt: now });
       if (!r.affected) throw new DomainError(ErrorCode.Conflict, 'The action changed meanwhile; reload it');
       await this.engine.enqueue(em, id, until, loaded.schedule.priority);
+      this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [id] });
     });
     return toActionView(await this.repo.findOneByOrFail({ id }));
   }
@@ -91,21 +94,27 @@ export class ParticipantActionsService {
     await this.activeUser(ownerId);
     const r = await this.repo.update({ id, status: In([...OPEN_ACTION_STATUSES]) }, { ownerId, updatedAt: this.clock.now() });
     if (!r.affected) throw (await this.repo.findOneBy({ id })) ? new DomainError(ErrorCode.Conflict, 'The action is no longer open') : DomainError.notFound('Action');
+    await this.events.emit('work.changed', { kind: 'participant_action', ids: [id] });
     return toActionView(await this.repo.findOneByOrFail({ id }));
   }
 
   /** Moves one owner's open actions (optionally in a due-date range or one schedule) to another. */
   async bulkReassign(dto: BulkReassignDto): Promise<{ reassigned: number }> {
     await this.activeUser(dto.toOwnerId);
-    const qb = this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ ownerId: dto.toOwnerId, updatedAt: this.clock.now() })
-      .where('owner_id = :from AND status IN (:...open)', { from: dto.fromOwnerId, open: [...OPEN_ACTION_STATUSES] });
-    if (dto.dueFrom) qb.andWhere('due_at >= :dueFrom', { dueFrom: new Date(dto.dueFrom) });
-    if (dto.dueTo) qb.andWhere('due_at < :dueTo', { dueTo: new Date(dto.dueTo) });
-    if (dto.scheduleId) qb.andWhere('schedule_id = :scheduleId', { scheduleId: dto.scheduleId });
-    const r = await qb.execute();
+    const where = (qb: { andWhere(sql: string, params: Record<string, unknown>): unknown }) => {
+      qb.andWhere('owner_id = :from AND status IN (:...open)', { from: dto.fromOwnerId, open: [...OPEN_ACTION_STATUSES] });
+      if (dto.dueFrom) qb.andWhere('due_at >= :dueFrom', { dueFrom: new Date(dto.dueFrom) });
+      if (dto.dueTo) qb.andWhere('due_at < :dueTo', { dueTo: new Date(dto.dueTo) });
+      if (dto.scheduleId) qb.andWhere('schedule_id = :scheduleId', { scheduleId: dto.scheduleId });
+    };
+    // The ones on the old owner's screen now move to the new owner's.
+    const offered = this.repo.createQueryBuilder().select('id', 'id').where("status = 'due'");
+    where(offered);
+    const shown = (await offered.getRawMany<{ id: string }>()).map((r) => r.id);
+    const update = this.repo.createQueryBuilder().update().set({ ownerId: dto.toOwnerId, updatedAt: this.clock.now() }).where('1 = 1');
+    where(update);
+    const r = await update.execute();
+    if (shown.length) await this.events.emit('work.changed', { kind: 'participant_action', ids: shown });
     return { reassigned: r.affected ?? 0 };
   }
 

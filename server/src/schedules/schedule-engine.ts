@@ -96,7 +96,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
     if (action.activation === 'manual') {
       // Offered to its owner (the softphone's inbox); the agent completes, skips or defers it.
-      await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(['pending', 'deferred']) }, { status: 'due', detail: null, updatedAt: now });
+      const offered = await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(['pending', 'deferred']) }, { status: 'due', detail: null, updatedAt: now });
+      if (offered.affected) await this.events.emit('work.changed', { kind: 'participant_action', ids: [action.id] });
       return;
     }
 
@@ -146,6 +147,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     const detail = 'detail' in result ? (result.detail ?? null) : null;
     const conversationId = 'conversationId' in result ? (result.conversationId ?? action.conversationId) : action.conversationId;
     await this.ds.transaction(async (em) => {
+      if (action.activation === 'manual') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [action.id] });
       const done = await em
         .getRepository(ParticipantActionEntity)
         .update({ id: action.id, status: In(fromStatuses) }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, conversationId, completedAt: now, completedBy: actorId, updatedAt: now });
@@ -164,6 +166,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await this.ds.transaction(async (em) => {
       const r = await em.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(fromStatuses) }, { status: 'pending', dueAt: until, detail: detail.slice(0, 4000), updatedAt: this.clock.now() });
       if (r.affected) await this.enqueue(em, action.id, until, 0);
+      if (r.affected && action.activation === 'manual') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [action.id] });
     });
   }
 
@@ -247,6 +250,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       .getRepository(EnrollmentEntity)
       .update({ id: enrollmentId, status: In(['active', 'paused']) }, { status, activeKey: null, exitReason: reason.slice(0, 64), endedAt: at, updatedAt: at, currentStepId: status === 'completed' ? null : undefined });
     if (!r.affected) return;
+    await this.withdrawOffered(em, enrollmentId);
     await em.getRepository(ParticipantActionEntity).update({ enrollmentId, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: `enrollment ${status}`, completedAt: at, updatedAt: at });
   }
 
@@ -254,7 +258,14 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await this.ds.transaction((em) => this.endEnrollment(em, enrollmentId, 'exited', reason, this.clock.now()));
   }
 
+  /** Manual work offered to agents for this enrollment leaves their inboxes once the change commits. */
+  private async withdrawOffered(em: EntityManager, enrollmentId: string): Promise<void> {
+    const offered = await em.getRepository(ParticipantActionEntity).find({ select: { id: true }, where: { enrollmentId, status: 'due' } });
+    if (offered.length) this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: offered.map((a) => a.id) });
+  }
+
   private async restartIn(em: EntityManager, loaded: Loaded, now: Date): Promise<void> {
+    await this.withdrawOffered(em, loaded.enrollment.id);
     await em.getRepository(ParticipantActionEntity).update({ enrollmentId: loaded.enrollment.id, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: 'restarted', completedAt: now, updatedAt: now });
     await em.getRepository(EnrollmentEntity).update({ id: loaded.enrollment.id }, { startsAt: now, updatedAt: now });
     const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: loaded.schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });

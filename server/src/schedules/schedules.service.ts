@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
@@ -36,6 +37,7 @@ export class SchedulesService {
     private readonly leads: LeadsRepository,
     private readonly pools: RingPoolsService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(): Promise<ScheduleView[]> {
@@ -310,7 +312,9 @@ export class SchedulesService {
       const lead = await this.engine.leadIn(em, a.leadId);
       if (!lead) continue;
       const owner = await this.engine.ownerFor(schedule, steps.find((s) => s.id === a.stepId) ?? null, lead, em);
-      if (owner !== a.ownerId) await em.getRepository(ParticipantActionEntity).update({ id: a.id }, { ownerId: owner, updatedAt: this.clock.now() });
+      if (owner === a.ownerId) continue;
+      await em.getRepository(ParticipantActionEntity).update({ id: a.id }, { ownerId: owner, updatedAt: this.clock.now() });
+      if (a.status === 'due') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [a.id] });
     }
   }
 

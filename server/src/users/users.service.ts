@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type Role, type UserView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import type { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -18,6 +19,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -69,6 +71,7 @@ export class UsersService {
     if (input.active !== undefined) patch.active = input.active;
     if (input.password !== undefined) patch.passwordHash = await this.hasher.hash(input.password);
     await this.users.update(id, patch);
+    if (input.active === false && user.active) await this.events.emit('user.deactivated', { userId: id });
     return this.get(id);
   }
 }

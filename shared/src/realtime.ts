@@ -1,0 +1,121 @@
+/**
+ * The realtime contract between the server's gateway and the softphone (Socket.IO).
+ * Both sides are typed by these maps: `Server<ClientToServerEvents, ServerToClientEvents>`
+ * on the server, `Socket<ServerToClientEvents, ClientToServerEvents>` in the browser.
+ */
+
+export const AGENT_STATES = ['offline', 'ready', 'reserved', 'on_call', 'wrap_up', 'paused'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+/** States an agent (or a supervisor for them) may choose; the others follow calls and offers. */
+export const CHOSEN_AGENT_STATES = ['offline', 'ready', 'paused'] as const;
+export type ChosenAgentState = (typeof CHOSEN_AGENT_STATES)[number];
+
+export interface PauseReason {
+  code: string;
+  label: string;
+  /** Minutes after which the pause shows as over its limit; null: no limit. */
+  maxMinutes: number | null;
+}
+
+export interface AgentRules {
+  pauseReasons: PauseReason[];
+  /** After a call, the longest wrap-up before the agent is made ready again. */
+  wrapUpMaxSeconds: number;
+}
+
+/** What the softphone reports of itself with each heartbeat. */
+export interface SoftphoneHealth {
+  phone: 'registered' | 'unregistered' | 'error' | 'simulated';
+  microphone: 'granted' | 'denied' | 'prompt' | 'unknown';
+}
+
+export interface AgentStatusView {
+  userId: string;
+  name: string;
+  state: AgentState;
+  /** The pause reason code, or why the system set the state. */
+  reason: string | null;
+  since: string;
+  /** A socket of this agent is connected to some server instance. */
+  connected: boolean;
+  lastHeartbeatAt: string | null;
+  /** No heartbeat for longer than the stale limit: gets no new work. */
+  stale: boolean;
+  /** Paused or wrapping up for longer than allowed. */
+  overLimit: boolean;
+  health: SoftphoneHealth | null;
+}
+
+export interface AgentStateChangeView {
+  id: string;
+  userId: string;
+  from: AgentState;
+  to: AgentState;
+  reason: string | null;
+  actorId: string | null;
+  at: string;
+  /** How long the agent had been in `from`. */
+  durationMs: number;
+}
+
+export const WORK_KINDS = ['participant_action', 'callback'] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
+
+/** One piece of open work in an agent's inbox. */
+export interface WorkItem {
+  kind: WorkKind;
+  id: string;
+  /** The action type (sms, dial, email, task…) or `callback`. */
+  type: string;
+  leadId: string | null;
+  leadName: string | null;
+  title: string;
+  dueAt: string;
+  status: string;
+  /** Why it is here: the schedule and step, or who booked the callback. */
+  origin: string | null;
+}
+
+export interface WorkDelivery {
+  deliveryId: string;
+  item: WorkItem;
+  /** 1 for the first send; more when re-sent for want of an acknowledgement. */
+  attempt: number;
+}
+
+export type AckResult = { ok: true } | { ok: false; error: { field?: string; message: string } };
+
+export interface ServerToClientEvents {
+  /** New or changed work for this agent: acknowledge with `work:ack`. */
+  'work:offered': (delivery: WorkDelivery) => void;
+  /** Work no longer this agent's (done, taken by someone else, reassigned). */
+  'work:withdrawn': (p: { kind: WorkKind; id: string; reason: string }) => void;
+  /** This agent's state changed (by them, a supervisor or the system). */
+  'agent:state': (status: AgentStatusView) => void;
+  /** To supervisors: one agent's status changed. */
+  'supervisor:agent': (status: AgentStatusView) => void;
+  /** The session is over; the socket is closed after this. */
+  'session:ended': (p: { reason: 'expired' | 'revoked' | 'deactivated' }) => void;
+}
+
+export interface ClientToServerEvents {
+  'work:ack': (p: { deliveryIds: string[] }) => void;
+  /** Everything open for this agent now, with its state: after connecting or reconnecting. */
+  'inbox:sync': (reply: (r: { items: Array<WorkItem & { deliveryId: string | null }>; status: AgentStatusView }) => void) => void;
+  'agent:heartbeat': (p: { health?: SoftphoneHealth }) => void;
+  'agent:set-state': (p: { state: ChosenAgentState; reason?: string }, reply: (r: AckResult & { status?: AgentStatusView }) => void) => void;
+  /** A fresh access token before the current one expires, so the socket stays open. */
+  'session:renew': (p: { token: string }, reply: (r: AckResult & { expiresAt?: string }) => void) => void;
+  /** Supervisors: the board of every agent now. */
+  'supervisor:agents': (reply: (r: AgentStatusView[]) => void) => void;
+}
+
+/** What the server keeps on each socket. */
+export interface SocketData {
+  userId: string;
+  role: string;
+  name: string;
+  sessionId: string | null;
+  /** Access-token expiry, epoch ms. */
+  expiresAt: number;
+}
