@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { AgentsAndDeliveries1796168523261 } from './1796168523261-AgentsAndDeliveries.js';
 import { JobClaimOrder1796167555261 } from './1796167555261-JobClaimOrder.js';
 import { SchedulesAndCallbacks1795363346028 } from './1795363346028-SchedulesAndCallbacks.js';
 import { DurableScheduler1795348900926 } from './1795348900926-DurableScheduler.js';
@@ -16,4 +17,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   DurableScheduler1795348900926,
   SchedulesAndCallbacks1795363346028,
   JobClaimOrder1796167555261,
+  AgentsAndDeliveries1796168523261,
 ];

@@ -11,6 +11,7 @@ import { LeadsModule } from './leads/leads.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { RingPoolsModule } from './telephony/ring-pools/ring-pools.module.js';
 import { TelephonyModule } from './telephony/telephony.module.js';
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, HealthModule, DemoModule],
     };
   }
 }

@@ -99,10 +99,10 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  'work:ack': (p: { deliveryIds: string[] }) => void;
+  'work:ack': (p: { deliveryIds: string[] }, reply?: (r: AckResult) => void) => void;
   /** Everything open for this agent now, with its state: after connecting or reconnecting. */
   'inbox:sync': (reply: (r: { items: Array<WorkItem & { deliveryId: string | null }>; status: AgentStatusView }) => void) => void;
-  'agent:heartbeat': (p: { health?: SoftphoneHealth }) => void;
+  'agent:heartbeat': (p: { health?: SoftphoneHealth }, reply?: (r: AckResult) => void) => void;
   'agent:set-state': (p: { state: ChosenAgentState; reason?: string }, reply: (r: AckResult & { status?: AgentStatusView }) => void) => void;
   /** A fresh access token before the current one expires, so the socket stays open. */
   'session:renew': (p: { token: string }, reply: (r: AckResult & { expiresAt?: string }) => void) => void;

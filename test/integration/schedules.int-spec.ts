@@ -324,6 +324,10 @@ describe('schedules', () => {
 
   it('callbacks: booked in the lead\'s local time, the gate asked when due, escalated when not taken, listed as overdue', async () => {
     const { lead } = await newLead();
+    // The owner is signed in and ready; a callback whose owner is offline goes to anyone when due.
+    await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);
+    const absent = await signIn(t, 'agent');
+    const orphan = (await t.http.post('/api/callbacks').set(absent.auth).send({ leadId: lead.id, dueAt: '2026-03-02T20:45:00' }).expect(201)).body;
     // 20:30 in New York is inside calling hours; 21:30 is not.
     const booked = (await t.http.post('/api/callbacks').set(agent.auth).send({ leadId: lead.id, dueAt: '2026-03-02T21:30:00', note: 'after dinner', escalateAfterMinutes: 10 }).expect(201)).body;
     expect(booked).toMatchObject({ dueAt: '2026-03-03T02:30:00.000Z', ownerId: agent.user.id, status: 'scheduled', dueLocal: { zone: 'America/New_York' } });
@@ -340,6 +344,7 @@ describe('schedules', () => {
     await drain();
     cb = (await t.http.get(`/api/callbacks/${booked.id}`).set(agent.auth).expect(200)).body;
     expect(cb).toMatchObject({ status: 'due', becameDueAt: '2026-03-03T13:00:00.000Z' });
+    expect((await t.http.get(`/api/callbacks/${orphan.id}`).set(admin.auth).expect(200)).body).toMatchObject({ status: 'escalated', ownerId: absent.user.id });
     await clockTo('2026-03-03T13:10:00.000Z');
     await drain();
     const sup = await signIn(t, 'supervisor');

@@ -28,6 +28,8 @@ export interface TestAppOptions {
   now?: string;
   /** Extra controllers mounted for the test (e.g. to probe guards). */
   controllers?: Type<unknown>[];
+  /** Another instance on this database (left for its owner to drop), as a second server would be. */
+  database?: ScratchDatabase;
 }
 
 /**
@@ -35,7 +37,8 @@ export interface TestAppOptions {
  * from the jest project), with a fixed clock and the same HTTP pipeline as production.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createScratchDatabase();
+  const shared = options.database;
+  const db = shared ?? (await createScratchDatabase());
   let app: INestApplication | undefined;
   try {
     const config = loadConfig({
@@ -71,12 +74,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       get: <T>(token: Type<T> | (abstract new (...args: never[]) => T) | string | symbol) => nest.get<T>(token as Type<T>),
       close: async () => {
         await nest.close();
-        await db.drop();
+        if (!shared) await db.drop();
       },
     };
   } catch (e) {
     await app?.close().catch(() => undefined);
-    await db.drop();
+    if (!shared) await db.drop();
     throw e;
   }
 }

@@ -24,6 +24,8 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
+    // Socket messages come over a connection whose handshake was authenticated (the realtime gateway).
+    if (context.getType() === 'ws') return typeof context.switchToWs().getClient<{ data?: { userId?: unknown } }>().data?.userId === 'string';
     if (context.getType() !== 'http') return false;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;

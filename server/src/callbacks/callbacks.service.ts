@@ -15,6 +15,7 @@ import { effectiveZones } from '../leads/leads.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { AgentPresenceEntity } from '../realtime/agent.entity.js';
 import { CallbackEntity } from './callback.entity.js';
 
 export const CALLBACK_DUE_QUEUE = 'callback.due';
@@ -133,9 +134,11 @@ export class CallbacksService implements OnModuleInit {
       return;
     }
     const owner = cb.ownerId ? await this.users.findById(cb.ownerId) : null;
-    const ownerAvailable = !!owner?.active;
+    // Available: an active user signed in to the softphone, not offline, heartbeats fresh.
+    const presence = owner?.active ? await this.ds.getRepository(AgentPresenceEntity).findOneBy({ userId: owner.id }) : null;
+    const ownerAvailable = !!presence && presence.state !== 'offline' && !presence.stale;
     await this.ds.transaction(async (em) => {
-      // An owner who cannot take it (deactivated, or none) means anyone on the queue at once.
+      // An owner who cannot take it (away, deactivated, or none) means anyone on the queue at once.
       const r = await em.getRepository(CallbackEntity).update(
         { id, status: 'scheduled' },
         ownerAvailable ? { status: 'due', becameDueAt: now, heldReason: null, updatedAt: now } : { status: 'escalated', becameDueAt: now, escalatedAt: now, heldReason: null, updatedAt: now },

@@ -1,4 +1,4 @@
-import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { type EntityManager, type EntitySubscriberInterface, EventSubscriber, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 
 type Deferred = () => void;
 const KEY = 'afterCommit';
@@ -20,6 +20,7 @@ export function afterCommit(em: EntityManager | undefined, fn: Deferred): void {
 }
 
 /** Registered on the DataSource: runs what `afterCommit` deferred when the outermost transaction ends. */
+@EventSubscriber()
 export class AfterCommitSubscriber implements EntitySubscriberInterface {
   afterTransactionCommit(event: TransactionCommitEvent): void {
     const qr = event.queryRunner;

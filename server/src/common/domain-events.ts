@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AgentState, AgentStatusView } from '../../../shared/src/index.js';
 import { afterCommit } from './after-commit.js';
 import { JsonLogger } from './json-logger.js';
 
@@ -21,6 +22,8 @@ export interface DomainEventMap {
    * withdraws it from the rest. Emit after the change commits.
    */
   'work.changed': { kind: 'participant_action' | 'callback'; ids: string[] };
+  /** An agent's state, liveness or softphone health changed. */
+  'agent.status-changed': { status: AgentStatusView; from: AgentState };
 }
 
 type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;

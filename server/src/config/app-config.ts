@@ -72,6 +72,14 @@ export class AppConfig {
     from: string;
     outboxDir: string;
   };
+  readonly realtime!: {
+    /** How often the softphone says it is alive. */
+    heartbeatSeconds: number;
+    /** No heartbeat for this long: the agent is stale and gets no new work. */
+    staleSeconds: number;
+    /** An offer not acknowledged within this is sent again. */
+    resendSeconds: number;
+  };
   readonly callbacks!: {
     /** A due callback its owner has not taken within this long goes to anyone on the queue. */
     escalateAfterMinutes: number;
@@ -174,5 +182,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, outboxDir: resolve(e.EMAIL_OUTBOX_DIR) },
     callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
+    realtime: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, staleSeconds: e.AGENT_STALE_SECONDS, resendSeconds: e.REALTIME_RESEND_SECONDS },
   });
 }

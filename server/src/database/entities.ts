@@ -12,6 +12,7 @@ import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from '../tele
 import { ClusterLockEntity, JobEntity } from '../scheduler/job.entity.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { EmailMessageEntity, EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
+import { AgentPresenceEntity, AgentStateChangeEntity, WorkDeliveryEntity } from '../realtime/agent.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -47,4 +48,7 @@ export const ENTITIES = [
   ParticipantActionEntity,
   EmailMessageEntity,
   CallbackEntity,
+  AgentPresenceEntity,
+  AgentStateChangeEntity,
+  WorkDeliveryEntity,
 ];

@@ -23,6 +23,10 @@ export class AccountSettingsEntity {
   @Column({ name: 'calling_rules', type: 'text', nullable: true })
   callingRules: string | null;
 
+  /** Pause reasons and the wrap-up limit as JSON text (null: the shipped defaults). */
+  @Column({ name: 'agent_rules', type: 'text', nullable: true })
+  agentRules: string | null;
+
   @InstantColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

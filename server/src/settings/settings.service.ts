@@ -53,6 +53,15 @@ export class SettingsService {
     await this.save({ callingRules: json });
   }
 
+  /** The stored agent rules (JSON), or null for the shipped defaults. */
+  async getAgentRulesJson(): Promise<string | null> {
+    return (await this.repo.get())?.agentRules ?? null;
+  }
+
+  async setAgentRulesJson(json: string): Promise<void> {
+    await this.save({ agentRules: json });
+  }
+
   private async save(patch: Partial<Omit<AccountSettingsEntity, 'id' | 'updatedAt'>>): Promise<void> {
     const row = await this.repo.get();
     await this.repo.save({
@@ -61,6 +70,7 @@ export class SettingsService {
       defaultCountry: row?.defaultCountry ?? DEFAULT_SETTINGS.defaultCountry,
       attemptCaps: row?.attemptCaps ?? null,
       callingRules: row?.callingRules ?? null,
+      agentRules: row?.agentRules ?? null,
       ...patch,
       updatedAt: this.clock.now(),
     });

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, LessThan, Not, Or } from 'typeorm';
+import { type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { AppConfig } from '../config/app-config.js';
+import { SchedulerService } from '../scheduler/scheduler.service.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { UserEntity } from '../users/user.entity.js';
+import { AgentPresenceEntity, AgentStateChangeEntity } from './agent.entity.js';
+
+export const WRAP_LIMIT_QUEUE = 'agent.wrap-limit';
+
+export const DEFAULT_AGENT_RULES: AgentRules = {
+  pauseReasons: [
+    { code: 'break', label: 'Break', maxMinutes: 15 },
+    { code: 'lunch', label: 'Lunch', maxMinutes: 60 },
+    { code: 'meeting', label: 'Meeting', maxMinutes: null },
+    { code: 'training', label: 'Training', maxMinutes: null },
+    { code: 'technical', label: 'Technical problem', maxMinutes: 30 },
+  ],
+  wrapUpMaxSeconds: 120,
+};
+
+/** Who asks for a change: the agent, a supervisor for them, or the system (calls, offers, limits). */
+export type StateActor = { kind: 'agent' | 'supervisor'; userId: string } | { kind: 'system' };
+
+/**
+ * Agent states: offline, ready, reserved (work offered), on call, wrap-up, paused with a
+ * reason. People choose offline, ready and paused; calls and offers move agents through
+ * reserved, on call and wrap-up. Every change is a row in `agent_state_changes` with how
+ * long the previous state lasted. Liveness comes from the softphone's heartbeats: an agent
+ * silent for longer than the stale limit is marked stale (no new work; due callbacks go
+ * to anyone) until the next heartbeat.
+ */
+@Injectable()
+export class AgentStatesService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly settings: SettingsService,
+    private readonly scheduler: SchedulerService,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register(WRAP_LIMIT_QUEUE, {
+      handle: async (p) => {
+        const { userId, since } = p as { userId: string; since: string };
+        await this.endWrapUp(userId, new Date(since));
+      },
+    });
+  }
+
+  private get presence() {
+    return this.ds.getRepository(AgentPresenceEntity);
+  }
+
+  async rules(): Promise<AgentRules> {
+    const json = await this.settings.getAgentRulesJson();
+    return json ? (JSON.parse(json) as AgentRules) : DEFAULT_AGENT_RULES;
+  }
+
+  async setRules(rules: AgentRules): Promise<AgentRules> {
+    const codes = new Set<string>();
+    rules.pauseReasons.forEach((r, i) => {
+      if (codes.has(r.code)) throw DomainError.validation(`pauseReasons[${i}].code`, `"${r.code}" is listed twice`);
+      codes.add(r.code);
+    });
+    const clean: AgentRules = { pauseReasons: rules.pauseReasons.map((r) => ({ code: r.code, label: r.label, maxMinutes: r.maxMinutes ?? null })), wrapUpMaxSeconds: rules.wrapUpMaxSeconds };
+    await this.settings.setAgentRulesJson(JSON.stringify(clean));
+    return clean;
+  }
+
+  /** One agent's status now (offline if they never signed in). */
+  async status(userId: string): Promise<AgentStatusView> {
+    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user) throw DomainError.notFound('User');
+    const row = await this.presence.findOneBy({ userId });
+    return this.view(user, row, await this.rules());
+  }
+
+  /** Every active agent and supervisor, for the board. */
+  async board(): Promise<AgentStatusView[]> {
+    const users = await this.ds.getRepository(UserEntity).find({ where: { active: true, role: In(['agent', 'supervisor']) }, order: { name: 'ASC' } });
+    const rows = users.length ? await this.presence.findBy({ userId: In(users.map((u) => u.id)) }) : [];
+    const byUser = new Map(rows.map((r) => [r.userId, r]));
+    const rules = await this.rules();
+    return users.map((u) => this.view(u, byUser.get(u.id) ?? null, rules));
+  }
+
+  async history(userId: string, limit: number): Promise<AgentStateChangeView[]> {
+    const rows = await this.ds.getRepository(AgentStateChangeEntity).find({ where: { userId }, order: { at: 'DESC', id: 'DESC' }, take: limit });
+    return rows.map((r) => ({ id: r.id, userId: r.userId, from: r.fromState as AgentState, to: r.toState as AgentState, reason: r.reason, actorId: r.actorId, at: r.at.toISOString(), durationMs: r.durationMs }));
+  }
+
+  /**
+   * Moves an agent to `to`. People may choose offline, ready or paused (with a known
+   * reason), and not while on a call; the system may set any state.
+   */
+  async change(userId: string, to: AgentState, actor: StateActor, reason: string | null = null): Promise<AgentStatusView> {
+    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user || !user.active) throw DomainError.notFound('Agent');
+    const rules = await this.rules();
+    if (actor.kind !== 'system') {
+      if (!(CHOSEN_AGENT_STATES as readonly string[]).includes(to)) throw DomainError.validation('state', `must be one of ${CHOSEN_AGENT_STATES.join(', ')} (the others follow calls and offers)`);
+      if (to === 'paused') {
+        if (!reason) throw DomainError.validation('reason', `is required to pause: one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
+        if (!rules.pauseReasons.some((r) => r.code === reason)) throw DomainError.validation('reason', `must be one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
+      } else reason = null;
+    }
+    const now = this.clock.now();
+    const changed = await this.ds.transaction(async (em) => {
+      const repo = em.getRepository(AgentPresenceEntity);
+      const row = await repo.findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
+      const from = (row?.state ?? 'offline') as AgentState;
+      if (actor.kind !== 'system' && from === 'on_call') throw new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
+      if (from === to && (row?.reason ?? null) === reason) return null;
+      const since = row?.stateSince ?? now;
+      if (row) await repo.update({ userId }, { state: to, reason, stateSince: now, updatedAt: now });
+      else await repo.insert({ userId, state: to, reason, stateSince: now, lastHeartbeatAt: null, stale: false, health: null, updatedAt: now });
+      await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId, fromState: from, toState: to, reason, actorId: actor.kind === 'system' ? null : actor.userId, at: now, durationMs: Math.max(0, now.getTime() - since.getTime()) });
+      if (to === 'wrap_up') {
+        // Wrap-up ends on its own at the limit, unless the agent moved on first.
+        await this.scheduler.enqueue(WRAP_LIMIT_QUEUE, { userId, since: now.toISOString() }, { dueAt: new Date(now.getTime() + rules.wrapUpMaxSeconds * 1000), dedupeKey: `wrap:${userId}:${now.getTime()}`, em });
+      }
+      return { from };
+    });
+    const status = await this.status(userId);
+    if (changed) await this.events.emit('agent.status-changed', { status, from: changed.from });
+    return status;
+  }
+
+  /** The wrap-up limit: still wrapping up since `since`, the agent is made ready. */
+  async endWrapUp(userId: string, since: Date): Promise<void> {
+    const row = await this.presence.findOneBy({ userId });
+    if (!row || row.state !== 'wrap_up' || row.stateSince.getTime() !== since.getTime()) return;
+    await this.change(userId, 'ready', { kind: 'system' }, 'wrap-up limit');
+  }
+
+  /** A heartbeat from the agent's softphone: alive (no longer stale), with its health. */
+  async heartbeat(userId: string, health: SoftphoneHealth | undefined): Promise<void> {
+    const now = this.clock.now();
+    const row = await this.presence.findOneBy({ userId });
+    const healthJson = health ? JSON.stringify({ phone: health.phone, microphone: health.microphone }) : (row?.health ?? null);
+    if (!row) {
+      await this.presence.createQueryBuilder().insert().values({ userId, state: 'offline', reason: null, stateSince: now, lastHeartbeatAt: now, stale: false, health: healthJson, updatedAt: now }).orIgnore().execute();
+      return;
+    }
+    await this.presence.update({ userId }, { lastHeartbeatAt: now, stale: false, health: healthJson, updatedAt: now });
+    if (row.stale || healthJson !== row.health) await this.events.emit('agent.status-changed', { status: await this.status(userId), from: row.state as AgentState });
+  }
+
+  /**
+   * Agents not offline whose heartbeats stopped are marked stale. Returns their ids (the
+   * caller hands their offered work back). Runs once per cluster.
+   */
+  async sweepStale(): Promise<string[]> {
+    const now = this.clock.now();
+    const limit = new Date(now.getTime() - this.config.realtime.staleSeconds * 1000);
+    const rows = await this.presence.find({ where: { state: Not('offline'), stale: false, lastHeartbeatAt: Or(IsNull(), LessThan(limit)) } });
+    const marked: string[] = [];
+    for (const r of rows) {
+      const u = await this.presence.update({ userId: r.userId, stale: false, updatedAt: r.updatedAt }, { stale: true, updatedAt: now });
+      if (!u.affected) continue;
+      marked.push(r.userId);
+      await this.events.emit('agent.status-changed', { status: await this.status(r.userId), from: r.state as AgentState });
+    }
+    return marked;
+  }
+
+  /** Agents who may be offered work meant for anyone: signed in, alive, not offline. */
+  async availableAgents(): Promise<string[]> {
+    const limit = new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
+    const rows = await this.ds
+      .getRepository(AgentPresenceEntity)
+      .createQueryBuilder('p')
+      .innerJoin(UserEntity, 'u', 'u.id = p.user_id')
+      .select('p.user_id', 'id')
+      .where("p.state <> 'offline' AND p.stale = :stale AND p.last_heartbeat_at >= :limit AND u.active = :active AND u.role = 'agent'", { stale: false, limit, active: true })
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  private view(user: UserEntity, row: AgentPresenceEntity | null, rules: AgentRules): AgentStatusView {
+    const now = this.clock.now().getTime();
+    const state = (row?.state ?? 'offline') as AgentState;
+    const since = row?.stateSince ?? user.createdAt;
+    const heartbeat = row?.lastHeartbeatAt ?? null;
+    const alive = !!heartbeat && now - heartbeat.getTime() <= this.config.realtime.staleSeconds * 1000 && !row?.stale;
+    let overLimit = false;
+    if (state === 'paused') {
+      const max = rules.pauseReasons.find((r) => r.code === row?.reason)?.maxMinutes;
+      overLimit = max != null && now - since.getTime() > max * 60_000;
+    } else if (state === 'wrap_up') overLimit = now - since.getTime() > rules.wrapUpMaxSeconds * 1000;
+    return {
+      userId: user.id,
+      name: user.name,
+      state,
+      reason: row?.reason ?? null,
+      since: since.toISOString(),
+      connected: alive,
+      lastHeartbeatAt: heartbeat?.toISOString() ?? null,
+      stale: !!row?.stale,
+      overLimit,
+      health: row?.health ? (JSON.parse(row.health) as SoftphoneHealth) : null,
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { IdColumn, InstantColumn, RefColumn } from '../database/columns.js';
+
+/** Each agent's state now, and what their softphone last said of itself. */
+@Entity('agent_presence')
+export class AgentPresenceEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  /** offline | ready | reserved | on_call | wrap_up | paused */
+  @Column({ type: 'varchar', length: 16 })
+  state: string;
+
+  /** The pause reason code, or why the system set the state. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reason: string | null;
+
+  @InstantColumn({ name: 'state_since' })
+  stateSince: Date;
+
+  @InstantColumn({ name: 'last_heartbeat_at', nullable: true })
+  lastHeartbeatAt: Date | null;
+
+  /** Set by the stale sweep when heartbeats stopped; cleared by the next heartbeat. */
+  @Column({ type: 'boolean', default: false })
+  stale: boolean;
+
+  /** The softphone's health as JSON text ({ phone, microphone }). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  health: string | null;
+
+  @InstantColumn({ name: 'updated_at' })
+  updatedAt: Date;
+}
+
+/** Every state change, kept for reporting (time in state, pauses by reason). */
+@Entity('agent_state_changes')
+@Index('ix_agent_state_changes_user', ['userId', 'at'])
+export class AgentStateChangeEntity {
+  @IdColumn()
+  id: string;
+
+  @RefColumn({ name: 'user_id' })
+  userId: string;
+
+  @Column({ name: 'from_state', type: 'varchar', length: 16 })
+  fromState: string;
+
+  @Column({ name: 'to_state', type: 'varchar', length: 16 })
+  toState: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reason: string | null;
+
+  /** Who made the change: the agent, a supervisor, or null for the system. */
+  @RefColumn({ name: 'actor_id', nullable: true })
+  actorId: string | null;
+
+  @InstantColumn()
+  at: Date;
+
+  /** How long the agent had been in `from_state`. */
+  @Column({ name: 'duration_ms', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  durationMs: number;
+}
+
+/**
+ * One piece of work pushed to one agent's screen, until they acknowledge it. Unacknowledged
+ * deliveries are sent again; withdrawn ones were taken back (done, reassigned, taken by
+ * someone else). One row per (user, kind, item): offering again resets it.
+ */
+@Entity('work_deliveries')
+@Index('ux_work_deliveries_item_user', ['kind', 'itemId', 'userId'], { unique: true })
+@Index('ix_work_deliveries_user_open', ['userId', 'ackedAt', 'withdrawnAt'])
+export class WorkDeliveryEntity {
+  @IdColumn()
+  id: string;
+
+  @RefColumn({ name: 'user_id' })
+  userId: string;
+
+  /** participant_action | callback */
+  @Column({ type: 'varchar', length: 24 })
+  kind: string;
+
+  @RefColumn({ name: 'item_id' })
+  itemId: string;
+
+  /** The WorkItem as sent, JSON. */
+  @Column({ type: 'text' })
+  payload: string;
+
+  @Column({ type: 'int', default: 1 })
+  attempts: number;
+
+  @InstantColumn({ name: 'offered_at' })
+  offeredAt: Date;
+
+  @InstantColumn({ name: 'sent_at' })
+  sentAt: Date;
+
+  @InstantColumn({ name: 'acked_at', nullable: true })
+  ackedAt: Date | null;
+
+  @InstantColumn({ name: 'withdrawn_at', nullable: true })
+  withdrawnAt: Date | null;
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView, WorkItem } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { AgentStatesService } from './agent-states.service.js';
+import { AgentRulesDto, HistoryQuery, SetAgentStateDto } from './dto/agents.dto.js';
+import { WorkPush } from './work-push.service.js';
+
+@ApiTags('agents')
+@ApiBearerAuth()
+@Controller('agents')
+export class AgentsController {
+  constructor(
+    private readonly states: AgentStatesService,
+    private readonly push: WorkPush,
+  ) {}
+
+  @Roles('admin', 'supervisor')
+  @Get()
+  @ApiOperation({ summary: 'The agents board: state, time in state, liveness, softphone health' })
+  board(): Promise<AgentStatusView[]> {
+    return this.states.board();
+  }
+
+  @AnyRole()
+  @Get('rules')
+  rules(): Promise<AgentRules> {
+    return this.states.rules();
+  }
+
+  @Roles('admin')
+  @Put('rules')
+  @ApiOperation({ summary: 'Pause reasons (with optional limits) and the wrap-up limit' })
+  setRules(@Body() body: AgentRulesDto): Promise<AgentRules> {
+    return this.states.setRules({ pauseReasons: body.pauseReasons.map((r) => ({ code: r.code, label: r.label, maxMinutes: r.maxMinutes ?? null })), wrapUpMaxSeconds: body.wrapUpMaxSeconds });
+  }
+
+  @AnyRole()
+  @Get('me')
+  me(@CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
+    return this.states.status(actor.sub);
+  }
+
+  @AnyRole()
+  @Post('me/state')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Go ready, pause with a reason, or go offline' })
+  setMine(@Body() body: SetAgentStateDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
+    return this.states.change(actor.sub, body.state, { kind: 'agent', userId: actor.sub }, body.reason ?? null);
+  }
+
+  @AnyRole()
+  @Get('me/inbox')
+  @ApiOperation({ summary: 'Everything open for me now (what the softphone resyncs over its socket)' })
+  inbox(@CurrentUser() actor: AccessClaims): Promise<Array<WorkItem & { deliveryId: string | null }>> {
+    return this.push.sync(actor.sub);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post(':id/state')
+  @HttpCode(200)
+  @ApiOperation({ summary: "A supervisor sets an agent's state" })
+  setFor(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetAgentStateDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
+    return this.states.change(id, body.state, { kind: 'supervisor', userId: actor.sub }, body.reason ?? null);
+  }
+
+  @AnyRole()
+  @Get(':id/history')
+  @ApiOperation({ summary: 'State changes, newest first (agents see only their own)' })
+  history(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: HistoryQuery, @CurrentUser() actor: AccessClaims): Promise<AgentStateChangeView[]> {
+    if (actor.role === 'agent' && id !== actor.sub) throw DomainError.notFound('Agent');
+    return this.states.history(id, q.limit ?? 100);
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { WorkItem, WorkKind } from '../../../shared/src/index.js';
+import { CallbackEntity } from '../callbacks/callback.entity.js';
+import { LeadEntity } from '../leads/lead.entity.js';
+import { stepConfig } from '../schedules/schedule-codec.js';
+import { ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
+
+/** Who an open item is for: named users, or any available agent. */
+export type Recipients = string[] | 'anyone';
+
+const TYPE_LABEL: Record<string, string> = { dial: 'Call', sms: 'Text', email: 'Email', task: 'Task' };
+
+/**
+ * What is open in agents' inboxes, read from the work itself (participant actions
+ * offered as `due`, callbacks due or escalated), so a resync after any outage shows the
+ * truth rather than what happened to be pushed.
+ */
+@Injectable()
+export class InboxService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** The item and whom it is open for, or null when it is open for nobody now. */
+  async describe(kind: WorkKind, id: string): Promise<{ item: WorkItem; recipients: Recipients } | null> {
+    if (kind === 'participant_action') {
+      const a = await this.ds.getRepository(ParticipantActionEntity).findOneBy({ id });
+      if (!a || a.status !== 'due') return null;
+      const [item] = await this.actionItems([a]);
+      return { item, recipients: a.ownerId ? [a.ownerId] : 'anyone' };
+    }
+    const cb = await this.ds.getRepository(CallbackEntity).findOneBy({ id });
+    if (!cb || (cb.status !== 'due' && cb.status !== 'escalated')) return null;
+    const [item] = await this.callbackItems([cb]);
+    return { item, recipients: cb.status === 'due' && cb.ownerId ? [cb.ownerId] : 'anyone' };
+  }
+
+  /** Everything open for this agent now, oldest due first. */
+  async openFor(userId: string, available: boolean): Promise<WorkItem[]> {
+    const actions = await this.ds.getRepository(ParticipantActionEntity).find({ where: { ownerId: userId, status: 'due' }, order: { dueAt: 'ASC' }, take: 500 });
+    const mine = await this.ds.getRepository(CallbackEntity).find({ where: { ownerId: userId, status: 'due' }, order: { dueAt: 'ASC' }, take: 500 });
+    // Escalated callbacks are anyone's, offered to agents who can take work.
+    const anyone = available ? await this.ds.getRepository(CallbackEntity).find({ where: { status: 'escalated' }, order: { dueAt: 'ASC' }, take: 500 }) : [];
+    const items = [...(await this.actionItems(actions)), ...(await this.callbackItems([...mine, ...anyone]))];
+    return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  private async actionItems(actions: ParticipantActionEntity[]): Promise<WorkItem[]> {
+    if (!actions.length) return [];
+    const leads = await this.leadNames(actions.map((a) => a.leadId));
+    const schedules = new Map((await this.ds.getRepository(ScheduleEntity).findBy({ id: In([...new Set(actions.map((a) => a.scheduleId))]) })).map((s) => [s.id, s]));
+    const steps = new Map((await this.ds.getRepository(ScheduleStepEntity).findBy({ id: In([...new Set(actions.map((a) => a.stepId))]) })).map((s) => [s.id, s]));
+    return actions.map((a) => {
+      const step = steps.get(a.stepId);
+      const config = step ? stepConfig(step) : {};
+      const schedule = schedules.get(a.scheduleId);
+      const leadName = leads.get(a.leadId) ?? null;
+      const label = typeof config.title === 'string' ? config.title : `${TYPE_LABEL[a.type] ?? a.type}${leadName ? ` ${leadName}` : ''}`;
+      return {
+        kind: 'participant_action',
+        id: a.id,
+        type: a.type,
+        leadId: a.leadId,
+        leadName,
+        title: label,
+        dueAt: a.dueAt.toISOString(),
+        status: a.status,
+        origin: schedule ? `${schedule.name}, step ${step?.position ?? '?'}` : null,
+      };
+    });
+  }
+
+  private async callbackItems(callbacks: CallbackEntity[]): Promise<WorkItem[]> {
+    if (!callbacks.length) return [];
+    const leads = await this.leadNames(callbacks.map((c) => c.leadId));
+    return callbacks.map((c) => {
+      const leadName = leads.get(c.leadId) ?? null;
+      return {
+        kind: 'callback',
+        id: c.id,
+        type: 'callback',
+        leadId: c.leadId,
+        leadName,
+        title: `Call back ${leadName ?? 'the lead'}${c.note ? `: ${c.note}` : ''}`,
+        dueAt: c.dueAt.toISOString(),
+        status: c.status,
+        origin: c.origin,
+      };
+    });
+  }
+
+  private async leadNames(ids: string[]): Promise<Map<string, string>> {
+    const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true, firstName: true, lastName: true, company: true }, where: { id: In([...new Set(ids)]) } });
+    return new Map(leads.map((l) => [l.id, [l.firstName, l.lastName].filter(Boolean).join(' ') || l.company || 'Unnamed lead']));
+  }
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Server } from 'socket.io';
+import { DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData, WorkItem, WorkKind } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { AppConfig } from '../config/app-config.js';
+import { WorkDeliveryEntity } from './agent.entity.js';
+import { AgentStatesService } from './agent-states.service.js';
+import { InboxService } from './inbox.service.js';
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+export const SUPERVISORS_ROOM = 'supervisors';
+
+/** The Socket.IO server, once the gateway has it. */
+@Injectable()
+export class RealtimeHub {
+  server: RealtimeServer | null = null;
+}
+
+/** Most times one offer is re-sent before it waits for the agent's resync. */
+const MAX_SENDS = 20;
+
+/**
+ * Pushes work to agents' screens at least once. Every offer is a `work_deliveries` row
+ * and a `work:offered` event to the agent's room (on every instance, through the
+ * adapter); the softphone acknowledges it; each instance re-sends unacknowledged offers
+ * to the sockets it holds; a reconnecting softphone resyncs everything open from the
+ * work itself. When work changes hands it is withdrawn from whoever saw it.
+ */
+@Injectable()
+export class WorkPush implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly inbox: InboxService,
+    private readonly states: AgentStatesService,
+    private readonly hub: RealtimeHub,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('work.changed', (e) => this.reconcile(e.kind, e.ids));
+  }
+
+  private get deliveries() {
+    return this.ds.getRepository(WorkDeliveryEntity);
+  }
+
+  /** Offers each item to whom it is open for now and withdraws it from everyone else. */
+  async reconcile(kind: WorkKind, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const open = await this.inbox.describe(kind, id);
+      const recipients = !open ? [] : open.recipients === 'anyone' ? await this.states.availableAgents() : open.recipients;
+      const shown = await this.deliveries.find({ where: { kind, itemId: id, withdrawnAt: IsNull() } });
+      const now = this.clock.now();
+      for (const d of shown.filter((s) => !recipients.includes(s.userId))) {
+        const r = await this.deliveries.update({ id: d.id, withdrawnAt: IsNull() }, { withdrawnAt: now });
+        if (r.affected) this.hub.server?.to(userRoom(d.userId)).emit('work:withdrawn', { kind, id, reason: open ? 'reassigned' : 'closed' });
+      }
+      if (open) for (const userId of recipients) await this.offer(userId, open.item);
+    }
+  }
+
+  /** Offers one item to one agent (again, if it changed or was withdrawn). */
+  private async offer(userId: string, item: WorkItem): Promise<void> {
+    const now = this.clock.now();
+    const payload = JSON.stringify(item);
+    const existing = await this.deliveries.findOneBy({ kind: item.kind, itemId: item.id, userId });
+    let id: string;
+    if (existing) {
+      if (!existing.withdrawnAt && existing.payload === payload) return; // already on their screen
+      await this.deliveries.update({ id: existing.id }, { payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null });
+      id = existing.id;
+    } else {
+      id = randomUUID();
+      const row = await this.insert(id, userId, item, payload, now);
+      if (row.id !== id) return this.offer(userId, item); // another instance offered it at the same moment
+    }
+    this.hub.server?.to(userRoom(userId)).emit('work:offered', { deliveryId: id, item, attempt: 1 });
+  }
+
+  /** Inserts a delivery unless one for (item, user) exists; returns whichever row stands. */
+  private async insert(id: string, userId: string, item: WorkItem, payload: string, now: Date): Promise<WorkDeliveryEntity> {
+    await this.deliveries.createQueryBuilder().insert().values({ id, userId, kind: item.kind, itemId: item.id, payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null }).orIgnore().execute();
+    return this.deliveries.findOneByOrFail({ kind: item.kind, itemId: item.id, userId });
+  }
+
+  async ack(userId: string, deliveryIds: string[]): Promise<number> {
+    if (!deliveryIds.length) return 0;
+    const r = await this.deliveries.update({ id: In(deliveryIds.slice(0, 500)), userId, ackedAt: IsNull() }, { ackedAt: this.clock.now() });
+    return r.affected ?? 0;
+  }
+
+  /**
+   * Everything open for the agent, each with the delivery to acknowledge: what a
+   * softphone asks for after (re)connecting. Items shown earlier and closed meanwhile
+   * are withdrawn.
+   */
+  async sync(userId: string): Promise<Array<WorkItem & { deliveryId: string | null }>> {
+    const available = (await this.states.availableAgents()).includes(userId);
+    const items = await this.inbox.openFor(userId, available);
+    const open = new Set(items.map((i) => `${i.kind}:${i.id}`));
+    const now = this.clock.now();
+    const shown = await this.deliveries.find({ where: { userId, withdrawnAt: IsNull() } });
+    for (const d of shown.filter((s) => !open.has(`${s.kind}:${s.itemId}`))) await this.deliveries.update({ id: d.id }, { withdrawnAt: now });
+    const out: Array<WorkItem & { deliveryId: string | null }> = [];
+    for (const item of items) {
+      const payload = JSON.stringify(item);
+      let d = shown.find((s) => s.kind === item.kind && s.itemId === item.id) ?? (await this.deliveries.findOneBy({ kind: item.kind, itemId: item.id, userId }));
+      if (!d) d = await this.insert(randomUUID(), userId, item, payload, now);
+      else if (d.withdrawnAt || d.payload !== payload) {
+        await this.deliveries.update({ id: d.id }, { payload, withdrawnAt: null, ackedAt: null, sentAt: now });
+      }
+      out.push({ ...item, deliveryId: d.id });
+    }
+    return out;
+  }
+
+  /**
+   * Sends again what the agents connected here have not acknowledged within the resend
+   * interval. Each instance re-sends to its own sockets only.
+   */
+  async resendDue(): Promise<number> {
+    const server = this.hub.server;
+    if (!server) return 0;
+    const local = new Set<string>();
+    for (const s of server.of('/').sockets.values()) if (s.data?.userId) local.add(s.data.userId);
+    if (!local.size) return 0;
+    const now = this.clock.now();
+    const before = new Date(now.getTime() - this.config.realtime.resendSeconds * 1000);
+    const due = await this.deliveries.find({ where: { userId: In([...local]), ackedAt: IsNull(), withdrawnAt: IsNull(), sentAt: LessThanOrEqual(before), attempts: LessThan(MAX_SENDS) }, take: 1000 });
+    let sent = 0;
+    for (const d of due) {
+      const r = await this.deliveries.update({ id: d.id, attempts: d.attempts, ackedAt: IsNull() }, { attempts: d.attempts + 1, sentAt: now });
+      if (!r.affected) continue;
+      server.local.to(userRoom(d.userId)).emit('work:offered', { deliveryId: d.id, item: JSON.parse(d.payload) as WorkItem, attempt: d.attempts + 1 });
+      sent++;
+    }
+    if (sent) this.logger.event('debug', 'realtime.resent', { count: sent });
+    return sent;
+  }
+}
