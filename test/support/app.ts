@@ -28,6 +28,8 @@ export interface TestAppOptions {
   now?: string;
   /** Extra controllers mounted for the test (e.g. to probe guards). */
   controllers?: Type<unknown>[];
+  /** The wall clock instead of a fixed one (benchmarks that measure real delays). */
+  realClock?: boolean;
   /** Another instance on this database (left for its owner to drop), as a second server would be. */
   database?: ScratchDatabase;
 }
@@ -52,6 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     });
     const logger = new JsonLogger(config.logLevel);
     const clock = new FixedClock(options.now ?? '2026-03-02T15:00:00.000Z');
+    if (options.realClock) clock.now = () => new Date();
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(config, logger)],
       controllers: options.controllers ?? [],

@@ -37,7 +37,9 @@ describe('EmbeddedPostgres', () => {
     } finally {
       await second.stop();
     }
-  });
+    // Two on-disk starts (the first creates the database cluster): CPU-bound work that takes
+    // a few seconds alone and over a minute beside the rest of the suite on two cores.
+  }, 180_000);
 
   it('takes over a lock left by a process that is gone', async () => {
     const dir = join(root, 'db2');

@@ -108,12 +108,15 @@ export class TypeormJobsRepository extends JobsRepository {
   private async claimReturning(c: Claim): Promise<JobEntity[]> {
     const queues = c.queues.map((_, i) => `$${i + 5}`).join(', ');
     const raw: unknown = await this.ds.query(
-      `UPDATE scheduled_jobs SET status = 'running', lease_owner = $1, lease_until = $2, updated_at = $3, attempt = attempt + 1
-        WHERE id IN (SELECT id FROM scheduled_jobs
-                      WHERE status = 'pending' AND due_at <= $3 AND queue IN (${queues})
-                      ORDER BY due_at ASC, priority DESC LIMIT $4
-                      FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
+      // The picked rows as a CTE joined on the key: the planner walks the primary key for
+      // each (a nested loop), where `id IN (subquery)` hashed the whole table.
+      `WITH picked AS (SELECT id FROM scheduled_jobs
+                        WHERE status = 'pending' AND due_at <= $3 AND queue IN (${queues})
+                        ORDER BY due_at ASC, priority DESC LIMIT $4
+                        FOR UPDATE SKIP LOCKED)
+       UPDATE scheduled_jobs j SET status = 'running', lease_owner = $1, lease_until = $2, updated_at = $3, attempt = j.attempt + 1
+         FROM picked WHERE j.id = picked.id
+       RETURNING j.*`,
       [c.owner, c.leaseUntil, c.now, c.limit, ...c.queues],
     );
     // The driver answers an UPDATE … RETURNING as [rows, affected] through TypeORM's query().

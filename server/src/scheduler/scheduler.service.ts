@@ -81,6 +81,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   /** Completions waiting for the next batched write. */
   private completions: Array<{ id: string; attempt: number; settle: (done: boolean) => void; fail: (e: unknown) => void }> = [];
   private flushQueued = false;
+  /** Completions not yet written: shutdown waits for them. */
+  private readonly completing = new Set<Promise<boolean>>();
 
   constructor(
     private readonly repo: JobsRepository,
@@ -172,6 +174,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       await this.repo.release(r.job.id, r.job.attempt, this.clock.now()).catch(() => undefined);
     }
     this.running.clear();
+    await Promise.allSettled([...this.completing]);
   }
 
   /** Asks for a claim round soon; rounds never overlap. */
@@ -246,11 +249,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const jobs = await this.repo.claim({ owner: this.owner, now, leaseUntil: new Date(now.getTime() + this.options.leaseMs), limit: room, queues: this.queues() });
     return jobs.map((job) => {
       const abort = new AbortController();
-      const done = this.execute(job, abort.signal).finally(() => {
-        this.running.delete(job.id);
-        // Refill once half the slots are free: claims stay batches rather than one row per finished job.
-        if (!this.stopped && this.running.size <= this.options.concurrency / 2) this.poke();
-      });
+      const done = this.execute(job, abort.signal).finally(() => this.freeSlot(job.id));
       this.running.set(job.id, { job, done, abort });
       return { done };
     });
@@ -262,7 +261,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       if (!handler) throw new Error(`no handler for queue "${job.queue}"`);
       await handler.handle(JSON.parse(job.payload) as unknown, { job, signal });
       if (signal.aborted) return; // released by stop()
-      if (!(await this.complete(job))) {
+      // The work is done: its slot takes the next claim while the completion is written.
+      const completed = this.complete(job);
+      this.freeSlot(job.id);
+      if (!(await completed)) {
         this.logger.warn(`scheduler: job ${job.id} attempt ${job.attempt} finished after losing its claim; its completion was discarded`);
       }
     } catch (e) {
@@ -275,23 +277,31 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /** Refills once half the slots are free: claims stay batches rather than one row per finished job. */
+  private freeSlot(id: string): void {
+    if (this.running.delete(id) && !this.stopped && this.running.size <= this.options.concurrency / 2) this.poke();
+  }
+
   /**
    * Completions made in the same turn of the event loop go to the database as one
    * statement, each still fenced by its own (id, attempt).
    */
   private complete(job: JobEntity): Promise<boolean> {
-    return new Promise((settle, fail) => {
+    const written = new Promise<boolean>((settle, fail) => {
       this.completions.push({ id: job.id, attempt: job.attempt, settle, fail });
       if (this.flushQueued) return;
       this.flushQueued = true;
       setImmediate(() => void this.flushCompletions());
     });
+    this.completing.add(written);
+    void written.catch(() => undefined).finally(() => this.completing.delete(written));
+    return written;
   }
 
   private async flushCompletions(): Promise<void> {
     this.flushQueued = false;
     while (this.completions.length) {
-      const batch = this.completions.splice(0, 500);
+      const batch = this.completions.splice(0, 1000);
       try {
         const done = await this.repo.completeMany(batch, this.clock.now());
         for (const c of batch) c.settle(done.has(c.id));
