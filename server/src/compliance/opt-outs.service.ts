@@ -165,6 +165,13 @@ export class OptOutsService {
     return active.filter((e) => covers(e as LedgerEntry, channel, scope)).map(toOptOutView);
   }
 
+  /** Which of these channels an opt-out covers for any of the addresses: one read of the ledger. */
+  async coveredChannels(addresses: string[], channels: Channel[], scope?: { type: 'schedule' | 'queue'; id: string }): Promise<Set<Channel>> {
+    if (!addresses.length) return new Set();
+    const active = await this.repo.activeLedger(addresses);
+    return new Set(channels.filter((c) => active.some((e) => covers(e as LedgerEntry, c, scope))));
+  }
+
   async addBlock(dto: BlockDto, actor: AccessClaims): Promise<BlockView> {
     const value = await this.blockValue(dto.kind, dto.value);
     if (await this.repo.findActiveBlock(dto.kind, value)) {

@@ -47,9 +47,13 @@ export class InboxService {
 
   private async actionItems(actions: ParticipantActionEntity[]): Promise<WorkItem[]> {
     if (!actions.length) return [];
-    const leads = await this.leadNames(actions.map((a) => a.leadId));
-    const schedules = new Map((await this.ds.getRepository(ScheduleEntity).findBy({ id: In([...new Set(actions.map((a) => a.scheduleId))]) })).map((s) => [s.id, s]));
-    const steps = new Map((await this.ds.getRepository(ScheduleStepEntity).findBy({ id: In([...new Set(actions.map((a) => a.stepId))]) })).map((s) => [s.id, s]));
+    const [leads, scheduleRows, stepRows] = await Promise.all([
+      this.leadNames(actions.map((a) => a.leadId)),
+      this.ds.getRepository(ScheduleEntity).findBy({ id: In([...new Set(actions.map((a) => a.scheduleId))]) }),
+      this.ds.getRepository(ScheduleStepEntity).findBy({ id: In([...new Set(actions.map((a) => a.stepId))]) }),
+    ]);
+    const schedules = new Map(scheduleRows.map((s) => [s.id, s]));
+    const steps = new Map(stepRows.map((s) => [s.id, s]));
     return actions.map((a) => {
       const step = steps.get(a.stepId);
       const config = step ? stepConfig(step) : {};

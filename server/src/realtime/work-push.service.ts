@@ -74,16 +74,13 @@ export class WorkPush implements OnModuleInit {
   private async offer(userId: string, item: WorkItem): Promise<void> {
     const now = this.clock.now();
     const payload = JSON.stringify(item);
-    const existing = await this.deliveries.findOneBy({ kind: item.kind, itemId: item.id, userId });
-    let id: string;
-    if (existing) {
-      if (!existing.withdrawnAt && existing.payload === payload) return; // already on their screen
-      await this.deliveries.update({ id: existing.id }, { payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null });
-      id = existing.id;
-    } else {
-      id = randomUUID();
-      const row = await this.insert(id, userId, item, payload, now);
-      if (row.id !== id) return this.offer(userId, item); // another instance offered it at the same moment
+    // Insert-or-keep, then read back: a first offer costs two statements.
+    const fresh = randomUUID();
+    const row = await this.insert(fresh, userId, item, payload, now);
+    const id = row.id;
+    if (row.id !== fresh) {
+      if (!row.withdrawnAt && row.payload === payload) return; // already on their screen
+      await this.deliveries.update({ id: row.id }, { payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null });
     }
     this.hub.server?.to(userRoom(userId)).emit('work:offered', { deliveryId: id, item, attempt: 1 });
   }

@@ -20,16 +20,19 @@ export class LeadFactsService {
 
   async build(record: LeadRecord, since: Date, scope?: { type: 'schedule'; id: string }): Promise<LeadFacts> {
     const l = record.lead;
-    const conversations = await this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } });
-    const emails = await this.ds.getRepository(EmailMessageEntity).find({ select: { status: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } });
+    const phones = record.phones.map((p) => p.e164);
+    // Independent reads, side by side; the ledger once for every address of the lead.
+    const [conversations, emails, phoneOptOuts, emailOptOuts] = await Promise.all([
+      this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } }),
+      this.ds.getRepository(EmailMessageEntity).find({ select: { status: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } }),
+      this.optOuts.coveredChannels(phones, ['call', 'sms'], scope),
+      this.optOuts.coveredChannels(l.email ? [l.email] : [], ['email'], scope),
+    ]);
     const calls = conversations.filter((c) => c.channel === 'call' && c.direction === 'outbound');
     const lastCall = calls.at(-1) ?? null;
     const lastDisposed = [...conversations].reverse().find((c) => c.disposition) ?? null;
-    const phones = record.phones.map((p) => p.e164);
-    const optedOut = phones.length
-      ? (await this.optOuts.optOutsCovering(phones, 'call', scope)).length > 0 || (await this.optOuts.optOutsCovering(phones, 'sms', scope)).length > 0
-      : false;
-    const unsubscribed = l.email ? (await this.optOuts.optOutsCovering([l.email], 'email', scope)).length > 0 : false;
+    const optedOut = phoneOptOuts.size > 0;
+    const unsubscribed = emailOptOuts.size > 0;
     return {
       lead: {
         status: l.status,

@@ -319,15 +319,16 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   async load(actionId: string): Promise<Loaded | null> {
     const action = await this.ds.getRepository(ParticipantActionEntity).findOneBy({ id: actionId });
     if (!action) return null;
-    const [enrollment, schedule, step] = await Promise.all([
+    const [enrollment, schedule, step, lead] = await Promise.all([
       this.ds.getRepository(EnrollmentEntity).findOneBy({ id: action.enrollmentId }),
       this.ds.getRepository(ScheduleEntity).findOneBy({ id: action.scheduleId }),
       this.ds.getRepository(ScheduleStepEntity).findOneBy({ id: action.stepId }),
+      this.leads.findById(action.leadId),
     ]);
     if (!enrollment || !schedule || !step) {
       this.logger.warn(`participant action ${actionId} refers to a missing enrollment, schedule or step`);
       return null;
     }
-    return { action, enrollment, schedule, step, lead: await this.leads.findById(action.leadId) };
+    return { action, enrollment, schedule, step, lead };
   }
 }
