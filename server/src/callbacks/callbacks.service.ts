@@ -159,11 +159,11 @@ export class CallbacksService implements OnModuleInit {
   /** An agent who went away (stale, signed off): their due callbacks go to anyone now. */
   async escalateOwnedBy(userId: string): Promise<number> {
     const due = await this.repo.find({ select: { id: true }, where: { ownerId: userId, status: 'due' } });
-    for (const cb of due) {
-      const now = this.clock.now();
-      await this.repo.update({ id: cb.id, status: 'due' }, { status: 'escalated', escalatedAt: now, updatedAt: now });
-    }
-    if (due.length) await this.events.emit('work.changed', { kind: 'callback', ids: due.map((c) => c.id) });
+    if (!due.length) return 0;
+    const now = this.clock.now();
+    const ids = due.map((c) => c.id);
+    await this.repo.update({ id: In(ids), status: 'due' }, { status: 'escalated', escalatedAt: now, updatedAt: now });
+    await this.events.emit('work.changed', { kind: 'callback', ids });
     return due.length;
   }
 

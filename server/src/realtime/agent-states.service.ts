@@ -173,17 +173,17 @@ export class AgentStatesService implements OnModuleInit {
     return marked;
   }
 
-  /** Agents who may be offered work meant for anyone: signed in, alive, not offline. */
-  async availableAgents(): Promise<string[]> {
+  /** Agents who may be offered work meant for anyone: signed in, alive, not offline (or just `only`, if so). */
+  async availableAgents(only?: string): Promise<string[]> {
     const limit = new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
-    const rows = await this.ds
+    const qb = this.ds
       .getRepository(AgentPresenceEntity)
       .createQueryBuilder('p')
       .innerJoin(UserEntity, 'u', 'u.id = p.user_id')
       .select('p.user_id', 'id')
-      .where("p.state <> 'offline' AND p.stale = :stale AND p.last_heartbeat_at >= :limit AND u.active = :active AND u.role = 'agent'", { stale: false, limit, active: true })
-      .getRawMany<{ id: string }>();
-    return rows.map((r) => r.id);
+      .where("p.state <> 'offline' AND p.stale = :stale AND p.last_heartbeat_at >= :limit AND u.active = :active AND u.role = 'agent'", { stale: false, limit, active: true });
+    if (only) qb.andWhere('p.user_id = :only', { only });
+    return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 
   private view(user: UserEntity, row: AgentPresenceEntity | null, rules: AgentRules): AgentStatusView {

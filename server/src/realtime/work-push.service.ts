@@ -103,7 +103,7 @@ export class WorkPush implements OnModuleInit {
    * are withdrawn.
    */
   async sync(userId: string): Promise<Array<WorkItem & { deliveryId: string | null }>> {
-    const available = (await this.states.availableAgents()).includes(userId);
+    const available = (await this.states.availableAgents(userId)).length > 0;
     const items = await this.inbox.openFor(userId, available);
     const open = new Set(items.map((i) => `${i.kind}:${i.id}`));
     const now = this.clock.now();
