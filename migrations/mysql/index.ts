@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { DialQueues1796181118262 } from './1796181118262-DialQueues.js';
 import { AgentsAndDeliveries1796168523261 } from './1796168523261-AgentsAndDeliveries.js';
 import { JobClaimOrder1796167555261 } from './1796167555261-JobClaimOrder.js';
 import { SchedulesAndCallbacks1795363346028 } from './1795363346028-SchedulesAndCallbacks.js';
@@ -18,4 +19,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   SchedulesAndCallbacks1795363346028,
   JobClaimOrder1796167555261,
   AgentsAndDeliveries1796168523261,
+  DialQueues1796181118262,
 ];

@@ -8,3 +8,4 @@ export * from './conversations.js';
 export * from './ring-pools.js';
 export * from './schedules.js';
 export * from './realtime.js';
+export * from './dialer.js';

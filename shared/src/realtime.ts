@@ -58,7 +58,9 @@ export interface AgentStateChangeView {
   durationMs: number;
 }
 
-export const WORK_KINDS = ['participant_action', 'callback'] as const;
+import type { DialCard, QueueStats } from './dialer.js';
+
+export const WORK_KINDS = ['participant_action', 'callback', 'queue_item'] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 /** One piece of open work in an agent's inbox. */
@@ -72,8 +74,10 @@ export interface WorkItem {
   title: string;
   dueAt: string;
   status: string;
-  /** Why it is here: the schedule and step, or who booked the callback. */
+  /** Why it is here: the schedule and step, who booked the callback, or the dial queue. */
   origin: string | null;
+  /** A lead the power dialer gave this agent: the card's queue facts. */
+  dial?: DialCard;
 }
 
 export interface WorkDelivery {
@@ -94,6 +98,8 @@ export interface ServerToClientEvents {
   'agent:state': (status: AgentStatusView) => void;
   /** To supervisors: one agent's status changed. */
   'supervisor:agent': (status: AgentStatusView) => void;
+  /** To supervisors watching a queue: its live figures (at most twice a second). */
+  'queue:stats': (stats: QueueStats) => void;
   /** The session is over; the socket is closed after this. */
   'session:ended': (p: { reason: 'expired' | 'revoked' | 'deactivated' }) => void;
 }
@@ -106,6 +112,8 @@ export interface ClientToServerEvents {
   'agent:set-state': (p: { state: ChosenAgentState; reason?: string }, reply: (r: AckResult & { status?: AgentStatusView }) => void) => void;
   /** A fresh access token before the current one expires, so the socket stays open. */
   'session:renew': (p: { token: string }, reply: (r: AckResult & { expiresAt?: string }) => void) => void;
+  /** Supervisors: receive `queue:stats` for these queues (replaces the earlier list); the reply holds each one's figures now. */
+  'supervisor:watch-queues': (p: { queueIds: string[] }, reply: (r: AckResult & { stats?: QueueStats[] }) => void) => void;
   /** Supervisors: the board of every agent now. */
   'supervisor:agents': (reply: (r: AgentStatusView[]) => void) => void;
 }

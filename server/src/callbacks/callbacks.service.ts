@@ -183,6 +183,21 @@ export class CallbacksService implements OnModuleInit {
     return this.get(id);
   }
 
+  /** The power dialer takes a due callback to dial it (for `agentId`, or before an agent is chosen). */
+  async takeForDial(id: string, agentId: string | null): Promise<boolean> {
+    const now = this.clock.now();
+    const r = await this.repo.update({ id, status: In(['due', 'escalated']) }, { status: 'taken', takenBy: agentId, takenAt: now, updatedAt: now });
+    if (r.affected) await this.changed(id);
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** The dialer's call for this callback ended: completed with the call's outcome. */
+  async completeFromDial(id: string, outcome: string, conversationId: string | null): Promise<void> {
+    const now = this.clock.now();
+    const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'completed', outcome: outcome.slice(0, 64), completedAt: now, conversationId, updatedAt: now });
+    if (r.affected) await this.changed(id);
+  }
+
   async complete(id: string, actor: AccessClaims, outcome: string | undefined, conversationId: string | undefined): Promise<CallbackView> {
     const cb = await this.find(id);
     if (actor.role === 'agent' && cb.takenBy !== actor.sub && cb.ownerId !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'This callback is not yours');

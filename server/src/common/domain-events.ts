@@ -21,7 +21,11 @@ export interface DomainEventMap {
    * hands or state: whoever shows it re-reads it, offers it to whom it is open for and
    * withdraws it from the rest. Emit after the change commits.
    */
-  'work.changed': { kind: 'participant_action' | 'callback'; ids: string[] };
+  'work.changed': { kind: 'participant_action' | 'callback' | 'queue_item'; ids: string[] };
+  /** A dial-queue item ended (answered, out of attempts, canceled): the schedule action or callback it came from completes. */
+  'dial.item-finished': { itemId: string; source: string; sourceId: string | null; outcome: string; conversationId: string | null };
+  /** Something a queue's live figures show changed. */
+  'dial.queue-changed': { queueId: string };
   /** An agent's state, liveness or softphone health changed. */
   'agent.status-changed': { status: AgentStatusView; from: AgentState };
 }

@@ -80,6 +80,12 @@ export class AppConfig {
     /** An offer not acknowledged within this is sent again. */
     resendSeconds: number;
   };
+  readonly dialer!: {
+    /** How often every active queue is paced (besides agents going ready and calls ending). */
+    tickMs: number;
+    /** How often supervisors watching a queue get its figures (at least 500 ms: twice a second at most). */
+    statsIntervalMs: number;
+  };
   readonly callbacks!: {
     /** A due callback its owner has not taken within this long goes to anyone on the queue. */
     escalateAfterMinutes: number;
@@ -183,5 +189,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, outboxDir: resolve(e.EMAIL_OUTBOX_DIR) },
     callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
     realtime: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, staleSeconds: e.AGENT_STALE_SECONDS, resendSeconds: e.REALTIME_RESEND_SECONDS },
+    dialer: { tickMs: e.DIALER_TICK_MS, statsIntervalMs: e.QUEUE_STATS_INTERVAL_MS },
   });
 }

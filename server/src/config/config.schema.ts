@@ -68,6 +68,8 @@ export const envSchema = z.object({
   AGENT_HEARTBEAT_SECONDS: int(1, 300).default(5),
   AGENT_STALE_SECONDS: int(3, 3600).default(20),
   REALTIME_RESEND_SECONDS: int(1, 300).default(3),
+  DIALER_TICK_MS: int(100, 60_000).default(1000),
+  QUEUE_STATS_INTERVAL_MS: int(500, 60_000).default(500),
 });
 
 export type Env = z.infer<typeof envSchema>;

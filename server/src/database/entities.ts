@@ -13,6 +13,7 @@ import { ClusterLockEntity, JobEntity } from '../scheduler/job.entity.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { EmailMessageEntity, EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
 import { AgentPresenceEntity, AgentStateChangeEntity, WorkDeliveryEntity } from '../realtime/agent.entity.js';
+import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -51,4 +52,8 @@ export const ENTITIES = [
   AgentPresenceEntity,
   AgentStateChangeEntity,
   WorkDeliveryEntity,
+  DialQueueEntity,
+  DialQueueAgentEntity,
+  DialQueueItemEntity,
+  DialCallEntity,
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThan, Not, Or } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThan, Not, Or } from 'typeorm';
 import { type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -120,19 +120,77 @@ export class AgentStatesService implements OnModuleInit {
       const from = (row?.state ?? 'offline') as AgentState;
       if (actor.kind !== 'system' && from === 'on_call') throw new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
       if (from === to && (row?.reason ?? null) === reason) return null;
-      const since = row?.stateSince ?? now;
-      if (row) await repo.update({ userId }, { state: to, reason, stateSince: now, updatedAt: now });
-      else await repo.insert({ userId, state: to, reason, stateSince: now, lastHeartbeatAt: null, stale: false, health: null, updatedAt: now });
-      await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId, fromState: from, toState: to, reason, actorId: actor.kind === 'system' ? null : actor.userId, at: now, durationMs: Math.max(0, now.getTime() - since.getTime()) });
-      if (to === 'wrap_up') {
-        // Wrap-up ends on its own at the limit, unless the agent moved on first.
-        await this.scheduler.enqueue(WRAP_LIMIT_QUEUE, { userId, since: now.toISOString() }, { dueAt: new Date(now.getTime() + rules.wrapUpMaxSeconds * 1000), dedupeKey: `wrap:${userId}:${now.getTime()}`, em });
-      }
+      await this.write(em, userId, row, to, reason, actor.kind === 'system' ? null : actor.userId, now, rules);
       return { from };
     });
     const status = await this.status(userId);
     if (changed) await this.events.emit('agent.status-changed', { status, from: changed.from });
     return status;
+  }
+
+  /**
+   * A system move that happens only from one of `from` (a call ending moves an agent on
+   * call to wrap-up, not one who has since gone offline). True if it moved.
+   */
+  async transition(userId: string, from: readonly AgentState[], to: AgentState, reason: string | null = null): Promise<boolean> {
+    const now = this.clock.now();
+    const rules = to === 'wrap_up' ? await this.rules() : null;
+    const moved = await this.ds.transaction(async (em) => {
+      const row = await em.getRepository(AgentPresenceEntity).findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
+      if (!row || !from.includes(row.state as AgentState) || (row.state === to && row.reason === reason)) return null;
+      await this.write(em, userId, row, to, reason, null, now, rules);
+      return row.state as AgentState;
+    });
+    if (moved) await this.announce(userId, moved);
+    return moved !== null;
+  }
+
+  /**
+   * Takes the longest-idle of `candidates` who is ready and alive, moving them to `to`
+   * in the same transaction, so two instances or two calls never take one agent. Null
+   * when nobody is free.
+   */
+  async claimReady(candidates: string[], to: 'reserved' | 'on_call', reason: string | null): Promise<string | null> {
+    if (!candidates.length) return null;
+    const now = this.clock.now();
+    const limit = new Date(now.getTime() - this.config.realtime.staleSeconds * 1000);
+    const claimed = await this.ds.transaction(async (em) => {
+      const row = await em
+        .getRepository(AgentPresenceEntity)
+        .createQueryBuilder('p')
+        .where("p.user_id IN (:...candidates) AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :limit", { candidates, stale: false, limit })
+        .orderBy('p.state_since', 'ASC')
+        .limit(1)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getOne();
+      if (!row) return null;
+      await this.write(em, row.userId, row, to, reason, null, now, null);
+      return row.userId;
+    });
+    if (claimed) await this.announce(claimed, 'ready');
+    return claimed;
+  }
+
+  /**
+   * Writes the new state and its history row inside the caller's transaction; wrap-up
+   * also gets its limit job. `rules` must be read before the transaction (only `em` may
+   * be used inside one).
+   */
+  private async write(em: EntityManager, userId: string, row: AgentPresenceEntity | null, to: AgentState, reason: string | null, actorId: string | null, now: Date, rules: AgentRules | null): Promise<void> {
+    const repo = em.getRepository(AgentPresenceEntity);
+    if (row) await repo.update({ userId }, { state: to, reason, stateSince: now, updatedAt: now });
+    else await repo.insert({ userId, state: to, reason, stateSince: now, lastHeartbeatAt: null, stale: false, health: null, updatedAt: now });
+    const since = row?.stateSince ?? now;
+    await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId, fromState: row?.state ?? 'offline', toState: to, reason, actorId, at: now, durationMs: Math.max(0, now.getTime() - since.getTime()) });
+    if (to === 'wrap_up' && rules) {
+      // Wrap-up ends on its own at the limit, unless the agent moved on first.
+      await this.scheduler.enqueue(WRAP_LIMIT_QUEUE, { userId, since: now.toISOString() }, { dueAt: new Date(now.getTime() + rules.wrapUpMaxSeconds * 1000), dedupeKey: `wrap:${userId}:${now.getTime()}`, em });
+    }
+  }
+
+  private async announce(userId: string, from: AgentState): Promise<void> {
+    await this.events.emit('agent.status-changed', { status: await this.status(userId), from });
   }
 
   /** The wrap-up limit: still wrapping up since `since`, the agent is made ready. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { WorkItem, WorkKind } from '../../../shared/src/index.js';
+import type { DialMode, WorkItem, WorkKind } from '../../../shared/src/index.js';
+import { DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { LeadEntity } from '../leads/lead.entity.js';
 import { stepConfig } from '../schedules/schedule-codec.js';
@@ -29,6 +30,12 @@ export class InboxService {
       const [item] = await this.actionItems([a]);
       return { item, recipients: a.ownerId ? [a.ownerId] : 'anyone' };
     }
+    if (kind === 'queue_item') {
+      const q = await this.ds.getRepository(DialQueueItemEntity).findOneBy({ id });
+      if (!q || !q.agentId || (q.status !== 'reserved' && q.status !== 'dialing')) return null;
+      const [item] = await this.queueItems([q]);
+      return { item, recipients: [q.agentId] };
+    }
     const cb = await this.ds.getRepository(CallbackEntity).findOneBy({ id });
     if (!cb || (cb.status !== 'due' && cb.status !== 'escalated')) return null;
     const [item] = await this.callbackItems([cb]);
@@ -41,7 +48,8 @@ export class InboxService {
     const mine = await this.ds.getRepository(CallbackEntity).find({ where: { ownerId: userId, status: 'due' }, order: { dueAt: 'ASC' }, take: 500 });
     // Escalated callbacks are anyone's, offered to agents who can take work.
     const anyone = available ? await this.ds.getRepository(CallbackEntity).find({ where: { status: 'escalated' }, order: { dueAt: 'ASC' }, take: 500 }) : [];
-    const items = [...(await this.actionItems(actions)), ...(await this.callbackItems([...mine, ...anyone]))];
+    const dialed = await this.ds.getRepository(DialQueueItemEntity).find({ where: { agentId: userId, status: In(['reserved', 'dialing']) }, take: 50 });
+    const items = [...(await this.actionItems(actions)), ...(await this.callbackItems([...mine, ...anyone])), ...(await this.queueItems(dialed))];
     return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
 
@@ -93,8 +101,45 @@ export class InboxService {
     });
   }
 
+  /** Leads the dialer gave the agent: the lead card with the queue's facts and why this lead. */
+  private async queueItems(rows: DialQueueItemEntity[]): Promise<WorkItem[]> {
+    if (!rows.length) return [];
+    const [leads, queues] = await Promise.all([
+      this.leadNames(rows.map((r) => r.leadId)),
+      this.ds.getRepository(DialQueueEntity).findBy({ id: In([...new Set(rows.map((r) => r.queueId))]) }),
+    ]);
+    const byId = new Map(queues.map((q) => [q.id, q]));
+    return rows.map((r) => {
+      const q = byId.get(r.queueId);
+      const leadName = leads.get(r.leadId) ?? null;
+      const mode = (q?.mode ?? 'preview') as DialMode;
+      const autoDialAt = mode === 'progressive' && r.status === 'reserved' && r.reservedAt && q ? new Date(r.reservedAt.getTime() + q.previewSeconds * 1000).toISOString() : null;
+      return {
+        kind: 'queue_item',
+        id: r.id,
+        type: 'dial',
+        leadId: r.leadId,
+        leadName,
+        title: `${r.status === 'dialing' ? 'Calling' : 'Call'} ${leadName ?? 'the lead'}`,
+        dueAt: r.dueAt.toISOString(),
+        status: r.status,
+        origin: q ? `Dial queue ${q.name}` : null,
+        dial: { queueId: r.queueId, queueName: q?.name ?? '', mode, reason: whyChosen(r), attempts: r.attempts, autoDialAt, conversationId: r.conversationId },
+      };
+    });
+  }
+
   private async leadNames(ids: string[]): Promise<Map<string, string>> {
     const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true, firstName: true, lastName: true, company: true }, where: { id: In([...new Set(ids)]) } });
     return new Map(leads.map((l) => [l.id, [l.firstName, l.lastName].filter(Boolean).join(' ') || l.company || 'Unnamed lead']));
   }
+}
+
+/** The lead card's "why this lead": what put it first in the queue's order. */
+export function whyChosen(r: Pick<DialQueueItemEntity, 'source' | 'callbackFirst' | 'priority' | 'dueAt' | 'attempts' | 'lastOutcome'>): string {
+  const parts = [r.callbackFirst ? 'a callback due now (callbacks go first)' : r.source === 'schedule' ? 'a schedule\'s dial step' : 'added to the queue'];
+  if (r.priority) parts.push(`priority ${r.priority}`);
+  parts.push(`due since ${r.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  if (r.attempts) parts.push(`${r.attempts} earlier attempt${r.attempts === 1 ? '' : 's'}${r.lastOutcome ? `, last: ${r.lastOutcome}` : ''}`);
+  return parts.join('; ');
 }

@@ -4,7 +4,7 @@ import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayD
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io';
-import { type AckResult, ErrorCode, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type SoftphoneHealth, type WorkItem } from '../../../shared/src/index.js';
+import { type AckResult, ErrorCode, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type QueueStats, type SoftphoneHealth, type WorkItem } from '../../../shared/src/index.js';
 import { TokenService } from '../auth/token.service.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
@@ -15,7 +15,9 @@ import { AppConfig } from '../config/app-config.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AgentStatesService } from './agent-states.service.js';
-import { type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
+import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -189,6 +191,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onBoard(@ConnectedSocket() socket: AgentSocket): Promise<AgentStatusView[]> {
     if (socket.data.role !== 'supervisor' && socket.data.role !== 'admin') return [];
     return this.states.board();
+  }
+
+  @SubscribeMessage('supervisor:watch-queues')
+  async onWatchQueues(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown): Promise<AckResult & { stats?: QueueStats[] }> {
+    if (socket.data.role !== 'supervisor' && socket.data.role !== 'admin') return { ok: false, error: { message: 'only supervisors watch queues' } };
+    const ids = (body as { queueIds?: unknown } | null)?.queueIds;
+    if (!Array.isArray(ids) || ids.length > 100 || ids.some((i) => typeof i !== 'string' || !UUID.test(i))) return { ok: false, error: { field: 'queueIds', message: 'must be a list of up to 100 queue ids' } };
+    for (const room of socket.rooms) if (room.startsWith('queue:')) await socket.leave(room);
+    await socket.join((ids as string[]).map(queueRoom));
+    const stats = this.hub.queueStats ? await this.hub.queueStats(ids as string[]) : [];
+    return { ok: true, stats };
   }
 
   private expired(socket: AgentSocket): boolean {

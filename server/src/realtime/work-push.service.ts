@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Server } from 'socket.io';
 import { DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData, WorkItem, WorkKind } from '../../../shared/src/index.js';
+import type { ClientToServerEvents, QueueStats, ServerToClientEvents, SocketData, WorkItem, WorkKind } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
@@ -17,11 +17,14 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const SUPERVISORS_ROOM = 'supervisors';
+/** Supervisors watching a dial queue's live figures. */
+export const queueRoom = (queueId: string) => `queue:${queueId}`;
 
-/** The Socket.IO server, once the gateway has it. */
+/** The Socket.IO server, once the gateway has it; and the dialer's figures, once it is there. */
 @Injectable()
 export class RealtimeHub {
   server: RealtimeServer | null = null;
+  queueStats: ((queueIds: string[]) => Promise<QueueStats[]>) | null = null;
 }
 
 /** Most times one offer is re-sent before it waits for the agent's resync. */

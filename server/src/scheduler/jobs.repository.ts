@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { ClusterLockEntity, JobEntity } from './job.entity.js';
+import { retrying } from '../database/db-errors.js';
 
 export interface Claim {
   owner: string;
@@ -42,30 +43,6 @@ export abstract class JobsRepository {
   /** Takes or renews a named lock until `until`; false if another owner holds it. */
   abstract tryLock(name: string, owner: string, now: Date, until: Date): Promise<boolean>;
   abstract unlock(name: string, owner: string): Promise<void>;
-}
-
-/** MySQL/MariaDB deadlock or lock-wait timeout, or a PostgreSQL deadlock: safe to run again. */
-function isRetryable(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = err.driverError?.code ?? err.code;
-  const errno = err.driverError?.errno ?? err.errno;
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || errno === 1213 || errno === 1205 || code === '40P01';
-}
-
-/**
- * Runs a statement or transaction again when the database picked it as a deadlock
- * victim. InnoDB takes next-key locks on the index it scans, so concurrent claimers
- * and completions can deadlock now and then; each attempt is atomic, so a retry is safe.
- */
-async function retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (i >= attempts || !isRetryable(e)) throw e;
-      await new Promise((r) => setTimeout(r, 5 * i + Math.floor(Math.random() * 10)));
-    }
-  }
 }
 
 @Injectable()

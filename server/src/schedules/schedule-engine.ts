@@ -60,6 +60,12 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   onModuleInit(): void {
     this.scheduler.register(ACTION_QUEUE, { handle: (payload, { job }) => this.run((payload as { id: string }).id, job.attempt > 1) });
     this.events.on('conversation.settled', (e) => this.onConversationSettled(e.causeType, e.causeId, e.conversationId, e.status));
+    this.events.on('dial.item-finished', async (e) => {
+      if (e.source !== 'schedule' || !e.sourceId) return;
+      const loaded = await this.load(e.sourceId);
+      if (!loaded || loaded.action.status !== 'in_progress') return;
+      await this.finish(loaded.action, { kind: 'completed', outcome: e.outcome, conversationId: e.conversationId ?? undefined }, loaded, null, ['in_progress']);
+    });
     this.events.on('lead.replied', async (e) => {
       await this.exitWhere(e.leadId, 'onReply', 'replied');
     });

@@ -18,12 +18,13 @@ import { ParticipantActionsService } from './participant-actions.service.js';
 import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
 import { SchedulesService } from './schedules.service.js';
+import { DialIntakeModule } from '../dialer/dial-intake.js';
 
 const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction, WaitAction, ChoiceAction, AddToScheduleAction, RestartScheduleAction, ModifyLeadAction, OptOutAction, BlockAction];
 
 /** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
 @Module({
-  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule],
+  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
   controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController],
   providers: [
     ...HANDLERS,

@@ -17,12 +17,14 @@ import { CarrierEventsService } from './webhooks/carrier-events.service.js';
 import { CarrierSignatureGuard } from './webhooks/carrier-signature.guard.js';
 import { CarrierWebhooksController } from './webhooks/carrier-webhooks.controller.js';
 import { WebhookUrls } from './webhooks/webhook-urls.js';
+import { BridgeRoutes } from './webhooks/bridge-routes.js';
 
 /** Calls and texts: the carrier (real or simulated), ring pools, Conversations and the carrier's webhooks. */
 @Module({
   imports: [LeadsModule, ComplianceModule, SettingsModule, RingPoolsModule],
   controllers: [CallsController, CarrierWebhooksController, SimControlsController],
   providers: [
+    BridgeRoutes,
     simulatedCarrierProvider,
     carrierGatewayProvider,
     ConversationsService,
@@ -35,7 +37,7 @@ import { WebhookUrls } from './webhooks/webhook-urls.js';
     WebhookUrls,
     VoiceTokens,
   ],
-  exports: [OutboundService, RingPoolsModule, ConversationsService, ConversationsRepository, SIMULATED_CARRIER, WebhookUrls],
+  exports: [BridgeRoutes, OutboundService, RingPoolsModule, ConversationsService, ConversationsRepository, SIMULATED_CARRIER, WebhookUrls],
 })
 export class TelephonyModule implements OnApplicationShutdown {
   constructor(@Inject(SIMULATED_CARRIER) private readonly sim: SimulatedCarrier | null) {}

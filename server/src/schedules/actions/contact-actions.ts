@@ -16,6 +16,7 @@ import { UsersRepository } from '../../users/users.repository.js';
 import { EmailMessageEntity, type ScheduleEntity } from '../schedule.entity.js';
 import { type MergeContext, renderTemplate, validateTemplate } from '../templates.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from './action-handler.js';
+import { DialIntake } from '../../dialer/dial-intake.js';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -62,13 +63,20 @@ export class DialAction implements ActionHandler {
   readonly activations = ['manual', 'automatic'] as const;
   readonly channel = 'call' as const;
 
-  constructor(private readonly outbound: OutboundService) {}
+  constructor(
+    private readonly outbound: OutboundService,
+    private readonly intake: DialIntake,
+  ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
     const issues: FieldIssue[] = [];
     const mode = config.mode ?? 'owner';
     if (mode !== 'owner' && mode !== 'queue') issues.push({ field: `${ctx.prefix}.mode`, message: 'must be owner or queue' });
-    if (mode === 'queue' && !str(config.queueId)) issues.push({ field: `${ctx.prefix}.queueId`, message: 'is required when mode is queue' });
+    if (mode === 'queue') {
+      const queueId = str(config.queueId);
+      if (!queueId) issues.push({ field: `${ctx.prefix}.queueId`, message: 'is required when mode is queue' });
+      else if (!(await this.intake.queueExists(queueId))) issues.push({ field: `${ctx.prefix}.queueId`, message: `is not a dial queue (${queueId})` });
+    }
     if (config.ringSeconds !== undefined && (typeof config.ringSeconds !== 'number' || config.ringSeconds < 15 || config.ringSeconds > 120)) {
       issues.push({ field: `${ctx.prefix}.ringSeconds`, message: 'must be 15 to 120 seconds' });
     }
@@ -78,7 +86,10 @@ export class DialAction implements ActionHandler {
   async run(ctx: ActionContext): Promise<ActionResult> {
     if ((ctx.config.mode ?? 'owner') === 'queue') {
       // The power dialer takes it from here and completes the action with the call's outcome.
-      return { kind: 'waiting', outcome: 'queued', detail: `in dial queue ${String(ctx.config.queueId)}` };
+      const queueId = String(ctx.config.queueId);
+      const added = await this.intake.add(queueId, [ctx.lead.lead.id], { source: 'schedule', sourceId: ctx.action.id, priority: ctx.schedule.priority });
+      if (!added.length) return { kind: 'skipped', outcome: 'already queued', detail: `the lead already waits in dial queue ${queueId}` };
+      return { kind: 'waiting', outcome: 'queued', detail: `in dial queue ${queueId}` };
     }
     let call: ConversationView;
     try {

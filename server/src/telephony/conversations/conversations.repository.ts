@@ -4,6 +4,7 @@ import { Brackets, DataSource, In, LessThan } from 'typeorm';
 import { orderedId } from '../../common/ids.js';
 import { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
 import { type StatusEvent, transition } from './conversation-state.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
 
 export interface ConversationFilter {
   leadId?: string;
@@ -55,13 +56,6 @@ export abstract class ConversationsRepository {
   abstract events(id: string): Promise<ConversationEventEntity[]>;
   /** The agent of the lead's most recent call, if any. */
   abstract lastAgentFor(leadId: string): Promise<string | null>;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = err.driverError?.code ?? err.code;
-  const errno = err.driverError?.errno ?? err.errno;
-  return code === '23505' || code === 'ER_DUP_ENTRY' || errno === 1062;
 }
 
 @Injectable()

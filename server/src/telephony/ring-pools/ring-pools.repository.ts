@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Between, DataSource, type EntityManager, In } from 'typeorm';
 import type { DayUsage } from './caller-id.js';
 import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from './ring-pool.entity.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
 
 export type UsageField = 'calls' | 'answered' | 'sms';
 
@@ -51,13 +52,6 @@ export abstract class RingPoolsRepository {
    * is no such pool.
    */
   abstract withPoolLock<T>(poolId: string, fn: (locked: LockedPool) => Promise<T>): Promise<T | null>;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = err.driverError?.code ?? err.code;
-  const errno = err.driverError?.errno ?? err.errno;
-  return code === '23505' || code === 'ER_DUP_ENTRY' || errno === 1062;
 }
 
 function numbersIn(em: EntityManager, poolIds: string[]): Promise<PoolNumberEntity[]> {

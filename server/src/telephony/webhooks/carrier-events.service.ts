@@ -14,6 +14,7 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
 import { OutboundService } from '../outbound/outbound.service.js';
 import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
 import { WebhookUrls } from './webhook-urls.js';
+import { BridgeRoutes } from './bridge-routes.js';
 
 export type CarrierParams = Record<string, string | undefined>;
 
@@ -51,6 +52,7 @@ export class CarrierEventsService {
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
     private readonly events: DomainEvents,
+    private readonly routes: BridgeRoutes,
   ) {}
 
   async callStatus(conversationId: string | undefined, p: CarrierParams): Promise<void> {
@@ -208,11 +210,13 @@ export class CarrierEventsService {
   }
 
   /** TwiML for an answered outbound call: connect it to its agent's softphone. */
-  async bridge(conversationId: string | undefined, p: CarrierParams): Promise<string> {
+  async bridge(conversationId: string | undefined, p: CarrierParams, query: Record<string, string | undefined> = {}): Promise<string> {
     const response = new twilio.twiml.VoiceResponse();
     const conversation = conversationId ? await this.conversations.findById(conversationId) : null;
+    const route = conversation ? this.routes.for(conversation.causeType) : undefined;
+    if (conversation && route) return route(conversation, p, query);
     if (p.AnsweredBy?.startsWith('machine') || p.AnsweredBy === 'fax') {
-      // Voicemail drop per queue arrives with the dialer; until then a machine is hung up on.
+      // A machine on a call placed for one agent: hung up on (queues decide for their own calls).
       response.hangup();
       return response.toString();
     }

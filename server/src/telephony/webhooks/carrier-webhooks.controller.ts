@@ -50,8 +50,8 @@ export class CarrierWebhooksController {
   @Post('twiml/bridge')
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')
-  bridge(@Query('c') c: string | undefined, @Body() body: CarrierParams): Promise<string> {
-    return this.events.bridge(c, body);
+  bridge(@Query('c') c: string | undefined, @Query('w') w: string | undefined, @Body() body: CarrierParams): Promise<string> {
+    return this.events.bridge(c, body, { w });
   }
 
   @Post('twiml/inbound-fallback')

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { isUniqueViolation, retrying } from '../database/db-errors.js';
+import { DialQueueItemEntity } from './dial-queue.entity.js';
+
+/** Statuses in which an item holds its lead (`busy_key` set). */
+export const BUSY_STATUSES = ['reserved', 'dialing'] as const;
+
+/**
+ * The dial-queue items table: adding leads once per queue and the atomic reservation.
+ * Dialect-specific SQL lives here only.
+ */
+@Injectable()
+export class DialItemsRepository {
+  private readonly postgres: boolean;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    this.postgres = ds.options.type === 'postgres';
+  }
+
+  private items(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository(DialQueueItemEntity);
+  }
+
+  /**
+   * Adds items, skipping leads already waiting in the same queue (one active item per
+   * queue and lead). Returns the ids that went in.
+   */
+  async insertNew(rows: DialQueueItemEntity[], em?: EntityManager): Promise<string[]> {
+    if (!rows.length) return [];
+    const added: string[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      await this.items(em).createQueryBuilder().insert().values(batch.map((r) => ({ ...r }))).orIgnore().execute();
+      const present = await this.items(em).find({ select: { id: true }, where: { id: In(batch.map((r) => r.id)) } });
+      added.push(...present.map((p) => p.id));
+    }
+    return added;
+  }
+
+  /**
+   * Reserves up to `limit` leads due now, in the queue's order (due callbacks first, then
+   * priority, then the oldest due), for `agentId` (null: the call is placed before an
+   * agent is chosen). Rows another reserver holds are skipped, not waited for; a lead
+   * that is busy in another queue is passed over, and its unique `busy_key` settles the
+   * race where two queues reach the same lead at the same instant.
+   */
+  reserve(queueId: string, agentId: string | null, now: Date, limit = 1): Promise<DialQueueItemEntity[]> {
+    return retrying(() => (this.postgres ? this.reserveReturning(queueId, agentId, now, limit) : this.reserveLocked(queueId, agentId, now, limit)), 5, isUniqueViolation);
+  }
+
+  private async reserveReturning(queueId: string, agentId: string | null, now: Date, limit: number): Promise<DialQueueItemEntity[]> {
+    const raw: unknown = await this.ds.query(
+      `WITH picked AS (SELECT i.id FROM dial_queue_items i
+                        WHERE i.queue_id = $1 AND i.status = 'pending' AND i.due_at <= $2
+                          AND (i.owner_id IS NULL OR i.owner_id = $3)
+                          AND NOT EXISTS (SELECT 1 FROM dial_queue_items b WHERE b.busy_key = i.lead_id)
+                        ORDER BY i.callback_first DESC, i.priority DESC, i.due_at ASC
+                        LIMIT $4
+                        FOR UPDATE SKIP LOCKED)
+       UPDATE dial_queue_items t SET status = 'reserved', agent_id = $3, reserved_at = $2, busy_key = t.lead_id, updated_at = $2
+         FROM picked WHERE t.id = picked.id
+       RETURNING t.*`,
+      [queueId, now, agentId, limit],
+    );
+    const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<Record<string, unknown>>;
+    return rows.map((r) => this.fromRow(r));
+  }
+
+  /** MySQL/MariaDB: lock the picked rows (skipping locked ones), mark them, read them back. */
+  private reserveLocked(queueId: string, agentId: string | null, now: Date, limit: number): Promise<DialQueueItemEntity[]> {
+    return this.ds.transaction(async (em) => {
+      const qb = em
+        .getRepository(DialQueueItemEntity)
+        .createQueryBuilder('i')
+        .select('i.id', 'id')
+        .where("i.queue_id = :queueId AND i.status = 'pending' AND i.due_at <= :now", { queueId, now })
+        .andWhere(agentId ? '(i.owner_id IS NULL OR i.owner_id = :agentId)' : 'i.owner_id IS NULL', { agentId })
+        .andWhere('NOT EXISTS (SELECT 1 FROM dial_queue_items b WHERE b.busy_key = i.lead_id)')
+        .orderBy('i.callback_first', 'DESC')
+        .addOrderBy('i.priority', 'DESC')
+        .addOrderBy('i.due_at', 'ASC')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked');
+      const ids = (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
+      if (!ids.length) return [];
+      await em
+        .getRepository(DialQueueItemEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'reserved', agentId, reservedAt: now, busyKey: () => 'lead_id', updatedAt: now })
+        .where('id IN (:...ids)', { ids })
+        .execute();
+      return em.getRepository(DialQueueItemEntity).findBy({ id: In(ids) });
+    });
+  }
+
+  /** A raw row, named by columns, as the entity. */
+  private fromRow(row: Record<string, unknown>): DialQueueItemEntity {
+    const item = new DialQueueItemEntity();
+    const target = item as unknown as Record<string, unknown>;
+    for (const col of this.items().metadata.columns) {
+      const v = row[col.databaseName];
+      target[col.propertyName] = col.type === Date && v != null && !(v instanceof Date) ? new Date(v as string) : v;
+    }
+    return item;
+  }
+
+  /**
+   * Moves an item on, only from the statuses given (so a stale actor changes nothing).
+   * Leaving reserved/dialing frees the lead; ending frees its place in the queue.
+   */
+  async move(id: string, from: readonly string[], change: Partial<DialQueueItemEntity>, em?: EntityManager): Promise<boolean> {
+    const to = change.status;
+    const patch: Partial<DialQueueItemEntity> = { ...change };
+    if (to && !(BUSY_STATUSES as readonly string[]).includes(to)) patch.busyKey = null;
+    if (to === 'done' || to === 'canceled') patch.activeKey = null;
+    const r = await retrying(() => this.items(em).update({ id, status: In([...from]) }, patch));
+    return (r.affected ?? 0) > 0;
+  }
+
+  findById(id: string): Promise<DialQueueItemEntity | null> {
+    return this.items().findOneBy({ id });
+  }
+
+  findBySource(source: string, sourceId: string): Promise<DialQueueItemEntity[]> {
+    return this.items().find({ where: { source, sourceId, status: In(['pending', 'reserved', 'dialing']) } });
+  }
+
+  /** Items reserved for an agent that they have not dialed (preview cards). */
+  reservedFor(agentId: string): Promise<DialQueueItemEntity[]> {
+    return this.items().find({ where: { agentId, status: In(['reserved', 'dialing']) }, order: { reservedAt: 'ASC' } });
+  }
+
+  async countEligible(queueId: string, now: Date): Promise<number> {
+    return this.items().createQueryBuilder('i').where("i.queue_id = :queueId AND i.status = 'pending' AND i.due_at <= :now", { queueId, now }).getCount();
+  }
+}

@@ -1,0 +1,64 @@
+import type { DialItemView, DialMode, DialQueueView, RetryRule } from '../../../shared/src/index.js';
+import type { LocalWindow } from '../compliance/calling-window.js';
+import type { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
+
+/** What a queue does after each outcome unless told otherwise. An answered call ends the lead's turn. */
+export const DEFAULT_RETRY_RULES: RetryRule[] = [
+  { outcome: 'no-answer', retryMinutes: 60, maxAttempts: 3 },
+  { outcome: 'busy', retryMinutes: 15, maxAttempts: 3 },
+  { outcome: 'machine', retryMinutes: 240, maxAttempts: 2 },
+  { outcome: 'voicemail', retryMinutes: 1440, maxAttempts: 2 },
+  { outcome: 'abandoned', retryMinutes: 30, maxAttempts: 3 },
+  { outcome: 'failed', retryMinutes: 60, maxAttempts: 2 },
+];
+
+export const DEFAULT_ABANDON_MESSAGE = 'Sorry, all of our agents are busy right now. We will call you back. Goodbye.';
+
+export function retryRulesOf(q: Pick<DialQueueEntity, 'retryRules'>): RetryRule[] {
+  return JSON.parse(q.retryRules) as RetryRule[];
+}
+
+export function callingWindowOf(q: Pick<DialQueueEntity, 'callingWindow'>): LocalWindow | null {
+  return q.callingWindow ? (JSON.parse(q.callingWindow) as LocalWindow) : null;
+}
+
+export function toQueueView(q: DialQueueEntity, agentIds: string[]): DialQueueView {
+  return {
+    id: q.id,
+    name: q.name,
+    active: q.active,
+    mode: q.mode as DialMode,
+    ringPoolId: q.ringPoolId,
+    callingWindow: callingWindowOf(q),
+    retryRules: retryRulesOf(q),
+    ringSeconds: q.ringSeconds,
+    previewSeconds: q.previewSeconds,
+    machineAction: q.machineAction as 'hangup' | 'voicemail',
+    voicemailMessage: q.voicemailMessage,
+    abandonMessage: q.abandonMessage,
+    maxLinesPerAgent: q.maxLinesPerAgent,
+    abandonCapPct: q.abandonCapBp / 100,
+    agentIds: [...agentIds].sort(),
+    createdAt: q.createdAt.toISOString(),
+    updatedAt: q.updatedAt.toISOString(),
+  };
+}
+
+export function toItemView(i: DialQueueItemEntity): DialItemView {
+  return {
+    id: i.id,
+    queueId: i.queueId,
+    leadId: i.leadId,
+    source: i.source as DialItemView['source'],
+    sourceId: i.sourceId,
+    priority: i.priority,
+    dueAt: i.dueAt.toISOString(),
+    ownerId: i.ownerId,
+    status: i.status as DialItemView['status'],
+    attempts: i.attempts,
+    lastOutcome: i.lastOutcome,
+    detail: i.detail,
+    agentId: i.agentId,
+    conversationId: i.conversationId,
+  };
+}

@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AccessClaims, DialItemView, DialQueueView, QueueStats } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { DialQueuesService } from './dial-queues.service.js';
+import { Dialer } from './dialer.service.js';
+import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+
+@ApiTags('dial queues')
+@ApiBearerAuth()
+@Controller('dial-queues')
+export class DialQueuesController {
+  constructor(private readonly queues: DialQueuesService) {}
+
+  @AnyRole()
+  @Get()
+  @ApiOperation({ summary: 'Dial queues (agents: the ones they work)' })
+  async list(@CurrentUser() actor: AccessClaims): Promise<DialQueueView[]> {
+    const all = await this.queues.list();
+    return actor.role === 'agent' ? all.filter((q) => q.agentIds.includes(actor.sub)) : all;
+  }
+
+  @Roles('admin')
+  @Post()
+  @ApiOperation({ summary: 'Create a queue: mode, ring pool, calling window, retry rules, machine handling, agents' })
+  create(@Body() body: CreateDialQueueDto): Promise<DialQueueView> {
+    return this.queues.create(body);
+  }
+
+  @AnyRole()
+  @Get(':id')
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DialQueueView> {
+    await this.queues.visibleTo(actor, id);
+    return this.queues.get(id);
+  }
+
+  @Roles('admin')
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateDialQueueDto): Promise<DialQueueView> {
+    return this.queues.update(id, body);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post(':id/leads')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add leads to the queue (a list); leads already waiting in it stay where they are' })
+  addLeads(@Param('id', ParseUUIDPipe) id: string, @Body() body: AddQueueLeadsDto): Promise<{ added: number; alreadyQueued: number }> {
+    return this.queues.addLeads(id, body);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get(':id/items')
+  @ApiOperation({ summary: 'Leads in the queue, in dialing order' })
+  items(@Param('id', ParseUUIDPipe) id: string, @Query() query: ListItemsQuery): Promise<DialItemView[]> {
+    return this.queues.items(id, query);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Delete(':id/items/:itemId')
+  removeItem(@Param('id', ParseUUIDPipe) id: string, @Param('itemId', ParseUUIDPipe) itemId: string): Promise<DialItemView> {
+    return this.queues.removeItem(id, itemId);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get(':id/stats')
+  @ApiOperation({ summary: 'The live figures supervisors receive over the socket' })
+  stats(@Param('id', ParseUUIDPipe) id: string): Promise<QueueStats> {
+    return this.queues.stats(id);
+  }
+}
+
+@ApiTags('dial queues')
+@ApiBearerAuth()
+@Controller('dialer/items')
+export class DialerItemsController {
+  constructor(private readonly dialer: Dialer) {}
+
+  @AnyRole()
+  @Post(':id/dial')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Dial the lead on my card (preview, or progressive before its countdown ends)' })
+  dial(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    return this.dialer.dialCard(id, actor.sub);
+  }
+
+  @AnyRole()
+  @Post(':id/skip')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Pass on the lead on my card: it returns to the queue for later, and I get the next' })
+  skip(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    return this.dialer.skipCard(id, actor.sub);
+  }
+}

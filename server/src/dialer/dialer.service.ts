@@ -1,0 +1,475 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import twilio from 'twilio';
+import { DataSource, In, IsNull, MoreThan } from 'typeorm';
+import { type AgentStatusView, type DialOutcome, ErrorCode } from '../../../shared/src/index.js';
+import { CallbackEntity } from '../callbacks/callback.entity.js';
+import { CallbacksService } from '../callbacks/callbacks.service.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { ContactPolicy } from '../compliance/contact-policy.js';
+import { AppConfig } from '../config/app-config.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
+import { AgentPresenceEntity } from '../realtime/agent.entity.js';
+import { AgentStatesService } from '../realtime/agent-states.service.js';
+import { SchedulerService } from '../scheduler/scheduler.service.js';
+import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
+import type { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
+import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
+import { OutboundService } from '../telephony/outbound/outbound.service.js';
+import { BridgeRoutes } from '../telephony/webhooks/bridge-routes.js';
+import { agentIdentity, type CarrierParams } from '../telephony/webhooks/carrier-events.service.js';
+import { WebhookUrls } from '../telephony/webhooks/webhook-urls.js';
+import { callingWindowOf, retryRulesOf } from './dial-queue.codec.js';
+import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
+import { DialIntake } from './dial-intake.js';
+import { DialItemsRepository } from './dial-items.repository.js';
+import { DialFigures } from './dial-figures.js';
+import { predictiveLines } from './pacing.js';
+
+export const AUTO_DIAL_QUEUE = 'dialer.auto-dial';
+/** Seconds an answered call waits for an agent before the abandon message (the rule is two). */
+export const BRIDGE_WAIT_SECONDS = 2;
+/** A lead the agent skipped comes back after this long. */
+const SKIP_MINUTES = 15;
+/** A carrier or caller-ID failure: the lead is tried again after this long. */
+const FAILURE_RETRY_MINUTES = 5;
+
+const CALLER_REFUSED = new Set<string>([ErrorCode.ContactRefused]);
+
+/**
+ * The power dialer. Ready agents pull leads from their queues: in preview and
+ * progressive modes the lead is reserved for the agent and shown on their card (the
+ * agent dials it, or progressive dials it after the preview time); in power mode one call
+ * is placed per ready agent; in predictive mode more lines than ready agents ring, as
+ * many as the measured answer rate allows while the expected abandon share stays under
+ * half the cap (none over one line per agent once the measured rate reaches the cap).
+ * Answered calls are bridged to their reserved agent or the longest-idle ready one; a
+ * person who waits two seconds with nobody free hears the abandon message. Outcomes
+ * follow the queue's retry rules.
+ */
+@Injectable()
+export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  /** Queues being paced here now, and whether another pass was asked for meanwhile. */
+  private readonly pacing = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** The predictive ratio each queue last used, for the figures. */
+  readonly ratios = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly items: DialItemsRepository,
+    private readonly intake: DialIntake,
+    private readonly figures: DialFigures,
+    private readonly states: AgentStatesService,
+    private readonly outbound: OutboundService,
+    private readonly conversations: ConversationsRepository,
+    private readonly leads: LeadsRepository,
+    private readonly policy: ContactPolicy,
+    private readonly callbacks: CallbacksService,
+    private readonly routes: BridgeRoutes,
+    private readonly urls: WebhookUrls,
+    private readonly scheduler: SchedulerService,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onModuleInit(): void {
+    this.routes.register('queue-item', (c, p, q) => this.bridge(c, p, q));
+    this.scheduler.register(AUTO_DIAL_QUEUE, {
+      handle: async (p) => {
+        const { itemId, agentId } = p as { itemId: string; agentId: string };
+        await this.autoDial(itemId, agentId);
+      },
+    });
+    this.events.on('agent.status-changed', (e) => this.onAgentChanged(e.status));
+    this.events.on('conversation.settled', async (e) => {
+      if (e.causeType === 'queue-item' && e.causeId) await this.callEnded(e.causeId, e.conversationId);
+    });
+    this.events.on('work.changed', async (e) => {
+      if (e.kind === 'callback') await this.callbacksChanged(e.ids);
+    });
+  }
+
+  /** Outside tests every active queue is paced each `DIALER_TICK_MS`; tests call `paceAll()` on their fixed clock. */
+  onApplicationBootstrap(): void {
+    if (this.config.env === 'test') return;
+    this.timer = setInterval(() => void this.paceAll().catch((e: Error) => this.logger.warn(`dialer: ${e.message}`)), this.config.dialer.tickMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.pacing.values()].map((p) => p.done));
+  }
+
+  private get queues() {
+    return this.ds.getRepository(DialQueueEntity);
+  }
+
+  private get calls() {
+    return this.ds.getRepository(DialCallEntity);
+  }
+
+  // ── pacing ─────────────────────────────────────────────────────────────────────
+
+  async paceAll(): Promise<void> {
+    const active = await this.queues.find({ select: { id: true }, where: { active: true } });
+    await Promise.all(active.map((q) => this.pace(q.id)));
+  }
+
+  /**
+   * Paces one queue. Passes asked for while one runs here fold into one more pass; across
+   * instances a cluster lock keeps one pacer per queue at a time.
+   */
+  pace(queueId: string): Promise<void> {
+    const running = this.pacing.get(queueId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    state.done = (async () => {
+      try {
+        do {
+          state.again = false;
+          await this.scheduler.once(`dialer.pace:${queueId}`, 30_000, () => this.paceOnce(queueId));
+        } while (state.again);
+      } catch (e) {
+        this.logger.warn(`dialer: pacing queue ${queueId} failed: ${(e as Error).message}`);
+      } finally {
+        this.pacing.delete(queueId);
+      }
+    })();
+    this.pacing.set(queueId, state);
+    return state.done;
+  }
+
+  private async paceOnce(queueId: string): Promise<void> {
+    const q = await this.queues.findOneBy({ id: queueId });
+    if (!q?.active) return;
+    const agentIds = await this.agentsOf(q.id);
+    if (!agentIds.length) return;
+    if (q.mode === 'predictive') return this.pacePredictive(q, agentIds);
+    // One lead per ready agent, longest idle first.
+    for (const agentId of await this.readyAgents(agentIds)) {
+      const [item] = await this.reserve(q, agentId, 1);
+      if (!item) return;
+      if (!(await this.states.transition(agentId, ['ready'], 'reserved', `dial queue ${q.name}`.slice(0, 64)))) {
+        await this.putBack(item, item.dueAt, null);
+        continue;
+      }
+      await this.handOver(q, item, agentId);
+    }
+  }
+
+  /** A lead reserved for an agent: dialed at once (power) or shown on their card (preview, progressive). */
+  private async handOver(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string): Promise<void> {
+    if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, agentId);
+    if (q.mode === 'power') return this.dial(q, item, agentId);
+    if (q.mode === 'progressive') {
+      const at = new Date(this.clock.now().getTime() + q.previewSeconds * 1000);
+      await this.scheduler.enqueue(AUTO_DIAL_QUEUE, { itemId: item.id, agentId }, { dueAt: at, dedupeKey: `autodial:${item.id}:${item.attempts}` });
+    }
+    await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    await this.events.emit('dial.queue-changed', { queueId: q.id });
+  }
+
+  private async pacePredictive(q: DialQueueEntity, agentIds: string[]): Promise<void> {
+    const input = await this.figures.pacingInput(q, agentIds, (await this.readyAgents(agentIds)).length);
+    const decision = predictiveLines(input);
+    this.ratios.set(q.id, decision.ratio);
+    if (decision.lines <= 0) return;
+    const reserved = await this.reserve(q, null, decision.lines);
+    for (const item of reserved) if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, null);
+    await Promise.all(reserved.map((item) => this.dial(q, item, null)));
+  }
+
+  /**
+   * Reserves up to `n` leads and asks the compliance gate about each now: a refused lead
+   * goes back re-dated to when it may be called (or ends, when never), and another is
+   * taken in its place.
+   */
+  async reserve(q: DialQueueEntity, agentId: string | null, n: number): Promise<DialQueueItemEntity[]> {
+    const out: DialQueueItemEntity[] = [];
+    const window = callingWindowOf(q);
+    for (let round = 0; round < 5 && out.length < n; round++) {
+      const now = this.clock.now();
+      const got = await this.items.reserve(q.id, agentId, now, n - out.length);
+      if (!got.length) break;
+      const checked = await Promise.all(
+        got.map(async (item) => {
+          if (item.source === 'schedule' && item.sourceId) {
+            const action = await this.ds.getRepository(ParticipantActionEntity).findOne({ select: { id: true, status: true }, where: { id: item.sourceId } });
+            if (action?.status !== 'in_progress') return this.finishItem(item, 'canceled', 'the schedule step ended', ['reserved'], false).then(() => null);
+          }
+          const record = await this.leads.findById(item.leadId);
+          if (!record || record.lead.deletedAt) return this.finishItem(item, 'canceled', 'lead deleted', ['reserved'], false).then(() => null);
+          const decision = await this.policy.check({ lead: record.lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
+          if (decision.allowed) return item;
+          const reasons = decision.reasons.map((r) => r.message).join('; ');
+          if (decision.nextAllowedAt) await this.putBack(item, new Date(decision.nextAllowedAt), reasons);
+          else await this.finishItem(item, 'refused', reasons, ['reserved'], false);
+          return null;
+        }),
+      );
+      out.push(...checked.filter((i): i is DialQueueItemEntity => i !== null));
+    }
+    return out;
+  }
+
+  /** Back to pending, due at `dueAt`, not counted as an attempt. */
+  private async putBack(item: DialQueueItemEntity, dueAt: Date, detail: string | null): Promise<void> {
+    await this.items.move(item.id, ['reserved'], { status: 'pending', dueAt, agentId: null, reservedAt: null, detail: detail?.slice(0, 300) ?? null, updatedAt: this.clock.now() });
+  }
+
+  // ── calls ─────────────────────────────────────────────────────────────────────
+
+  /** Places the call for a reserved lead (for `agentId`, or before any agent is chosen). */
+  async dial(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string | null): Promise<void> {
+    const window = callingWindowOf(q);
+    const attempt = item.attempts + 1;
+    let conversationId: string;
+    let final = false;
+    try {
+      const call = await this.outbound.placeCall({
+        leadId: item.leadId,
+        agentId,
+        poolId: q.ringPoolId,
+        cause: { type: 'queue-item', id: item.id },
+        idempotencyKey: `dq:${item.id}:${attempt}`,
+        machineDetection: true,
+        ringSeconds: q.ringSeconds,
+        gate: { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined },
+      });
+      conversationId = call.id;
+      final = ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status);
+    } catch (e) {
+      const err = e instanceof DomainError ? e : null;
+      const now = this.clock.now();
+      const details = err?.details as { nextAllowedAt?: string | null } | undefined;
+      if (err && CALLER_REFUSED.has(err.code) && !details?.nextAllowedAt) await this.finishItem(item, 'refused', err.message, ['reserved'], true);
+      else {
+        const next = err && CALLER_REFUSED.has(err.code) && details?.nextAllowedAt ? new Date(details.nextAllowedAt) : new Date(now.getTime() + FAILURE_RETRY_MINUTES * 60_000);
+        await this.putBack(item, next, (err?.message ?? (e as Error).message ?? 'error').slice(0, 300));
+      }
+      if (agentId) await this.states.transition(agentId, ['reserved'], 'ready', 'the call could not be placed');
+      await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+      if (!err) this.logger.warn(`dialer: placing a call for item ${item.id} failed: ${(e as Error).message}`);
+      return;
+    }
+    const now = this.clock.now();
+    await this.calls.createQueryBuilder().insert().values({ conversationId, queueId: q.id, itemId: item.id, leadId: item.leadId, agentId, placedAt: now, answeredAt: null, bridgedAt: null, endedAt: null, human: false, outcome: null, talkSeconds: null }).orIgnore().execute();
+    await this.items.move(item.id, ['reserved'], { status: 'dialing', conversationId, attempts: attempt, agentId, updatedAt: now });
+    if (agentId) await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    await this.events.emit('dial.queue-changed', { queueId: q.id });
+    if (final) await this.callEnded(item.id, conversationId);
+  }
+
+  /**
+   * The TwiML for an answered queue call. A machine gets the queue's voicemail or a
+   * hang-up; a person is bridged to the reserved agent, else to the longest-idle ready
+   * agent of the queue; with nobody free the call waits a second at a time, and after
+   * two seconds hears the abandon message.
+   */
+  async bridge(conversation: ConversationEntity, p: CarrierParams, query: Record<string, string | undefined>): Promise<string> {
+    const response = new twilio.twiml.VoiceResponse();
+    const item = conversation.causeId ? await this.items.findById(conversation.causeId) : null;
+    const q = item ? await this.queues.findOneBy({ id: item.queueId }) : null;
+    if (!item || !q) {
+      response.hangup();
+      return response.toString();
+    }
+    const now = this.clock.now();
+    const waited = Math.max(0, Math.min(BRIDGE_WAIT_SECONDS, Number(query.w ?? 0) || 0));
+    if (p.AnsweredBy?.startsWith('machine') || p.AnsweredBy === 'fax') {
+      const drop = q.machineAction === 'voicemail' && !!q.voicemailMessage && p.AnsweredBy !== 'fax';
+      await this.calls.update({ conversationId: conversation.id }, { answeredAt: now, human: false, outcome: drop ? 'voicemail' : 'machine' });
+      // The agent held for this call is free at once; the card goes when the call ends.
+      if (item.agentId) await this.states.transition(item.agentId, ['reserved'], 'ready', 'a machine answered');
+      if (drop) {
+        const message = q.voicemailMessage as string;
+        if (/^https?:\/\//.test(message)) response.play(message);
+        else response.say(message);
+      }
+      response.hangup();
+      return response.toString();
+    }
+    if (waited === 0) await this.calls.update({ conversationId: conversation.id }, { answeredAt: now, human: true });
+    let agentId: string | null = null;
+    if (item.agentId && (await this.states.transition(item.agentId, ['reserved'], 'on_call', `dial queue ${q.name}`.slice(0, 64)))) agentId = item.agentId;
+    else agentId = await this.states.claimReady(await this.agentsOf(q.id), 'on_call', `dial queue ${q.name}`.slice(0, 64));
+    if (agentId) {
+      await this.calls.update({ conversationId: conversation.id }, { agentId, bridgedAt: now });
+      await this.items.move(item.id, ['reserved', 'dialing'], { agentId, updatedAt: now });
+      await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+      await this.events.emit('dial.queue-changed', { queueId: q.id });
+      const dial = response.dial({ timeout: 15, answerOnBridge: true });
+      dial.client(agentIdentity(agentId));
+      return response.toString();
+    }
+    if (waited < BRIDGE_WAIT_SECONDS) {
+      response.pause({ length: 1 });
+      response.redirect({ method: 'POST' }, `${this.urls.bridge(conversation.id)}&w=${waited + 1}`);
+      return response.toString();
+    }
+    await this.calls.update({ conversationId: conversation.id }, { outcome: 'abandoned' });
+    response.say(q.abandonMessage);
+    response.hangup();
+    return response.toString();
+  }
+
+  /** A queue call reached its final status: the figures, the agent, and the lead's next try or its end. */
+  async callEnded(itemId: string, conversationId: string): Promise<void> {
+    const [item, call, conversation] = await Promise.all([this.items.findById(itemId), this.calls.findOneBy({ conversationId }), this.conversations.findById(conversationId)]);
+    if (!item || !call || !conversation || call.endedAt) return;
+    const q = await this.queues.findOneBy({ id: item.queueId });
+    if (!q) return;
+    const now = this.clock.now();
+    const outcome = outcomeOf(conversation, call);
+    const talk = call.bridgedAt ? (conversation.durationSeconds ?? 0) : null;
+    const claimed = await this.calls.update({ conversationId, endedAt: IsNull() }, { endedAt: conversation.endedAt ?? now, outcome, talkSeconds: talk, human: call.human || outcome === 'answered' || outcome === 'abandoned' });
+    if (!claimed.affected) return;
+    const agentId = call.agentId ?? item.agentId;
+    if (agentId && call.bridgedAt) await this.states.transition(agentId, ['on_call'], 'wrap_up', 'call ended');
+    else if (agentId) await this.states.transition(agentId, ['reserved'], 'ready', outcome);
+
+    if (outcome === 'answered') await this.finishItem(item, 'answered', null, ['dialing', 'reserved'], true);
+    else {
+      const rule = retryRulesOf(q).find((r) => r.outcome === outcome);
+      if (rule && item.attempts < rule.maxAttempts) {
+        const due = new Date(now.getTime() + rule.retryMinutes * 60_000);
+        await this.items.move(item.id, ['dialing', 'reserved'], { status: 'pending', dueAt: due, agentId: null, reservedAt: null, lastOutcome: outcome, detail: `${outcome}: tried ${item.attempts} of ${rule.maxAttempts}, again after ${rule.retryMinutes} min`, updatedAt: now });
+        await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+      } else {
+        await this.finishItem(item, outcome, rule ? `${outcome} on ${item.attempts} attempts` : null, ['dialing', 'reserved'], true);
+      }
+    }
+    await this.events.emit('dial.queue-changed', { queueId: q.id });
+    void this.pace(q.id);
+  }
+
+  /** Ends an item: done (or canceled), and what it came from (a schedule step, a callback) completes. */
+  private async finishItem(item: DialQueueItemEntity, outcome: string, detail: string | null, from: readonly string[], announce: boolean): Promise<void> {
+    const now = this.clock.now();
+    const status = outcome === 'canceled' ? 'canceled' : 'done';
+    const moved = await this.items.move(item.id, from, { status, lastOutcome: outcome.slice(0, 24), detail: detail?.slice(0, 300) ?? null, updatedAt: now });
+    if (!moved) return;
+    if (item.source === 'callback' && item.sourceId && status === 'done') await this.callbacks.completeFromDial(item.sourceId, outcome, item.conversationId);
+    await this.events.emit('dial.item-finished', { itemId: item.id, source: item.source, sourceId: item.sourceId, outcome, conversationId: item.conversationId });
+    if (announce) await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+  }
+
+  // ── agents ────────────────────────────────────────────────────────────────────
+
+  /** The agent dials the lead on their card (preview, or before progressive's countdown ends). */
+  async dialCard(itemId: string, agentId: string): Promise<void> {
+    const item = await this.items.findById(itemId);
+    if (!item || item.agentId !== agentId) throw DomainError.notFound('Dial queue item');
+    if (item.status !== 'reserved') throw new DomainError(ErrorCode.Conflict, `This lead is ${item.status}, not waiting to be dialed`);
+    const q = await this.queues.findOneByOrFail({ id: item.queueId });
+    await this.dial(q, item, agentId);
+  }
+
+  /** The agent passes on the lead on their card: it goes back to the queue for later and they get the next. */
+  async skipCard(itemId: string, agentId: string): Promise<void> {
+    const item = await this.items.findById(itemId);
+    if (!item || item.agentId !== agentId) throw DomainError.notFound('Dial queue item');
+    const now = this.clock.now();
+    const moved = await this.items.move(item.id, ['reserved'], { status: 'pending', dueAt: new Date(now.getTime() + SKIP_MINUTES * 60_000), agentId: null, reservedAt: null, detail: 'skipped by the agent', updatedAt: now });
+    if (!moved) throw new DomainError(ErrorCode.Conflict, `This lead is ${item.status}; it can no longer be skipped`);
+    await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    await this.states.transition(agentId, ['reserved'], 'ready', 'skipped a lead');
+  }
+
+  /** Progressive: the preview time is up and the lead is still on the agent's card. */
+  async autoDial(itemId: string, agentId: string): Promise<void> {
+    const item = await this.items.findById(itemId);
+    if (!item || item.status !== 'reserved' || item.agentId !== agentId) return;
+    const q = await this.queues.findOneBy({ id: item.queueId });
+    if (q) await this.dial(q, item, agentId);
+  }
+
+  /**
+   * An agent became ready: their queues are paced. An agent who went away (offline,
+   * paused, stale) hands back the leads on their card that were not dialed.
+   */
+  private async onAgentChanged(status: AgentStatusView): Promise<void> {
+    const away = status.state === 'offline' || status.state === 'paused' || status.stale;
+    if (away) {
+      const held = (await this.items.reservedFor(status.userId)).filter((i) => i.status === 'reserved');
+      for (const item of held) await this.putBack(item, item.dueAt, `handed back: the agent went ${status.stale ? 'silent' : status.state}`);
+      if (held.length) await this.events.emit('work.changed', { kind: 'queue_item', ids: held.map((i) => i.id) });
+      if (status.state === 'reserved') await this.states.transition(status.userId, ['reserved'], 'ready', 'handed back');
+    }
+    const queueIds = await this.queuesOf(status.userId);
+    for (const queueId of queueIds) await this.events.emit('dial.queue-changed', { queueId });
+    if (status.state === 'ready' && !status.stale) for (const queueId of queueIds) void this.pace(queueId);
+  }
+
+  /** Callbacks with a queue are dialed from it while due; taken or closed elsewhere, they leave it. */
+  private async callbacksChanged(ids: string[]): Promise<void> {
+    const rows = await this.ds.getRepository(CallbackEntity).find({ where: { id: In(ids) } });
+    for (const cb of rows.filter((c) => c.queueId)) {
+      const queueId = cb.queueId as string;
+      if (cb.status === 'due' || cb.status === 'escalated') {
+        const ownerId = cb.status === 'due' ? cb.ownerId : null;
+        const added = await this.intake.add(queueId, [cb.leadId], { source: 'callback', sourceId: cb.id, ownerId, dueAt: cb.dueAt });
+        if (!added.length) {
+          // Already waiting (from a list or an earlier state): it becomes this callback, first in line.
+          await this.ds.getRepository(DialQueueItemEntity).update({ activeKey: `${queueId}:${cb.leadId}`, status: 'pending' }, { source: 'callback', sourceId: cb.id, callbackFirst: 1, ownerId, updatedAt: this.clock.now() });
+        }
+        void this.pace(queueId);
+      } else if (cb.status !== 'taken' || cb.takenBy) {
+        // Taken by hand, done or canceled: a pending turn in the queue is no longer needed.
+        const pending = await this.ds.getRepository(DialQueueItemEntity).find({ where: { source: 'callback', sourceId: cb.id, status: 'pending' } });
+        for (const item of pending) await this.finishItem(item, 'canceled', `the callback is ${cb.status}`, ['pending'], false);
+      }
+    }
+  }
+
+  async agentsOf(queueId: string): Promise<string[]> {
+    return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { queueId } })).map((a) => a.userId);
+  }
+
+  async queuesOf(userId: string): Promise<string[]> {
+    return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { userId } })).map((a) => a.queueId);
+  }
+
+  /** Of these agents, those ready and alive, longest idle first. */
+  async readyAgents(agentIds: string[]): Promise<string[]> {
+    if (!agentIds.length) return [];
+    const limit = new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
+    const rows = await this.ds.getRepository(AgentPresenceEntity).find({
+      select: { userId: true },
+      where: { userId: In(agentIds), state: 'ready', stale: false, lastHeartbeatAt: MoreThan(limit) },
+      order: { stateSince: 'ASC' },
+    });
+    return rows.map((r) => r.userId);
+  }
+}
+
+/** How a queue call ended, from the Conversation and what the bridge recorded. */
+export function outcomeOf(c: Pick<ConversationEntity, 'status' | 'answeredBy' | 'answeredAt'>, call: Pick<DialCallEntity, 'outcome' | 'bridgedAt' | 'answeredAt' | 'human'>): DialOutcome {
+  if (call.outcome === 'abandoned' || call.outcome === 'voicemail' || call.outcome === 'machine') return call.outcome;
+  switch (c.status) {
+    case 'completed':
+      if (call.bridgedAt) return 'answered';
+      if ((c.answeredBy ?? '').startsWith('machine')) return 'machine';
+      // A person answered and hung up before an agent was connected: abandoned.
+      return call.answeredAt || c.answeredAt ? 'abandoned' : 'failed';
+    case 'busy':
+      return 'busy';
+    case 'no-answer':
+      return 'no-answer';
+    case 'canceled':
+      return 'canceled';
+    default:
+      return 'failed';
+  }
+}
+

@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome } from '../../../../shared/src/index.js';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class CallingWindowDto {
+  @ApiProperty({ example: '09:00' }) @Matches(HHMM, { message: 'must be a time of day as HH:mm' }) start: string;
+  @ApiProperty({ example: '20:00' }) @Matches(HHMM, { message: 'must be a time of day as HH:mm' }) end: string;
+}
+
+export class RetryRuleDto {
+  @ApiProperty({ enum: DIAL_OUTCOMES })
+  @IsIn(DIAL_OUTCOMES as unknown as string[], { message: `must be one of ${DIAL_OUTCOMES.join(', ')}` })
+  outcome: DialOutcome;
+
+  @ApiProperty() @IsInt({ message: 'must be a whole number of minutes' }) @Min(1) @Max(60 * 24 * 30) retryMinutes: number;
+  @ApiProperty() @IsInt({ message: 'must be a whole number' }) @Min(1) @Max(50) maxAttempts: number;
+}
+
+/** Settings shared by create and update, each optional (defaults on create). */
+class DialQueueSettingsDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID('all', { message: 'must be a ring pool id' }) ringPoolId?: string | null;
+
+  @ApiPropertyOptional({ type: CallingWindowDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallingWindowDto)
+  callingWindow?: CallingWindowDto | null;
+
+  @ApiPropertyOptional({ type: [RetryRuleDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(DIAL_OUTCOMES.length)
+  @ValidateNested({ each: true })
+  @Type(() => RetryRuleDto)
+  retryRules?: RetryRuleDto[];
+
+  @ApiPropertyOptional({ description: 'How long an unanswered call rings: 15 to 120 seconds' })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(15, { message: 'must be at least 15 seconds (unanswered calls ring at least 15 s)' })
+  @Max(120)
+  ringSeconds?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'must be a whole number of seconds' }) @Min(3) @Max(300) previewSeconds?: number;
+  @ApiPropertyOptional({ enum: ['hangup', 'voicemail'] }) @IsOptional() @IsIn(['hangup', 'voicemail'], { message: 'must be hangup or voicemail' }) machineAction?: 'hangup' | 'voicemail';
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) voicemailMessage?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(500) abandonMessage?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'must be a whole number' }) @Min(1) @Max(5) maxLinesPerAgent?: number;
+
+  @ApiPropertyOptional({ description: 'Abandoned calls allowed, percent of answered over 30 days (0 to 3)' })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of percent' })
+  @Min(0)
+  @Max(3, { message: 'must be at most 3 (percent of answered calls)' })
+  abandonCapPct?: number;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true, message: 'must be user ids' })
+  agentIds?: string[];
+}
+
+export class CreateDialQueueDto extends DialQueueSettingsDto {
+  @ApiProperty() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(120) name: string;
+
+  @ApiProperty({ enum: DIAL_MODES })
+  @IsIn(DIAL_MODES as unknown as string[], { message: `must be one of ${DIAL_MODES.join(', ')}` })
+  mode: DialMode;
+}
+
+export class UpdateDialQueueDto extends DialQueueSettingsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(120) name?: string;
+
+  @ApiPropertyOptional({ enum: DIAL_MODES })
+  @IsOptional()
+  @IsIn(DIAL_MODES as unknown as string[], { message: `must be one of ${DIAL_MODES.join(', ')}` })
+  mode?: DialMode;
+}
+
+export class AddQueueLeadsDto {
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'must list at least one lead' })
+  @ArrayMaxSize(10_000)
+  @IsUUID('all', { each: true, message: 'must be lead ids' })
+  leadIds: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(-1000) @Max(1000) priority?: number;
+}
+
+export class ListItemsQuery {
+  @ApiPropertyOptional() @IsOptional() @IsIn(['pending', 'reserved', 'dialing', 'done', 'canceled']) status?: string;
+  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}

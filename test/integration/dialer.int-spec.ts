@@ -1,0 +1,351 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DialItemView, DialQueueView, LeadView, QueueStats, RingPoolView, WorkItem } from '../../shared/src/index.js';
+import { DialCallEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
+import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
+import { Dialer } from '../../server/src/dialer/dialer.service.js';
+import { QueueStatsPush } from '../../server/src/dialer/queue-stats.push.js';
+import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { signIn } from '../support/factories.js';
+import { connect } from '../support/sockets.js';
+import { listen } from '../support/upload.js';
+
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+/** Noon in New York: inside the legal calling window. */
+const NOON_ET = '2026-03-02T17:00:00.000Z';
+
+describe('power-dial queues', () => {
+  let t: TestApp;
+  let sim: SimulatedCarrier;
+  let base: string;
+  let admin: Session;
+  let pool: RingPoolView;
+  let dialer: Dialer;
+  let seq = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: NOON_ET, env: { CARRIER_SIM_CLOCK: 'manual', OUTBOUND_CALLS_PER_SECOND: '100', AGENT_STALE_SECONDS: '3600' } });
+    base = await listen(t);
+    sim = t.get<SimulatedCarrier>(SIMULATED_CARRIER);
+    dialer = t.get(Dialer);
+    admin = await signIn(t, 'admin');
+    pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Dialer pool', numbers: [{ e164: '+12125550140' }, { e164: '+12125550141' }] }).expect(201)).body as RingPoolView;
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const newLead = async (script?: Parameters<SimulatedCarrier['script']>[1]) => {
+    const number = `+1718555${String(2000 + seq++).padStart(4, '0')}`;
+    const lead = (await t.http.post('/api/leads').set(admin.auth).send({ firstName: `Lead${seq}`, phones: [{ number }] }).expect(201)).body as LeadView;
+    if (script) sim.script(number, script);
+    return { lead, number };
+  };
+  const newQueue = async (body: Record<string, unknown>) => (await t.http.post('/api/dial-queues').set(admin.auth).send({ ringPoolId: pool.id, ...body }).expect(201)).body as DialQueueView;
+  const add = (queueId: string, leadIds: string[], priority = 0) => t.http.post(`/api/dial-queues/${queueId}/leads`).set(admin.auth).send({ leadIds, priority }).expect(200);
+  const ready = async (agent: Session) => {
+    await t.get(AgentStatesService).heartbeat(agent.user.id, { phone: 'simulated', microphone: 'granted' });
+    await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);
+    await dialer.paceAll();
+  };
+  const stateOf = async (agent: Session) => (await t.http.get('/api/agents/me').set(agent.auth).expect(200)).body.state as string;
+  const item = (id: string) => t.dataSource.getRepository(DialQueueItemEntity).findOneByOrFail({ id });
+  const itemsOf = async (queueId: string) => (await t.http.get(`/api/dial-queues/${queueId}/items?limit=1000`).set(admin.auth).expect(200)).body as DialItemView[];
+  const callOf = (conversationId: string) => t.dataSource.getRepository(DialCallEntity).findOneByOrFail({ conversationId });
+  const twimlFor = (conversationId: string) => sim.deliveries.filter((d) => d.kind === 'twiml' && d.url.includes(conversationId)).map((d) => d.response);
+  const idle = async (...agents: Session[]) => {
+    for (const a of agents) if ((await stateOf(a)) !== 'offline') await t.http.post('/api/agents/me/state').set(a.auth).send({ state: 'offline' });
+  };
+
+  it('refuses a bad queue, naming every field, and saves nothing', async () => {
+    const res = await t.http
+      .post('/api/dial-queues')
+      .set(admin.auth)
+      .send({ name: 'Bad', mode: 'turbo', ringSeconds: 10, abandonCapPct: 5, callingWindow: { start: '9am', end: '20:00' }, retryRules: [{ outcome: 'busy', retryMinutes: 0, maxAttempts: 2 }] })
+      .expect(400);
+    const fields = (res.body.fields as Array<{ field: string }>).map((f) => f.field).sort();
+    expect(fields).toEqual(expect.arrayContaining(['mode', 'ringSeconds', 'abandonCapPct', 'callingWindow.start', 'retryRules[0].retryMinutes']));
+    const cross = await t.http
+      .post('/api/dial-queues')
+      .set(admin.auth)
+      .send({ name: 'Bad 2', mode: 'power', machineAction: 'voicemail', ringPoolId: '00000000-0000-4000-8000-000000000009', retryRules: [{ outcome: 'busy', retryMinutes: 5, maxAttempts: 2 }, { outcome: 'busy', retryMinutes: 9, maxAttempts: 2 }] })
+      .expect(400);
+    expect((cross.body.fields as Array<{ field: string }>).map((f) => f.field).sort()).toEqual(['retryRules[1].outcome', 'ringPoolId', 'voicemailMessage']);
+    expect(JSON.stringify(cross.body)).not.toContain('at ');
+    const names = ((await t.http.get('/api/dial-queues').set(admin.auth).expect(200)).body as DialQueueView[]).map((q) => q.name);
+    expect(names).not.toContain('Bad');
+    expect(names).not.toContain('Bad 2');
+  });
+
+  it('power mode: one call per ready agent, bridged to that agent; on call, then wrap-up; the lead is done', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Power 1', mode: 'power', agentIds: [agent.user.id] });
+    const { lead } = await newLead({ outcome: 'answer', ringSeconds: 4, talkSeconds: 40 });
+    await add(q.id, [lead.id]);
+    await ready(agent);
+    const [it1] = await itemsOf(q.id);
+    expect(it1).toMatchObject({ status: 'dialing', agentId: agent.user.id, attempts: 1 });
+    expect(await stateOf(agent)).toBe('reserved');
+    await sim.advance(6000);
+    expect(await stateOf(agent)).toBe('on_call');
+    const call = await callOf(it1.conversationId as string);
+    expect(call).toMatchObject({ human: true, agentId: agent.user.id });
+    expect(twimlFor(it1.conversationId as string)[0]).toContain(`<Client>agent-${agent.user.id}</Client>`);
+    await sim.advance(41_000);
+    expect(await item(it1.id)).toMatchObject({ status: 'done', lastOutcome: 'answered', busyKey: null, activeKey: null });
+    expect(await callOf(it1.conversationId as string)).toMatchObject({ outcome: 'answered', talkSeconds: 40 });
+    expect(await stateOf(agent)).toBe('wrap_up');
+    await idle(agent);
+  });
+
+  it('power mode: no answer goes back to the queue by the retry rule, and the agent gets the next lead', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Power retry', mode: 'power', agentIds: [agent.user.id], ringSeconds: 20, retryRules: [{ outcome: 'no-answer', retryMinutes: 45, maxAttempts: 2 }] });
+    const first = await newLead({ outcome: 'no-answer' });
+    const second = await newLead({ outcome: 'busy', ringSeconds: 2 });
+    await add(q.id, [first.lead.id], 5);
+    await add(q.id, [second.lead.id], 1);
+    await ready(agent);
+    const dialing = (await itemsOf(q.id)).find((i) => i.status === 'dialing');
+    expect(dialing?.leadId).toBe(first.lead.id); // priority first
+    // Unanswered calls ring the queue's full time (at least 15 s): still ringing at 19 s.
+    await sim.advance(19_000);
+    expect((await item(dialing!.id)).status).toBe('dialing');
+    await sim.advance(3000);
+    const after = await item(dialing!.id);
+    expect(after).toMatchObject({ status: 'pending', lastOutcome: 'no-answer', attempts: 1, agentId: null, busyKey: null });
+    expect(after.dueAt.toISOString()).toBe(new Date(t.clock.now().getTime() + 45 * 60_000).toISOString());
+    // The agent was freed and given the next lead at once.
+    await dialer.paceAll();
+    const next = (await itemsOf(q.id)).find((i) => i.status === 'dialing');
+    expect(next?.leadId).toBe(second.lead.id);
+    await sim.advance(5000);
+    // Busy has no rule in this queue: the lead is done with that outcome.
+    expect(await item(next!.id)).toMatchObject({ status: 'done', lastOutcome: 'busy' });
+    expect(await stateOf(agent)).toBe('ready');
+    await idle(agent);
+  });
+
+  it('preview mode: the lead card reaches the agent with why it was chosen; the agent dials or skips it; pausing hands it back', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Preview', mode: 'preview', agentIds: [agent.user.id] });
+    const a = await newLead({ outcome: 'answer', ringSeconds: 3, talkSeconds: 20 });
+    const b = await newLead({ outcome: 'answer', ringSeconds: 3, talkSeconds: 20 });
+    await add(q.id, [a.lead.id, b.lead.id]);
+    const socket = connect(base, agent.accessToken);
+    await socket.next('connect');
+    await ready(agent);
+    const offered = await socket.next<{ item: WorkItem }>('work:offered');
+    expect(offered.item).toMatchObject({ kind: 'queue_item', type: 'dial', status: 'reserved', dial: { queueId: q.id, mode: 'preview', autoDialAt: null } });
+    expect(offered.item.dial?.reason).toContain('added to the queue');
+    expect(await stateOf(agent)).toBe('reserved');
+    // Nothing is dialed until the agent says so.
+    await sim.advance(5000);
+    expect((await item(offered.item.id)).status).toBe('reserved');
+    // Skip: back in the queue for later, and the next lead comes.
+    await t.http.post(`/api/dialer/items/${offered.item.id}/skip`).set(agent.auth).expect(204);
+    expect(await item(offered.item.id)).toMatchObject({ status: 'pending', detail: 'skipped by the agent' });
+    await dialer.paceAll();
+    const second = await socket.next<{ item: WorkItem }>('work:offered');
+    expect(second.item.id).not.toBe(offered.item.id);
+    // Another agent cannot dial my card.
+    const other = await signIn(t, 'agent');
+    await t.http.post(`/api/dialer/items/${second.item.id}/dial`).set(other.auth).expect(404);
+    await t.http.post(`/api/dialer/items/${second.item.id}/dial`).set(agent.auth).expect(204);
+    expect((await item(second.item.id)).status).toBe('dialing');
+    await sim.advance(5000);
+    expect(await stateOf(agent)).toBe('on_call');
+    await sim.advance(25_000);
+    expect(await stateOf(agent)).toBe('wrap_up');
+    // Ready again: the skipped lead is not due yet, so no card; then a paused agent hands a card back.
+    const c = await newLead();
+    await add(q.id, [c.lead.id]);
+    await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);
+    await dialer.paceAll();
+    let third = await socket.next<{ item: WorkItem }>('work:offered');
+    // Earlier offers of the dialed card (its status moved on) may come first.
+    while (third.item.leadId !== c.lead.id) third = await socket.next<{ item: WorkItem }>('work:offered');
+    await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'paused', reason: 'break' }).expect(200);
+    expect(await item(third.item.id)).toMatchObject({ status: 'pending', agentId: null });
+    let withdrawn = await socket.next<{ id: string }>('work:withdrawn');
+    while (withdrawn.id !== third.item.id) withdrawn = await socket.next<{ id: string }>('work:withdrawn');
+    socket.close();
+    await idle(agent);
+  });
+
+  it('a machine gets the queue\'s voicemail message and frees the agent at once', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Voicemail', mode: 'power', machineAction: 'voicemail', voicemailMessage: 'Hello from Switchboard, please call us back.', agentIds: [agent.user.id], retryRules: [{ outcome: 'voicemail', retryMinutes: 1440, maxAttempts: 1 }] });
+    const m = await newLead({ outcome: 'machine', ringSeconds: 3 });
+    await add(q.id, [m.lead.id]);
+    await ready(agent);
+    const [row] = await itemsOf(q.id);
+    await sim.advance(5000);
+    const twiml = twimlFor(row.conversationId as string)[0];
+    expect(twiml).toContain('<Say>Hello from Switchboard, please call us back.</Say>');
+    expect(twiml).not.toContain('<Client>');
+    expect(await stateOf(agent)).toBe('ready');
+    await sim.advance(10_000);
+    expect(await callOf(row.conversationId as string)).toMatchObject({ outcome: 'voicemail', human: false });
+    expect(await item(row.id)).toMatchObject({ status: 'done', lastOutcome: 'voicemail' });
+    await idle(agent);
+  });
+
+  it('predictive: an answered call with no agent free for two seconds hears the abandon message and counts as abandoned', async () => {
+    const [a1, a2] = [await signIn(t, 'agent'), await signIn(t, 'agent')];
+    const q = await newQueue({ name: 'Predictive', mode: 'predictive', agentIds: [a1.user.id, a2.user.id], abandonMessage: 'Sorry, we will call you back.' });
+    const x = await newLead({ outcome: 'answer', ringSeconds: 3, talkSeconds: 30 });
+    const y = await newLead({ outcome: 'answer', ringSeconds: 5, talkSeconds: 30 });
+    await add(q.id, [x.lead.id, y.lead.id]);
+    await t.get(AgentStatesService).heartbeat(a1.user.id, { phone: 'simulated', microphone: 'granted' });
+    await t.http.post('/api/agents/me/state').set(a1.auth).send({ state: 'ready' }).expect(200);
+    await ready(a2);
+    // Learning the answer rate: one line per ready agent, no agent reserved.
+    const dialing = (await itemsOf(q.id)).filter((i) => i.status === 'dialing');
+    expect(dialing).toHaveLength(2);
+    expect(dialing.every((i) => i.agentId === null)).toBe(true);
+    expect(await stateOf(a1)).toBe('ready');
+    // The first answer takes an agent; then the other agent steps away before the second answers.
+    await sim.advance(4500);
+    const states = [await stateOf(a1), await stateOf(a2)];
+    expect([...states].sort()).toEqual(['on_call', 'ready']);
+    const freeAgent = states[0] === 'ready' ? a1 : a2;
+    await t.http.post('/api/agents/me/state').set(freeAgent.auth).send({ state: 'paused', reason: 'break' }).expect(200);
+    await sim.advance(10_000);
+    const lost = dialing.find((i) => i.leadId === y.lead.id)!;
+    const docs = twimlFor(lost.conversationId as string);
+    expect(docs).toHaveLength(3); // answered, then a redirect after each of the two waiting seconds
+    expect(docs[0]).toContain('<Pause length="1"/>');
+    expect(docs[2]).toContain('<Say>Sorry, we will call you back.</Say>');
+    expect(await callOf(lost.conversationId as string)).toMatchObject({ outcome: 'abandoned', human: true, agentId: null });
+    expect(await item(lost.id)).toMatchObject({ status: 'pending', lastOutcome: 'abandoned' });
+    const stats = (await t.http.get(`/api/dial-queues/${q.id}/stats`).set(admin.auth).expect(200)).body as QueueStats;
+    expect(stats.today).toMatchObject({ dials: 2, abandoned: 1, abandonRatePct: 50 });
+    expect(stats.callsInProgress).toBe(1);
+    await sim.advance(40_000);
+    await idle(a1, a2);
+  });
+
+  it('never dials an opted-out or blocked lead, and holds a lead outside the queue\'s window until it opens', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Compliance', mode: 'power', agentIds: [agent.user.id], callingWindow: { start: '13:00', end: '20:00' } });
+    const opted = await newLead({ outcome: 'answer' });
+    const blocked = await newLead({ outcome: 'answer' });
+    const early = await newLead({ outcome: 'answer' });
+    await t.http.post('/api/opt-outs').set(admin.auth).send({ address: opted.number, channel: 'call' }).expect(201);
+    await t.http.post('/api/blocks').set(admin.auth).send({ kind: 'number', value: blocked.number }).expect(201);
+    await add(q.id, [opted.lead.id, blocked.lead.id, early.lead.id]);
+    const before = sim.calls.size;
+    await ready(agent);
+    expect(sim.calls.size).toBe(before);
+    const rows = await itemsOf(q.id);
+    const by = (leadId: string) => rows.find((r) => r.leadId === leadId)!;
+    expect(by(opted.lead.id)).toMatchObject({ status: 'done', lastOutcome: 'refused' });
+    expect(by(blocked.lead.id)).toMatchObject({ status: 'done', lastOutcome: 'refused' });
+    // Noon in New York; the queue opens at 13:00 local.
+    expect(by(early.lead.id)).toMatchObject({ status: 'pending', dueAt: '2026-03-02T18:00:00.000Z' });
+    expect(await stateOf(agent)).toBe('ready');
+    await idle(agent);
+  });
+
+  it('reservations are atomic: concurrent reservers never share a lead, even across queues', async () => {
+    const q1 = await newQueue({ name: 'Race 1', mode: 'power' });
+    const q2 = await newQueue({ name: 'Race 2', mode: 'power' });
+    const leads = await Promise.all(Array.from({ length: 30 }, () => newLead()));
+    await add(q1.id, leads.map((l) => l.lead.id));
+    await add(q2.id, leads.map((l) => l.lead.id));
+    const repo = t.get(DialItemsRepository);
+    const now = t.clock.now();
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => repo.reserve(i % 2 ? q1.id : q2.id, null, now, 1)));
+    const got = results.flat();
+    const leadIds = got.map((g) => g.leadId);
+    expect(got.length).toBe(30);
+    expect(new Set(leadIds).size).toBe(leadIds.length);
+  });
+
+  it('a schedule\'s dial step queues the lead and completes with the call\'s outcome', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'From schedules', mode: 'power', agentIds: [agent.user.id] });
+    const { lead } = await newLead({ outcome: 'answer', ringSeconds: 2, talkSeconds: 10 });
+    const bad = await t.http.post('/api/schedules').set(admin.auth).send({ name: 'Bad queue ref', timezone: 'America/New_York', steps: [{ type: 'dial', activation: 'automatic', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { mode: 'queue', queueId: '00000000-0000-4000-8000-000000000001' } }] }).expect(400);
+    expect(bad.body.fields).toEqual([expect.objectContaining({ field: 'steps[0].config.queueId' })]);
+    const schedule = (await t.http.post('/api/schedules').set(admin.auth).send({ name: 'Queue dial', timezone: 'America/New_York', steps: [{ type: 'dial', activation: 'automatic', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { mode: 'queue', queueId: q.id } }] }).expect(201)).body as { id: string };
+    await t.http.post(`/api/schedules/${schedule.id}/enrollments`).set(admin.auth).send({ leadIds: [lead.id] }).expect(201);
+    await t.get(SchedulerService).runDue();
+    const [queued] = await itemsOf(q.id);
+    expect(queued).toMatchObject({ leadId: lead.id, source: 'schedule' });
+    await ready(agent);
+    await sim.advance(15_000);
+    const actions = (await t.http.get(`/api/participant-actions?leadId=${lead.id}&limit=100`).set(admin.auth).expect(200)).body as Array<{ type: string; status: string; outcome: string; conversationId: string | null }>;
+    expect(actions.find((a) => a.type === 'dial')).toMatchObject({ status: 'completed', outcome: 'answered' });
+    await idle(agent);
+  });
+
+  it('supervisors watching a queue receive its figures, at most once per interval', async () => {
+    const agent = await signIn(t, 'agent');
+    const sup = await signIn(t, 'supervisor');
+    const q = await newQueue({ name: 'Watched', mode: 'preview', agentIds: [agent.user.id] });
+    const l = await newLead();
+    await add(q.id, [l.lead.id]);
+    const socket = connect(base, sup.accessToken);
+    await socket.next('connect');
+    const reply = await socket.socket.emitWithAck('supervisor:watch-queues', { queueIds: [q.id] });
+    expect(reply.ok).toBe(true);
+    expect(reply.stats?.[0]).toMatchObject({ queueId: q.id, eligibleNow: 1, agentsByState: { offline: 1 } });
+    const agentSocket = connect(base, agent.accessToken);
+    await agentSocket.next('connect');
+    await ready(agent);
+    const push = t.get(QueueStatsPush);
+    expect(await push.flush(1_000_000)).toBe(1);
+    const stats = await socket.next<QueueStats>('queue:stats');
+    expect(stats).toMatchObject({ queueId: q.id, eligibleNow: 0, agentsByState: { reserved: 1 } });
+    // Nothing changed and the refresh time has not passed: nothing is sent.
+    expect(await push.flush(1_000_100)).toBe(0);
+    const agentBadWatch = await agentSocket.socket.emitWithAck('supervisor:watch-queues', { queueIds: [q.id] });
+    expect(agentBadWatch.ok).toBe(false);
+    socket.close();
+    agentSocket.close();
+    await idle(agent);
+  });
+
+  // The last two move the fixed clock forward (it never goes back: the carrier's pace would wait the difference).
+  it('progressive mode dials the card by itself when the preview time is up', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Progressive', mode: 'progressive', previewSeconds: 10, agentIds: [agent.user.id] });
+    const a = await newLead({ outcome: 'answer', ringSeconds: 3, talkSeconds: 20 });
+    await add(q.id, [a.lead.id]);
+    await ready(agent);
+    const [card] = (await t.http.get('/api/agents/me/inbox').set(agent.auth).expect(200)).body as WorkItem[];
+    expect(card.dial?.autoDialAt).toBe(new Date(t.clock.now().getTime() + 10_000).toISOString());
+    expect(card.status).toBe('reserved');
+    t.clock.advance(10_000);
+    await t.get(SchedulerService).runDue();
+    expect((await item(card.id)).status).toBe('dialing');
+    await sim.advance(30_000);
+    expect((await item(card.id)).status).toBe('done');
+    await idle(agent);
+  });
+
+  it('due callbacks go first; the callback completes with the call', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Callbacks first', mode: 'power', agentIds: [agent.user.id] });
+    const old = await newLead({ outcome: 'answer', ringSeconds: 2, talkSeconds: 10 });
+    const cbLead = await newLead({ outcome: 'answer', ringSeconds: 2, talkSeconds: 10 });
+    await add(q.id, [old.lead.id], 10);
+    const booked = (await t.http.post('/api/callbacks').set(agent.auth).send({ leadId: cbLead.lead.id, dueAt: '2026-03-02T12:05:00', queueId: q.id }).expect(201)).body as { id: string };
+    t.clock.advance(6 * 60_000);
+    await t.get(SchedulerService).runDue();
+    await t.get(AgentStatesService).heartbeat(agent.user.id, { phone: 'simulated', microphone: 'granted' });
+    await ready(agent);
+    const dialing = (await itemsOf(q.id)).find((i) => i.status === 'dialing');
+    expect(dialing).toMatchObject({ leadId: cbLead.lead.id, source: 'callback', sourceId: booked.id });
+    await sim.advance(15_000);
+    const cb = (await t.http.get(`/api/callbacks/${booked.id}`).set(admin.auth).expect(200)).body as { status: string; outcome: string };
+    expect(cb).toMatchObject({ status: 'completed', outcome: 'answered' });
+    await idle(agent);
+  });
+});
