@@ -58,7 +58,9 @@ export class ContactPolicy {
 
   async check(subject: GateLead, channel: Channel, at: Date = this.clock.now(), options: GateOptions = {}): Promise<GateDecision> {
     const { lead } = subject;
-    const settings = await this.settings.get();
+    // Settings and rules first, then the address's opt-outs and blocks, the caps and the
+    // attempt history side by side: the gate sits on every dialer reservation.
+    const [settings, rules] = await Promise.all([this.settings.get(), this.rules.current()]);
     const tz = effectiveZones(lead, settings);
     const zones = tz.zones.filter(isValidTimezone);
     const notes: string[] = [];
@@ -68,30 +70,29 @@ export class ContactPolicy {
     if (INACTIVE_STATUSES.has(lead.status)) {
       reasons.push({ code: 'LEAD_INACTIVE', message: `The lead's status is ${lead.status}`, until: null });
     }
+    const regionRule = tz.region ? rules.regions[tz.region] : undefined;
+    const [optOuts, blocks, caps, history] = await Promise.all([
+      address ? this.optOuts.optOutsCovering([address], channel, options.scope) : Promise.resolve([]),
+      address && channel !== 'email' ? this.optOuts.blocksFor(address) : Promise.resolve([]),
+      this.capsFor(channel, regionRule),
+      lead.id
+        ? this.repo.attemptsSince(lead.id, channel, new Date(at.getTime() - 2 * 86_400_000)).then((h): AttemptHistory => ({ recent: h.times, lifetime: h.lifetime }))
+        : Promise.resolve<AttemptHistory>({ recent: [], lifetime: 0 }),
+    ]);
     if (!address) {
       reasons.push({ code: 'NO_ADDRESS', message: channel === 'email' ? 'The lead has no email address' : 'The lead has no phone number', until: null });
-    } else {
-      for (const o of await this.optOuts.optOutsCovering([address], channel, options.scope)) {
-        const scope = o.scope.type === 'global' ? '' : ` for ${o.scope.type} ${o.scope.id}`;
-        reasons.push({ code: 'OPTED_OUT', message: `${address} opted out of ${o.channel === 'all' ? 'all contact' : o.channel}${scope} (${o.source}, ${o.createdAt})`, until: null });
-      }
-      if (channel !== 'email') {
-        for (const b of await this.optOuts.blocksFor(address)) {
-          reasons.push({ code: 'BLOCKED', message: `${address} is blocked by ${b.kind} ${b.value}${b.reason ? ` (${b.reason})` : ''}`, until: null });
-        }
-      }
+    }
+    for (const o of optOuts) {
+      const scope = o.scope.type === 'global' ? '' : ` for ${o.scope.type} ${o.scope.id}`;
+      reasons.push({ code: 'OPTED_OUT', message: `${address} opted out of ${o.channel === 'all' ? 'all contact' : o.channel}${scope} (${o.source}, ${o.createdAt})`, until: null });
+    }
+    for (const b of blocks) {
+      reasons.push({ code: 'BLOCKED', message: `${address} is blocked by ${b.kind} ${b.value}${b.reason ? ` (${b.reason})` : ''}`, until: null });
     }
 
-    const rules = await this.rules.current();
-    const regionRule = tz.region ? rules.regions[tz.region] : undefined;
     const windowZones = zones.length ? zones : [...US_ZONES];
     if (!zones.length) notes.push('The lead\'s time zone is unknown: the strictest window across US zones applies');
     else if (zones.length > 1) notes.push(`The lead may be in ${zones.join(' or ')}: the window must be open in each`);
-
-    const caps = await this.capsFor(channel, regionRule);
-    const history: AttemptHistory = lead.id
-      ? await this.repo.attemptsSince(lead.id, channel, new Date(at.getTime() - 2 * 86_400_000)).then((h) => ({ recent: h.times, lifetime: h.lifetime }))
-      : { recent: [], lifetime: 0 };
 
     // Time-bound reasons, evaluated at `t`; re-evaluated at each lapse until they all lapse together.
     const timed = (t: Date): Refusal[] => {

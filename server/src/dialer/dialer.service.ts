@@ -11,7 +11,7 @@ import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
 import { AppConfig } from '../config/app-config.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
+import { LeadEntity } from '../leads/lead.entity.js';
 import { AgentPresenceEntity } from '../realtime/agent.entity.js';
 import { AgentStatesService } from '../realtime/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
@@ -66,7 +66,6 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     private readonly states: AgentStatesService,
     private readonly outbound: OutboundService,
     private readonly conversations: ConversationsRepository,
-    private readonly leads: LeadsRepository,
     private readonly policy: ContactPolicy,
     private readonly callbacks: CallbacksService,
     private readonly routes: BridgeRoutes,
@@ -155,16 +154,18 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     const agentIds = await this.agentsOf(q.id);
     if (!agentIds.length) return;
     if (q.mode === 'predictive') return this.pacePredictive(q, agentIds);
-    // One lead per ready agent, longest idle first.
-    for (const agentId of await this.readyAgents(agentIds)) {
-      const [item] = await this.reserve(q, agentId, 1);
-      if (!item) return;
-      if (!(await this.states.transition(agentId, ['ready'], 'reserved', `dial queue ${q.name}`.slice(0, 64)))) {
-        await this.putBack(item, item.dueAt, null);
-        continue;
-      }
-      await this.handOver(q, item, agentId);
+    // One lead per ready agent, the agents side by side (SKIP LOCKED hands each a different lead).
+    await Promise.all((await this.readyAgents(agentIds)).map((agentId) => this.serve(q, agentId)));
+  }
+
+  private async serve(q: DialQueueEntity, agentId: string): Promise<void> {
+    const [item] = await this.reserve(q, agentId, 1);
+    if (!item) return;
+    if (!(await this.states.transition(agentId, ['ready'], 'reserved', `dial queue ${q.name}`.slice(0, 64)))) {
+      await this.putBack(item, item.dueAt, null);
+      return;
     }
+    await this.handOver(q, item, agentId);
   }
 
   /** A lead reserved for an agent: dialed at once (power) or shown on their card (preview, progressive). */
@@ -207,9 +208,9 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
             const action = await this.ds.getRepository(ParticipantActionEntity).findOne({ select: { id: true, status: true }, where: { id: item.sourceId } });
             if (action?.status !== 'in_progress') return this.finishItem(item, 'canceled', 'the schedule step ended', ['reserved'], false).then(() => null);
           }
-          const record = await this.leads.findById(item.leadId);
-          if (!record || record.lead.deletedAt) return this.finishItem(item, 'canceled', 'lead deleted', ['reserved'], false).then(() => null);
-          const decision = await this.policy.check({ lead: record.lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
+          const lead = await this.ds.getRepository(LeadEntity).findOneBy({ id: item.leadId });
+          if (!lead || lead.deletedAt) return this.finishItem(item, 'canceled', 'lead deleted', ['reserved'], false).then(() => null);
+          const decision = await this.policy.check({ lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
           if (decision.allowed) return item;
           const reasons = decision.reasons.map((r) => r.message).join('; ');
           if (decision.nextAllowedAt) await this.putBack(item, new Date(decision.nextAllowedAt), reasons);

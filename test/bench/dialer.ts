@@ -1,0 +1,143 @@
+/**
+ * Agent ready → lead reserved, with a deep queue.
+ *
+ * The whole application runs on Postgres. `--leads` (1,000,000) leads, each with a
+ * number, wait in one preview queue (loaded with set-based SQL); `--agents` (50) agents
+ * work it. Two measurements:
+ *
+ * 1. reserve: one agent's next lead taken `--reserves` (2,000) times in a row, through
+ *    the dialer's reservation (the SKIP LOCKED claim in the queue's order and the
+ *    compliance gate for the lead).
+ * 2. ready → reserved: every agent goes ready at once, `--rounds` (20) times; the time
+ *    from each agent's state change to the lead reserved for them (the pacer's hand-over
+ *    event), then the agent passes on the lead and the next round starts.
+ *
+ * Prints p50/p99/max of each.
+ *
+ *   node --import @swc-node/register/esm-register test/bench/dialer.ts [--leads 1000000] [--agents 50] [--rounds 20] [--reserves 2000]
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { DialQueueView } from '../../shared/src/index.js';
+import { DomainEvents } from '../../server/src/common/domain-events.js';
+import { DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
+import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
+import { Dialer } from '../../server/src/dialer/dialer.service.js';
+import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { UserEntity } from '../../server/src/users/user.entity.js';
+import { createTestApp } from '../support/app.js';
+import { signIn } from '../support/factories.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const LEADS = Number(arg('leads', '1000000'));
+const AGENTS = Number(arg('agents', '50'));
+const ROUNDS = Number(arg('rounds', '20'));
+const RESERVES = Number(arg('reserves', '2000'));
+process.env.SB_TEST_DB ??= 'postgres';
+process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const summary = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms (n=${s.length})`;
+};
+
+async function main(): Promise<void> {
+  // Noon in New York on a weekday: every lead may be called.
+  const t = await createTestApp({ now: '2026-03-03T17:00:00.000Z', env: { DATABASE_POOL_SIZE: '20', AGENT_STALE_SECONDS: '3600' } });
+  try {
+    const admin = await signIn(t, 'admin');
+    const hash = (await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: admin.user.id })).passwordHash;
+    const now = t.clock.now();
+    const agents: UserEntity[] = Array.from({ length: AGENTS }, (_, i) => ({ id: randomUUID(), email: `bench-dialer-${i}@example.test`, name: `Agent ${i}`, role: 'agent', passwordHash: hash, active: true, createdAt: now, updatedAt: now }) as UserEntity);
+    await t.dataSource.getRepository(UserEntity).insert(agents);
+    const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Bench', mode: 'preview', agentIds: agents.map((a) => a.id) }).expect(201)).body as DialQueueView;
+
+    let started = performance.now();
+    // Leads with New York numbers (212 555 xxxx… spread over 10M), then their numbers, then the queue's items.
+    await t.dataSource.query(
+      `INSERT INTO leads (id, first_name, last_name, phone, status, custom_fields, created_at, updated_at)
+       SELECT md5('lead' || g)::uuid::text, 'Lead', g::text, '+1212' || lpad(g::text, 7, '0'), 'new', '{}', $1, $1
+         FROM generate_series(1, $2) g`,
+      [now, LEADS],
+    );
+    await t.dataSource.query(
+      `INSERT INTO lead_phones (lead_id, e164, label, position) SELECT md5('lead' || g)::uuid::text, '+1212' || lpad(g::text, 7, '0'), 'main', 0 FROM generate_series(1, $1) g`,
+      [LEADS],
+    );
+    await t.dataSource.query(
+      `INSERT INTO dial_queue_items (id, queue_id, lead_id, source, callback_first, priority, due_at, status, attempts, active_key, created_at, updated_at)
+       SELECT md5('item' || g)::uuid::text, $1::varchar, md5('lead' || g)::uuid::text, 'list', 0, g % 10, $2::timestamp - (g || ' seconds')::interval, 'pending', 0, $1::varchar || ':' || md5('lead' || g)::uuid::text, $2::timestamp, $2::timestamp
+         FROM generate_series(1, $3) g`,
+      [q.id, now, LEADS],
+    );
+    await t.dataSource.query('ANALYZE leads; ANALYZE lead_phones; ANALYZE dial_queue_items');
+    console.log(`dialer bench: ${LEADS.toLocaleString('en-US')} leads queued in ${((performance.now() - started) / 1000).toFixed(1)} s; ${AGENTS} agents`);
+
+    const dialer = t.get(Dialer);
+    const states = t.get(AgentStatesService);
+    const queue = await t.dataSource.getRepository(DialQueueEntity).findOneByOrFail({ id: q.id });
+    for (const a of agents) await states.heartbeat(a.id, { phone: 'simulated', microphone: 'granted' });
+
+    // 1. The reservation itself, one after another.
+    const reserveTimes: number[] = [];
+    for (let i = 0; i < RESERVES; i++) {
+      const t0 = performance.now();
+      const [item] = await dialer.reserve(queue, agents[0].id, 1);
+      reserveTimes.push(performance.now() - t0);
+      if (!item) throw new Error('the queue ran dry');
+    }
+    console.log(`reserve (claim + gate), one at a time: ${summary(reserveTimes)}`);
+    const claimTimes: number[] = [];
+    const repo = t.get(DialItemsRepository);
+    for (let i = 0; i < RESERVES; i++) {
+      const t0 = performance.now();
+      await repo.reserve(q.id, agents[1].id, t.clock.now(), 1);
+      claimTimes.push(performance.now() - t0);
+    }
+    console.log(`the claim alone (SKIP LOCKED in queue order), one at a time: ${summary(claimTimes)}`);
+    // Those leads go back (not dialed), so the rounds below start from a clean queue.
+    await t.dataSource.query(`UPDATE dial_queue_items SET status = 'pending', agent_id = NULL, reserved_at = NULL, busy_key = NULL WHERE queue_id = $1 AND status = 'reserved'`, [q.id]);
+
+    // 2. Agents going ready → the lead reserved for them.
+    const waiting = new Map<string, { t0: number; resolve: () => void }>();
+    const items = t.dataSource.getRepository(DialQueueItemEntity);
+    t.get(DomainEvents).on('work.changed', async (e) => {
+      if (e.kind !== 'queue_item') return;
+      const at = performance.now();
+      const rows = await items.find({ select: { id: true, agentId: true, status: true }, where: e.ids.map((id) => ({ id })) });
+      for (const r of rows) {
+        const w = r.agentId && r.status === 'reserved' ? waiting.get(r.agentId) : undefined;
+        if (!w) continue;
+        latencies.push(at - w.t0);
+        waiting.delete(r.agentId as string);
+        w.resolve();
+      }
+    });
+    const latencies: number[] = [];
+    started = performance.now();
+    for (let round = 0; round < ROUNDS; round++) {
+      await Promise.all(
+        agents.map(
+          (a) =>
+            new Promise<void>((resolve, reject) => {
+              waiting.set(a.id, { t0: performance.now(), resolve });
+              states.change(a.id, 'ready', { kind: 'agent', userId: a.id }).catch(reject);
+            }),
+        ),
+      );
+      // Each agent passes on their lead (it goes back for later) and is ready for the next round.
+      const held = await items.find({ select: { id: true, agentId: true }, where: { queueId: q.id, status: 'reserved' } });
+      for (const h of held) if (h.agentId) await dialer.skipCard(h.id, h.agentId).catch(() => undefined);
+      for (const a of agents) await states.change(a.id, 'offline', { kind: 'agent', userId: a.id });
+    }
+    console.log(`agent ready → lead reserved, ${AGENTS} agents at once × ${ROUNDS} rounds (${((performance.now() - started) / 1000).toFixed(1)} s): ${summary(latencies)}`);
+  } finally {
+    await t.close();
+  }
+}
+
+await main();
