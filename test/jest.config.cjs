@@ -48,6 +48,13 @@ module.exports = {
       setupFiles: [`<rootDir>/test/support/db-${db}.cjs`],
     })),
     {
+      // Once, on Postgres when it is there: the dialer against the simulated carrier at scale.
+      ...base,
+      displayName: 'scale',
+      testMatch: ['<rootDir>/test/scale/**/*.scale-spec.ts'],
+      setupFiles: [`<rootDir>/test/support/db-${process.env.TEST_POSTGRES_URL ? 'postgres' : 'pglite'}.cjs`],
+    },
+    {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],

@@ -4,6 +4,7 @@ import { DialCallEntity, DialQueueItemEntity } from '../../server/src/dialer/dia
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
 import { QueueStatsPush } from '../../server/src/dialer/queue-stats.push.js';
+import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
@@ -226,6 +227,12 @@ describe('power-dial queues', () => {
     const stats = (await t.http.get(`/api/dial-queues/${q.id}/stats`).set(admin.auth).expect(200)).body as QueueStats;
     expect(stats.today).toMatchObject({ dials: 2, abandoned: 1, abandonRatePct: 50 });
     expect(stats.callsInProgress).toBe(1);
+    const daily = (await t.http.get(`/api/dial-queues/${q.id}/abandon-rate?days=7`).set(admin.auth).expect(200)).body as { days: Array<{ day: string; answered: number; abandoned: number; ratePct: number }>; rolling: { ratePct: number }; capPct: number };
+    expect(daily.days).toHaveLength(7);
+    expect(daily.days[6]).toEqual({ day: '2026-03-02', answered: 2, abandoned: 1, ratePct: 50 });
+    expect(daily.days.slice(0, 6).every((d) => d.answered === 0)).toBe(true);
+    expect(daily).toMatchObject({ rolling: { ratePct: 50 }, capPct: 3 });
+    await t.http.get(`/api/dial-queues/${q.id}/abandon-rate?days=400`).set(admin.auth).expect(400);
     await sim.advance(40_000);
     await idle(a1, a2);
   });
@@ -309,6 +316,23 @@ describe('power-dial queues', () => {
     expect(agentBadWatch.ok).toBe(false);
     socket.close();
     agentSocket.close();
+    await idle(agent);
+  });
+
+  it('a stale agent (heartbeats stopped) gets no new lead and hands back the one on their card', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Stale', mode: 'preview', agentIds: [agent.user.id] });
+    const a = await newLead();
+    await add(q.id, [a.lead.id]);
+    await ready(agent);
+    const [card] = await itemsOf(q.id);
+    expect(card).toMatchObject({ status: 'reserved', agentId: agent.user.id });
+    // The heartbeat is older than the stale limit: the sweep marks the agent and the lead goes back.
+    await t.dataSource.getRepository(AgentPresenceEntity).update({ userId: agent.user.id }, { lastHeartbeatAt: new Date(t.clock.now().getTime() - 3601_000) });
+    await t.get(AgentStatesService).sweepStale();
+    expect(await item(card.id)).toMatchObject({ status: 'pending', agentId: null });
+    await dialer.paceAll();
+    expect((await item(card.id)).status).toBe('pending');
     await idle(agent);
   });
 

@@ -24,6 +24,8 @@ export interface DomainEventMap {
   'work.changed': { kind: 'participant_action' | 'callback' | 'queue_item'; ids: string[] };
   /** A dial-queue item ended (answered, out of attempts, canceled): the schedule action or callback it came from completes. */
   'dial.item-finished': { itemId: string; source: string; sourceId: string | null; outcome: string; conversationId: string | null };
+  /** The dialer reserved a lead for an agent (preview, progressive, power), before it is shown or dialed. */
+  'dial.reserved': { queueId: string; itemId: string; agentId: string };
   /** Something a queue's live figures show changed. */
   'dial.queue-changed': { queueId: string };
   /** An agent's state, liveness or softphone health changed. */

@@ -8,6 +8,9 @@ import { type CallingRules, loadDefaultCallingRules, validateCallingRules } from
 /** The calling-hours rules in force: the account's edited copy, else the shipped defaults. */
 @Injectable()
 export class CallingRulesService {
+  /** The shipped rules for the years around this one, built once per year (read-only: callers never change them). */
+  private shipped: { year: number; rules: CallingRules } | null = null;
+
   constructor(
     private readonly settings: SettingsService,
     private readonly clock: Clock,
@@ -17,7 +20,8 @@ export class CallingRulesService {
     const stored = await this.settings.getCallingRulesJson();
     if (stored) return JSON.parse(stored) as CallingRules;
     const year = this.clock.now().getUTCFullYear();
-    return loadDefaultCallingRules([year - 1, year, year + 1]);
+    if (this.shipped?.year !== year) this.shipped = { year, rules: loadDefaultCallingRules([year - 1, year, year + 1]) };
+    return this.shipped.rules;
   }
 
   /** Replaces the rules after checking every field; nothing is saved when one is wrong. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import type { DialMode, QueueStats } from '../../../shared/src/index.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { Clock } from '../common/clock.js';
@@ -98,6 +98,30 @@ export class DialFigures {
       .where("c.queue_id = :queueId AND c.placed_at >= :from AND c.outcome = 'answered'", { queueId, from })
       .getRawOne<{ avg: string | number | null }>();
     return row?.avg == null ? null : Number(row.avg);
+  }
+
+  /**
+   * The abandon rate day by day (the account zone's days) over the last `days`, with the
+   * rolling total: what the 3% rule is judged on.
+   */
+  async abandonByDay(q: DialQueueEntity, days: number): Promise<{ days: Array<{ day: string; answered: number; abandoned: number; ratePct: number }>; rolling: { answered: number; abandoned: number; ratePct: number }; capPct: number }> {
+    const now = this.clock.now();
+    const zone = (await this.settings.get()).defaultTimezone;
+    const from = DateTime.fromJSDate(now, { zone }).startOf('day').minus({ days: days - 1 }).toJSDate();
+    const rows = await this.calls.find({ select: { placedAt: true, outcome: true }, where: { queueId: q.id, human: true, placedAt: MoreThanOrEqual(from) } });
+    const byDay = new Map<string, { answered: number; abandoned: number }>();
+    for (let d = 0; d < days; d++) byDay.set(DateTime.fromJSDate(from, { zone }).plus({ days: d }).toFormat('yyyy-MM-dd'), { answered: 0, abandoned: 0 });
+    for (const r of rows) {
+      const day = byDay.get(DateTime.fromJSDate(r.placedAt, { zone }).toFormat('yyyy-MM-dd'));
+      if (!day) continue;
+      day.answered++;
+      if (r.outcome === 'abandoned') day.abandoned++;
+    }
+    const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 100 : 0);
+    const list = [...byDay.entries()].map(([day, v]) => ({ day, ...v, ratePct: pct(v.abandoned, v.answered) }));
+    const answered = list.reduce((n, d) => n + d.answered, 0);
+    const abandoned = list.reduce((n, d) => n + d.abandoned, 0);
+    return { days: list, rolling: { answered, abandoned, ratePct: pct(abandoned, answered) }, capPct: q.abandonCapBp / 100 };
   }
 
   /** The live figures of one queue. */

@@ -4,7 +4,7 @@ import type { AccessClaims, DialItemView, DialQueueView, QueueStats } from '../.
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { Dialer } from './dialer.service.js';
-import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { AbandonRateQuery, AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
 
 @ApiTags('dial queues')
 @ApiBearerAuth()
@@ -59,6 +59,13 @@ export class DialQueuesController {
   @Delete(':id/items/:itemId')
   removeItem(@Param('id', ParseUUIDPipe) id: string, @Param('itemId', ParseUUIDPipe) itemId: string): Promise<DialItemView> {
     return this.queues.removeItem(id, itemId);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get(':id/abandon-rate')
+  @ApiOperation({ summary: 'Abandoned over answered calls day by day and over the rolling window (30 days by default), against the cap' })
+  abandonRate(@Param('id', ParseUUIDPipe) id: string, @Query() query: AbandonRateQuery) {
+    return this.queues.abandonByDay(id, query.days ?? 30);
   }
 
   @Roles('admin', 'supervisor')

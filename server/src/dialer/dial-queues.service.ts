@@ -171,6 +171,10 @@ export class DialQueuesService {
     return this.figures.stats(q, await this.dialer.agentsOf(q.id), this.dialer.ratios.get(q.id) ?? 1);
   }
 
+  async abandonByDay(queueId: string, days: number) {
+    return this.figures.abandonByDay(await this.find(queueId), days);
+  }
+
   /** Agents see only the queues they work. */
   async visibleTo(actor: AccessClaims, queueId: string): Promise<void> {
     if (actor.role !== 'agent') return;

@@ -57,6 +57,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   /** The predictive ratio each queue last used, for the figures. */
   readonly ratios = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly announcing = new Set<Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -104,6 +105,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all([...this.pacing.values()].map((p) => p.done));
+    await Promise.all([...this.announcing]);
   }
 
   private get queues() {
@@ -170,13 +172,14 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
 
   /** A lead reserved for an agent: dialed at once (power) or shown on their card (preview, progressive). */
   private async handOver(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string): Promise<void> {
+    void this.events.emit('dial.reserved', { queueId: q.id, itemId: item.id, agentId });
     if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, agentId);
     if (q.mode === 'power') return this.dial(q, item, agentId);
     if (q.mode === 'progressive') {
       const at = new Date(this.clock.now().getTime() + q.previewSeconds * 1000);
       await this.scheduler.enqueue(AUTO_DIAL_QUEUE, { itemId: item.id, agentId }, { dueAt: at, dedupeKey: `autodial:${item.id}:${item.attempts}` });
     }
-    await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    this.announce([item.id]);
     await this.events.emit('dial.queue-changed', { queueId: q.id });
   }
 
@@ -259,14 +262,14 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
         await this.putBack(item, next, (err?.message ?? (e as Error).message ?? 'error').slice(0, 300));
       }
       if (agentId) await this.states.transition(agentId, ['reserved'], 'ready', 'the call could not be placed');
-      await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+      this.announce([item.id]);
       if (!err) this.logger.warn(`dialer: placing a call for item ${item.id} failed: ${(e as Error).message}`);
       return;
     }
     const now = this.clock.now();
     await this.calls.createQueryBuilder().insert().values({ conversationId, queueId: q.id, itemId: item.id, leadId: item.leadId, agentId, placedAt: now, answeredAt: null, bridgedAt: null, endedAt: null, human: false, outcome: null, talkSeconds: null }).orIgnore().execute();
     await this.items.move(item.id, ['reserved'], { status: 'dialing', conversationId, attempts: attempt, agentId, updatedAt: now });
-    if (agentId) await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    if (agentId) this.announce([item.id]);
     await this.events.emit('dial.queue-changed', { queueId: q.id });
     if (final) await this.callEnded(item.id, conversationId);
   }
@@ -289,9 +292,14 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     const waited = Math.max(0, Math.min(BRIDGE_WAIT_SECONDS, Number(query.w ?? 0) || 0));
     if (p.AnsweredBy?.startsWith('machine') || p.AnsweredBy === 'fax') {
       const drop = q.machineAction === 'voicemail' && !!q.voicemailMessage && p.AnsweredBy !== 'fax';
-      await this.calls.update({ conversationId: conversation.id }, { answeredAt: now, human: false, outcome: drop ? 'voicemail' : 'machine' });
-      // The agent held for this call is free at once; the card goes when the call ends.
-      if (item.agentId) await this.states.transition(item.agentId, ['reserved'], 'ready', 'a machine answered');
+      // The agent held for this call is free at once (and no longer tied to it, so the call's end
+      // cannot touch the next lead they are given); the card goes with the agent.
+      await this.calls.update({ conversationId: conversation.id }, { answeredAt: now, human: false, outcome: drop ? 'voicemail' : 'machine', agentId: null });
+      if (item.agentId) {
+        await this.items.move(item.id, ['reserved', 'dialing'], { agentId: null, updatedAt: now });
+        this.announce([item.id]);
+        await this.states.transition(item.agentId, ['reserved'], 'ready', 'a machine answered');
+      }
       if (drop) {
         const message = q.voicemailMessage as string;
         if (/^https?:\/\//.test(message)) response.play(message);
@@ -307,7 +315,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     if (agentId) {
       await this.calls.update({ conversationId: conversation.id }, { agentId, bridgedAt: now });
       await this.items.move(item.id, ['reserved', 'dialing'], { agentId, updatedAt: now });
-      await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+      this.announce([item.id]);
       await this.events.emit('dial.queue-changed', { queueId: q.id });
       const dial = response.dial({ timeout: 15, answerOnBridge: true });
       dial.client(agentIdentity(agentId));
@@ -345,7 +353,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       if (rule && item.attempts < rule.maxAttempts) {
         const due = new Date(now.getTime() + rule.retryMinutes * 60_000);
         await this.items.move(item.id, ['dialing', 'reserved'], { status: 'pending', dueAt: due, agentId: null, reservedAt: null, lastOutcome: outcome, detail: `${outcome}: tried ${item.attempts} of ${rule.maxAttempts}, again after ${rule.retryMinutes} min`, updatedAt: now });
-        await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+        this.announce([item.id]);
       } else {
         await this.finishItem(item, outcome, rule ? `${outcome} on ${item.attempts} attempts` : null, ['dialing', 'reserved'], true);
       }
@@ -362,7 +370,17 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     if (!moved) return;
     if (item.source === 'callback' && item.sourceId && status === 'done') await this.callbacks.completeFromDial(item.sourceId, outcome, item.conversationId);
     await this.events.emit('dial.item-finished', { itemId: item.id, source: item.source, sourceId: item.sourceId, outcome, conversationId: item.conversationId });
-    if (announce) await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    if (announce) this.announce([item.id]);
+  }
+
+  /**
+   * Tells the softphones an item changed (offered, dialing, withdrawn) without holding up
+   * the pacer: the push runs beside it, in order per item.
+   */
+  private announce(ids: string[]): void {
+    const p = this.events.emit('work.changed', { kind: 'queue_item', ids });
+    this.announcing.add(p);
+    void p.finally(() => this.announcing.delete(p));
   }
 
   // ── agents ────────────────────────────────────────────────────────────────────
@@ -383,7 +401,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     const now = this.clock.now();
     const moved = await this.items.move(item.id, ['reserved'], { status: 'pending', dueAt: new Date(now.getTime() + SKIP_MINUTES * 60_000), agentId: null, reservedAt: null, detail: 'skipped by the agent', updatedAt: now });
     if (!moved) throw new DomainError(ErrorCode.Conflict, `This lead is ${item.status}; it can no longer be skipped`);
-    await this.events.emit('work.changed', { kind: 'queue_item', ids: [item.id] });
+    this.announce([item.id]);
     await this.states.transition(agentId, ['reserved'], 'ready', 'skipped a lead');
   }
 
@@ -404,7 +422,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     if (away) {
       const held = (await this.items.reservedFor(status.userId)).filter((i) => i.status === 'reserved');
       for (const item of held) await this.putBack(item, item.dueAt, `handed back: the agent went ${status.stale ? 'silent' : status.state}`);
-      if (held.length) await this.events.emit('work.changed', { kind: 'queue_item', ids: held.map((i) => i.id) });
+      if (held.length) this.announce(held.map((i) => i.id));
       if (status.state === 'reserved') await this.states.transition(status.userId, ['reserved'], 'ready', 'handed back');
     }
     const queueIds = await this.queuesOf(status.userId);

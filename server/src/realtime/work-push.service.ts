@@ -39,6 +39,8 @@ const MAX_SENDS = 20;
  */
 @Injectable()
 export class WorkPush implements OnModuleInit {
+  private readonly chains = new Map<string, Promise<void>>();
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly inbox: InboxService,
@@ -58,19 +60,35 @@ export class WorkPush implements OnModuleInit {
     return this.ds.getRepository(WorkDeliveryEntity);
   }
 
-  /** Offers each item to whom it is open for now and withdraws it from everyone else. */
+  /**
+   * Offers each item to whom it is open for now and withdraws it from everyone else.
+   * Reconciles of one item run one after another, so an older one never lands after a
+   * newer one (emitters need not wait for the push).
+   */
   async reconcile(kind: WorkKind, ids: string[]): Promise<void> {
-    for (const id of ids) {
-      const open = await this.inbox.describe(kind, id);
-      const recipients = !open ? [] : open.recipients === 'anyone' ? await this.states.availableAgents() : open.recipients;
-      const shown = await this.deliveries.find({ where: { kind, itemId: id, withdrawnAt: IsNull() } });
-      const now = this.clock.now();
-      for (const d of shown.filter((s) => !recipients.includes(s.userId))) {
-        const r = await this.deliveries.update({ id: d.id, withdrawnAt: IsNull() }, { withdrawnAt: now });
-        if (r.affected) this.hub.server?.to(userRoom(d.userId)).emit('work:withdrawn', { kind, id, reason: open ? 'reassigned' : 'closed' });
-      }
-      if (open) for (const userId of recipients) await this.offer(userId, open.item);
+    await Promise.all(
+      ids.map((id) => {
+        const key = `${kind}:${id}`;
+        const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.reconcileOne(kind, id)).catch((e: Error) => this.logger.warn(`realtime: offering ${key} failed: ${e.message}`));
+        this.chains.set(key, next);
+        void next.finally(() => {
+          if (this.chains.get(key) === next) this.chains.delete(key);
+        });
+        return next;
+      }),
+    );
+  }
+
+  private async reconcileOne(kind: WorkKind, id: string): Promise<void> {
+    const open = await this.inbox.describe(kind, id);
+    const recipients = !open ? [] : open.recipients === 'anyone' ? await this.states.availableAgents() : open.recipients;
+    const shown = await this.deliveries.find({ where: { kind, itemId: id, withdrawnAt: IsNull() } });
+    const now = this.clock.now();
+    for (const d of shown.filter((s) => !recipients.includes(s.userId))) {
+      const r = await this.deliveries.update({ id: d.id, withdrawnAt: IsNull() }, { withdrawnAt: now });
+      if (r.affected) this.hub.server?.to(userRoom(d.userId)).emit('work:withdrawn', { kind, id, reason: open ? 'reassigned' : 'closed' });
     }
+    if (open) for (const userId of recipients) await this.offer(userId, open.item);
   }
 
   /** Offers one item to one agent (again, if it changed or was withdrawn). */

@@ -16,13 +16,24 @@ export const DEFAULT_SETTINGS: AccountSettings = { defaultTimezone: 'America/New
 
 @Injectable()
 export class SettingsService {
+  /** The read in flight: callers arriving meanwhile share it (the gate asks for three parts of the row at once). */
+  private reading: Promise<AccountSettingsEntity | null> | null = null;
+
   constructor(
     private readonly repo: SettingsRepository,
     private readonly clock: Clock,
   ) {}
 
+  /** The settings row, one query for every caller that asks while it runs. */
+  private row(): Promise<AccountSettingsEntity | null> {
+    this.reading ??= this.repo.get().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
   async get(): Promise<AccountSettings> {
-    const row = await this.repo.get();
+    const row = await this.row();
     return row ? { defaultTimezone: row.defaultTimezone, defaultCountry: row.defaultCountry } : { ...DEFAULT_SETTINGS };
   }
 
@@ -36,7 +47,7 @@ export class SettingsService {
   }
 
   async getAttemptCaps(): Promise<AttemptCapsByChannel> {
-    const row = await this.repo.get();
+    const row = await this.row();
     return row?.attemptCaps ? (JSON.parse(row.attemptCaps) as AttemptCapsByChannel) : {};
   }
 
@@ -46,7 +57,7 @@ export class SettingsService {
 
   /** The stored calling rules (JSON), or null for the shipped defaults. */
   async getCallingRulesJson(): Promise<string | null> {
-    return (await this.repo.get())?.callingRules ?? null;
+    return (await this.row())?.callingRules ?? null;
   }
 
   async setCallingRulesJson(json: string | null): Promise<void> {
@@ -55,7 +66,7 @@ export class SettingsService {
 
   /** The stored agent rules (JSON), or null for the shipped defaults. */
   async getAgentRulesJson(): Promise<string | null> {
-    return (await this.repo.get())?.agentRules ?? null;
+    return (await this.row())?.agentRules ?? null;
   }
 
   async setAgentRulesJson(json: string): Promise<void> {

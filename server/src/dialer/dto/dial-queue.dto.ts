@@ -99,3 +99,7 @@ export class ListItemsQuery {
   @ApiPropertyOptional() @IsOptional() @IsIn(['pending', 'reserved', 'dialing', 'done', 'canceled']) status?: string;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
+
+export class AbandonRateQuery {
+  @ApiPropertyOptional({ default: 30 }) @IsOptional() @Type(() => Number) @IsInt({ message: 'must be a whole number of days' }) @Min(1) @Max(90) days?: number;
+}
