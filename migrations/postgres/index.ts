@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { DialItemPrecheck1796184968853 } from './1796184968853-DialItemPrecheck.js';
 import { DialQueues1796181118262 } from './1796181118262-DialQueues.js';
 import { AgentsAndDeliveries1796168523261 } from './1796168523261-AgentsAndDeliveries.js';
 import { JobClaimOrder1796167555261 } from './1796167555261-JobClaimOrder.js';
@@ -20,4 +21,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   JobClaimOrder1796167555261,
   AgentsAndDeliveries1796168523261,
   DialQueues1796181118262,
+  DialItemPrecheck1796184968853,
 ];

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const queue = await t.dataSource.getRepository(DialQueueEntity).findOneByOrFail({ id: q.id });
     for (const a of agents) await states.heartbeat(a.id, { phone: 'simulated', microphone: 'granted' });
 
-    // 1. The reservation itself, one after another.
+    // 1. The reservation itself, one after another, each lead asked of the gate (none checked ahead).
     const reserveTimes: number[] = [];
     for (let i = 0; i < RESERVES; i++) {
       const t0 = performance.now();
@@ -124,12 +124,16 @@ async function main(): Promise<void> {
       for (const a of group) await states.change(a.id, 'offline', { kind: 'agent', userId: a.id });
     };
 
+    // The pacer's tick, which checks the head of the queue ahead of the agents.
+    await dialer.paceAll();
+
     // 2a. One agent at a time (the usual case: an agent finishes a call and is ready again).
     started = performance.now();
     for (let i = 0; i < ROUNDS * 10; i++) {
       const a = agents[i % AGENTS];
       await goReady(a);
       await handBack([a]);
+      await dialer.paceAll();
     }
     console.log(`agent ready → lead reserved, one agent at a time (${((performance.now() - started) / 1000).toFixed(1)} s): ${summary(latencies)}`);
 
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       await Promise.all(agents.map(goReady));
       await handBack(agents);
+      await dialer.paceAll();
     }
     console.log(`agent ready → lead reserved, ${AGENTS} agents at once × ${ROUNDS} rounds (${((performance.now() - started) / 1000).toFixed(1)} s): ${summary(latencies)}`);
   } finally {

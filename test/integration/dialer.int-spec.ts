@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DialItemView, DialQueueView, LeadView, QueueStats, RingPoolView, WorkItem } from '../../shared/src/index.js';
-import { DialCallEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
+import { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
 import { QueueStatsPush } from '../../server/src/dialer/queue-stats.push.js';
@@ -255,6 +255,31 @@ describe('power-dial queues', () => {
     expect(by(blocked.lead.id)).toMatchObject({ status: 'done', lastOutcome: 'refused' });
     // Noon in New York; the queue opens at 13:00 local.
     expect(by(early.lead.id)).toMatchObject({ status: 'pending', dueAt: '2026-03-02T18:00:00.000Z' });
+    expect(await stateOf(agent)).toBe('ready');
+    await idle(agent);
+  });
+
+  it('the head of the queue is checked ahead of the agents; an opt-out or block after that is still never dialed', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Prechecked', mode: 'power', agentIds: [agent.user.id] });
+    const opted = await newLead({ outcome: 'answer' });
+    const blocked = await newLead({ outcome: 'answer' });
+    await add(q.id, [opted.lead.id], 2);
+    await add(q.id, [blocked.lead.id], 1);
+    const queue = await t.dataSource.getRepository(DialQueueEntity).findOneByOrFail({ id: q.id });
+    expect(await dialer.precheck(queue, 10)).toBe(2);
+    expect((await itemsOf(q.id)).every((i) => i.status === 'pending')).toBe(true);
+    const rows = await t.dataSource.getRepository(DialQueueItemEntity).findBy({ queueId: q.id });
+    expect(rows.every((r) => r.checkedAt?.getTime() === t.clock.now().getTime())).toBe(true);
+    // The opt-out clears the earlier answer at once; the block (no event) is caught when the call is placed.
+    await t.http.post('/api/opt-outs').set(admin.auth).send({ address: opted.number, channel: 'all' }).expect(201);
+    await t.http.post('/api/blocks').set(admin.auth).send({ kind: 'number', value: blocked.number }).expect(201);
+    const before = sim.calls.size;
+    await ready(agent);
+    await dialer.paceAll();
+    expect(sim.calls.size).toBe(before);
+    const after = await itemsOf(q.id);
+    expect(after.map((i) => [i.leadId, i.status, i.lastOutcome]).sort()).toEqual([[opted.lead.id, 'done', 'refused'], [blocked.lead.id, 'done', 'refused']].sort());
     expect(await stateOf(agent)).toBe('ready');
     await idle(agent);
   });

@@ -54,6 +54,7 @@ export class DialIntake {
       agentId: null,
       reservedAt: null,
       conversationId: null,
+      checkedAt: null,
       activeKey: `${queueId}:${leadId}`,
       busyKey: null,
       createdAt: now,

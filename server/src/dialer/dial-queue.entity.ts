@@ -141,6 +141,10 @@ export class DialQueueItemEntity {
   @RefColumn({ name: 'conversation_id', nullable: true })
   conversationId: string | null;
 
+  /** When the compliance gate last let it through while it waited (the pacer checks the head of the queue ahead of agents). */
+  @InstantColumn({ name: 'checked_at', nullable: true })
+  checkedAt: Date | null;
+
   @Column({ name: 'active_key', type: 'varchar', length: 80, nullable: true, unique: true })
   activeKey: string | null;
 

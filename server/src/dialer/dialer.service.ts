@@ -11,7 +11,7 @@ import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
 import { AppConfig } from '../config/app-config.js';
-import { LeadEntity } from '../leads/lead.entity.js';
+import { LeadEntity, LeadPhoneEntity } from '../leads/lead.entity.js';
 import { AgentPresenceEntity } from '../realtime/agent.entity.js';
 import { AgentStatesService } from '../realtime/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
@@ -38,6 +38,8 @@ const SKIP_MINUTES = 15;
 const FAILURE_RETRY_MINUTES = 5;
 
 const CALLER_REFUSED = new Set<string>([ErrorCode.ContactRefused]);
+/** A lead the gate let through this recently is reserved without asking again (the dial asks again). */
+export const PRECHECK_FRESH_MS = 60_000;
 
 /**
  * The power dialer. Ready agents pull leads from their queues: in preview and
@@ -58,6 +60,8 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   readonly ratios = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly announcing = new Set<Promise<void>>();
+  /** Agents being served the moment they went ready. */
+  private readonly readying = new Set<Promise<unknown>>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -93,6 +97,12 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     this.events.on('work.changed', async (e) => {
       if (e.kind === 'callback') await this.callbacksChanged(e.ids);
     });
+    // An opt-out makes the gate's earlier answer for that number's leads worthless.
+    this.events.on('address.opted-out', async (e) => {
+      if (e.channel === 'email') return;
+      const leadIds = await this.ds.getRepository(LeadPhoneEntity).find({ select: { leadId: true }, where: { e164: e.address } });
+      if (leadIds.length) await this.ds.getRepository(DialQueueItemEntity).update({ leadId: In(leadIds.map((l) => l.leadId)), status: 'pending' }, { checkedAt: null });
+    });
   }
 
   /** Outside tests every active queue is paced each `DIALER_TICK_MS`; tests call `paceAll()` on their fixed clock. */
@@ -105,7 +115,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all([...this.pacing.values()].map((p) => p.done));
-    await Promise.all([...this.announcing]);
+    await Promise.all([...this.readying, ...this.announcing]);
   }
 
   private get queues() {
@@ -119,6 +129,8 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   // ── pacing ─────────────────────────────────────────────────────────────────────
 
   async paceAll(): Promise<void> {
+    // Agents being served as they went ready finish first, so a pass sees what they took.
+    await Promise.all([...this.readying]);
     const active = await this.queues.find({ select: { id: true }, where: { active: true } });
     await Promise.all(active.map((q) => this.pace(q.id)));
   }
@@ -155,19 +167,22 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     if (!q?.active) return;
     const agentIds = await this.agentsOf(q.id);
     if (!agentIds.length) return;
-    if (q.mode === 'predictive') return this.pacePredictive(q, agentIds);
+    if (q.mode === 'predictive') await this.pacePredictive(q, agentIds);
     // One lead per ready agent, the agents side by side (SKIP LOCKED hands each a different lead).
-    await Promise.all((await this.readyAgents(agentIds)).map((agentId) => this.serve(q, agentId)));
+    else await Promise.all((await this.readyAgents(agentIds)).map((agentId) => this.serve(q, agentId)));
+    await this.precheck(q, Math.min(200, Math.max(10, agentIds.length * 2)));
   }
 
-  private async serve(q: DialQueueEntity, agentId: string): Promise<void> {
+  /** One lead for one ready agent: true when they got it. */
+  private async serve(q: DialQueueEntity, agentId: string): Promise<boolean> {
     const [item] = await this.reserve(q, agentId, 1);
-    if (!item) return;
+    if (!item) return false;
     if (!(await this.states.transition(agentId, ['ready'], 'reserved', `dial queue ${q.name}`.slice(0, 64)))) {
       await this.putBack(item, item.dueAt, null);
-      return;
+      return false;
     }
     await this.handOver(q, item, agentId);
+    return true;
   }
 
   /** A lead reserved for an agent: dialed at once (power) or shown on their card (preview, progressive). */
@@ -211,14 +226,8 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
             const action = await this.ds.getRepository(ParticipantActionEntity).findOne({ select: { id: true, status: true }, where: { id: item.sourceId } });
             if (action?.status !== 'in_progress') return this.finishItem(item, 'canceled', 'the schedule step ended', ['reserved'], false).then(() => null);
           }
-          const lead = await this.ds.getRepository(LeadEntity).findOneBy({ id: item.leadId });
-          if (!lead || lead.deletedAt) return this.finishItem(item, 'canceled', 'lead deleted', ['reserved'], false).then(() => null);
-          const decision = await this.policy.check({ lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
-          if (decision.allowed) return item;
-          const reasons = decision.reasons.map((r) => r.message).join('; ');
-          if (decision.nextAllowedAt) await this.putBack(item, new Date(decision.nextAllowedAt), reasons);
-          else await this.finishItem(item, 'refused', reasons, ['reserved'], false);
-          return null;
+          if (item.checkedAt && now.getTime() - item.checkedAt.getTime() < PRECHECK_FRESH_MS) return item;
+          return (await this.gate(q, item, now, window, ['reserved'])) ? item : null;
         }),
       );
       out.push(...checked.filter((i): i is DialQueueItemEntity => i !== null));
@@ -226,9 +235,59 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     return out;
   }
 
+  /**
+   * Asks the compliance gate about a lead now. Refused: the item goes back (from
+   * `from`) re-dated to when it may be called, or ends as `refused` when it never may.
+   */
+  private async gate(q: DialQueueEntity, item: DialQueueItemEntity, now: Date, window: ReturnType<typeof callingWindowOf>, from: readonly string[]): Promise<boolean> {
+    const lead = await this.ds.getRepository(LeadEntity).findOneBy({ id: item.leadId });
+    if (!lead || lead.deletedAt) {
+      await this.finishItem(item, 'canceled', 'lead deleted', from, false);
+      return false;
+    }
+    const decision = await this.policy.check({ lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
+    if (decision.allowed) return true;
+    const reasons = decision.reasons.map((r) => r.message).join('; ');
+    if (decision.nextAllowedAt) await this.putBack(item, new Date(decision.nextAllowedAt), reasons, from);
+    else await this.finishItem(item, 'refused', reasons, from, false);
+    return false;
+  }
+
+  /**
+   * Checks the leads at the head of the queue ahead of the agents, so the next agent to
+   * go ready gets a lead without waiting for the gate: those let through are marked
+   * (`checked_at`), the others re-dated or ended as at reservation.
+   */
+  async precheck(q: DialQueueEntity, n: number): Promise<number> {
+    const now = this.clock.now();
+    const stale = new Date(now.getTime() - PRECHECK_FRESH_MS / 2);
+    const head = await this.ds
+      .getRepository(DialQueueItemEntity)
+      .createQueryBuilder('i')
+      .where("i.queue_id = :queueId AND i.status = 'pending' AND i.due_at <= :now", { queueId: q.id, now })
+      .orderBy('i.callback_first', 'DESC')
+      .addOrderBy('i.priority', 'DESC')
+      .addOrderBy('i.due_at', 'ASC')
+      .limit(n)
+      .getMany();
+    const window = callingWindowOf(q);
+    let checked = 0;
+    await Promise.all(
+      head
+        .filter((i) => !i.checkedAt || i.checkedAt < stale)
+        .map(async (item) => {
+          if (await this.gate(q, item, now, window, ['pending'])) {
+            await this.ds.getRepository(DialQueueItemEntity).update({ id: item.id, status: 'pending' }, { checkedAt: now });
+            checked++;
+          }
+        }),
+    );
+    return checked;
+  }
+
   /** Back to pending, due at `dueAt`, not counted as an attempt. */
-  private async putBack(item: DialQueueItemEntity, dueAt: Date, detail: string | null): Promise<void> {
-    await this.items.move(item.id, ['reserved'], { status: 'pending', dueAt, agentId: null, reservedAt: null, detail: detail?.slice(0, 300) ?? null, updatedAt: this.clock.now() });
+  private async putBack(item: DialQueueItemEntity, dueAt: Date, detail: string | null, from: readonly string[] = ['reserved']): Promise<void> {
+    await this.items.move(item.id, from, { status: 'pending', dueAt, agentId: null, reservedAt: null, checkedAt: null, detail: detail?.slice(0, 300) ?? null, updatedAt: this.clock.now() });
   }
 
   // ── calls ─────────────────────────────────────────────────────────────────────
@@ -352,7 +411,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       const rule = retryRulesOf(q).find((r) => r.outcome === outcome);
       if (rule && item.attempts < rule.maxAttempts) {
         const due = new Date(now.getTime() + rule.retryMinutes * 60_000);
-        await this.items.move(item.id, ['dialing', 'reserved'], { status: 'pending', dueAt: due, agentId: null, reservedAt: null, lastOutcome: outcome, detail: `${outcome}: tried ${item.attempts} of ${rule.maxAttempts}, again after ${rule.retryMinutes} min`, updatedAt: now });
+        await this.items.move(item.id, ['dialing', 'reserved'], { status: 'pending', dueAt: due, agentId: null, reservedAt: null, checkedAt: null, lastOutcome: outcome, detail: `${outcome}: tried ${item.attempts} of ${rule.maxAttempts}, again after ${rule.retryMinutes} min`, updatedAt: now });
         this.announce([item.id]);
       } else {
         await this.finishItem(item, outcome, rule ? `${outcome} on ${item.attempts} attempts` : null, ['dialing', 'reserved'], true);
@@ -399,7 +458,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     const item = await this.items.findById(itemId);
     if (!item || item.agentId !== agentId) throw DomainError.notFound('Dial queue item');
     const now = this.clock.now();
-    const moved = await this.items.move(item.id, ['reserved'], { status: 'pending', dueAt: new Date(now.getTime() + SKIP_MINUTES * 60_000), agentId: null, reservedAt: null, detail: 'skipped by the agent', updatedAt: now });
+    const moved = await this.items.move(item.id, ['reserved'], { status: 'pending', dueAt: new Date(now.getTime() + SKIP_MINUTES * 60_000), agentId: null, reservedAt: null, checkedAt: null, detail: 'skipped by the agent', updatedAt: now });
     if (!moved) throw new DomainError(ErrorCode.Conflict, `This lead is ${item.status}; it can no longer be skipped`);
     this.announce([item.id]);
     await this.states.transition(agentId, ['reserved'], 'ready', 'skipped a lead');
@@ -427,7 +486,28 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     }
     const queueIds = await this.queuesOf(status.userId);
     for (const queueId of queueIds) await this.events.emit('dial.queue-changed', { queueId });
-    if (status.state === 'ready' && !status.stale) for (const queueId of queueIds) void this.pace(queueId);
+    if (status.state === 'ready' && !status.stale && queueIds.length) {
+      const p = this.onReady(status.userId, queueIds).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
+      this.readying.add(p);
+      void p.finally(() => this.readying.delete(p));
+    }
+  }
+
+  /**
+   * An agent went ready: in their preview, progressive and power queues they are served
+   * at once (no pacing pass needed: the claim and the ready → reserved move are atomic, so
+   * a pass running meanwhile cannot give them a second lead); predictive queues are paced.
+   */
+  private async onReady(agentId: string, queueIds: string[]): Promise<void> {
+    const queues = await this.queues.find({ where: { id: In(queueIds), active: true }, order: { name: 'ASC' } });
+    for (const q of queues) {
+      if (q.mode === 'predictive') void this.pace(q.id);
+      else if (await this.serve(q, agentId)) {
+        // A pass behind it checks the next leads ahead of the next agent.
+        void this.pace(q.id);
+        break;
+      }
+    }
   }
 
   /** Callbacks with a queue are dialed from it while due; taken or closed elsewhere, they leave it. */
