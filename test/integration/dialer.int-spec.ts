@@ -266,8 +266,10 @@ describe('power-dial queues', () => {
     const blocked = await newLead({ outcome: 'answer' });
     await add(q.id, [opted.lead.id], 2);
     await add(q.id, [blocked.lead.id], 1);
+    // A pacing pass (adding leads asks for one) checks them while no agent is ready.
+    await dialer.paceAll();
     const queue = await t.dataSource.getRepository(DialQueueEntity).findOneByOrFail({ id: q.id });
-    expect(await dialer.precheck(queue, 10)).toBe(2);
+    expect(await dialer.precheck(queue, 10)).toBe(0); // fresh: nothing to ask again
     expect((await itemsOf(q.id)).every((i) => i.status === 'pending')).toBe(true);
     const rows = await t.dataSource.getRepository(DialQueueItemEntity).findBy({ queueId: q.id });
     expect(rows.every((r) => r.checkedAt?.getTime() === t.clock.now().getTime())).toBe(true);

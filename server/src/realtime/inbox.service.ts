@@ -22,24 +22,29 @@ const TYPE_LABEL: Record<string, string> = { dial: 'Call', sms: 'Text', email: '
 export class InboxService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  /** Several items of one kind at once (a few statements for the lot); those open for nobody now are absent. */
+  async describeMany(kind: WorkKind, ids: string[]): Promise<Map<string, { item: WorkItem; recipients: Recipients }>> {
+    const out = new Map<string, { item: WorkItem; recipients: Recipients }>();
+    if (!ids.length) return out;
+    if (kind === 'participant_action') {
+      const rows = (await this.ds.getRepository(ParticipantActionEntity).findBy({ id: In(ids) })).filter((a) => a.status === 'due');
+      const items = await this.actionItems(rows);
+      rows.forEach((a, i) => out.set(a.id, { item: items[i], recipients: a.ownerId ? [a.ownerId] : 'anyone' }));
+    } else if (kind === 'queue_item') {
+      const rows = (await this.ds.getRepository(DialQueueItemEntity).findBy({ id: In(ids) })).filter((q) => q.agentId && (q.status === 'reserved' || q.status === 'dialing'));
+      const items = await this.queueItems(rows);
+      rows.forEach((q, i) => out.set(q.id, { item: items[i], recipients: [q.agentId as string] }));
+    } else {
+      const rows = (await this.ds.getRepository(CallbackEntity).findBy({ id: In(ids) })).filter((c) => c.status === 'due' || c.status === 'escalated');
+      const items = await this.callbackItems(rows);
+      rows.forEach((c, i) => out.set(c.id, { item: items[i], recipients: c.status === 'due' && c.ownerId ? [c.ownerId] : 'anyone' }));
+    }
+    return out;
+  }
+
   /** The item and whom it is open for, or null when it is open for nobody now. */
   async describe(kind: WorkKind, id: string): Promise<{ item: WorkItem; recipients: Recipients } | null> {
-    if (kind === 'participant_action') {
-      const a = await this.ds.getRepository(ParticipantActionEntity).findOneBy({ id });
-      if (!a || a.status !== 'due') return null;
-      const [item] = await this.actionItems([a]);
-      return { item, recipients: a.ownerId ? [a.ownerId] : 'anyone' };
-    }
-    if (kind === 'queue_item') {
-      const q = await this.ds.getRepository(DialQueueItemEntity).findOneBy({ id });
-      if (!q || !q.agentId || (q.status !== 'reserved' && q.status !== 'dialing')) return null;
-      const [item] = await this.queueItems([q]);
-      return { item, recipients: [q.agentId] };
-    }
-    const cb = await this.ds.getRepository(CallbackEntity).findOneBy({ id });
-    if (!cb || (cb.status !== 'due' && cb.status !== 'escalated')) return null;
-    const [item] = await this.callbackItems([cb]);
-    return { item, recipients: cb.status === 'due' && cb.ownerId ? [cb.ownerId] : 'anyone' };
+    return (await this.describeMany(kind, [id])).get(id) ?? null;
   }
 
   /** Everything open for this agent now, oldest due first. */

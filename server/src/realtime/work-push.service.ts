@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Server } from 'socket.io';
 import { DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
-import type { ClientToServerEvents, QueueStats, ServerToClientEvents, SocketData, WorkItem, WorkKind } from '../../../shared/src/index.js';
+import { type ClientToServerEvents, type QueueStats, type ServerToClientEvents, type SocketData, WORK_KINDS, type WorkItem, type WorkKind } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
@@ -39,7 +39,10 @@ const MAX_SENDS = 20;
  */
 @Injectable()
 export class WorkPush implements OnModuleInit {
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Items asked to be reconciled and not yet taken into a batch, and who waits for them. */
+  private readonly pending = new Map<string, { kind: WorkKind; id: string }>();
+  private waiting: Array<() => void> = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -62,48 +65,71 @@ export class WorkPush implements OnModuleInit {
 
   /**
    * Offers each item to whom it is open for now and withdraws it from everyone else.
-   * Reconciles of one item run one after another, so an older one never lands after a
-   * newer one (emitters need not wait for the push).
+   * Requests are gathered into batches (everything asked for in one turn of the event
+   * loop, or while the previous batch ran), each read and written with a few statements
+   * for the lot; batches run one after another, so an older answer about an item never
+   * lands after a newer one. Resolves once the batch holding these items is done.
    */
-  async reconcile(kind: WorkKind, ids: string[]): Promise<void> {
-    await Promise.all(
-      ids.map((id) => {
-        const key = `${kind}:${id}`;
-        const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.reconcileOne(kind, id)).catch((e: Error) => this.logger.warn(`realtime: offering ${key} failed: ${e.message}`));
-        this.chains.set(key, next);
-        void next.finally(() => {
-          if (this.chains.get(key) === next) this.chains.delete(key);
-        });
-        return next;
-      }),
-    );
+  reconcile(kind: WorkKind, ids: string[]): Promise<void> {
+    for (const id of ids) this.pending.set(`${kind}:${id}`, { kind, id });
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.flushing ??= this.flush();
+    });
   }
 
-  private async reconcileOne(kind: WorkKind, id: string): Promise<void> {
-    const open = await this.inbox.describe(kind, id);
-    const recipients = !open ? [] : open.recipients === 'anyone' ? await this.states.availableAgents() : open.recipients;
-    const shown = await this.deliveries.find({ where: { kind, itemId: id, withdrawnAt: IsNull() } });
-    const now = this.clock.now();
-    for (const d of shown.filter((s) => !recipients.includes(s.userId))) {
-      const r = await this.deliveries.update({ id: d.id, withdrawnAt: IsNull() }, { withdrawnAt: now });
-      if (r.affected) this.hub.server?.to(userRoom(d.userId)).emit('work:withdrawn', { kind, id, reason: open ? 'reassigned' : 'closed' });
+  private async flush(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.pending.size) {
+      const batch = [...this.pending.values()];
+      const done = this.waiting.splice(0);
+      this.pending.clear();
+      try {
+        for (const kind of WORK_KINDS) {
+          const ids = batch.filter((b) => b.kind === kind).map((b) => b.id);
+          if (ids.length) await this.reconcileBatch(kind, ids);
+        }
+      } catch (e) {
+        this.logger.warn(`realtime: offering ${batch.length} item(s) failed: ${(e as Error).message}`);
+      }
+      for (const d of done) d();
     }
-    if (open) for (const userId of recipients) await this.offer(userId, open.item);
+    this.flushing = null;
   }
 
-  /** Offers one item to one agent (again, if it changed or was withdrawn). */
-  private async offer(userId: string, item: WorkItem): Promise<void> {
+  private async reconcileBatch(kind: WorkKind, ids: string[]): Promise<void> {
+    const [open, shown] = await Promise.all([this.inbox.describeMany(kind, ids), this.deliveries.find({ where: { kind, itemId: In(ids), withdrawnAt: IsNull() } })]);
+    const anyone = [...open.values()].some((o) => o.recipients === 'anyone') ? await this.states.availableAgents() : [];
+    const recipientsOf = (id: string) => {
+      const o = open.get(id);
+      return !o ? [] : o.recipients === 'anyone' ? anyone : o.recipients;
+    };
     const now = this.clock.now();
-    const payload = JSON.stringify(item);
-    // Insert-or-keep, then read back: a first offer costs two statements.
-    const fresh = randomUUID();
-    const row = await this.insert(fresh, userId, item, payload, now);
-    const id = row.id;
-    if (row.id !== fresh) {
-      if (!row.withdrawnAt && row.payload === payload) return; // already on their screen
-      await this.deliveries.update({ id: row.id }, { payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null });
+    const gone = shown.filter((d) => !recipientsOf(d.itemId).includes(d.userId));
+    if (gone.length) {
+      await this.deliveries.update({ id: In(gone.map((d) => d.id)), withdrawnAt: IsNull() }, { withdrawnAt: now });
+      for (const d of gone) this.hub.server?.to(userRoom(d.userId)).emit('work:withdrawn', { kind, id: d.itemId, reason: open.has(d.itemId) ? 'reassigned' : 'closed' });
     }
-    this.hub.server?.to(userRoom(userId)).emit('work:offered', { deliveryId: id, item, attempt: 1 });
+    const offers = [...open.entries()].flatMap(([id, o]) => recipientsOf(id).map((userId) => ({ userId, item: o.item, payload: JSON.stringify(o.item), fresh: randomUUID() })));
+    if (!offers.length) return;
+    // Insert-or-keep every offer in one statement, then read back which rows stand.
+    await this.deliveries
+      .createQueryBuilder()
+      .insert()
+      .values(offers.map((o) => ({ id: o.fresh, userId: o.userId, kind, itemId: o.item.id, payload: o.payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null })))
+      .orIgnore()
+      .execute();
+    const rows = await this.deliveries.find({ where: { kind, itemId: In([...open.keys()]) } });
+    const byKey = new Map(rows.map((r) => [`${r.itemId}:${r.userId}`, r]));
+    for (const o of offers) {
+      const row = byKey.get(`${o.item.id}:${o.userId}`);
+      if (!row) continue;
+      if (row.id !== o.fresh) {
+        if (!row.withdrawnAt && row.payload === o.payload) continue; // already on their screen
+        await this.deliveries.update({ id: row.id }, { payload: o.payload, attempts: 1, offeredAt: now, sentAt: now, ackedAt: null, withdrawnAt: null });
+      }
+      this.hub.server?.to(userRoom(o.userId)).emit('work:offered', { deliveryId: row.id, item: o.item, attempt: 1 });
+    }
   }
 
   /** Inserts a delivery unless one for (item, user) exists; returns whichever row stands. */
