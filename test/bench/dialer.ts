@@ -8,13 +8,14 @@
  * 1. reserve: one agent's next lead taken `--reserves` (2,000) times in a row, through
  *    the dialer's reservation (the SKIP LOCKED claim in the queue's order and the
  *    compliance gate for the lead).
- * 2. ready → reserved: every agent goes ready at once, `--rounds` (20) times; the time
- *    from each agent's state change to the lead reserved for them (the pacer's hand-over
- *    event), then the agent passes on the lead and the next round starts.
+ * 2. ready → reserved: the time from an agent's state change to the lead reserved for
+ *    them (the pacer's hand-over event), one agent at a time (`--rounds` × 10), then
+ *    every agent at once (`--rounds` times); each agent then passes on the lead. The
+ *    pacer's tick runs between turns, checking the head of the queue ahead of the agents.
  *
  * Prints p50/p99/max of each.
  *
- *   node --import @swc-node/register/esm-register test/bench/dialer.ts [--leads 1000000] [--agents 50] [--rounds 20] [--reserves 2000]
+ *   node --import @swc-node/register/esm-register test/bench/dialer.ts [--leads 1000000] [--agents 50] [--rounds 10] [--reserves 2000]
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -34,7 +35,7 @@ const arg = (name: string, fallback: string) => {
 };
 const LEADS = Number(arg('leads', '1000000'));
 const AGENTS = Number(arg('agents', '50'));
-const ROUNDS = Number(arg('rounds', '20'));
+const ROUNDS = Number(arg('rounds', '10'));
 const RESERVES = Number(arg('reserves', '2000'));
 process.env.SB_TEST_DB ??= 'postgres';
 process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -105,6 +106,11 @@ async function main(): Promise<void> {
     // 2. Agents going ready → the lead reserved for them.
     const waiting = new Map<string, { t0: number; resolve: () => void }>();
     let latencies: number[] = [];
+    const readyAt: number[] = [];
+    t.get(DomainEvents).on('agent.status-changed', (e) => {
+      const w = waiting.get(e.status.userId);
+      if (w && e.status.state === 'ready') readyAt.push(performance.now() - w.t0);
+    });
     t.get(DomainEvents).on('dial.reserved', (e) => {
       const w = waiting.get(e.agentId);
       if (!w) return;
@@ -135,6 +141,7 @@ async function main(): Promise<void> {
       await handBack([a]);
       await dialer.paceAll();
     }
+    console.log(`  (of which the agent's own state change, until its event: ${summary(readyAt)})`);
     console.log(`agent ready → lead reserved, one agent at a time (${((performance.now() - started) / 1000).toFixed(1)} s): ${summary(latencies)}`);
 
     // 2b. Every agent at once.

@@ -103,9 +103,8 @@ export class AgentStatesService implements OnModuleInit {
    * reason), and not while on a call; the system may set any state.
    */
   async change(userId: string, to: AgentState, actor: StateActor, reason: string | null = null): Promise<AgentStatusView> {
-    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
+    const [user, rules] = await Promise.all([this.ds.getRepository(UserEntity).findOneBy({ id: userId }), this.rules()]);
     if (!user || !user.active) throw DomainError.notFound('Agent');
-    const rules = await this.rules();
     if (actor.kind !== 'system') {
       if (!(CHOSEN_AGENT_STATES as readonly string[]).includes(to)) throw DomainError.validation('state', `must be one of ${CHOSEN_AGENT_STATES.join(', ')} (the others follow calls and offers)`);
       if (to === 'paused') {
@@ -119,12 +118,17 @@ export class AgentStatesService implements OnModuleInit {
       const row = await repo.findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
       const from = (row?.state ?? 'offline') as AgentState;
       if (actor.kind !== 'system' && from === 'on_call') throw new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
-      if (from === to && (row?.reason ?? null) === reason) return null;
+      if (from === to && (row?.reason ?? null) === reason) return { from, row, moved: false };
       await this.write(em, userId, row, to, reason, actor.kind === 'system' ? null : actor.userId, now, rules);
-      return { from };
+      return { from, row, moved: true };
     });
-    const status = await this.status(userId);
-    if (changed) await this.events.emit('agent.status-changed', { status, from: changed.from });
+    // The status as written, without reading it back.
+    const before = changed.row;
+    const after: AgentPresenceEntity = changed.moved
+      ? { userId, state: to, reason, stateSince: now, lastHeartbeatAt: before?.lastHeartbeatAt ?? null, stale: before?.stale ?? false, health: before?.health ?? null, updatedAt: now }
+      : (before as AgentPresenceEntity);
+    const status = this.view(user, after, rules);
+    if (changed.moved) await this.events.emit('agent.status-changed', { status, from: changed.from });
     return status;
   }
 
