@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { Dispositions1796185942506 } from './1796185942506-Dispositions.js';
 import { DialItemPrecheck1796184968853 } from './1796184968853-DialItemPrecheck.js';
 import { DialQueues1796181118262 } from './1796181118262-DialQueues.js';
 import { AgentsAndDeliveries1796168523261 } from './1796168523261-AgentsAndDeliveries.js';
@@ -22,4 +23,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   AgentsAndDeliveries1796168523261,
   DialQueues1796181118262,
   DialItemPrecheck1796184968853,
+  Dispositions1796185942506,
 ];

@@ -9,3 +9,4 @@ export * from './ring-pools.js';
 export * from './schedules.js';
 export * from './realtime.js';
 export * from './dialer.js';
+export * from './dispositions.js';

@@ -193,6 +193,16 @@ describe('power-dial queues', () => {
     await sim.advance(10_000);
     expect(await callOf(row.conversationId as string)).toMatchObject({ outcome: 'voicemail', human: false });
     expect(await item(row.id)).toMatchObject({ status: 'done', lastOutcome: 'voicemail' });
+    // A queue that hangs up on machines: nothing is played.
+    const hangup = await newQueue({ name: 'Machine hang-up', mode: 'power', machineAction: 'hangup', agentIds: [agent.user.id], retryRules: [{ outcome: 'machine', retryMinutes: 60, maxAttempts: 2 }] });
+    const m2 = await newLead({ outcome: 'machine', ringSeconds: 3 });
+    await add(hangup.id, [m2.lead.id]);
+    await dialer.paceAll();
+    const [row2] = await itemsOf(hangup.id);
+    await sim.advance(15_000);
+    expect(twimlFor(row2.conversationId as string)[0]).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+    expect(await callOf(row2.conversationId as string)).toMatchObject({ outcome: 'machine', human: false });
+    expect(await item(row2.id)).toMatchObject({ status: 'pending', lastOutcome: 'machine', attempts: 1 });
     await idle(agent);
   });
 

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DialQueueView, RingPoolView } from '../../shared/src/index.js';
 import { DialCallEntity } from '../../server/src/dialer/dial-queue.entity.js';
+import { DialQueuesService } from '../../server/src/dialer/dial-queues.service.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
 import { LeadEntity, LeadPhoneEntity } from '../../server/src/leads/lead.entity.js';
 import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
@@ -53,7 +54,7 @@ describe('the predictive dialer at scale', () => {
 
   it('dials 5,000 leads with 20 agents: never a lead twice at once, never a barred lead, abandon rate within the cap', async () => {
     const admin = await signIn(t, 'admin');
-    const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Scale', numbers: Array.from({ length: 10 }, (_, i) => ({ e164: `+1212555${String(100 + i).padStart(4, '0')}` })) }).expect(201)).body as RingPoolView;
+    const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Scale', dailyCallCap: 1000, numbers: Array.from({ length: 10 }, (_, i) => ({ e164: `+1212555${String(100 + i).padStart(4, '0')}` })) }).expect(201)).body as RingPoolView;
     const agents = await Promise.all(Array.from({ length: AGENTS }, (_, i) => createUser(t, 'agent', { name: `Scale agent ${i}` })));
     const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Scale', mode: 'predictive', ringPoolId: pool.id, ringSeconds: 20, agentIds: agents.map((a) => a.id) }).expect(201)).body as DialQueueView;
 
@@ -104,7 +105,8 @@ describe('the predictive dialer at scale', () => {
       const wrapped = await presence.find({ where: { state: 'wrap_up' } });
       for (const w of wrapped) if (t.clock.now().getTime() - w.stateSince.getTime() >= WRAP_SECONDS * 1000) await states.change(w.userId, 'ready', { kind: 'agent', userId: w.userId });
     }
-    // Let the calls in flight end.
+    // Stop dialing and let the calls in flight end.
+    await t.get(DialQueuesService).update(q.id, { active: false });
     for (let second = 0; second < 180; second++) {
       await sim.advance(1000);
       t.clock.advance(1000);

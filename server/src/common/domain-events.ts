@@ -10,8 +10,8 @@ export interface DomainEventMap {
   'conversation.settled': { conversationId: string; leadId: string | null; channel: string; direction: string; status: string; causeType: string | null; causeId: string | null; at: Date };
   /** The lead wrote to us (an inbound SMS or email). */
   'lead.replied': { leadId: string; channel: 'sms' | 'email'; at: Date };
-  /** An address opted out (keyword, link, agent…). */
-  'address.opted-out': { address: string; channel: string; at: Date };
+  /** An address opted out (keyword, link, agent, API, disposition, a schedule's own step…). */
+  'address.opted-out': { address: string; channel: string; source: string; at: Date };
   /** A sign-in session ended (sign-out, or a stolen refresh token presented again). */
   'session.revoked': { userId: string; sessionId: string };
   /** A user was deactivated: every session of theirs ends. */
@@ -28,6 +28,19 @@ export interface DomainEventMap {
   'dial.reserved': { queueId: string; itemId: string; agentId: string };
   /** Something a queue's live figures show changed. */
   'dial.queue-changed': { queueId: string };
+  /**
+   * A disposition was set on a conversation (or changed to another): the schedule and
+   * the dial queue it came from act on its flags.
+   */
+  'conversation.disposed': {
+    conversationId: string;
+    leadId: string | null;
+    code: string;
+    flags: { humanAnswered: boolean; exitSchedule: boolean; final: boolean; success: boolean; contacted: boolean };
+    queueId: string | null;
+    enrollmentId: string | null;
+    actorId: string | null;
+  };
   /** An agent's state, liveness or softphone health changed. */
   'agent.status-changed': { status: AgentStatusView; from: AgentState };
 }

@@ -20,6 +20,7 @@ import { ComplianceRepository } from './compliance.repository.js';
 import type { BlockDto, OptOutDto } from './dto/compliance.dto.js';
 import { covers, type LedgerEntry } from './opt-out-ledger.js';
 import type { OptOutEntity } from './opt-out.entity.js';
+import { DomainEvents } from '../common/domain-events.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -77,6 +78,7 @@ export class OptOutsService {
     private readonly repo: ComplianceRepository,
     private readonly dnc: DncService,
     private readonly settings: SettingsService,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -111,6 +113,8 @@ export class OptOutsService {
       supersededBy: null,
     };
     await this.repo.appendLedger(entry);
+    // Whatever the source (keyword, link, agent, API, disposition): schedules exit, the dialer forgets earlier checks.
+    if (entry.action === 'opt-out') await this.events.emit('address.opted-out', { address: entry.address, channel: entry.channel, source: entry.source, at: entry.createdAt });
     return toOptOutView(entry);
   }
 

@@ -14,6 +14,7 @@ import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { EmailMessageEntity, EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
 import { AgentPresenceEntity, AgentStateChangeEntity, WorkDeliveryEntity } from '../realtime/agent.entity.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
+import { DispositionChangeEntity, DispositionEntity } from '../dispositions/disposition.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -56,4 +57,6 @@ export const ENTITIES = [
   DialQueueAgentEntity,
   DialQueueItemEntity,
   DialCallEntity,
+  DispositionEntity,
+  DispositionChangeEntity,
 ];

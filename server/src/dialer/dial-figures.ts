@@ -63,11 +63,15 @@ export class DialFigures {
 
   async pacingInput(q: DialQueueEntity, agentIds: string[], ready: number): Promise<PacingInput> {
     const now = this.clock.now();
-    const [recent, ringing, avgTalk, thirty, today] = await Promise.all([
+    const [recent, ringing, waiting, avgTalk, thirty, today] = await Promise.all([
       this.calls.find({ select: { human: true, outcome: true }, where: { queueId: q.id }, order: { placedAt: 'DESC' }, take: RATE_WINDOW }),
       this.calls
         .createQueryBuilder('c')
         .where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NULL AND c.placed_at >= :since', { id: q.id, since: new Date(now.getTime() - 10 * 60_000) })
+        .getCount(),
+      this.calls
+        .createQueryBuilder('c')
+        .where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NOT NULL AND c.human = :human AND c.placed_at >= :since', { id: q.id, human: true, since: new Date(now.getTime() - 10 * 60_000) })
         .getCount(),
       this.averageTalk(q.id, new Date(now.getTime() - 24 * 3600_000)),
       this.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
@@ -82,6 +86,7 @@ export class DialFigures {
       ready,
       finishing,
       ringing,
+      waiting,
       answerRate: ended.length >= MIN_SAMPLE ? ended.filter((c) => c.human).length / ended.length : null,
       abandon30d: thirty.answered ? thirty.abandoned / thirty.answered : 0,
       abandonToday: today.answered ? today.abandoned / today.answered : 0,

@@ -47,7 +47,7 @@ export const PRECHECK_FRESH_MS = 60_000;
  * agent dials it, or progressive dials it after the preview time); in power mode one call
  * is placed per ready agent; in predictive mode more lines than ready agents ring, as
  * many as the measured answer rate allows while the expected abandon share stays under
- * half the cap (none over one line per agent once the measured rate reaches the cap).
+ * a third of the cap (none over one line per agent once the measured rate reaches the cap).
  * Answered calls are bridged to their reserved agent or the longest-idle ready one; a
  * person who waits two seconds with nobody free hears the abandon message. Outcomes
  * follow the queue's retry rules.
@@ -97,6 +97,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     this.events.on('work.changed', async (e) => {
       if (e.kind === 'callback') await this.callbacksChanged(e.ids);
     });
+    this.events.on('conversation.disposed', (e) => this.disposed(e.conversationId, e.code, e.flags));
     // An opt-out makes the gate's earlier answer for that number's leads worthless.
     this.events.on('address.opted-out', async (e) => {
       if (e.channel === 'email') return;
@@ -419,6 +420,21 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     }
     await this.events.emit('dial.queue-changed', { queueId: q.id });
     void this.pace(q.id);
+  }
+
+  /**
+   * A disposition on one of the queue's calls: a person answered (counted toward the
+   * abandon rate); final ends the lead's turn in the queue even when a retry was due.
+   */
+  private async disposed(conversationId: string, code: string, flags: { humanAnswered: boolean; final: boolean }): Promise<void> {
+    const call = await this.calls.findOneBy({ conversationId });
+    if (!call) return;
+    if (flags.humanAnswered && !call.human) await this.calls.update({ conversationId }, { human: true });
+    if (flags.final) {
+      const item = await this.items.findById(call.itemId);
+      if (item && item.status === 'pending') await this.finishItem(item, item.lastOutcome ?? 'answered', `final disposition ${code}`, ['pending'], true);
+    }
+    await this.events.emit('dial.queue-changed', { queueId: call.queueId });
   }
 
   /** Ends an item: done (or canceled), and what it came from (a schedule step, a callback) completes. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { expectedAbandonShare, type PacingInput, predictiveLines } from './pacing.js';
 
-const base: PacingInput = { ready: 10, finishing: 0, ringing: 0, answerRate: 0.25, abandon30d: 0, abandonToday: 0, answeredToday: 0, cap: 0.03, maxLinesPerAgent: 4 };
+const base: PacingInput = { ready: 10, finishing: 0, ringing: 0, waiting: 0, answerRate: 0.25, abandon30d: 0, abandonToday: 0, answeredToday: 0, cap: 0.03, maxLinesPerAgent: 4 };
 
 describe('predictive pacing', () => {
   it('the expected abandon share grows with the lines and is zero when there are no more lines than agents', () => {
@@ -14,12 +14,12 @@ describe('predictive pacing', () => {
     expect(expectedAbandonShare(5, 1, 4)).toBeCloseTo(0.2, 10);
   });
 
-  it('dials more lines than agents from the answer rate, keeping the expected abandon share under half the cap', () => {
+  it('dials more lines than agents from the answer rate, keeping the expected abandon share under a third of the cap', () => {
     const d = predictiveLines(base);
     expect(d.lines).toBeGreaterThan(10);
     expect(d.lines).toBeLessThanOrEqual(40);
-    expect(expectedAbandonShare(d.lines, 0.25, 10)).toBeLessThanOrEqual(0.015);
-    expect(expectedAbandonShare(d.lines + 1, 0.25, 10)).toBeGreaterThan(0.015);
+    expect(expectedAbandonShare(d.lines, 0.25, 10)).toBeLessThanOrEqual(0.01);
+    expect(expectedAbandonShare(d.lines + 1, 0.25, 10)).toBeGreaterThan(0.01);
   });
 
   it('a lower answer rate means more lines; the per-agent maximum caps them', () => {
@@ -45,8 +45,15 @@ describe('predictive pacing', () => {
     expect(predictiveLines({ ...base, abandon30d: 0.025 }).lines).toBeLessThan(predictiveLines(base).lines);
   });
 
-  it('dials nothing without a ready agent', () => {
+  it('dials nothing without a ready agent, or while answered calls wait for the ready ones', () => {
     expect(predictiveLines({ ...base, ready: 0, finishing: 6 }).lines).toBe(0);
+    expect(predictiveLines({ ...base, ready: 2, waiting: 2 }).lines).toBe(0);
+    expect(predictiveLines({ ...base, waiting: 3 }).lines).toBe(predictiveLines({ ...base, ready: 7 }).lines);
+  });
+
+  it('agents about to finish count only while the abandon rate is well under the cap', () => {
+    expect(predictiveLines({ ...base, finishing: 4 }).lines).toBeGreaterThan(predictiveLines(base).lines);
+    expect(predictiveLines({ ...base, finishing: 4, abandon30d: 0.02 }).lines).toBe(predictiveLines({ ...base, abandon30d: 0.02 }).lines);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Predictive pacing, pure: how many lines to have ringing for the agents about to be
  * free, from the queue's measured answer rate, so that the expected share of answered
- * calls that find no agent stays under a target below the abandon cap.
+ * calls that find no agent stays under a third of the abandon cap.
  */
 
 export interface PacingInput {
@@ -11,6 +11,8 @@ export interface PacingInput {
   finishing: number;
   /** Calls placed and not yet answered or ended (they will find agents too). */
   ringing: number;
+  /** Calls a person answered that are waiting for an agent now (each will take one). */
+  waiting: number;
   /** Recent calls' share answered by a person; null when too few calls were measured. */
   answerRate: number | null;
   /** Abandoned over answered, rolling 30 days and today (fractions). */
@@ -63,14 +65,16 @@ export function expectedAbandonShare(lines: number, p: number, agents: number): 
 
 
 export function predictiveLines(i: PacingInput): PacingDecision {
-  const agents = i.ready + Math.floor(i.finishing / 2);
-  if (i.ready <= 0) return { lines: 0, ratio: 0, why: 'no agent is ready' };
-  const oneEach = Math.max(0, agents - i.ringing);
-  // The measured abandon rate steers the target: at the cap (30 days, or today on enough calls) no over-dialing at all.
+  // The measured abandon rate steers everything: at the cap (30 days, or today on enough calls) no over-dialing at all.
   const worst = Math.max(i.abandon30d, i.answeredToday >= 30 ? i.abandonToday : 0);
+  // Agents about to finish count (half of them) only while the rate is comfortably low; answered calls already waiting take agents first.
+  const agents = i.ready + (worst < i.cap / 2 ? Math.floor(i.finishing / 2) : 0) - i.waiting;
+  if (i.ready <= 0 || agents <= 0) return { lines: 0, ratio: 0, why: i.ready <= 0 ? 'no agent is ready' : 'answered calls are waiting for the ready agents' };
+  const oneEach = Math.max(0, agents - i.ringing);
   if (i.answerRate === null) return { lines: oneEach, ratio: 1, why: 'learning the answer rate: one line per agent' };
   if (worst >= i.cap) return { lines: oneEach, ratio: 1, why: `abandon rate ${(worst * 100).toFixed(2)}% is at the ${(i.cap * 100).toFixed(1)}% cap: one line per agent` };
-  const target = i.cap * 0.5 * Math.min(1, (i.cap - worst) / (i.cap * 0.5));
+  // Aim at a third of the cap (the model ignores that answers bunch up), less as the measured rate climbs.
+  const target = (i.cap / 3) * Math.min(1, (i.cap - worst) / (i.cap * 0.5));
   const p = Math.min(1, Math.max(0.01, i.answerRate));
   const most = Math.max(agents, Math.floor(agents * i.maxLinesPerAgent));
   let inFlight = Math.max(agents, i.ringing);

@@ -2,8 +2,6 @@ import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/access.decorators.js';
-import { DomainEvents } from '../common/domain-events.js';
-import { Clock } from '../common/clock.js';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
 import { UnsubscribeLinks } from './unsubscribe-links.js';
 
@@ -21,8 +19,6 @@ export class UnsubscribeController {
   constructor(
     private readonly links: UnsubscribeLinks,
     private readonly optOuts: OptOutsService,
-    private readonly events: DomainEvents,
-    private readonly clock: Clock,
   ) {}
 
   @Public()
@@ -46,7 +42,6 @@ export class UnsubscribeController {
       return;
     }
     await this.optOuts.write({ address: claim.email, action: 'opt-out', channel: 'email', source: 'unsubscribe-link', actorId: null, note: claim.scheduleId ? `from schedule ${claim.scheduleId}` : null });
-    await this.events.emit('address.opted-out', { address: claim.email, channel: 'email', at: this.clock.now() });
     res.type('html').send(page('Unsubscribed', 'You will not receive these emails any more.'));
   }
 }

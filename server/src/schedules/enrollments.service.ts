@@ -37,6 +37,8 @@ export class EnrollmentsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on('address.opted-out', async (e) => {
+      // A schedule's own opt-out step finishes its action first; the exit rule then applies before the next one.
+      if (e.source === 'schedule') return;
       if (e.address.includes('@')) {
         const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true }, where: { email: e.address.toLowerCase(), deletedAt: IsNull() } });
         for (const l of leads) await this.engine.exitWhere(l.id, 'onUnsubscribe', 'unsubscribed');

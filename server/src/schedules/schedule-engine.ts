@@ -66,6 +66,12 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       if (!loaded || loaded.action.status !== 'in_progress') return;
       await this.finish(loaded.action, { kind: 'completed', outcome: e.outcome, conversationId: e.conversationId ?? undefined }, loaded, null, ['in_progress']);
     });
+    this.events.on('conversation.disposed', async (e) => {
+      if (!e.flags.exitSchedule || !e.leadId) return;
+      // The enrollment the call came from ends; so do others whose exit rules name a disposition.
+      if (e.enrollmentId) await this.exit(e.enrollmentId, `disposition ${e.code}`);
+      await this.exitWhere(e.leadId, 'onDispositionExit', `disposition ${e.code}`);
+    });
     this.events.on('lead.replied', async (e) => {
       await this.exitWhere(e.leadId, 'onReply', 'replied');
     });

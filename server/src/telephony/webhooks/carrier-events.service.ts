@@ -139,8 +139,8 @@ export class CarrierEventsService {
       // A sender we cannot parse still gets its message recorded; it just cannot opt out by keyword.
       this.logger.warn(`inbound SMS keyword from ${from} not handled: ${(err as Error).message}`);
     }
-    if (keyword?.keyword === 'stop' && keyword.entry) await this.events.emit('address.opted-out', { address: keyword.entry.address, channel: 'sms', at: now });
-    else if (!keyword?.keyword) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now });
+    // A STOP announces itself from the ledger (address.opted-out); any other message is a reply.
+    if (!keyword?.keyword) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now });
     return response.toString();
   }
 

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AccessClaims, DispositionChangeView, DispositionView } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { DispositionsService } from './dispositions.service.js';
+import { CatalogueQuery, CreateDispositionDto, EffectiveQuery, SetDispositionDto, UpdateDispositionDto } from './dto/disposition.dto.js';
+
+@ApiTags('dispositions')
+@ApiBearerAuth()
+@Controller()
+export class DispositionsController {
+  constructor(private readonly dispositions: DispositionsService) {}
+
+  @Roles('admin', 'supervisor')
+  @Get('dispositions')
+  @ApiOperation({ summary: 'One catalogue as stored: account-wide, or a queue\'s or schedule\'s own' })
+  catalogue(@Query() q: CatalogueQuery): Promise<DispositionView[]> {
+    const type = q.scopeType ?? 'account';
+    if (type === 'account') return this.dispositions.catalogue({ type });
+    if (!q.scopeId) throw DomainError.validation('scopeId', `is required for a ${type} catalogue`);
+    return this.dispositions.catalogue({ type, id: q.scopeId });
+  }
+
+  @AnyRole()
+  @Get('dispositions/effective')
+  @ApiOperation({ summary: 'What agents pick from for a queue and/or schedule: shipped, account-wide, schedule, then queue, by code' })
+  effective(@Query() q: EffectiveQuery): Promise<DispositionView[]> {
+    return this.dispositions.effective(q);
+  }
+
+  @Roles('admin')
+  @Post('dispositions')
+  create(@Body() body: CreateDispositionDto): Promise<DispositionView> {
+    return this.dispositions.create(body);
+  }
+
+  @Roles('admin')
+  @Patch('dispositions/:id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateDispositionDto): Promise<DispositionView> {
+    return this.dispositions.update(id, body);
+  }
+
+  @AnyRole()
+  @Get('conversations/:id/dispositions')
+  @ApiOperation({ summary: 'The dispositions this conversation may take (its queue\'s and schedule\'s catalogue)' })
+  forConversation(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DispositionView[]> {
+    return this.dispositions.forConversation(id, actor);
+  }
+
+  @AnyRole()
+  @Post('conversations/:id/disposition')
+  @ApiOperation({ summary: 'Set or change the disposition; its flags take effect once (the same code again changes nothing)' })
+  set(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetDispositionDto, @CurrentUser() actor: AccessClaims) {
+    return this.dispositions.set(id, body, actor);
+  }
+
+  @AnyRole()
+  @Get('conversations/:id/disposition-history')
+  history(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DispositionChangeView[]> {
+    return this.dispositions.history(id, actor);
+  }
+}

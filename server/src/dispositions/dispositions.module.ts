@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CallbacksModule } from '../callbacks/callbacks.module.js';
+import { ComplianceModule } from '../compliance/compliance.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { DispositionsController } from './dispositions.controller.js';
+import { DispositionsService } from './dispositions.service.js';
+
+/** Disposition catalogues and setting dispositions on conversations, with their effects. */
+@Module({
+  imports: [ComplianceModule, CallbacksModule, RealtimeModule],
+  controllers: [DispositionsController],
+  providers: [DispositionsService],
+  exports: [DispositionsService],
+})
+export class DispositionsModule {}
