@@ -117,7 +117,7 @@ describe('dispositions', () => {
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'offline' }).expect(200);
   });
 
-  it('a disposition flagged exit ends the lead\'s schedule enrollment the call came from', async () => {
+  it('a disposition flagged exit ends the enrollment the call came from, and those whose exit rules name dispositions', async () => {
     const agent = await signIn(t, 'agent');
     const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Dispo exit', mode: 'power', agentIds: [agent.user.id] }).expect(201)).body as DialQueueView;
     const { lead } = await newLead();
@@ -136,6 +136,11 @@ describe('dispositions', () => {
         .expect(201)
     ).body as { id: string };
     await t.http.post(`/api/schedules/${schedule.id}/enrollments`).set(admin.auth).send({ leadIds: [lead.id] }).expect(201);
+    // Two other schedules the lead is in: one whose exit rules name dispositions, one whose do not.
+    const wait = [{ type: 'wait', timing: { kind: 'delay', amount: 3, unit: 'days' } }];
+    const listens = (await t.http.post('/api/schedules').set(admin.auth).send({ name: 'Dispo listens', timezone: 'America/New_York', exitCriteria: { onDispositionExit: true }, steps: wait }).expect(201)).body as { id: string };
+    const ignores = (await t.http.post('/api/schedules').set(admin.auth).send({ name: 'Dispo ignores', timezone: 'America/New_York', exitCriteria: { onDispositionExit: false }, steps: wait }).expect(201)).body as { id: string };
+    for (const other of [listens, ignores]) await t.http.post(`/api/schedules/${other.id}/enrollments`).set(admin.auth).send({ leadIds: [lead.id] }).expect(201);
     await t.get(SchedulerService).runDue();
     await t.get(AgentStatesService).heartbeat(agent.user.id, { phone: 'simulated', microphone: 'granted' });
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);
@@ -146,6 +151,8 @@ describe('dispositions', () => {
     await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'not-interested' }).expect(201);
     const enrollments = (await t.http.get(`/api/enrollments/lead/${lead.id}`).set(admin.auth).expect(200)).body as Array<{ scheduleId: string; status: string; exitReason: string | null }>;
     expect(enrollments.find((e) => e.scheduleId === schedule.id)).toMatchObject({ status: 'exited', exitReason: 'disposition not-interested' });
+    expect(enrollments.find((e) => e.scheduleId === listens.id)).toMatchObject({ status: 'exited', exitReason: 'disposition not-interested' });
+    expect(enrollments.find((e) => e.scheduleId === ignores.id)).toMatchObject({ status: 'active' });
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'offline' }).expect(200);
   });
 });
