@@ -20,6 +20,9 @@ const MIN_SAMPLE = 20;
 /** A participant action due longer ago than this is overdue. */
 const ACTION_OVERDUE_MS = 60 * 60_000;
 
+/** a/b in percent with two decimals; 0 when nothing was counted. */
+const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 100 : 0);
+
 interface Rates {
   answered: number;
   abandoned: number;
@@ -122,7 +125,6 @@ export class DialFigures {
       day.answered++;
       if (r.outcome === 'abandoned') day.abandoned++;
     }
-    const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 100 : 0);
     const list = [...byDay.entries()].map(([day, v]) => ({ day, ...v, ratePct: pct(v.abandoned, v.answered) }));
     const answered = list.reduce((n, d) => n + d.answered, 0);
     const abandoned = list.reduce((n, d) => n + d.abandoned, 0);
@@ -193,7 +195,6 @@ export class DialFigures {
     const human = Number(todayRow?.human ?? 0);
     const connects = Number(todayRow?.connects ?? 0);
     const abandoned = Number(todayRow?.abandoned ?? 0);
-    const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 100 : 0);
     return {
       queueId: q.id,
       name: q.name,

@@ -125,13 +125,14 @@ export class DialItemsRepository {
     return this.items().findOneBy({ id });
   }
 
-  findBySource(source: string, sourceId: string): Promise<DialQueueItemEntity[]> {
-    return this.items().find({ where: { source, sourceId, status: In(['pending', 'reserved', 'dialing']) } });
+  /** Items still waiting that came from this schedule action or callback. */
+  pendingFrom(source: string, sourceId: string): Promise<DialQueueItemEntity[]> {
+    return this.items().find({ where: { source, sourceId, status: 'pending' } });
   }
 
-  /** Items reserved for an agent that they have not dialed (preview cards). */
+  /** Leads reserved for an agent and not dialed (the cards on their screen). */
   reservedFor(agentId: string): Promise<DialQueueItemEntity[]> {
-    return this.items().find({ where: { agentId, status: In(['reserved', 'dialing']) }, order: { reservedAt: 'ASC' } });
+    return this.items().find({ where: { agentId, status: 'reserved' }, order: { reservedAt: 'ASC' } });
   }
 
   async countEligible(queueId: string, now: Date): Promise<number> {

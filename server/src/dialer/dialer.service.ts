@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import twilio from 'twilio';
-import { DataSource, In, IsNull, MoreThan } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { type AgentStatusView, type DialOutcome, ErrorCode } from '../../../shared/src/index.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
@@ -12,7 +12,6 @@ import { JsonLogger } from '../common/json-logger.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
 import { AppConfig } from '../config/app-config.js';
 import { LeadEntity, LeadPhoneEntity } from '../leads/lead.entity.js';
-import { AgentPresenceEntity } from '../realtime/agent.entity.js';
 import { AgentStatesService } from '../realtime/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
@@ -170,7 +169,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     if (!agentIds.length) return;
     if (q.mode === 'predictive') await this.pacePredictive(q, agentIds);
     // One lead per ready agent, the agents side by side (SKIP LOCKED hands each a different lead).
-    else await Promise.all((await this.readyAgents(agentIds)).map((agentId) => this.serve(q, agentId)));
+    else await Promise.all((await this.states.readyAmong(agentIds)).map((agentId) => this.serve(q, agentId)));
     await this.precheck(q, Math.min(200, Math.max(10, agentIds.length * 2)));
   }
 
@@ -200,7 +199,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   }
 
   private async pacePredictive(q: DialQueueEntity, agentIds: string[]): Promise<void> {
-    const input = await this.figures.pacingInput(q, agentIds, (await this.readyAgents(agentIds)).length);
+    const input = await this.figures.pacingInput(q, agentIds, (await this.states.readyAmong(agentIds)).length);
     const decision = predictiveLines(input);
     this.ratios.set(q.id, decision.ratio);
     if (decision.lines <= 0) return;
@@ -495,7 +494,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
   private async onAgentChanged(status: AgentStatusView): Promise<void> {
     const away = status.state === 'offline' || status.state === 'paused' || status.stale;
     if (away) {
-      const held = (await this.items.reservedFor(status.userId)).filter((i) => i.status === 'reserved');
+      const held = await this.items.reservedFor(status.userId);
       for (const item of held) await this.putBack(item, item.dueAt, `handed back: the agent went ${status.stale ? 'silent' : status.state}`);
       if (held.length) this.announce(held.map((i) => i.id));
       if (status.state === 'reserved') await this.states.transition(status.userId, ['reserved'], 'ready', 'handed back');
@@ -541,8 +540,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
         void this.pace(queueId);
       } else if (cb.status !== 'taken' || cb.takenBy) {
         // Taken by hand, done or canceled: a pending turn in the queue is no longer needed.
-        const pending = await this.ds.getRepository(DialQueueItemEntity).find({ where: { source: 'callback', sourceId: cb.id, status: 'pending' } });
-        for (const item of pending) await this.finishItem(item, 'canceled', `the callback is ${cb.status}`, ['pending'], false);
+        for (const item of await this.items.pendingFrom('callback', cb.id)) await this.finishItem(item, 'canceled', `the callback is ${cb.status}`, ['pending'], false);
       }
     }
   }
@@ -555,17 +553,6 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { userId } })).map((a) => a.queueId);
   }
 
-  /** Of these agents, those ready and alive, longest idle first. */
-  async readyAgents(agentIds: string[]): Promise<string[]> {
-    if (!agentIds.length) return [];
-    const limit = new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
-    const rows = await this.ds.getRepository(AgentPresenceEntity).find({
-      select: { userId: true },
-      where: { userId: In(agentIds), state: 'ready', stale: false, lastHeartbeatAt: MoreThan(limit) },
-      order: { stateSince: 'ASC' },
-    });
-    return rows.map((r) => r.userId);
-  }
 }
 
 /** How a queue call ended, from the Conversation and what the bridge recorded. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull, LessThan, Not, Or } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThan, MoreThanOrEqual, Not, Or } from 'typeorm';
 import { type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -157,7 +157,7 @@ export class AgentStatesService implements OnModuleInit {
   async claimReady(candidates: string[], to: 'reserved' | 'on_call', reason: string | null): Promise<string | null> {
     if (!candidates.length) return null;
     const now = this.clock.now();
-    const limit = new Date(now.getTime() - this.config.realtime.staleSeconds * 1000);
+    const limit = this.aliveSince();
     const claimed = await this.ds.transaction(async (em) => {
       const row = await em
         .getRepository(AgentPresenceEntity)
@@ -235,9 +235,25 @@ export class AgentStatesService implements OnModuleInit {
     return marked;
   }
 
+  /** Of these agents, those ready and alive (fresh heartbeat, not stale), longest idle first. */
+  async readyAmong(agentIds: string[]): Promise<string[]> {
+    if (!agentIds.length) return [];
+    const rows = await this.presence.find({
+      select: { userId: true },
+      where: { userId: In(agentIds), state: 'ready', stale: false, lastHeartbeatAt: MoreThanOrEqual(this.aliveSince()) },
+      order: { stateSince: 'ASC' },
+    });
+    return rows.map((r) => r.userId);
+  }
+
+  /** Heartbeats since this instant mean the softphone is alive. */
+  private aliveSince(): Date {
+    return new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
+  }
+
   /** Agents who may be offered work meant for anyone: signed in, alive, not offline (or just `only`, if so). */
   async availableAgents(only?: string): Promise<string[]> {
-    const limit = new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
+    const limit = this.aliveSince();
     const qb = this.ds
       .getRepository(AgentPresenceEntity)
       .createQueryBuilder('p')

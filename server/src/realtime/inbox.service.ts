@@ -42,11 +42,6 @@ export class InboxService {
     return out;
   }
 
-  /** The item and whom it is open for, or null when it is open for nobody now. */
-  async describe(kind: WorkKind, id: string): Promise<{ item: WorkItem; recipients: Recipients } | null> {
-    return (await this.describeMany(kind, [id])).get(id) ?? null;
-  }
-
   /** Everything open for this agent now, oldest due first. */
   async openFor(userId: string, available: boolean): Promise<WorkItem[]> {
     const actions = await this.ds.getRepository(ParticipantActionEntity).find({ where: { ownerId: userId, status: 'due' }, order: { dueAt: 'ASC' }, take: 500 });
