@@ -8,10 +8,13 @@
  * 1. reserve: one agent's next lead taken `--reserves` (2,000) times in a row, through
  *    the dialer's reservation (the SKIP LOCKED claim in the queue's order and the
  *    compliance gate for the lead).
- * 2. ready → reserved: the time from an agent's state change to the lead reserved for
- *    them (the pacer's hand-over event), one agent at a time (`--rounds` × 10), then
- *    every agent at once (`--rounds` times); each agent then passes on the lead. The
- *    pacer's tick runs between turns, checking the head of the queue ahead of the agents.
+ *    Then the claim with the agent's ready → reserved move, as one statement and (side by
+ *    side, alternately) as the claim followed by the move in its own transaction.
+ * 2. ready → reserved: the time to the lead reserved for an agent (the dialer's
+ *    `dial.reserved` event) from the agent's ready state committed (its event) and from
+ *    its request to go ready, one agent at a time (`--rounds` × 10), then every agent at
+ *    once (`--rounds` times); each agent then passes on the lead. The pacer's tick runs
+ *    between turns, checking the head of the queue ahead of the agents.
  *
  * Prints p50/p99/max of each.
  *
@@ -100,27 +103,53 @@ async function main(): Promise<void> {
       claimTimes.push(performance.now() - t0);
     }
     console.log(`the claim alone (SKIP LOCKED in queue order), one at a time: ${summary(claimTimes)}`);
+    // The claim with the agent's ready → reserved move: one statement, against the claim then the move
+    // as two steps, alternately (the agent is put back to ready between turns, unmeasured).
+    const oneStep: number[] = [];
+    const twoSteps: number[] = [];
+    const putReady = () => t.dataSource.query(`UPDATE agent_presence SET state = 'ready' WHERE user_id = $1`, [agents[2].id]);
+    await putReady();
+    for (let i = 0; i < RESERVES; i++) {
+      let t0 = performance.now();
+      if (!(await repo.reserveForReady(q.id, agents[2].id, t.clock.now(), 'bench', states.aliveSince()))) throw new Error('nothing reserved');
+      oneStep.push(performance.now() - t0);
+      await putReady();
+      t0 = performance.now();
+      await repo.reserve(q.id, agents[2].id, t.clock.now(), 1);
+      await states.transition(agents[2].id, ['ready'], 'reserved', 'bench');
+      twoSteps.push(performance.now() - t0);
+      await putReady();
+    }
+    console.log(`claim + the agent's move to reserved, one statement: ${summary(oneStep)}`);
+    console.log(`claim, then the agent's move as its own transaction:  ${summary(twoSteps)}`);
+    await t.dataSource.query(`UPDATE agent_presence SET state = 'offline' WHERE user_id = $1`, [agents[2].id]);
     // Those leads go back (not dialed), so the rounds below start from a clean queue.
     await t.dataSource.query(`UPDATE dial_queue_items SET status = 'pending', agent_id = NULL, reserved_at = NULL, busy_key = NULL WHERE queue_id = $1 AND status = 'reserved'`, [q.id]);
 
     // 2. Agents going ready → the lead reserved for them.
-    const waiting = new Map<string, { t0: number; resolve: () => void }>();
+    const waiting = new Map<string, { t0: number; readyAt: number | undefined; resolve: () => void }>();
     let latencies: number[] = [];
     const readyAt: number[] = [];
+    let fromCommit: number[] = [];
     t.get(DomainEvents).on('agent.status-changed', (e) => {
       const w = waiting.get(e.status.userId);
-      if (w && e.status.state === 'ready') readyAt.push(performance.now() - w.t0);
+      if (w && e.status.state === 'ready') {
+        w.readyAt = performance.now();
+        readyAt.push(w.readyAt - w.t0);
+      }
     });
     t.get(DomainEvents).on('dial.reserved', (e) => {
       const w = waiting.get(e.agentId);
       if (!w) return;
-      latencies.push(performance.now() - w.t0);
+      const at = performance.now();
+      latencies.push(at - w.t0);
+      if (w.readyAt !== undefined) fromCommit.push(at - w.readyAt);
       waiting.delete(e.agentId);
       w.resolve();
     });
     const goReady = (a: UserEntity) =>
       new Promise<void>((resolve, reject) => {
-        waiting.set(a.id, { t0: performance.now(), resolve });
+        waiting.set(a.id, { t0: performance.now(), readyAt: undefined, resolve });
         states.change(a.id, 'ready', { kind: 'agent', userId: a.id }).catch(reject);
       });
     const handBack = async (group: UserEntity[]) => {
@@ -141,18 +170,26 @@ async function main(): Promise<void> {
       await handBack([a]);
       await dialer.paceAll();
     }
-    console.log(`  (of which the agent's own state change, until its event: ${summary(readyAt)})`);
-    console.log(`agent ready → lead reserved, one agent at a time (${((performance.now() - started) / 1000).toFixed(1)} s): ${summary(latencies)}`);
+    console.log(`agent ready → lead reserved, one agent at a time (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(`  from the agent's ready committed (its event): ${summary(fromCommit)}`);
+    console.log(`  from the agent's request to go ready:         ${summary(latencies)}`);
+    console.log(`  (the request's own state change, until its event: ${summary(readyAt)})`);
 
     // 2b. Every agent at once.
     latencies = [];
+    fromCommit = [];
     started = performance.now();
+    let between = 0;
     for (let round = 0; round < ROUNDS; round++) {
       await Promise.all(agents.map(goReady));
+      const t0 = performance.now();
       await handBack(agents);
       await dialer.paceAll();
+      between += performance.now() - t0;
     }
-    console.log(`agent ready → lead reserved, ${AGENTS} agents at once × ${ROUNDS} rounds (${((performance.now() - started) / 1000).toFixed(1)} s): ${summary(latencies)}`);
+    console.log(`agent ready → lead reserved, ${AGENTS} agents at once × ${ROUNDS} rounds (${((performance.now() - started) / 1000).toFixed(1)} s, of which hand-backs and pacer ticks ${(between / 1000).toFixed(1)} s)`);
+    console.log(`  from each agent's ready committed: ${summary(fromCommit)}`);
+    console.log(`  from each agent's request:         ${summary(latencies)}`);
   } finally {
     await t.close();
   }

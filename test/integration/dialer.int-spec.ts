@@ -311,6 +311,29 @@ describe('power-dial queues', () => {
     expect(new Set(leadIds).size).toBe(leadIds.length);
   });
 
+  it('an agent served by several passes at once gets one lead, the first in line, in one ready → reserved move', async () => {
+    const agent = await signIn(t, 'agent');
+    // Inactive, so nothing paces it behind the test's back: the passes below are the only ones.
+    const q = await newQueue({ name: 'Race agent', mode: 'preview', agentIds: [agent.user.id], active: false });
+    const leads = await Promise.all(Array.from({ length: 5 }, () => newLead()));
+    for (const [i, l] of leads.entries()) await add(q.id, [l.lead.id], i);
+    await ready(agent);
+    const states = t.get(AgentStatesService);
+    const readySince = t.clock.now();
+    t.clock.advance(1500);
+    const repo = t.get(DialItemsRepository);
+    const results = await Promise.all(Array.from({ length: 8 }, () => repo.reserveForReady(q.id, agent.user.id, t.clock.now(), 'dial queue Race agent', states.aliveSince())));
+    const got = results.filter((r) => r !== null);
+    expect(got.map((g) => g.leadId)).toEqual([leads[4].lead.id]);
+    expect(await stateOf(agent)).toBe('reserved');
+    const history = (await states.history(agent.user.id, 5)).filter((h) => h.at > readySince.toISOString());
+    expect(history.map((h) => [h.from, h.to, h.durationMs])).toEqual([['ready', 'reserved', 1500]]);
+    // Not ready any more: another pass takes nothing and changes nothing.
+    expect(await repo.reserveForReady(q.id, agent.user.id, t.clock.now(), 'again', states.aliveSince())).toBeNull();
+    expect((await itemsOf(q.id)).filter((i) => i.status === 'reserved')).toHaveLength(1);
+    await idle(agent);
+  });
+
   it('a schedule\'s dial step queues the lead and completes with the call\'s outcome', async () => {
     const agent = await signIn(t, 'agent');
     const q = await newQueue({ name: 'From schedules', mode: 'power', agentIds: [agent.user.id] });

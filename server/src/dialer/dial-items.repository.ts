@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { isUniqueViolation, retrying } from '../database/db-errors.js';
+import { AgentPresenceEntity, AgentStateChangeEntity } from '../realtime/agent.entity.js';
 import { DialQueueItemEntity } from './dial-queue.entity.js';
 
 /** Statuses in which an item holds its lead (`busy_key` set). */
@@ -70,30 +72,92 @@ export class DialItemsRepository {
 
   /** MySQL/MariaDB: lock the picked rows (skipping locked ones), mark them, read them back. */
   private reserveLocked(queueId: string, agentId: string | null, now: Date, limit: number): Promise<DialQueueItemEntity[]> {
+    return this.ds.transaction((em) => this.reserveLockedIn(em, queueId, agentId, now, limit));
+  }
+
+  private async reserveLockedIn(em: EntityManager, queueId: string, agentId: string | null, now: Date, limit: number): Promise<DialQueueItemEntity[]> {
+    const qb = em
+      .getRepository(DialQueueItemEntity)
+      .createQueryBuilder('i')
+      .select('i.id', 'id')
+      .where("i.queue_id = :queueId AND i.status = 'pending' AND i.due_at <= :now", { queueId, now })
+      .andWhere(agentId ? '(i.owner_id IS NULL OR i.owner_id = :agentId)' : 'i.owner_id IS NULL', { agentId })
+      .andWhere('NOT EXISTS (SELECT 1 FROM dial_queue_items b WHERE b.busy_key = i.lead_id)')
+      .orderBy('i.callback_first', 'DESC')
+      .addOrderBy('i.priority', 'DESC')
+      .addOrderBy('i.due_at', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked');
+    const ids = (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
+    if (!ids.length) return [];
+    await em
+      .getRepository(DialQueueItemEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'reserved', agentId, reservedAt: now, busyKey: () => 'lead_id', updatedAt: now })
+      .where('id IN (:...ids)', { ids })
+      .execute();
+    return em.getRepository(DialQueueItemEntity).findBy({ id: In(ids) });
+  }
+
+  /**
+   * Reserves the next lead for an agent who is ready and alive, moving the agent to
+   * reserved in the same step: the agent's row is locked first, so two passes serving one
+   * agent give them one lead, and a lead is taken only while its agent is still ready.
+   * The move is written as the agent states service writes every change (the state, and
+   * its history row with how long the agent was ready). Null when the agent is no longer
+   * ready or the queue has nothing due for them; then nothing changed.
+   */
+  reserveForReady(queueId: string, agentId: string, now: Date, reason: string, aliveSince: Date): Promise<DialQueueItemEntity | null> {
+    return retrying(() => (this.postgres ? this.reserveForReadyReturning(queueId, agentId, now, reason, aliveSince) : this.reserveForReadyLocked(queueId, agentId, now, reason, aliveSince)), 5, isUniqueViolation);
+  }
+
+  /** Postgres: one statement (lock the agent, claim the lead, move the agent, write the history). */
+  private async reserveForReadyReturning(queueId: string, agentId: string, now: Date, reason: string, aliveSince: Date): Promise<DialQueueItemEntity | null> {
+    const raw: unknown = await this.ds.query(
+      `WITH agent AS (SELECT p.user_id, p.state_since FROM agent_presence p
+                       WHERE p.user_id = $3 AND p.state = 'ready' AND p.stale = false AND p.last_heartbeat_at >= $4
+                       FOR UPDATE),
+            picked AS (SELECT i.id FROM dial_queue_items i
+                        WHERE EXISTS (SELECT 1 FROM agent)
+                          AND i.queue_id = $1 AND i.status = 'pending' AND i.due_at <= $2
+                          AND (i.owner_id IS NULL OR i.owner_id = $3)
+                          AND NOT EXISTS (SELECT 1 FROM dial_queue_items b WHERE b.busy_key = i.lead_id)
+                        ORDER BY i.callback_first DESC, i.priority DESC, i.due_at ASC
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED),
+            item AS (UPDATE dial_queue_items t SET status = 'reserved', agent_id = $3, reserved_at = $2, busy_key = t.lead_id, updated_at = $2
+                       FROM picked WHERE t.id = picked.id
+                     RETURNING t.*),
+            moved AS (UPDATE agent_presence p SET state = 'reserved', reason = $5, state_since = $2, updated_at = $2
+                        FROM agent WHERE p.user_id = agent.user_id AND EXISTS (SELECT 1 FROM item)
+                      RETURNING agent.state_since AS since),
+            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
+                        SELECT $6, $3, 'ready', 'reserved', $5, NULL, $2, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ($2::timestamp - moved.since)) * 1000))::bigint
+                          FROM moved)
+       SELECT * FROM item`,
+      [queueId, now, agentId, aliveSince, reason, randomUUID()],
+    );
+    const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<Record<string, unknown>>;
+    return rows.length ? this.fromRow(rows[0]) : null;
+  }
+
+  /** MySQL/MariaDB: the same in one transaction, the agent's row locked first. */
+  private reserveForReadyLocked(queueId: string, agentId: string, now: Date, reason: string, aliveSince: Date): Promise<DialQueueItemEntity | null> {
     return this.ds.transaction(async (em) => {
-      const qb = em
-        .getRepository(DialQueueItemEntity)
-        .createQueryBuilder('i')
-        .select('i.id', 'id')
-        .where("i.queue_id = :queueId AND i.status = 'pending' AND i.due_at <= :now", { queueId, now })
-        .andWhere(agentId ? '(i.owner_id IS NULL OR i.owner_id = :agentId)' : 'i.owner_id IS NULL', { agentId })
-        .andWhere('NOT EXISTS (SELECT 1 FROM dial_queue_items b WHERE b.busy_key = i.lead_id)')
-        .orderBy('i.callback_first', 'DESC')
-        .addOrderBy('i.priority', 'DESC')
-        .addOrderBy('i.due_at', 'ASC')
-        .limit(limit)
+      const agent = await em
+        .getRepository(AgentPresenceEntity)
+        .createQueryBuilder('p')
+        .where("p.user_id = :agentId AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { agentId, stale: false, aliveSince })
         .setLock('pessimistic_write')
-        .setOnLocked('skip_locked');
-      const ids = (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
-      if (!ids.length) return [];
-      await em
-        .getRepository(DialQueueItemEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ status: 'reserved', agentId, reservedAt: now, busyKey: () => 'lead_id', updatedAt: now })
-        .where('id IN (:...ids)', { ids })
-        .execute();
-      return em.getRepository(DialQueueItemEntity).findBy({ id: In(ids) });
+        .getOne();
+      if (!agent) return null;
+      const [item] = await this.reserveLockedIn(em, queueId, agentId, now, 1);
+      if (!item) return null;
+      await em.getRepository(AgentPresenceEntity).update({ userId: agentId }, { state: 'reserved', reason, stateSince: now, updatedAt: now });
+      await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId: agentId, fromState: 'ready', toState: 'reserved', reason, actorId: null, at: now, durationMs: Math.max(0, now.getTime() - agent.stateSince.getTime()) });
+      return item;
     });
   }
 

@@ -173,21 +173,30 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     await this.precheck(q, Math.min(200, Math.max(10, agentIds.length * 2)));
   }
 
-  /** One lead for one ready agent: true when they got it. */
+  /**
+   * One lead for one ready agent: true when they got it. The lead is claimed and the agent
+   * moved to reserved in one step; a lead the gate refuses goes back and the agent, still
+   * reserved, takes the next; with none callable they are ready again.
+   */
   private async serve(q: DialQueueEntity, agentId: string): Promise<boolean> {
-    const [item] = await this.reserve(q, agentId, 1);
-    if (!item) return false;
-    if (!(await this.states.transition(agentId, ['ready'], 'reserved', `dial queue ${q.name}`.slice(0, 64)))) {
-      await this.putBack(item, item.dueAt, null);
+    const reason = `dial queue ${q.name}`.slice(0, 64);
+    const now = this.clock.now();
+    const first = await this.items.reserveForReady(q.id, agentId, now, reason, this.states.aliveSince());
+    if (!first) return false;
+    const item = (await this.vet(q, first, now, callingWindowOf(q))) ? first : ((await this.reserve(q, agentId, 1))[0] ?? null);
+    if (!item) {
+      await this.states.announce(agentId, 'ready');
+      await this.states.transition(agentId, ['reserved'], 'ready', 'no lead may be called now');
       return false;
     }
+    void this.events.emit('dial.reserved', { queueId: q.id, itemId: item.id, agentId });
+    await this.states.announce(agentId, 'ready');
     await this.handOver(q, item, agentId);
     return true;
   }
 
   /** A lead reserved for an agent: dialed at once (power) or shown on their card (preview, progressive). */
   private async handOver(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string): Promise<void> {
-    void this.events.emit('dial.reserved', { queueId: q.id, itemId: item.id, agentId });
     if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, agentId);
     if (q.mode === 'power') return this.dial(q, item, agentId);
     if (q.mode === 'progressive') {
@@ -220,19 +229,27 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       const now = this.clock.now();
       const got = await this.items.reserve(q.id, agentId, now, n - out.length);
       if (!got.length) break;
-      const checked = await Promise.all(
-        got.map(async (item) => {
-          if (item.source === 'schedule' && item.sourceId) {
-            const action = await this.ds.getRepository(ParticipantActionEntity).findOne({ select: { id: true, status: true }, where: { id: item.sourceId } });
-            if (action?.status !== 'in_progress') return this.finishItem(item, 'canceled', 'the schedule step ended', ['reserved'], false).then(() => null);
-          }
-          if (item.checkedAt && now.getTime() - item.checkedAt.getTime() < PRECHECK_FRESH_MS) return item;
-          return (await this.gate(q, item, now, window, ['reserved'])) ? item : null;
-        }),
-      );
-      out.push(...checked.filter((i): i is DialQueueItemEntity => i !== null));
+      const vetted = await Promise.all(got.map(async (item) => ((await this.vet(q, item, now, window)) ? item : null)));
+      out.push(...vetted.filter((i): i is DialQueueItemEntity => i !== null));
     }
     return out;
+  }
+
+  /**
+   * Whether a reserved lead may be dialed now: its schedule step is still running, and the
+   * gate let it through a moment ago (the precheck) or does now. Otherwise it has gone
+   * back or ended.
+   */
+  private async vet(q: DialQueueEntity, item: DialQueueItemEntity, now: Date, window: ReturnType<typeof callingWindowOf>): Promise<boolean> {
+    if (item.source === 'schedule' && item.sourceId) {
+      const action = await this.ds.getRepository(ParticipantActionEntity).findOne({ select: { id: true, status: true }, where: { id: item.sourceId } });
+      if (action?.status !== 'in_progress') {
+        await this.finishItem(item, 'canceled', 'the schedule step ended', ['reserved'], false);
+        return false;
+      }
+    }
+    if (item.checkedAt && now.getTime() - item.checkedAt.getTime() < PRECHECK_FRESH_MS) return true;
+    return this.gate(q, item, now, window, ['reserved']);
   }
 
   /**
@@ -499,22 +516,21 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       if (held.length) this.announce(held.map((i) => i.id));
       if (status.state === 'reserved') await this.states.transition(status.userId, ['reserved'], 'ready', 'handed back');
     }
-    const queueIds = await this.queuesOf(status.userId);
-    for (const queueId of queueIds) await this.events.emit('dial.queue-changed', { queueId });
-    if (status.state === 'ready' && !status.stale && queueIds.length) {
-      const p = this.onReady(status.userId, queueIds).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
+    const queues = await this.activeQueuesOf(status.userId);
+    if (status.state === 'ready' && !status.stale && queues.length) {
+      const p = this.onReady(status.userId, queues).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
       this.readying.add(p);
       void p.finally(() => this.readying.delete(p));
     }
+    for (const q of queues) await this.events.emit('dial.queue-changed', { queueId: q.id });
   }
 
   /**
    * An agent went ready: in their preview, progressive and power queues they are served
-   * at once (no pacing pass needed: the claim and the ready → reserved move are atomic, so
-   * a pass running meanwhile cannot give them a second lead); predictive queues are paced.
+   * at once (no pacing pass needed: the claim and the ready → reserved move are one step,
+   * so a pass running meanwhile cannot give them a second lead); predictive queues are paced.
    */
-  private async onReady(agentId: string, queueIds: string[]): Promise<void> {
-    const queues = await this.queues.find({ where: { id: In(queueIds), active: true }, order: { name: 'ASC' } });
+  private async onReady(agentId: string, queues: DialQueueEntity[]): Promise<void> {
     for (const q of queues) {
       if (q.mode === 'predictive') void this.pace(q.id);
       else if (await this.serve(q, agentId)) {
@@ -549,8 +565,9 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { queueId } })).map((a) => a.userId);
   }
 
-  async queuesOf(userId: string): Promise<string[]> {
-    return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { userId } })).map((a) => a.queueId);
+  /** The active queues an agent works, by name. */
+  private activeQueuesOf(userId: string): Promise<DialQueueEntity[]> {
+    return this.queues.createQueryBuilder('q').innerJoin(DialQueueAgentEntity, 'a', 'a.queue_id = q.id AND a.user_id = :userId', { userId }).where('q.active = :active', { active: true }).orderBy('q.name', 'ASC').getMany();
   }
 
 }

@@ -193,7 +193,8 @@ export class AgentStatesService implements OnModuleInit {
     }
   }
 
-  private async announce(userId: string, from: AgentState): Promise<void> {
+  /** Tells the rest of the system an agent moved from `from` (for moves written elsewhere in one statement with their work). */
+  async announce(userId: string, from: AgentState): Promise<void> {
     await this.events.emit('agent.status-changed', { status: await this.status(userId), from });
   }
 
@@ -247,7 +248,7 @@ export class AgentStatesService implements OnModuleInit {
   }
 
   /** Heartbeats since this instant mean the softphone is alive. */
-  private aliveSince(): Date {
+  aliveSince(): Date {
     return new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
   }
 
