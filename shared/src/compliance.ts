@@ -5,7 +5,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const OPT_OUT_CHANNELS = ['call', 'sms', 'email', 'all'] as const;
 export type OptOutChannel = (typeof OPT_OUT_CHANNELS)[number];
 
-export const OPT_OUT_SOURCES = ['sms-keyword', 'disposition', 'agent', 'api', 'import', 'schedule', 'unsubscribe-link'] as const;
+export const OPT_OUT_SOURCES = ['sms-keyword', 'disposition', 'agent', 'api', 'import', 'schedule', 'action-group', 'unsubscribe-link'] as const;
 export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 
 export type OptOutScope = { type: 'global' } | { type: 'schedule' | 'queue'; id: string };

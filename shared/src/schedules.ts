@@ -136,7 +136,7 @@ export interface ParticipantActionView {
 
 export const CALLBACK_STATUSES = ['scheduled', 'due', 'escalated', 'taken', 'completed', 'canceled'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
-export const CALLBACK_ORIGINS = ['agent', 'disposition', 'schedule'] as const;
+export const CALLBACK_ORIGINS = ['agent', 'disposition', 'schedule', 'action-group'] as const;
 export type CallbackOrigin = (typeof CALLBACK_ORIGINS)[number];
 
 export interface CallbackView {

@@ -7,6 +7,7 @@ import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ActionRegistry } from './actions/action-registry.js';
+import { stepContext } from './actions/action-handler.js';
 import type { BulkReassignDto, CompleteActionDto, DeferActionDto, ListActionsQuery } from './dto/schedule.dto.js';
 import { stepConfig, toActionView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
@@ -56,7 +57,7 @@ export class ParticipantActionsService {
     const handler = loaded ? this.registry.get(loaded.step.type) : undefined;
     let preview: Record<string, unknown> | undefined;
     if (loaded?.lead && handler?.preview && WORKABLE.includes(a.status)) {
-      preview = await handler.preview({ ...loaded, lead: loaded.lead, config: stepConfig(loaded.step), now: this.clock.now(), idempotencyKey: `pa:${a.id}` });
+      preview = await handler.preview(stepContext(loaded, loaded.lead, stepConfig(loaded.step), this.clock.now()));
     }
     return { ...toActionView(a), ...(preview ? { preview } : {}) };
   }

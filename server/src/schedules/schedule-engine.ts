@@ -12,7 +12,7 @@ import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.service.js';
 import { UserEntity } from '../users/user.entity.js';
-import type { ActionContext, ActionResult } from './actions/action-handler.js';
+import { type ActionContext, type ActionResult, stepContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
 import { evaluateCriteria, type LeadFacts } from './criteria.js';
 import { applyLeadChanges } from './lead-changes.js';
@@ -127,7 +127,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     }
 
     const handler = this.registry.get(step.type);
-    const ctx: ActionContext = { action, step, schedule, enrollment, lead, config: stepConfig(step), now, idempotencyKey: `pa:${action.id}` };
+    const ctx: ActionContext = stepContext({ action, step, schedule, enrollment }, lead, stepConfig(step), now);
     let result: ActionResult;
     try {
       result = handler ? await handler.run(ctx) : { kind: 'failed', outcome: 'error', detail: `no handler for ${step.type}` };

@@ -18,17 +18,49 @@ export interface ValidationContext {
   scheduleExists(id: string): Promise<boolean>;
 }
 
-/** One run of one participant action. */
-export interface ActionContext {
+/** A schedule step being run for one enrolled lead. */
+export interface ScheduleRun {
   action: ParticipantActionEntity;
   step: ScheduleStepEntity;
   schedule: ScheduleEntity;
   enrollment: EnrollmentEntity;
+}
+
+/** One run of one action: a schedule step for an enrolled lead, or an action of an action group. */
+export interface ActionContext {
   lead: LeadRecord;
   config: Record<string, unknown>;
   now: Date;
   /** Ties external side effects to this action, so a re-run after a crash does not repeat them. */
   idempotencyKey: string;
+  /** Whom the work is for: the step's owner, or the agent behind a group's trigger. */
+  ownerId: string | null;
+  /** What caused it, written on the conversations it makes. */
+  cause: { type: 'participant-action' | 'action-run'; id: string };
+  /** Where it runs, for notes ("schedule Renewals", "action group Hot lead"). */
+  origin: string;
+  /** A compliance refusal: hold until allowed (a schedule step may say so) or skip. */
+  onRefusal: 'hold' | 'skip';
+  /** The conversation behind it (a group fired by a disposition), if any. */
+  conversationId: string | null;
+  /** Set when the action is a schedule step; null in an action group. */
+  run: ScheduleRun | null;
+}
+
+/** The context for a schedule step (the engine's runs and the inbox's previews). */
+export function stepContext(run: ScheduleRun, lead: LeadRecord, config: Record<string, unknown>, now: Date): ActionContext {
+  return {
+    lead,
+    config,
+    now,
+    idempotencyKey: `pa:${run.action.id}`,
+    ownerId: run.action.ownerId,
+    cause: { type: 'participant-action', id: run.action.id },
+    origin: `schedule ${run.schedule.name}`,
+    onRefusal: run.step.onRefusal === 'hold' ? 'hold' : 'skip',
+    conversationId: run.action.conversationId,
+    run,
+  };
 }
 
 /**
@@ -48,9 +80,11 @@ export type ActionResult =
   | { kind: 'exit'; reason: string }
   | { kind: 'restart' };
 
-/** One action type: checks its settings when a schedule is saved and runs them when due. */
+/** One action type: checks its settings when a schedule or action group is saved and runs them when due. */
 export interface ActionHandler {
   readonly type: string;
+  /** False for types that only make sense as a schedule step (wait, choice, restart, task). */
+  readonly inGroups?: boolean;
   /** The activations this type allows (a task is always done by a person). */
   readonly activations: readonly Activation[];
   /** The channel it contacts the lead on, if any: passes the compliance gate when it runs. */

@@ -48,12 +48,23 @@ export function refusalResult(ctx: ActionContext, e: unknown): ActionResult | nu
   if (e.code === ErrorCode.ContactRefused) {
     const decision = e.details as GateDecision | undefined;
     const next = decision?.nextAllowedAt ? new Date(decision.nextAllowedAt) : null;
-    if (ctx.step.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: e.message };
+    if (ctx.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: e.message };
     return { kind: 'skipped', outcome: 'refused by compliance', detail: e.message };
   }
   if (e.code === ErrorCode.PoolExhausted || e.code === ErrorCode.CarrierError) return { kind: 'failed', outcome: e.code === ErrorCode.PoolExhausted ? 'no caller id' : 'carrier error', detail: e.message };
   if (e.code === ErrorCode.ValidationFailed) return { kind: 'failed', outcome: 'invalid', detail: e.message };
   return null;
+}
+
+/** The ring pool a contact uses: the schedule's, or the one an action group's action names. */
+function poolOf(ctx: ActionContext, kind: 'dial' | 'sms'): string | null {
+  if (ctx.run) return kind === 'dial' ? ctx.run.schedule.dialPoolId : ctx.run.schedule.smsPoolId;
+  return typeof ctx.config.poolId === 'string' ? ctx.config.poolId : null;
+}
+
+/** The gate's scope: a schedule's own opt-outs and caps apply to its steps. */
+function scopeOf(ctx: ActionContext): { type: 'schedule'; id: string } | undefined {
+  return ctx.run ? { type: 'schedule', id: ctx.run.schedule.id } : undefined;
 }
 
 /** Dial: pushed to the owner to call (manual), placed by the engine and bridged to the owner (automatic), or put in a power-dial queue. */
@@ -87,27 +98,30 @@ export class DialAction implements ActionHandler {
     if ((ctx.config.mode ?? 'owner') === 'queue') {
       // The power dialer takes it from here and completes the action with the call's outcome.
       const queueId = String(ctx.config.queueId);
-      const added = await this.intake.add(queueId, [ctx.lead.lead.id], { source: 'schedule', sourceId: ctx.action.id, priority: ctx.schedule.priority });
+      const added = ctx.run
+        ? await this.intake.add(queueId, [ctx.lead.lead.id], { source: 'schedule', sourceId: ctx.run.action.id, priority: ctx.run.schedule.priority })
+        : await this.intake.add(queueId, [ctx.lead.lead.id], { source: 'list', priority: typeof ctx.config.priority === 'number' ? ctx.config.priority : 0 });
       if (!added.length) return { kind: 'skipped', outcome: 'already queued', detail: `the lead already waits in dial queue ${queueId}` };
-      return { kind: 'waiting', outcome: 'queued', detail: `in dial queue ${queueId}` };
+      // A schedule step waits for the call's outcome; a group's action is done once the lead is queued.
+      return ctx.run ? { kind: 'waiting', outcome: 'queued', detail: `in dial queue ${queueId}` } : { kind: 'completed', outcome: 'queued', detail: `in dial queue ${queueId}` };
     }
     let call: ConversationView;
     try {
       call = await this.outbound.placeCall({
         leadId: ctx.lead.lead.id,
-        agentId: ctx.action.ownerId,
-        poolId: ctx.schedule.dialPoolId,
-        cause: { type: 'participant-action', id: ctx.action.id },
+        agentId: ctx.ownerId,
+        poolId: poolOf(ctx, 'dial'),
+        cause: ctx.cause,
         idempotencyKey: ctx.idempotencyKey,
         ringSeconds: typeof ctx.config.ringSeconds === 'number' ? ctx.config.ringSeconds : undefined,
-        gate: { scope: { type: 'schedule', id: ctx.schedule.id } },
+        gate: { scope: scopeOf(ctx) },
       });
     } catch (e) {
       const r = refusalResult(ctx, e);
       if (r) return r;
       throw e;
     }
-    if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status)) return { kind: 'completed', outcome: call.status, conversationId: call.id };
+    if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status) || !ctx.run) return { kind: 'completed', outcome: ctx.run ? call.status : 'call placed', conversationId: call.id };
     return { kind: 'waiting', outcome: 'calling', conversationId: call.id };
   }
 }
@@ -132,21 +146,21 @@ export class SmsAction implements ActionHandler {
   }
 
   async preview(ctx: ActionContext): Promise<Record<string, unknown>> {
-    return { body: renderTemplate(String(ctx.config.body), await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule)) };
+    return { body: renderTemplate(String(ctx.config.body), await this.merge.build(ctx.lead, ctx.ownerId, ctx.run?.schedule ?? null)) };
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
-    const body = renderTemplate(String(ctx.config.body), await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule)).trim();
+    const body = renderTemplate(String(ctx.config.body), await this.merge.build(ctx.lead, ctx.ownerId, ctx.run?.schedule ?? null)).trim();
     if (!body) return { kind: 'skipped', outcome: 'empty message', detail: 'the template rendered to nothing for this lead' };
     try {
       const sms = await this.outbound.sendSms({
         leadId: ctx.lead.lead.id,
-        agentId: ctx.action.ownerId,
-        poolId: ctx.schedule.smsPoolId,
+        agentId: ctx.ownerId,
+        poolId: poolOf(ctx, 'sms'),
         body,
-        cause: { type: 'participant-action', id: ctx.action.id },
+        cause: ctx.cause,
         idempotencyKey: ctx.idempotencyKey,
-        gate: { scope: { type: 'schedule', id: ctx.schedule.id } },
+        gate: { scope: scopeOf(ctx) },
       });
       if (sms.status === 'failed') return { kind: 'failed', outcome: 'carrier error', detail: sms.errorMessage ?? 'the carrier refused the message' };
       return { kind: 'completed', outcome: 'sent', conversationId: sms.id };
@@ -205,7 +219,7 @@ export class EmailAction implements ActionHandler {
   }
 
   async preview(ctx: ActionContext): Promise<Record<string, unknown>> {
-    const m = await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule, { unsubscribe: '#unsubscribe' });
+    const m = await this.merge.build(ctx.lead, ctx.ownerId, ctx.run?.schedule ?? null, { unsubscribe: '#unsubscribe' });
     return { subject: renderTemplate(String(ctx.config.subject), m), body: renderTemplate(String(ctx.config.body), m, { escapeHtml: ctx.config.html === true }) };
   }
 
@@ -219,15 +233,15 @@ export class EmailAction implements ActionHandler {
       return { kind: 'failed', outcome: earlier.status === 'failed' ? 'send failed' : 'send interrupted', detail: earlier.error ?? 'the send was interrupted; it was not repeated to avoid a duplicate' };
     }
     const to = ctx.lead.lead.email;
-    const decision = await this.policy.check({ lead: ctx.lead.lead }, 'email', ctx.now, { scope: { type: 'schedule', id: ctx.schedule.id }, recordAs: 'email:participant-action' });
+    const decision = await this.policy.check({ lead: ctx.lead.lead }, 'email', ctx.now, { scope: scopeOf(ctx), recordAs: `email:${ctx.cause.type}` });
     if (!decision.allowed || !to) {
       const reasons = decision.reasons.map((r) => r.message).join('; ') || 'the lead has no email address';
       const next = decision.nextAllowedAt ? new Date(decision.nextAllowedAt) : null;
-      if (ctx.step.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: reasons };
+      if (ctx.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: reasons };
       return { kind: 'skipped', outcome: 'refused by compliance', detail: reasons };
     }
-    const unsubscribe = this.links.url({ email: to, scheduleId: ctx.schedule.id }, this.urls.base());
-    const m = await this.merge.build(ctx.lead, ctx.action.ownerId, ctx.schedule, { unsubscribe });
+    const unsubscribe = this.links.url({ email: to, scheduleId: ctx.run?.schedule.id ?? null }, this.urls.base());
+    const m = await this.merge.build(ctx.lead, ctx.ownerId, ctx.run?.schedule ?? null, { unsubscribe });
     const html = ctx.config.html === true;
     const subject = renderTemplate(String(ctx.config.subject), m).replace(/[\r\n]+/g, ' ').trim();
     let body = renderTemplate(String(ctx.config.body), m, { escapeHtml: html });
@@ -245,7 +259,7 @@ export class EmailAction implements ActionHandler {
       messageId: null,
       idempotencyKey: ctx.idempotencyKey,
       error: null,
-      participantActionId: ctx.action.id,
+      participantActionId: ctx.run?.action.id ?? null,
       createdAt: this.clock.now(),
       sentAt: null,
     };

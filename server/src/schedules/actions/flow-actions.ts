@@ -21,6 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class WaitAction implements ActionHandler {
   readonly type = 'wait';
+  readonly inGroups = false;
   readonly activations = ['automatic'] as const;
   async validate(): Promise<FieldIssue[]> {
     return [];
@@ -34,6 +35,7 @@ export class WaitAction implements ActionHandler {
 @Injectable()
 export class TaskAction implements ActionHandler {
   readonly type = 'task';
+  readonly inGroups = false;
   readonly activations = ['manual'] as const;
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
     if (typeof config.title !== 'string' || !config.title.trim()) return [{ field: `${ctx.prefix}.title`, message: 'is required' }];
@@ -73,12 +75,12 @@ export class CallbackAction implements ActionHandler {
     const cb = await this.callbacks.book({
       leadId: ctx.lead.lead.id,
       dueAt: new Date(ctx.now.getTime() + after.amount * UNIT_MS[after.unit]),
-      ownerId: ctx.config.assignTo === 'anyone' ? null : ctx.action.ownerId,
-      note: typeof ctx.config.note === 'string' ? ctx.config.note : `From schedule ${ctx.schedule.name}`,
-      origin: 'schedule',
+      ownerId: ctx.config.assignTo === 'anyone' ? null : ctx.ownerId,
+      note: typeof ctx.config.note === 'string' ? ctx.config.note : `From ${ctx.origin}`,
+      origin: ctx.run ? 'schedule' : 'action-group',
       escalateAfterMinutes: typeof ctx.config.escalateAfterMinutes === 'number' ? ctx.config.escalateAfterMinutes : undefined,
       createdBy: null,
-      enrollmentId: ctx.enrollment.id,
+      enrollmentId: ctx.run?.enrollment.id ?? null,
     });
     return { kind: 'completed', outcome: 'callback booked', detail: `callback ${cb.id} due ${cb.dueAt}` };
   }
@@ -88,6 +90,7 @@ export class CallbackAction implements ActionHandler {
 @Injectable()
 export class ChoiceAction implements ActionHandler {
   readonly type = 'choice';
+  readonly inGroups = false;
   readonly activations = ['automatic'] as const;
   constructor(private readonly facts: LeadFactsService) {}
 
@@ -97,7 +100,8 @@ export class ChoiceAction implements ActionHandler {
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
-    const facts = await this.facts.build(ctx.lead, ctx.enrollment.enrolledAt, { type: 'schedule', id: ctx.schedule.id });
+    if (!ctx.run) return { kind: 'skipped', outcome: 'not in a schedule' };
+    const facts = await this.facts.build(ctx.lead, ctx.run.enrollment.enrolledAt, { type: 'schedule', id: ctx.run.schedule.id });
     if (evaluateCriteria(ctx.config.criteria as Criteria, facts, ctx.now)) return { kind: 'exit', reason: typeof ctx.config.reason === 'string' ? ctx.config.reason.slice(0, 64) : 'choice matched' };
     return { kind: 'completed', outcome: 'continue' };
   }
@@ -126,7 +130,7 @@ export class AddToScheduleAction implements ActionHandler {
   async run(ctx: ActionContext): Promise<ActionResult> {
     const { EnrollmentsService } = await import('../enrollments.service.js');
     const enroller = this.moduleRef.get(EnrollmentsService, { strict: false }) as Enroller;
-    const r = await enroller.enrollOne(String(ctx.config.scheduleId), ctx.lead.lead.id, 'schedule', null);
+    const r = await enroller.enrollOne(String(ctx.config.scheduleId), ctx.lead.lead.id, ctx.run ? 'schedule' : 'action-group', null);
     return r.enrolled ? { kind: 'completed', outcome: 'enrolled' } : { kind: 'completed', outcome: 'not enrolled', detail: r.reason };
   }
 }
@@ -135,6 +139,7 @@ export class AddToScheduleAction implements ActionHandler {
 @Injectable()
 export class RestartScheduleAction implements ActionHandler {
   readonly type = 'restart_schedule';
+  readonly inGroups = false;
   readonly activations = ['automatic'] as const;
   async validate(): Promise<FieldIssue[]> {
     return [];
@@ -183,14 +188,14 @@ export class OptOutAction implements ActionHandler {
 
   async run(ctx: ActionContext): Promise<ActionResult> {
     const channel = (ctx.config.channel as OptOutChannel | undefined) ?? 'all';
-    const scope = ctx.config.scope === 'schedule' ? { type: 'schedule' as const, id: ctx.schedule.id } : undefined;
+    const scope = ctx.config.scope === 'schedule' && ctx.run ? { type: 'schedule' as const, id: ctx.run.schedule.id } : undefined;
     const addresses = [...ctx.lead.phones.map((p) => p.e164), ...(ctx.lead.lead.email && (channel === 'email' || channel === 'all') ? [ctx.lead.lead.email] : [])];
     const phoneChannel = channel === 'email' ? null : channel;
     let written = 0;
     for (const address of addresses) {
       const isEmail = address.includes('@');
       if (!isEmail && !phoneChannel) continue;
-      await this.optOuts.write({ address, action: 'opt-out', channel: isEmail ? 'email' : (phoneChannel as OptOutChannel), scope, source: 'schedule', actorId: null, note: `schedule ${ctx.schedule.name}` });
+      await this.optOuts.write({ address, action: 'opt-out', channel: isEmail ? 'email' : (phoneChannel as OptOutChannel), scope, source: ctx.run ? 'schedule' : 'action-group', actorId: null, note: ctx.origin });
       written++;
     }
     return { kind: 'completed', outcome: written ? 'opted out' : 'no address', detail: `${written} address${written === 1 ? '' : 'es'}` };
@@ -209,7 +214,7 @@ export class BlockAction implements ActionHandler {
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
-    for (const p of ctx.lead.phones) await this.optOuts.blockNumber(p.e164, typeof ctx.config.reason === 'string' ? ctx.config.reason : `schedule ${ctx.schedule.name}`, 'schedule', null);
+    for (const p of ctx.lead.phones) await this.optOuts.blockNumber(p.e164, typeof ctx.config.reason === 'string' ? ctx.config.reason : ctx.origin, ctx.run ? 'schedule' : 'action-group', null);
     return { kind: 'completed', outcome: ctx.lead.phones.length ? 'blocked' : 'no number', detail: `${ctx.lead.phones.length} number(s)` };
   }
 }
