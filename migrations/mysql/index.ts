@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { ActionGroups1796219877980 } from './1796219877980-ActionGroups.js';
 import { Dispositions1796185942506 } from './1796185942506-Dispositions.js';
 import { DialItemPrecheck1796184968853 } from './1796184968853-DialItemPrecheck.js';
 import { DialQueues1796181118262 } from './1796181118262-DialQueues.js';
@@ -24,4 +25,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   DialQueues1796181118262,
   DialItemPrecheck1796184968853,
   Dispositions1796185942506,
+  ActionGroups1796219877980,
 ];

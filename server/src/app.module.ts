@@ -6,6 +6,7 @@ import { ComplianceModule } from './compliance/compliance.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DialerModule } from './dialer/dialer.module.js';
+import { ActionGroupsModule } from './action-groups/action-groups.module.js';
 import { DispositionsModule } from './dispositions/dispositions.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, ActionGroupsModule, HealthModule, DemoModule],
     };
   }
 }

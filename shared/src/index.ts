@@ -10,3 +10,4 @@ export * from './schedules.js';
 export * from './realtime.js';
 export * from './dialer.js';
 export * from './dispositions.js';
+export * from './action-groups.js';

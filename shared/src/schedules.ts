@@ -12,6 +12,7 @@ export const SCHEDULE_ACTION_TYPES = [
   'modify_lead',
   'opt_out',
   'block',
+  'run_group',
 ] as const;
 export type ScheduleActionType = (typeof SCHEDULE_ACTION_TYPES)[number];
 

@@ -40,6 +40,8 @@ export interface DomainEventMap {
     queueId: string | null;
     enrollmentId: string | null;
     actorId: string | null;
+    /** The disposition's action group, run once per conversation. */
+    actionGroupId: string | null;
   };
   /** An agent's state, liveness or softphone health changed. */
   'agent.status-changed': { status: AgentStatusView; from: AgentState };

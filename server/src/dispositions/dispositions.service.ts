@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '../../../shared/src/index.js';
+import { ActionGroupEntity } from '../action-groups/action-group.entity.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
@@ -138,8 +139,7 @@ export class DispositionsService {
         if (!found) problems.push({ field: 'scopeId', message: `is not a ${scopeType === 'queue' ? 'dial queue' : 'schedule'} (${scopeId})` });
       }
     }
-    // Action groups are not there yet: no id can name one.
-    if (actionGroupId) problems.push({ field: 'actionGroupId', message: `is not an action group (${actionGroupId})` });
+    if (actionGroupId && !(await this.ds.getRepository(ActionGroupEntity).countBy({ id: actionGroupId }))) problems.push({ field: 'actionGroupId', message: `is not an action group (${actionGroupId})` });
     if (problems.length) throw new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
   }
 
@@ -216,6 +216,7 @@ export class DispositionsService {
       queueId: origin.queueId,
       enrollmentId: origin.enrollmentId,
       actorId: actor.sub,
+      actionGroupId: d.actionGroupId,
     });
     const change: DispositionChangeEntity = { id: orderedId(), conversationId: c.id, fromCode: c.disposition, toCode: d.code, actorId: actor.sub, at: now, effects: JSON.stringify(effects) };
     await this.ds.getRepository(DispositionChangeEntity).insert(change);

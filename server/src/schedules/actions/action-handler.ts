@@ -92,6 +92,8 @@ export interface ActionHandler {
   validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]>;
   /** Runs an automatic action. */
   run(ctx: ActionContext): Promise<ActionResult>;
+  /** In words, what a run would do for this lead (a group's dry run). */
+  describe?(ctx: ActionContext): Promise<string>;
   /** What an agent sees for a manual action (e.g. the SMS text rendered for this lead). */
   preview?(ctx: ActionContext): Promise<Record<string, unknown>>;
 }

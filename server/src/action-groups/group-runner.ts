@@ -1,0 +1,320 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { type GroupPlanStepView, type GroupPlanView, type GroupRunStepView, type GroupRunView, type GroupTrigger, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { ContactPolicy } from '../compliance/contact-policy.js';
+import { isUniqueViolation } from '../database/db-errors.js';
+import { type LeadRecord, LeadsRepository } from '../leads/leads.repository.js';
+import { SchedulerService } from '../scheduler/scheduler.service.js';
+import type { ActionContext, ActionResult, ScheduleRun } from '../schedules/actions/action-handler.js';
+import { ActionRegistry } from '../schedules/actions/action-registry.js';
+import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-group.entity.js';
+import { parseActions } from './group-actions.js';
+
+export const GROUP_RUN_QUEUE = 'action-group.run';
+
+/** What fires a group, for whom. */
+export interface RunRequest {
+  groupId: string;
+  trigger: GroupTrigger;
+  /** The disposition code, participant action, phrase or caller's key. */
+  triggerRef: string | null;
+  leadId: string;
+  conversationId: string | null;
+  enrollmentId: string | null;
+  actorId: string | null;
+}
+
+/** A run's key: one run per group, trigger, what fired it and subject (the conversation, else the enrollment, else the lead). */
+export function runKey(r: RunRequest): string {
+  const ref = r.triggerRef ?? '';
+  const subject = r.conversationId ?? r.enrollmentId ?? r.leadId;
+  const key = `${r.groupId}:${r.trigger}:${ref}:${subject}`;
+  return key.length <= 255 ? key : `${r.groupId}:${r.trigger}:${createHash('sha256').update(`${ref}:${subject}`).digest('hex')}`;
+}
+
+const STEP_STATUS: Record<ActionResult['kind'], 'completed' | 'skipped' | 'failed'> = {
+  completed: 'completed',
+  skipped: 'skipped',
+  failed: 'failed',
+  held: 'skipped',
+  waiting: 'completed',
+  exit: 'skipped',
+  restart: 'skipped',
+};
+
+/**
+ * Runs action groups. A run is keyed by (group, trigger, what fired it, subject): the
+ * same trigger again returns the run already made. Each action is written to the run's
+ * audit trail before it runs (with its input) and after (outcome, error, time taken); a
+ * run cut short is resumed by running it again, which skips the actions already
+ * finished and gives an interrupted one the same idempotency key, so its effect happens
+ * once. Included groups run in place (their actions numbered 2.1, 2.2…).
+ */
+@Injectable()
+export class GroupRunner implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly registry: ActionRegistry,
+    private readonly leads: LeadsRepository,
+    private readonly policy: ContactPolicy,
+    private readonly scheduler: SchedulerService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register(GROUP_RUN_QUEUE, { handle: async (p) => void (await this.execute(p as RunRequest)) });
+    this.events.on('conversation.disposed', async (e) => {
+      if (!e.actionGroupId || !e.leadId) return;
+      await this.enqueue({ groupId: e.actionGroupId, trigger: 'disposition', triggerRef: e.code, leadId: e.leadId, conversationId: e.conversationId, enrollmentId: e.enrollmentId, actorId: e.actorId });
+    });
+  }
+
+  /** Queues a run (durably, retried by the scheduler); the same key queued again is one job. Returns the key. */
+  async enqueue(r: RunRequest): Promise<string> {
+    const key = runKey(r);
+    await this.scheduler.enqueue(GROUP_RUN_QUEUE, r, { dedupeKey: `group-run:${key}` });
+    return key;
+  }
+
+  /** Runs a group now (or finishes a run cut short); a run already finished is returned as it was. */
+  async execute(r: RunRequest, scheduleRun: ScheduleRun | null = null): Promise<GroupRunView> {
+    const group = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: r.groupId });
+    if (!group) throw DomainError.notFound('Action group');
+    const key = runKey(r);
+    const runs = this.ds.getRepository(ActionGroupRunEntity);
+    let run = await runs.findOneBy({ runKey: key });
+    if (!run) {
+      const row: ActionGroupRunEntity = {
+        id: randomUUID(),
+        groupId: r.groupId,
+        runKey: key,
+        trigger: r.trigger,
+        triggerRef: r.triggerRef?.slice(0, 200) ?? null,
+        leadId: r.leadId,
+        conversationId: r.conversationId,
+        enrollmentId: r.enrollmentId,
+        actorId: r.actorId,
+        status: 'running',
+        startedAt: this.clock.now(),
+        finishedAt: null,
+      };
+      try {
+        await runs.insert({ ...row });
+        run = row;
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        run = await runs.findOneByOrFail({ runKey: key });
+      }
+    }
+    if (run.status !== 'running') return this.view(run);
+    const done = new Map((await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: run.id })).map((s) => [s.path, s]));
+    let failed = false;
+    const lead = await this.leads.findById(run.leadId);
+    if (!lead || lead.lead.deletedAt) {
+      await this.record(run, done, { path: '1', groupId: group.id, type: 'lead', input: { leadId: run.leadId } }, async () => ({ kind: 'failed', outcome: 'no lead', detail: `lead ${run.leadId} is gone` }));
+      failed = true;
+    } else {
+      failed = await this.walk(run, group, '', 1, done, scheduleRun);
+    }
+    await runs.update({ id: run.id, status: 'running' }, { status: failed ? 'failed' : 'completed', finishedAt: this.clock.now() });
+    return this.view(await runs.findOneByOrFail({ id: run.id }));
+  }
+
+  /** Runs a group's actions in order under `prefix`. True if any failed. */
+  private async walk(run: ActionGroupRunEntity, group: ActionGroupEntity, prefix: string, depth: number, done: Map<string, ActionGroupRunStepEntity>, scheduleRun: ScheduleRun | null): Promise<boolean> {
+    let failed = false;
+    for (const [i, action] of parseActions(group.actions).entries()) {
+      const path = prefix ? `${prefix}.${i + 1}` : `${i + 1}`;
+      if (action.type === RUN_GROUP_ACTION) {
+        const inner = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: String(action.config.groupId) });
+        const ok = !!inner && inner.active && depth < MAX_GROUP_DEPTH;
+        await this.record(run, done, { path, groupId: group.id, type: action.type, input: action.config }, async () =>
+          ok ? { kind: 'completed', outcome: 'included', detail: `group ${inner.name}` } : { kind: 'failed', outcome: inner ? 'not run' : 'no group', detail: !inner ? `group ${String(action.config.groupId)} is gone` : !inner.active ? `group ${inner.name} is inactive` : `deeper than ${MAX_GROUP_DEPTH} groups` },
+        );
+        if (ok) failed = (await this.walk(run, inner, path, depth + 1, done, scheduleRun)) || failed;
+        else failed = true;
+        continue;
+      }
+      const handler = this.registry.get(action.type);
+      const status = await this.record(run, done, { path, groupId: group.id, type: action.type, input: action.config }, async () => {
+        if (!handler) return { kind: 'failed', outcome: 'unknown type', detail: `no handler for ${action.type}` };
+        // Re-read: an earlier action of the run may have changed the lead.
+        const lead = (await this.leads.findById(run.leadId)) as LeadRecord;
+        return handler.run(this.context(run, group, path, lead, action.config, scheduleRun));
+      });
+      if (status === 'failed') failed = true;
+    }
+    return failed;
+  }
+
+  private context(run: Pick<ActionGroupRunEntity, 'id' | 'actorId' | 'conversationId'>, group: ActionGroupEntity, path: string, lead: LeadRecord, config: Record<string, unknown>, scheduleRun: ScheduleRun | null): ActionContext {
+    return {
+      lead,
+      config,
+      now: this.clock.now(),
+      idempotencyKey: `ag:${run.id}:${path}`,
+      ownerId: scheduleRun?.action.ownerId ?? run.actorId ?? lead.lead.ownerId,
+      cause: { type: 'action-run', id: run.id },
+      origin: `action group ${group.name}`,
+      onRefusal: 'skip',
+      conversationId: run.conversationId,
+      run: scheduleRun,
+    };
+  }
+
+  /**
+   * One action in the audit trail: written as running with its input, run, then finished
+   * with its outcome and time. An action already finished in an earlier try is not run
+   * again; one another runner is on (its row exists, running, from this very pass) is left.
+   */
+  private async record(
+    run: ActionGroupRunEntity,
+    done: Map<string, ActionGroupRunStepEntity>,
+    step: { path: string; groupId: string; type: string; input: Record<string, unknown> },
+    body: () => Promise<ActionResult>,
+  ): Promise<string> {
+    const steps = this.ds.getRepository(ActionGroupRunStepEntity);
+    const earlier = done.get(step.path);
+    if (earlier && earlier.status !== 'running') return earlier.status;
+    let id = earlier?.id;
+    if (!id) {
+      id = randomUUID();
+      try {
+        await steps.insert({ id, runId: run.id, path: step.path, groupId: step.groupId, type: step.type, input: JSON.stringify(step.input), status: 'running', outcome: null, detail: null, error: null, startedAt: this.clock.now(), finishedAt: null, durationMs: null });
+      } catch (e) {
+        // Another pass of this run is on this action now: it finishes it.
+        if (isUniqueViolation(e)) return 'running';
+        throw e;
+      }
+    }
+    const t0 = performance.now();
+    let result: ActionResult;
+    let error: string | null = null;
+    try {
+      result = await body();
+    } catch (e) {
+      error = (e as Error).message ?? String(e);
+      result = { kind: 'failed', outcome: 'error', detail: '' };
+      this.logger.warn(`action group run ${run.id} step ${step.path} (${step.type}) failed: ${error}`);
+    }
+    const status = STEP_STATUS[result.kind];
+    const outcome = 'outcome' in result ? result.outcome : result.kind === 'exit' ? 'exit ignored' : result.kind === 'restart' ? 'restart ignored' : 'held';
+    const detail = (result.kind === 'held' ? `not allowed now: ${result.detail}` : 'detail' in result ? result.detail : null) || null;
+    // A failure's reason is its error: what was thrown, or what the action reported.
+    const reason = error ?? (status === 'failed' ? detail : null);
+    await steps.update({ id }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, error: reason?.slice(0, 4000) ?? null, finishedAt: this.clock.now(), durationMs: Math.round(performance.now() - t0) });
+    return status;
+  }
+
+  // ── dry runs ─────────────────────────────────────────────────────────────────────
+
+  /** What the group would do for this lead now: inputs with merge fields resolved, the gate's answer for contacts. Writes nothing. */
+  async plan(groupId: string, leadId: string, conversationId: string | null): Promise<GroupPlanView> {
+    const group = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: groupId });
+    if (!group) throw DomainError.notFound('Action group');
+    const lead = await this.leads.findById(leadId);
+    if (!lead || lead.lead.deletedAt) throw DomainError.validation('leadId', `no lead ${leadId}`);
+    const steps: GroupPlanStepView[] = [];
+    const dry = { id: 'dry-run', actorId: null, conversationId };
+    const visit = async (g: ActionGroupEntity, prefix: string, depth: number): Promise<void> => {
+      for (const [i, action] of parseActions(g.actions).entries()) {
+        const path = prefix ? `${prefix}.${i + 1}` : `${i + 1}`;
+        if (action.type === RUN_GROUP_ACTION) {
+          const inner = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: String(action.config.groupId) });
+          const ok = !!inner && inner.active && depth < MAX_GROUP_DEPTH;
+          steps.push({ path, groupId: g.id, type: action.type, input: action.config, wouldDo: ok ? `run the actions of group ${inner.name}` : 'nothing: the included group is missing, inactive or too deep', allowed: null });
+          if (ok) await visit(inner, path, depth + 1);
+          continue;
+        }
+        const handler = this.registry.get(action.type);
+        if (!handler) {
+          steps.push({ path, groupId: g.id, type: action.type, input: action.config, wouldDo: `nothing: no handler for ${action.type}`, allowed: null });
+          continue;
+        }
+        const ctx = this.context(dry, g, path, lead, action.config, null);
+        const input = handler.preview ? { ...action.config, ...(await handler.preview(ctx)) } : action.config;
+        const allowed = handler.channel ? (await this.policy.check({ lead: lead.lead }, handler.channel, ctx.now)).allowed : null;
+        const wouldDo = handler.describe ? await handler.describe(ctx) : `${action.type}`;
+        steps.push({ path, groupId: g.id, type: action.type, input, wouldDo: allowed === false ? `nothing now: the compliance gate would refuse (${wouldDo})` : wouldDo, allowed });
+      }
+    };
+    await visit(group, '', 1);
+    return { groupId, leadId, steps };
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────────────
+
+  async runs(groupId: string, limit: number): Promise<GroupRunView[]> {
+    const rows = await this.ds.getRepository(ActionGroupRunEntity).find({ where: { groupId }, order: { startedAt: 'DESC', id: 'DESC' }, take: limit });
+    const steps = rows.length ? await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: In(rows.map((r) => r.id)) }) : [];
+    return rows.map((r) => toRunView(r, steps.filter((s) => s.runId === r.id)));
+  }
+
+  async run(id: string): Promise<GroupRunView> {
+    const row = await this.ds.getRepository(ActionGroupRunEntity).findOneBy({ id });
+    if (!row) throw DomainError.notFound('Action group run');
+    return this.view(row);
+  }
+
+  async byKey(key: string): Promise<GroupRunView | null> {
+    const row = await this.ds.getRepository(ActionGroupRunEntity).findOneBy({ runKey: key });
+    return row ? this.view(row) : null;
+  }
+
+  private async view(run: ActionGroupRunEntity): Promise<GroupRunView> {
+    return toRunView(run, await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: run.id }));
+  }
+}
+
+/** Paths in reading order: 2 < 2.1 < 2.2 < 3 < 10. */
+function byPath(a: { path: string }, b: { path: string }): number {
+  const x = a.path.split('.').map(Number);
+  const y = b.path.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] === undefined) return -1;
+    if (y[i] === undefined) return 1;
+    if (x[i] !== y[i]) return x[i] - y[i];
+  }
+  return 0;
+}
+
+function toRunView(r: ActionGroupRunEntity, steps: ActionGroupRunStepEntity[]): GroupRunView {
+  return {
+    id: r.id,
+    groupId: r.groupId,
+    key: r.runKey,
+    trigger: r.trigger as GroupTrigger,
+    triggerRef: r.triggerRef,
+    leadId: r.leadId,
+    conversationId: r.conversationId,
+    enrollmentId: r.enrollmentId,
+    actorId: r.actorId,
+    status: r.status as GroupRunView['status'],
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    steps: [...steps].sort(byPath).map(
+      (s): GroupRunStepView => ({
+        path: s.path,
+        groupId: s.groupId,
+        type: s.type,
+        input: JSON.parse(s.input) as Record<string, unknown>,
+        status: s.status as GroupRunStepView['status'],
+        outcome: s.outcome,
+        detail: s.detail,
+        error: s.error,
+        startedAt: s.startedAt.toISOString(),
+        finishedAt: s.finishedAt?.toISOString() ?? null,
+        durationMs: s.durationMs,
+      }),
+    ),
+  };
+}
