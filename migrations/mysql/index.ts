@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { Integrations1796220310817 } from './1796220310817-Integrations.js';
 import { ActionGroups1796219877980 } from './1796219877980-ActionGroups.js';
 import { Dispositions1796185942506 } from './1796185942506-Dispositions.js';
 import { DialItemPrecheck1796184968853 } from './1796184968853-DialItemPrecheck.js';
@@ -26,4 +27,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   DialItemPrecheck1796184968853,
   Dispositions1796185942506,
   ActionGroups1796219877980,
+  Integrations1796220310817,
 ];

@@ -11,3 +11,4 @@ export * from './realtime.js';
 export * from './dialer.js';
 export * from './dispositions.js';
 export * from './action-groups.js';
+export * from './integrations.js';

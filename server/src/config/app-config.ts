@@ -90,6 +90,16 @@ export class AppConfig {
     /** A due callback its owner has not taken within this long goes to anyone on the queue. */
     escalateAfterMinutes: number;
   };
+  readonly integrations!: {
+    /** AES-256-GCM key for integration secrets at rest. */
+    secretsKey: Buffer;
+    /** Each outbound integration request gives up after this long. */
+    timeoutMs: number;
+    /** Tries after the first on a timeout, a network error, 429 or 5xx… */
+    retries: number;
+    /** …waiting this long, doubled each time (with jitter). */
+    retryBaseMs: number;
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -106,9 +116,9 @@ function databaseKind(url: string | undefined): DatabaseKind {
  * A development secret kept beside the embedded data so tokens survive restarts.
  * Production must set JWT_SECRET explicitly.
  */
-function developmentSecret(dataDir: string): string {
+function developmentSecret(dataDir: string, name = 'jwt-secret'): string {
   if (dataDir === 'memory') return randomBytes(32).toString('hex');
-  const file = resolve(dirname(resolve(dataDir)), 'jwt-secret');
+  const file = resolve(dirname(resolve(dataDir)), name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(32).toString('hex');
@@ -117,7 +127,7 @@ function developmentSecret(dataDir: string): string {
 }
 
 /** Variables whose values must never be echoed back (they hold or may hold secrets). */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
 
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -138,6 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+  if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) problems.push('SECRETS_KEY: required when NODE_ENV=production (it encrypts integration secrets)');
   if (!!e.TWILIO_ACCOUNT_SID !== !!e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
   if (problems.length) throw new ConfigError(problems);
 
@@ -190,5 +201,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
     realtime: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, staleSeconds: e.AGENT_STALE_SECONDS, resendSeconds: e.REALTIME_RESEND_SECONDS },
     dialer: { tickMs: e.DIALER_TICK_MS, statsIntervalMs: e.QUEUE_STATS_INTERVAL_MS },
+    integrations: {
+      secretsKey: Buffer.from(e.SECRETS_KEY ?? developmentSecret(e.PGLITE_DATA_DIR, 'secrets-key'), 'hex'),
+      timeoutMs: e.INTEGRATION_TIMEOUT_MS,
+      retries: e.INTEGRATION_RETRIES,
+      retryBaseMs: e.INTEGRATION_RETRY_BASE_MS,
+    },
   });
 }

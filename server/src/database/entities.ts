@@ -15,6 +15,7 @@ import { EmailMessageEntity, EnrollmentEntity, ParticipantActionEntity, Schedule
 import { AgentPresenceEntity, AgentStateChangeEntity, WorkDeliveryEntity } from '../realtime/agent.entity.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from '../dispositions/disposition.entity.js';
+import { IntegrationEntity, IntegrationLinkEntity } from '../integrations/integration.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from '../action-groups/action-group.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -63,4 +64,6 @@ export const ENTITIES = [
   ActionGroupEntity,
   ActionGroupRunEntity,
   ActionGroupRunStepEntity,
+  IntegrationEntity,
+  IntegrationLinkEntity,
 ];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { INTEGRATION_ACTION_TYPES, SCHEDULE_ACTION_TYPES } from '../../../shared/src/index.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { Mailer } from '../email/mailer.js';
@@ -28,7 +29,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
   controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController],
   providers: [
     ...HANDLERS,
-    { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers), inject: HANDLERS },
+    { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES]), inject: HANDLERS },
     MergeContexts,
     Mailer,
     UnsubscribeLinks,

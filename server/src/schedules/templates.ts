@@ -11,7 +11,7 @@ export interface MergeContext {
   links?: { unsubscribe?: string };
 }
 
-const LEAD_FIELDS = ['firstName', 'lastName', 'fullName', 'company', 'email', 'phone', 'region', 'status'];
+const LEAD_FIELDS = ['id', 'firstName', 'lastName', 'fullName', 'company', 'email', 'phone', 'region', 'status'];
 const FIELD = /\{\{([^{}]*)\}\}/g;
 
 export function templateFields(template: string): Array<{ path: string; fallback: string | null; position: number }> {

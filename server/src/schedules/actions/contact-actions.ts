@@ -30,7 +30,7 @@ export class MergeContexts {
     const owner = ownerId ? await this.users.findById(ownerId) : null;
     const l = lead.lead;
     return {
-      lead: { firstName: l.firstName, lastName: l.lastName, company: l.company, email: l.email, phone: l.phone, region: l.region, status: l.status },
+      lead: { id: l.id, firstName: l.firstName, lastName: l.lastName, company: l.company, email: l.email, phone: l.phone, region: l.region, status: l.status },
       custom: JSON.parse(l.customFields || '{}') as Record<string, unknown>,
       owner: owner ? { name: owner.name, email: owner.email } : null,
       schedule: schedule ? { name: schedule.name } : null,
