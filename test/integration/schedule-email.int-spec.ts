@@ -169,4 +169,17 @@ describe('schedule email through SMTP', () => {
     expect(list.map((a) => a.type)).toEqual(['email', 'wait']);
     expect(list[1].status).not.toBe('completed');
   });
+
+  it('an email action in an action group sends through SMTP once per run, with its unsubscribe link', async () => {
+    const lead = await newLead('grace@example.com');
+    const group = (await t.http.post('/api/action-groups').set(admin.auth).send({ name: 'Welcome pack', actions: [{ type: 'email', config: { subject: 'Welcome {{lead.firstName}}', body: 'Hello from {{owner.name | us}}.' } }] }).expect(201)).body as { id: string };
+    const first = (await t.http.post(`/api/action-groups/${group.id}/run`).set(admin.auth).send({ leadId: lead.id, key: 'welcome' }).expect(200)).body as { id: string; steps: Array<{ status: string; outcome: string }> };
+    expect(first.steps).toEqual([expect.objectContaining({ status: 'completed', outcome: 'sent' })]);
+    await t.http.post(`/api/action-groups/${group.id}/run`).set(admin.auth).send({ leadId: lead.id, key: 'welcome' }).expect(200);
+    const mail = inbox.filter((m) => m.to.includes('grace@example.com'));
+    expect(mail).toHaveLength(1);
+    expect(mail[0].headers.subject).toBe('Welcome Ann');
+    expect(mail[0].headers['list-unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\/[^>]+>$/);
+    expect(mail[0].body).toContain('Unsubscribe: http');
+  });
 });
