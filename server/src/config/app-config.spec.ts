@@ -48,8 +48,10 @@ describe('loadConfig', () => {
     expect(p).not.toContain('secret-password');
   });
 
-  it('requires a long JWT_SECRET in production and never echoes it', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
+  it('requires a long JWT_SECRET and a secrets key in production and never echoes them', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production', 'SECRETS_KEY: required when NODE_ENV=production (it encrypts integration secrets)']);
+    expect(problems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: 'not-hex-but-secret' })).toEqual(['SECRETS_KEY: must be 64 hex characters (a 32-byte key)']);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: 'ab'.repeat(32) }).integrations.secretsKey).toEqual(Buffer.from('ab'.repeat(32), 'hex'));
     expect(problems({ JWT_SECRET: 'short-secret' })).toEqual(['JWT_SECRET: must be at least 32 characters']);
   });
 
