@@ -1,3 +1,5 @@
+import type { SoftphoneHealth } from './realtime.js';
+
 /** Power-dial queues: what the API and the softphone exchange about them. */
 
 export const DIAL_MODES = ['preview', 'progressive', 'power', 'predictive'] as const;
@@ -85,6 +87,15 @@ export interface DialCard {
   conversationId: string | null;
 }
 
+/** A queue's recent activity for the supervisor's charts. */
+export interface QueueActivity {
+  queueId: string;
+  /** The last hour minute by minute, oldest first: calls placed and calls connected to an agent. */
+  minutes: Array<{ at: string; dials: number; connects: number }>;
+  /** Today's calls by disposition (account zone's day); undisposed calls as null. */
+  dispositions: Array<{ code: string | null; count: number }>;
+}
+
 /** One queue's live figures, pushed to supervisors at most twice a second. */
 export interface QueueStats {
   queueId: string;
@@ -93,7 +104,7 @@ export interface QueueStats {
   at: string;
   eligibleNow: number;
   /** Agents of the queue by state, each with how long they have been in it. */
-  agents: Array<{ userId: string; name: string; state: string; reason: string | null; seconds: number; stale: boolean }>;
+  agents: Array<{ userId: string; name: string; state: string; reason: string | null; seconds: number; stale: boolean; /** The lead reserved for or on a call with them in this queue. */ lead: string | null; health: SoftphoneHealth | null }>;
   agentsByState: Record<string, number>;
   callsRinging: number;
   callsInProgress: number;

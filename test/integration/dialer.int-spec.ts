@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DialItemView, DialQueueView, LeadView, QueueStats, RingPoolView, WorkItem } from '../../shared/src/index.js';
+import type { DialItemView, DialQueueView, LeadView, QueueActivity, QueueStats, RingPoolView, WorkItem } from '../../shared/src/index.js';
 import { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
@@ -93,6 +93,9 @@ describe('power-dial queues', () => {
     expect(await stateOf(agent)).toBe('reserved');
     await sim.advance(6000);
     expect(await stateOf(agent)).toBe('on_call');
+    // The supervisors' board shows whom the agent is talking to, and their softphone's health.
+    const board = ((await t.http.get(`/api/dial-queues/${q.id}/stats`).set(admin.auth).expect(200)).body as QueueStats).agents;
+    expect(board).toEqual([expect.objectContaining({ userId: agent.user.id, state: 'on_call', lead: lead.firstName, health: { phone: 'simulated', microphone: 'granted' } })]);
     const call = await callOf(it1.conversationId as string);
     expect(call).toMatchObject({ human: true, agentId: agent.user.id });
     expect(twimlFor(it1.conversationId as string)[0]).toContain(`<Client>agent-${agent.user.id}</Client>`);
@@ -100,6 +103,30 @@ describe('power-dial queues', () => {
     expect(await item(it1.id)).toMatchObject({ status: 'done', lastOutcome: 'answered', busyKey: null, activeKey: null });
     expect(await callOf(it1.conversationId as string)).toMatchObject({ outcome: 'answered', talkSeconds: 40 });
     expect(await stateOf(agent)).toBe('wrap_up');
+    await idle(agent);
+  });
+
+  it('activity for the charts: the last hour minute by minute and today\'s connected calls by disposition', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Activity', mode: 'power', agentIds: [agent.user.id] });
+    const answered = await newLead({ outcome: 'answer', ringSeconds: 3, talkSeconds: 10 });
+    const missed = await newLead({ outcome: 'no-answer' });
+    await add(q.id, [answered.lead.id], 5);
+    await add(q.id, [missed.lead.id], 1);
+    await ready(agent);
+    await sim.advance(15_000);
+    const first = (await itemsOf(q.id)).find((i) => i.leadId === answered.lead.id)!;
+    await t.http.post(`/api/conversations/${first.conversationId}/disposition`).set(agent.auth).send({ code: 'sale' }).expect(201);
+    await dialer.paceAll();
+    await sim.advance(40_000);
+    const activity = (await t.http.get(`/api/dial-queues/${q.id}/activity`).set(admin.auth).expect(200)).body as QueueActivity;
+    expect(activity.minutes).toHaveLength(60);
+    expect(activity.minutes.reduce((n, m) => n + m.dials, 0)).toBe(2);
+    expect(activity.minutes.reduce((n, m) => n + m.connects, 0)).toBe(1);
+    // The current minute is the last slot.
+    expect(Date.parse(activity.minutes[59].at)).toBe(Math.floor(t.clock.now().getTime() / 60_000) * 60_000);
+    expect(activity.dispositions).toEqual([{ code: 'sale', count: 1 }]);
+    await t.http.get(`/api/dial-queues/${q.id}/activity`).set(agent.auth).expect(403);
     await idle(agent);
   });
 

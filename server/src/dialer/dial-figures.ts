@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import type { DialMode, QueueStats } from '../../../shared/src/index.js';
+import type { DialMode, QueueActivity, QueueStats, SoftphoneHealth } from '../../../shared/src/index.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { Clock } from '../common/clock.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from '../realtime/agent.entity.js';
 import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
+import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
 import { UserEntity } from '../users/user.entity.js';
-import { DialCallEntity, type DialQueueEntity } from './dial-queue.entity.js';
+import { LeadEntity } from '../leads/lead.entity.js';
+import { DialCallEntity, type DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import type { PacingInput } from './pacing.js';
 
@@ -112,6 +114,36 @@ export class DialFigures {
    * The abandon rate day by day (the account zone's days) over the last `days`, with the
    * rolling total: what the 3% rule is judged on.
    */
+  /** The last hour minute by minute (dials, connects) and today's calls by disposition. */
+  async activity(q: DialQueueEntity): Promise<QueueActivity> {
+    const now = this.clock.now();
+    const hourAgo = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 59 * 60_000);
+    const zone = (await this.settings.get()).defaultTimezone;
+    const dayStart = DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate();
+    const from = dayStart < hourAgo ? dayStart : hourAgo;
+    const rows = await this.calls
+      .createQueryBuilder('c')
+      .leftJoin(ConversationEntity, 'v', 'v.id = c.conversation_id')
+      .select(['c.placed_at AS "placedAt"', 'c.bridged_at AS "bridgedAt"', 'v.disposition AS "disposition"'])
+      .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId: q.id, from })
+      .getRawMany<{ placedAt: Date | string; bridgedAt: Date | string | null; disposition: string | null }>();
+    const minutes = Array.from({ length: 60 }, (_, i) => ({ at: new Date(hourAgo.getTime() + i * 60_000).toISOString(), dials: 0, connects: 0 }));
+    const byCode = new Map<string | null, number>();
+    const ms = (v: Date | string) => (v instanceof Date ? v : new Date(v)).getTime();
+    for (const r of rows) {
+      const placed = ms(r.placedAt);
+      const slot = Math.floor((placed - hourAgo.getTime()) / 60_000);
+      if (slot >= 0 && slot < 60) minutes[slot].dials++;
+      if (r.bridgedAt) {
+        const b = Math.floor((ms(r.bridgedAt) - hourAgo.getTime()) / 60_000);
+        if (b >= 0 && b < 60) minutes[b].connects++;
+      }
+      if (placed >= dayStart.getTime() && r.bridgedAt) byCode.set(r.disposition, (byCode.get(r.disposition) ?? 0) + 1);
+    }
+    const dispositions = [...byCode.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count);
+    return { queueId: q.id, minutes, dispositions };
+  }
+
   async abandonByDay(q: DialQueueEntity, days: number): Promise<{ days: Array<{ day: string; answered: number; abandoned: number; ratePct: number }>; rolling: { answered: number; abandoned: number; ratePct: number }; capPct: number }> {
     const now = this.clock.now();
     const zone = (await this.settings.get()).defaultTimezone;
@@ -135,7 +167,7 @@ export class DialFigures {
   async stats(q: DialQueueEntity, agentIds: string[], pacingRatio: number): Promise<QueueStats> {
     const now = this.clock.now();
     const from = await this.dayStart(now);
-    const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool] = await Promise.all([
+    const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool, onLeads] = await Promise.all([
       this.items.countEligible(q.id, now),
       agentIds.length ? this.ds.getRepository(UserEntity).find({ select: { id: true, name: true }, where: { id: In(agentIds) } }) : Promise.resolve([]),
       agentIds.length ? this.ds.getRepository(AgentPresenceEntity).find({ where: { userId: In(agentIds) } }) : Promise.resolve([]),
@@ -182,12 +214,33 @@ export class DialFigures {
             .getRawMany<{ userId: string; due: string | number; overdue: string | number | null }>()
         : Promise.resolve([]),
       q.ringPoolId ? this.pools.health(q.ringPoolId, now).catch(() => null) : Promise.resolve(null),
+      agentIds.length
+        ? this.ds
+            .getRepository(DialQueueItemEntity)
+            .createQueryBuilder('i')
+            .innerJoin(LeadEntity, 'l', 'l.id = i.lead_id')
+            .select('i.agent_id', 'agentId')
+            .addSelect('l.first_name', 'firstName')
+            .addSelect('l.last_name', 'lastName')
+            .where("i.queue_id = :id AND i.status IN ('reserved', 'dialing') AND i.agent_id IN (:...agentIds)", { id: q.id, agentIds })
+            .getRawMany<{ agentId: string; firstName: string | null; lastName: string | null }>()
+        : Promise.resolve([]),
     ]);
+    const leadOf = new Map(onLeads.map((r) => [r.agentId, [r.firstName, r.lastName].filter(Boolean).join(' ') || 'Unnamed lead']));
     const names = new Map(users.map((u) => [u.id, u.name]));
     const byUser = new Map(presence.map((p) => [p.userId, p]));
     const agents = agentIds.map((id) => {
       const p = byUser.get(id);
-      return { userId: id, name: names.get(id) ?? id, state: p?.state ?? 'offline', reason: p?.reason ?? null, seconds: p ? Math.max(0, Math.round((now.getTime() - p.stateSince.getTime()) / 1000)) : 0, stale: !!p?.stale };
+      return {
+        userId: id,
+        name: names.get(id) ?? id,
+        state: p?.state ?? 'offline',
+        reason: p?.reason ?? null,
+        seconds: p ? Math.max(0, Math.round((now.getTime() - p.stateSince.getTime()) / 1000)) : 0,
+        stale: !!p?.stale,
+        lead: leadOf.get(id) ?? null,
+        health: p?.health ? (JSON.parse(p.health) as SoftphoneHealth) : null,
+      };
     });
     const agentsByState: Record<string, number> = {};
     for (const a of agents) agentsByState[a.state] = (agentsByState[a.state] ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView, QueueStats } from '../../../shared/src/index.js';
+import type { AccessClaims, DialItemView, DialQueueView, QueueActivity, QueueStats } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { Dialer } from './dialer.service.js';
@@ -66,6 +66,13 @@ export class DialQueuesController {
   @ApiOperation({ summary: 'Abandoned over answered calls day by day and over the rolling window (30 days by default), against the cap' })
   abandonRate(@Param('id', ParseUUIDPipe) id: string, @Query() query: AbandonRateQuery) {
     return this.queues.abandonByDay(id, query.days ?? 30);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get(':id/activity')
+  @ApiOperation({ summary: 'The last hour minute by minute (dials, connects) and today\'s calls by disposition, for the charts' })
+  activity(@Param('id', ParseUUIDPipe) id: string): Promise<QueueActivity> {
+    return this.queues.activity(id);
   }
 
   @Roles('admin', 'supervisor')

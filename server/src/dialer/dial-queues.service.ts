@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueStats, type RetryRule } from '../../../shared/src/index.js';
+import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueActivity, type QueueStats, type RetryRule } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';
@@ -169,6 +169,10 @@ export class DialQueuesService {
   async stats(queueId: string): Promise<QueueStats> {
     const q = await this.find(queueId);
     return this.figures.stats(q, await this.dialer.agentsOf(q.id), this.dialer.ratios.get(q.id) ?? 1);
+  }
+
+  async activity(queueId: string): Promise<QueueActivity> {
+    return this.figures.activity(await this.find(queueId));
   }
 
   async abandonByDay(queueId: string, days: number) {

@@ -17,6 +17,6 @@ import { QueueStatsPush } from './queue-stats.push.js';
   imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule],
   controllers: [DialQueuesController, DialerItemsController],
   providers: [DialFigures, Dialer, DialQueuesService, QueueStatsPush],
-  exports: [Dialer],
+  exports: [Dialer, DialQueuesService],
 })
 export class DialerModule {}
