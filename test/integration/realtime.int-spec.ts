@@ -29,7 +29,7 @@ describe('realtime: the softphone socket', () => {
     scheduler = t.get(SchedulerService);
     push = t.get(WorkPush);
     admin = await signIn(t, 'admin');
-  });
+  }, 60_000);
   afterEach(() => {
     for (const s of open.splice(0)) s.close();
   });

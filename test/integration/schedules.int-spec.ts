@@ -35,7 +35,7 @@ describe('schedules', () => {
     (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Main', numbers: [{ e164: '+12125550100' }] }).expect(201)).body as RingPoolView;
     await t.http.post('/api/custom-fields').set(admin.auth).send({ key: 'assigned_agent', label: 'Assigned agent', type: 'text' }).expect(201);
     await t.http.post('/api/custom-fields').set(admin.auth).send({ key: 'score', label: 'Score', type: 'number' }).expect(201);
-  });
+  }, 60_000);
   afterAll(async () => {
     await t?.close();
   });
