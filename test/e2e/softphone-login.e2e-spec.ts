@@ -137,6 +137,9 @@ describe('softphone sign-in in a real browser', () => {
       await expect(page.getByTestId('user-role').textContent()).resolves.toBe('Agent');
       await expect(banner.getByText('Switchboard', { exact: true }).isVisible()).resolves.toBe(true);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Agent workspace');
+      // The agent's workspace: their state (offline until they go Ready) and a healthy connection.
+      await page.getByTestId('health-badge').getByText('Connected').waitFor();
+      await expect(page.getByTestId('agent-state').textContent()).resolves.toBe('Offline');
       await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
       // The refresh token persists; the access token stays in memory.
       await expect(storedKeys()).resolves.toEqual(['switchboard.refreshToken']);

@@ -6,6 +6,7 @@ import { LeadsRepository } from '../leads/leads.repository.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
 import { UsersService } from '../users/users.service.js';
+import { DemoCampaign } from './demo-campaign.js';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
@@ -22,7 +23,7 @@ const DEMO_LEADS = [
   { firstName: 'Tom', lastName: 'Becker', company: 'Becker Farms', email: 'tom@example.com', phones: [{ number: '+13125550166' }] },
 ];
 
-/** Seeds one user of each role (idempotent) when SEED_DEMO is on, the embedded default. */
+/** Seeds one user of each role, demo numbers and leads, and the demo campaign (each once) when SEED_DEMO is on, the embedded default. */
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
   constructor(
@@ -31,6 +32,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly pools: RingPoolsService,
     private readonly leads: LeadsService,
     private readonly leadRows: LeadsRepository,
+    private readonly campaign: DemoCampaign,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -45,10 +47,17 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await this.pools.create({ name: 'Demo numbers', strategy: 'local-presence', numbers: DEMO_POOL_NUMBERS.map((e164) => ({ e164 })) });
       this.logger.event('info', 'demo.ring-pool.created', { numbers: DEMO_POOL_NUMBERS.length });
     }
-    const agent = (await this.users.list()).find((u) => u.email === 'agent@switchboard.local');
-    if (agent && !(await this.leadRows.search({}, null, 1)).length) {
-      for (const l of DEMO_LEADS) await this.leads.create({ ...l, ownerId: agent.id, tags: ['demo'] });
+    const users = await this.users.list();
+    const agent = users.find((u) => u.email === 'agent@switchboard.local');
+    const admin = users.find((u) => u.email === 'admin@switchboard.local');
+    if (!agent || !admin) return;
+    const created = [];
+    if (!(await this.leadRows.search({}, null, 1)).length) {
+      for (const l of DEMO_LEADS) created.push(await this.leads.create({ ...l, ownerId: agent.id, tags: ['demo'] }));
       this.logger.event('info', 'demo.leads.created', { count: DEMO_LEADS.length });
     }
+    // A campaign, once: a power-dial queue with its dispositions, a callback due soon and a follow-up task.
+    const pool = (await this.pools.list())[0];
+    if (pool) await this.campaign.seed(agent.id, admin.id, pool.id, created);
   }
 }

@@ -47,6 +47,11 @@ export class Session {
     return this.#snapshot.notice;
   }
 
+  /** The access token now (the socket's handshake and renewals read it). */
+  get accessToken(): string | null {
+    return this.#core.accessToken;
+  }
+
   /** Authenticated API access for the rest of the app. */
   get api(): ApiClient {
     return this.#core.api;

@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { DialItemView, DialQueueView, LeadView } from '../../shared/src/index.js';
+import type { RunningServer } from '../../server/src/server.js';
+import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const softphoneDir = join(root, 'dist/softphone');
+const artifacts = join(root, 'test/artifacts');
+const PASSWORD = 'switchboard-demo';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureSoftphoneBuilt(): void {
+  const index = join(softphoneDir, 'index.html');
+  const sources = Math.max(newestMtime(join(root, 'softphone')), newestMtime(join(root, 'shared/src')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'softphone/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * The working day in a real browser against the whole stack (embedded database, the
+ * simulated carrier in real time, the demo campaign): an agent goes Ready, the power
+ * dialer calls a lead and bridges it, the call ends, the agent books a callback in the
+ * wrap-up, and the callback reaches their inbox when due; a supervisor in another
+ * browser context watches the agent's state and the queue's figures move.
+ */
+describe('a day on the softphone, agent and supervisor side by side', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let agent: Page;
+  let supervisor: Page;
+  let adminToken: string;
+  const consoleErrors: string[] = [];
+
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+
+  const signIn = async (email: string): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.url });
+    const page = await context.newPage();
+    page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(`${email}: ${msg.text()}`));
+    page.on('pageerror', (e) => consoleErrors.push(`${email}: ${e.message}`));
+    await page.goto('/');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  };
+
+  beforeAll(async () => {
+    ensureSoftphoneBuilt();
+    mkdirSync(artifacts, { recursive: true });
+    const { startServer } = await import('../../server/src/server.js');
+    // The product as `npm start` runs it (development: the dialer and the scheduler run on their own).
+    server = await startServer({ PORT: '0', HOST: '127.0.0.1', PGLITE_DATA_DIR: 'memory', LOG_LEVEL: 'silent', SEED_DEMO: 'true', SOFTPHONE_DIR: softphoneDir, NODE_ENV: 'development', DIALER_TICK_MS: '500' });
+    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@switchboard.local', password: PASSWORD }) });
+    adminToken = ((await login.json()) as { accessToken: string }).accessToken;
+    // This test account calls at any hour (the real clock decides when CI runs), and every demo lead answers.
+    await api('PUT', '/api/compliance/calling-rules', { defaultWindow: { start: '00:00', end: '23:59' }, regions: {}, holidays: [] });
+    const queue = (await api<DialQueueView[]>('GET', '/api/dial-queues')).find((q) => q.name === 'Demo campaign')!;
+    const items = await api<DialItemView[]>('GET', `/api/dial-queues/${queue.id}/items?limit=100`);
+    const sim = server.app.get<SimulatedCarrier>(SIMULATED_CARRIER);
+    for (const item of items) {
+      const lead = await api<LeadView>('GET', `/api/leads/${item.leadId}`);
+      for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 5 });
+    }
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  }, 60_000);
+
+  it('supervisor and agent sign in: the board shows the agent offline, the agent sees their first work', async () => {
+    supervisor = await signIn('supervisor@switchboard.local');
+    await supervisor.getByTestId('queue-stats').waitFor();
+    const row = supervisor.getByTestId('board-row').filter({ hasText: 'Alex Agent' });
+    await row.getByTestId('board-state').getByText('Offline').waitFor();
+    await expect(supervisor.getByTestId('stat-dials').textContent()).resolves.toBe('0');
+
+    agent = await signIn('agent@switchboard.local');
+    await agent.getByTestId('agent-view').waitFor();
+    await agent.getByTestId('health-badge').getByText('Connected').waitFor();
+    await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('Offline');
+    // The demo's follow-up schedule gave the agent a task due now.
+    await agent.getByTestId('inbox-item').filter({ hasText: 'Send the pricing sheet' }).waitFor();
+    await agent.screenshot({ path: join(artifacts, 'agent-inbox.png'), animations: 'disabled' });
+    await supervisor.screenshot({ path: join(artifacts, 'supervisor-board.png'), animations: 'disabled' });
+  }, 60_000);
+
+  it('the agent goes Ready: the power dialer calls a lead, the call connects on the agent\'s screen; the supervisor sees it live', async () => {
+    await agent.getByTestId('go-ready').click();
+    await agent.getByTestId('inbox-item').and(agent.locator('[data-kind="queue_item"]')).waitFor({ timeout: 15_000 });
+    await agent.getByTestId('why-chosen').waitFor();
+    await agent.getByTestId('call-panel').waitFor();
+    await agent.getByTestId('call-status').getByText('Connected').waitFor({ timeout: 20_000 });
+    await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('On call');
+    await expect(agent.getByTestId('caller-id').textContent()).resolves.toMatch(/^\+1\d{10}$/);
+    await agent.screenshot({ path: join(artifacts, 'agent-on-call.png'), animations: 'disabled' });
+
+    const row = supervisor.getByTestId('board-row').filter({ hasText: 'Alex Agent' });
+    await row.getByTestId('board-state').getByText('On call').waitFor({ timeout: 10_000 });
+    await supervisor.getByTestId('stat-dials').getByText('1', { exact: true }).waitFor({ timeout: 10_000 });
+    await supervisor.getByTestId('stat-connects').getByText(/^1\b/).waitFor({ timeout: 10_000 });
+    await supervisor.screenshot({ path: join(artifacts, 'supervisor-live.png'), animations: 'disabled' });
+  }, 60_000);
+
+  it('the call ends: the wrap-up offers the queue\'s dispositions; a callback booked in the lead\'s time reaches the inbox when due', async () => {
+    await agent.getByTestId('wrap-up').waitFor({ timeout: 20_000 });
+    await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('Wrap-up');
+    await agent.getByTestId('dispositions').getByText('Call back later').click();
+    const picker = agent.getByTestId('callback-at');
+    await picker.waitFor();
+    // The next minute in the lead's zone (the picker's own zone is shown beside it).
+    const zone = /\(([^)]+)\)/.exec((await agent.locator('label', { has: picker }).textContent()) ?? '')?.[1] ?? 'UTC';
+    const next = new Date(Math.ceil((Date.now() + 5_000) / 60_000) * 60_000);
+    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next).replace(' ', 'T');
+    await picker.fill(local);
+    await agent.getByTestId('wrap-notes').fill('Wants a quote for the gold plan');
+    await agent.screenshot({ path: join(artifacts, 'agent-wrap-up.png'), animations: 'disabled' });
+    // A break first (from wrap-up), so the dialer gives no new lead while the callback waits.
+    await agent.getByTestId('go-pause').click();
+    await agent.getByTestId('pause-reasons').getByText('Break').click();
+    await agent.getByTestId('agent-state').getByText('Paused').waitFor();
+    await agent.getByTestId('save-disposition').click();
+    await agent.getByTestId('wrap-up').waitFor({ state: 'detached' });
+
+    const callback = agent.getByTestId('inbox-item').and(agent.locator('[data-kind="callback"]'));
+    await callback.first().waitFor({ timeout: 100_000 });
+    await callback.first().click();
+    await agent.getByTestId('work-detail').getByText('Call back').first().waitFor();
+    await agent.screenshot({ path: join(artifacts, 'agent-callback-due.png'), animations: 'disabled' });
+    const row = supervisor.getByTestId('board-row').filter({ hasText: 'Alex Agent' });
+    await row.getByTestId('board-state').getByText('Paused').waitFor();
+    expect(consoleErrors).toEqual([]);
+  }, 150_000);
+});
