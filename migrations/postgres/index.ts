@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { SmsTemplates1796223214903 } from './1796223214903-SmsTemplates.js';
 import { Integrations1796220310817 } from './1796220310817-Integrations.js';
 import { ActionGroups1796219877980 } from './1796219877980-ActionGroups.js';
 import { Dispositions1796185942506 } from './1796185942506-Dispositions.js';
@@ -28,4 +29,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   Dispositions1796185942506,
   ActionGroups1796219877980,
   Integrations1796220310817,
+  SmsTemplates1796223214903,
 ];

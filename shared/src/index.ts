@@ -12,3 +12,4 @@ export * from './dialer.js';
 export * from './dispositions.js';
 export * from './action-groups.js';
 export * from './integrations.js';
+export * from './sms.js';

@@ -103,8 +103,15 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
     await agent.getByTestId('health-badge').getByText('Connected').waitFor();
     await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('Offline');
     // The demo's follow-up schedule gave the agent a task due now.
-    await agent.getByTestId('inbox-item').filter({ hasText: 'Send the pricing sheet' }).waitFor();
+    await agent.getByTestId('inbox-item').filter({ hasText: 'Send the pricing sheet' }).click();
+    // The SMS composer on the card: a template, resolved for this lead, counted, sent, and in the thread.
+    const composer = agent.getByTestId('sms-composer');
+    await composer.getByTestId('sms-template').selectOption({ label: 'Pricing follow-up' });
+    await composer.getByTestId('sms-preview').getByText('Hi Miguel, it is Alex Agent from Switchboard.', { exact: false }).waitFor();
+    await expect(composer.getByTestId('sms-counts').textContent()).resolves.toMatch(/^\d+ characters · 1 segment · GSM-7$/);
     await agent.screenshot({ path: join(artifacts, 'agent-inbox.png'), animations: 'disabled' });
+    await composer.getByTestId('sms-send').click();
+    await composer.getByTestId('sms-thread').getByText('Here is the pricing we discussed', { exact: false }).waitFor();
     await supervisor.screenshot({ path: join(artifacts, 'supervisor-board.png'), animations: 'disabled' });
   }, 60_000);
 

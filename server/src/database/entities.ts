@@ -16,6 +16,7 @@ import { AgentPresenceEntity, AgentStateChangeEntity, WorkDeliveryEntity } from 
 import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from '../dispositions/disposition.entity.js';
 import { IntegrationEntity, IntegrationLinkEntity } from '../integrations/integration.entity.js';
+import { SmsTemplateEntity } from '../messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from '../action-groups/action-group.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -66,4 +67,5 @@ export const ENTITIES = [
   ActionGroupRunStepEntity,
   IntegrationEntity,
   IntegrationLinkEntity,
+  SmsTemplateEntity,
 ];

@@ -6,6 +6,7 @@ import { JsonLogger } from '../common/json-logger.js';
 import { DialQueuesService } from '../dialer/dial-queues.service.js';
 import { DispositionsService } from '../dispositions/dispositions.service.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { SmsTemplatesService } from '../messaging/sms-templates.service.js';
 import { EnrollmentsService } from '../schedules/enrollments.service.js';
 import { SchedulesService } from '../schedules/schedules.service.js';
 
@@ -18,8 +19,9 @@ const AREAS = ['212', '617', '305', '312', '512', '303', '206', '415'];
 /**
  * The demo campaign the first login shows (seeded once, with SEED_DEMO): a power-dial
  * queue of two dozen leads for the demo agent on the demo numbers, with its own
- * dispositions (sale, callback, not interested, do not call); a callback due in a few
- * minutes; and a follow-up schedule whose first step is a task for the agent.
+ * dispositions (sale, callback, not interested, do not call); two SMS templates; a
+ * callback due in a few minutes; and a follow-up schedule whose first step is a task
+ * for the agent.
  */
 @Injectable()
 export class DemoCampaign {
@@ -30,6 +32,7 @@ export class DemoCampaign {
     private readonly schedules: SchedulesService,
     private readonly enrollments: EnrollmentsService,
     private readonly callbacks: CallbacksService,
+    private readonly smsTemplates: SmsTemplatesService,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
   ) {}
@@ -70,6 +73,8 @@ export class DemoCampaign {
     await this.dispositions.create({ ...scope, code: 'do-not-call', label: 'Do not call', flags: { contacted: true, humanAnswered: true, doNotCall: true, final: true } });
     await this.queues.addLeads(queue.id, { leadIds: leads.map((l) => l.id) });
 
+    await this.smsTemplates.create({ name: 'Pricing follow-up', body: 'Hi {{lead.firstName | there}}, it is {{owner.name}} from Switchboard. Here is the pricing we discussed: https://example.com/pricing' });
+    await this.smsTemplates.create({ name: 'Missed you', body: 'Hi {{lead.firstName | there}}, sorry we missed you. When is a good time to call?' });
     const now = this.clock.now();
     if (existing[0]) {
       await this.callbacks.book({ leadId: existing[0].id, dueAt: new Date(now.getTime() + 3 * 60_000), ownerId: agentId, note: 'Asked to be called back about pricing', origin: 'agent', createdBy: agentId });

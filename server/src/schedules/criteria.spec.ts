@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Condition, durationMs, evaluateCriteria, type LeadFacts, LogicError, parseLogic, validateCriteria } from './criteria.js';
-import { renderTemplate, smsSegments, validateTemplate } from './templates.js';
+import { smsSegments } from '../../../shared/src/index.js';
+import { renderTemplate, validateTemplate } from './templates.js';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z');
 const facts = (over: { lead?: Partial<LeadFacts['lead']>; custom?: LeadFacts['custom']; activity?: Partial<LeadFacts['activity']> } = {}): LeadFacts => ({
