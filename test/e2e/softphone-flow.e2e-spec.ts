@@ -1,34 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DialItemView, DialQueueView, LeadView } from '../../shared/src/index.js';
 import type { RunningServer } from '../../server/src/server.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import { artifacts, ensureSoftphoneBuilt, launchChromium, softphoneDir } from '../support/browser.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const softphoneDir = join(root, 'dist/softphone');
-const artifacts = join(root, 'test/artifacts');
 const PASSWORD = 'switchboard-demo';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureSoftphoneBuilt(): void {
-  const index = join(softphoneDir, 'index.html');
-  const sources = Math.max(newestMtime(join(root, 'softphone')), newestMtime(join(root, 'shared/src')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'softphone/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-}
 
 /**
  * The working day in a real browser against the whole stack (embedded database, the
@@ -65,7 +44,6 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    mkdirSync(artifacts, { recursive: true });
     const { startServer } = await import('../../server/src/server.js');
     // The product as `npm start` runs it (development: the dialer and the scheduler run on their own).
     server = await startServer({ PORT: '0', HOST: '127.0.0.1', PGLITE_DATA_DIR: 'memory', LOG_LEVEL: 'silent', SEED_DEMO: 'true', SOFTPHONE_DIR: softphoneDir, NODE_ENV: 'development', DIALER_TICK_MS: '500' });
@@ -80,10 +58,7 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
       const lead = await api<LeadView>('GET', `/api/leads/${item.leadId}`);
       for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 5 });
     }
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -1,38 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/src/server.js';
+import { artifacts, ensureSoftphoneBuilt, launchChromium, softphoneDir } from '../support/browser.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const softphoneDir = join(root, 'dist/softphone');
-const artifacts = join(root, 'test/artifacts');
 const TEST_TIMEOUT = 60_000;
 
 const AGENT = { email: 'agent@switchboard.local', password: 'switchboard-demo', name: 'Alex Agent' };
-
-/** Newest modification time under a folder (the softphone's sources). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the softphone when there is no build, or when its sources changed since the last one. */
-function ensureSoftphoneBuilt(): void {
-  const index = join(softphoneDir, 'index.html');
-  const sources = Math.max(newestMtime(join(root, 'softphone')), newestMtime(join(root, 'shared/src')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'softphone/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-}
 
 /**
  * Chromium logs every 4xx response as a console error. The tests provoke two on
@@ -58,7 +32,6 @@ describe('softphone sign-in in a real browser', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    mkdirSync(artifacts, { recursive: true });
     const { startServer } = await import('../../server/src/server.js');
     server = await startServer({
       PORT: '0',
@@ -69,10 +42,7 @@ describe('softphone sign-in in a real browser', () => {
       SOFTPHONE_DIR: softphoneDir,
       NODE_ENV: 'test',
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.url });
     page = await context.newPage();
     page.on('console', (msg) => {

@@ -61,6 +61,24 @@ export interface RealtimeDeps {
   onChange?: (s: RealtimeSnapshot) => void;
 }
 
+/**
+ * Follows a socket's connection for a state class: up (then `onUp`), lost with why, or a
+ * handshake refused with the server's reason. Once `ended()` (the session is over) it
+ * reports nothing more.
+ */
+export function trackConnection(socket: SocketLike, report: (state: ConnectionState, problem: string | null) => void, ended: () => boolean, onUp: () => void): void {
+  socket.on('connect', () => {
+    report('connected', null);
+    onUp();
+  });
+  socket.on('disconnect', (reason) => {
+    if (!ended()) report('disconnected', reason === 'io client disconnect' ? null : `connection lost (${String(reason)}); reconnecting…`);
+  });
+  socket.on('connect_error', (err) => {
+    if (!ended()) report('disconnected', (err as Error | undefined)?.message ?? 'cannot reach the server');
+  });
+}
+
 const KIND_ORDER: Record<WorkKind, number> = { queue_item: 0, callback: 1, participant_action: 2 };
 
 export function sortInbox(items: Iterable<InboxItem>): InboxItem[] {
@@ -89,26 +107,20 @@ export class RealtimeCore {
     if (this.started) return;
     this.started = true;
     const s = this.deps.socket;
-    s.on('connect', () => {
-      this.connection = 'connected';
-      this.problem = null;
-      this.lastToken = this.deps.token();
-      this.changed();
-      this.sync();
-      this.beat();
-    });
-    s.on('disconnect', (reason) => {
-      if (this.connection === 'ended') return;
-      this.connection = 'disconnected';
-      this.problem = reason === 'io client disconnect' ? null : `connection lost (${String(reason)}); reconnecting…`;
-      this.changed();
-    });
-    s.on('connect_error', (err) => {
-      if (this.connection === 'ended') return;
-      this.connection = 'disconnected';
-      this.problem = (err as Error | undefined)?.message ?? 'cannot reach the server';
-      this.changed();
-    });
+    trackConnection(
+      s,
+      (state, problem) => {
+        this.connection = state;
+        this.problem = problem;
+        if (state === 'connected') this.lastToken = this.deps.token();
+        this.changed();
+      },
+      () => this.connection === 'ended',
+      () => {
+        this.sync();
+        this.beat();
+      },
+    );
     s.on('work:offered', (d) => {
       this.items.set(keyOf(d.item.kind, d.item.id), { ...d.item, deliveryId: d.deliveryId });
       this.changed();

@@ -1,5 +1,5 @@
 import type { AgentStatusView, QueueStats } from '../../../shared/src/index.js';
-import type { ConnectionState, SocketLike } from './realtime-core.js';
+import { type ConnectionState, type SocketLike, trackConnection } from './realtime-core.js';
 
 /**
  * What a supervisor watches, as plain TypeScript (jest runs it against a fake socket;
@@ -39,24 +39,19 @@ export class SupervisorCore {
     if (this.started) return;
     this.started = true;
     const s = this.deps.socket;
-    s.on('connect', () => {
-      this.connection = 'connected';
-      this.problem = null;
-      this.changed();
-      this.loadBoard();
-      this.sendWatch();
-    });
-    s.on('disconnect', (reason) => {
-      if (this.connection === 'ended') return;
-      this.connection = 'disconnected';
-      this.problem = reason === 'io client disconnect' ? null : `connection lost (${String(reason)}); reconnecting…`;
-      this.changed();
-    });
-    s.on('connect_error', (err) => {
-      this.connection = 'disconnected';
-      this.problem = (err as Error | undefined)?.message ?? 'cannot reach the server';
-      this.changed();
-    });
+    trackConnection(
+      s,
+      (state, problem) => {
+        this.connection = state;
+        this.problem = problem;
+        this.changed();
+      },
+      () => this.connection === 'ended',
+      () => {
+        this.loadBoard();
+        this.sendWatch();
+      },
+    );
     s.on('supervisor:agent', (status) => {
       this.agents.set(status.userId, status);
       this.changed();
