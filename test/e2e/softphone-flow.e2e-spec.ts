@@ -56,7 +56,7 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
     const sim = server.app.get<SimulatedCarrier>(SIMULATED_CARRIER);
     for (const item of items) {
       const lead = await api<LeadView>('GET', `/api/leads/${item.leadId}`);
-      for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 5 });
+      for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 8 });
     }
     browser = await launchChromium();
   }, 180_000);
@@ -98,7 +98,12 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
     await agent.getByTestId('call-status').getByText('Connected').waitFor({ timeout: 20_000 });
     await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('On call');
     await expect(agent.getByTestId('caller-id').textContent()).resolves.toMatch(/^\+1\d{10}$/);
+    // Hold through the server, and back; a key press reaches the far end.
+    await agent.getByTestId('hold').click();
+    await agent.getByTestId('on-hold').waitFor();
     await agent.screenshot({ path: join(artifacts, 'agent-on-call.png'), animations: 'disabled' });
+    await agent.getByTestId('hold').click();
+    await agent.getByTestId('on-hold').waitFor({ state: 'detached' });
 
     const row = supervisor.getByTestId('board-row').filter({ hasText: 'Alex Agent' });
     await row.getByTestId('board-state').getByText('On call').waitFor({ timeout: 10_000 });

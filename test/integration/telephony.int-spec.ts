@@ -76,6 +76,40 @@ describe('telephony through the simulated carrier', () => {
     expect(after.lastContactedAt).not.toBeNull();
   });
 
+  it('holds the person on an answered call and brings them back to the agent through the carrier; the phone\'s keys and mute reach the far end', async () => {
+    const { lead, number } = await newLead();
+    sim.script(number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 120 });
+    const placed = (await t.http.post('/api/calls').set(agent.auth).send({ leadId: lead.id }).expect(201)).body as ConversationView;
+    // Not in progress yet: nothing to hold.
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: true }).expect(409);
+    await sim.advance(3000);
+    const call = sim.calls.get(placed.providerSid as string)!;
+    expect(call.status).toBe('in-progress');
+    const bad = await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: 'yes' }).expect(400);
+    expect(bad.body.fields).toEqual([{ field: 'held', message: 'must be true or false' }]);
+    const stranger = await signIn(t, 'agent');
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(stranger.auth).send({ held: true }).expect(404);
+
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: true }).expect(204);
+    await sim.advance(100);
+    expect(call.twiml.at(-1)).toContain('<Say>Please hold; we will be right with you.</Say><Pause length="3600"/>');
+    expect(call.status).toBe('in-progress');
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: false }).expect(204);
+    await sim.advance(100);
+    expect(call.twiml.at(-1)).toContain(`<Client>agent-${agent.user.id}</Client>`);
+    expect(call.dialed).toEqual([`client:agent-${agent.user.id}`, `client:agent-${agent.user.id}`]);
+    const notes = (await conversation(placed.id)).events.filter((e) => e.status === 'held' || e.status === 'resumed');
+    expect(notes.map((e) => [e.status, e.applied])).toEqual([['held', false], ['resumed', false]]);
+
+    await t.http.post(`/api/telephony/sim/calls/${placed.id}/digits`).set(agent.auth).send({ digits: '12#' }).expect(204);
+    await t.http.post(`/api/telephony/sim/calls/${placed.id}/digits`).set(agent.auth).send({ digits: 'ABC' }).expect(400);
+    await t.http.post(`/api/telephony/sim/calls/${placed.id}/mute`).set(agent.auth).send({ muted: true }).expect(204);
+    expect(call).toMatchObject({ digits: '12#', muted: true });
+    await t.http.post(`/api/calls/${placed.id}/hangup`).set(agent.auth).expect(204);
+    await sim.advance(1000);
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: true }).expect(409);
+  });
+
   it.each([
     ['busy', 'busy'],
     ['no-answer', 'no-answer'],

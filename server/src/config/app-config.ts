@@ -60,6 +60,8 @@ export class AppConfig {
     smsPerSecond: number;
     /** A call without a final status for this long is looked up at the carrier. */
     reconcileAfterSeconds: number;
+    /** Played in a loop to a caller on hold; without it they hear a short message, then silence. */
+    holdMusicUrl: string | undefined;
   };
   readonly imports!: {
     /** Where uploads are staged while their job runs. */
@@ -192,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       callsPerSecond: e.OUTBOUND_CALLS_PER_SECOND,
       smsPerSecond: e.OUTBOUND_SMS_PER_SECOND,
       reconcileAfterSeconds: e.CALL_RECONCILE_SECONDS,
+      holdMusicUrl: e.HOLD_MUSIC_URL,
     },
     imports: {
       dir: resolve(e.IMPORT_DIR ?? join(tmpdir(), 'switchboard-imports')),

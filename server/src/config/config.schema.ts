@@ -70,6 +70,7 @@ export const envSchema = z.object({
   REALTIME_RESEND_SECONDS: int(1, 300).default(3),
   DIALER_TICK_MS: int(100, 60_000).default(1000),
   QUEUE_STATS_INTERVAL_MS: int(500, 60_000).default(500),
+  HOLD_MUSIC_URL: url(['http:', 'https:']).optional(),
   SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 32-byte key)').optional(),
   INTEGRATION_TIMEOUT_MS: int(100, 120_000).default(10_000),
   INTEGRATION_RETRIES: int(0, 10).default(3),

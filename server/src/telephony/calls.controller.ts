@@ -5,7 +5,7 @@ import { AnyRole, CurrentUser } from '../auth/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { ConversationsService } from './conversations/conversations.service.js';
-import { ConversationNotesDto, ListConversationsQuery, PlaceCallDto, SendSmsDto } from './dto/telephony.dto.js';
+import { ConversationNotesDto, HoldCallDto, ListConversationsQuery, PlaceCallDto, SendSmsDto } from './dto/telephony.dto.js';
 import { OutboundService } from './outbound/outbound.service.js';
 import { VoiceTokens } from './voice-tokens.js';
 
@@ -33,6 +33,14 @@ export class CallsController {
   async hangUp(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     await this.conversations.get(id, actor); // 404 for someone else's call
     await this.outbound.hangUp(id);
+  }
+
+  @Post('calls/:id/hold')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Hold (the person hears the hold message and music; the agent is released) or bring them back to the agent' })
+  async hold(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: HoldCallDto, @CurrentUser() actor: AccessClaims): Promise<void> {
+    await this.conversations.get(id, actor); // 404 for someone else's call
+    await this.outbound.hold(id, body.held, actor.sub);
   }
 
   @Post('sms')

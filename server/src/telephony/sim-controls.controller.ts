@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { SIMULATED_CARRIER } from './carrier/carrier.providers.js';
 import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
 import { ConversationsService } from './conversations/conversations.service.js';
-import { SimInboundCallDto, SimInboundSmsDto, SimMuteDto } from './dto/telephony.dto.js';
+import { SimDigitsDto, SimInboundCallDto, SimInboundSmsDto, SimMuteDto } from './dto/telephony.dto.js';
 import { WebhookUrls } from './webhooks/webhook-urls.js';
 
 /**
@@ -48,6 +48,15 @@ export class SimControlsController {
   async mute(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SimMuteDto, @CurrentUser() actor: AccessClaims): Promise<void> {
     const sid = await this.callSid(id, actor);
     await this.run(async () => this.carrier().mute(sid, body.muted));
+  }
+
+  @AnyRole()
+  @Post('calls/:id/digits')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'The agent presses keys on the simulated phone (DTMF to the far end)' })
+  async digits(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SimDigitsDto, @CurrentUser() actor: AccessClaims): Promise<void> {
+    const sid = await this.callSid(id, actor);
+    await this.run(async () => this.carrier().sendDigits(sid, body.digits));
   }
 
   @Roles('admin', 'supervisor')

@@ -50,6 +50,8 @@ export abstract class ConversationsRepository {
   /** Applies a status event under a row lock and appends it to the audit trail. */
   abstract applyEvent(id: string, event: StatusEvent, extras: EventExtras, receivedAt: Date): Promise<AppliedEvent | null>;
   abstract update(id: string, patch: Partial<ConversationEntity>): Promise<void>;
+  /** Notes something done to a call that is not a carrier status (hold, resume) in its event log. */
+  abstract note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void>;
   abstract search(filter: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]>;
   /** Conversations not final whose last change is older than `before`. */
   abstract unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]>;
@@ -159,6 +161,10 @@ export class TypeormConversationsRepository extends ConversationsRepository {
 
   unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]> {
     return this.repo.find({ where: { status: In(statuses), updatedAt: LessThan(before) }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  async note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void> {
+    await this.ds.getRepository(ConversationEventEntity).insert({ id: orderedId(), conversationId: id, status: what.slice(0, 24), sequence: null, applied: false, source: source.slice(0, 16), payload: JSON.stringify(payload).slice(0, 8000), receivedAt: at });
   }
 
   events(id: string): Promise<ConversationEventEntity[]> {

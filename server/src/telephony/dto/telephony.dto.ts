@@ -95,3 +95,11 @@ export class SimInboundCallDto {
 export class SimMuteDto {
   @ApiProperty() @IsBoolean() muted: boolean;
 }
+
+export class SimDigitsDto {
+  @ApiProperty({ example: '1#' }) @Matches(/^[0-9*#]{1,32}$/, { message: 'must be 1 to 32 of 0-9, * and #' }) digits: string;
+}
+
+export class HoldCallDto {
+  @ApiProperty({ description: 'true to hold, false to bring the person back' }) @IsBoolean({ message: 'must be true or false' }) held: boolean;
+}

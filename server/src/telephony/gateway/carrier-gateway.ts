@@ -66,6 +66,8 @@ export abstract class CarrierGateway {
   abstract fetchMessage(sid: string): Promise<CarrierMessage | null>;
   /** Cancels a call still ringing, or hangs up one in progress. */
   abstract endCall(sid: string, how: 'cancel' | 'hangup'): Promise<void>;
+  /** Gives a call in progress new instructions (hold music, or back to the agent). */
+  abstract redirectCall(sid: string, twiml: string): Promise<void>;
   /** Calls to `to` from `from` created at or after `after` (to find a call whose sid was never recorded). */
   abstract findCalls(query: { to: string; from: string; after: Date }): Promise<CarrierCall[]>;
 }
@@ -154,6 +156,14 @@ export class TwilioCarrierGateway extends CarrierGateway {
   async endCall(sid: string, how: 'cancel' | 'hangup'): Promise<void> {
     try {
       await this.client.calls(sid).update({ status: how === 'cancel' ? 'canceled' : 'completed' });
+    } catch (e) {
+      throw carrierError(e);
+    }
+  }
+
+  async redirectCall(sid: string, twiml: string): Promise<void> {
+    try {
+      await this.client.calls(sid).update({ twiml });
     } catch (e) {
       throw carrierError(e);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import twilio from 'twilio';
 import { ErrorCode, type ConversationView } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -10,6 +11,7 @@ import type { ConversationEntity } from '../conversations/conversation.entity.js
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { toConversationView } from '../conversations/conversations.service.js';
 import { CarrierError, CarrierGateway } from '../gateway/carrier-gateway.js';
+import { agentIdentity } from '../identity.js';
 import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
 import { WebhookUrls } from '../webhooks/webhook-urls.js';
 import { OutboundRateLimiter } from './rate-limiter.js';
@@ -128,6 +130,32 @@ export class OutboundService {
     } catch (e) {
       throw new DomainError(ErrorCode.CarrierError, `The carrier did not end the call: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Puts the person on an answered call on hold (they hear the hold message and music;
+   * the agent's leg is released) or brings them back to the agent, by giving the call
+   * new TwiML at the carrier. Noted in the call's event log with who did it.
+   */
+  async hold(conversationId: string, held: boolean, actorId: string): Promise<void> {
+    const c = await this.conversations.findById(conversationId);
+    if (!c || c.channel !== 'call') throw DomainError.notFound('Call');
+    if (c.status !== 'in-progress' || !c.providerSid) throw new DomainError(ErrorCode.Conflict, `The call is ${c.status}: only a call in progress can be held`);
+    if (!c.agentId) throw new DomainError(ErrorCode.Conflict, 'The call has no agent to come back to');
+    const response = new twilio.twiml.VoiceResponse();
+    if (held) {
+      response.say('Please hold; we will be right with you.');
+      if (this.config.telephony.holdMusicUrl) response.play({ loop: 0 }, this.config.telephony.holdMusicUrl);
+      else response.pause({ length: 3600 });
+    } else {
+      response.dial({ answerOnBridge: true, timeout: 30 }).client(agentIdentity(c.agentId));
+    }
+    try {
+      await this.carrier.redirectCall(c.providerSid, response.toString());
+    } catch (e) {
+      throw new DomainError(ErrorCode.CarrierError, `The carrier did not ${held ? 'hold' : 'resume'} the call: ${(e as Error).message}`);
+    }
+    await this.conversations.note(c.id, held ? 'held' : 'resumed', 'agent', { actorId }, this.clock.now());
   }
 
   private async replay(key: string | undefined): Promise<ConversationView | null> {

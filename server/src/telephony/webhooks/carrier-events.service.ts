@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
+import { agentIdentity } from '../identity.js';
+export { agentIdentity } from '../identity.js';
 import { ErrorCode } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -19,9 +21,6 @@ import { BridgeRoutes } from './bridge-routes.js';
 export type CarrierParams = Record<string, string | undefined>;
 
 /** The Voice client identity of an agent, as the softphone registers it. */
-export function agentIdentity(userId: string): string {
-  return `agent-${userId}`;
-}
 
 function parseTimestamp(value: string | undefined, fallback: Date): Date {
   if (!value) return fallback;
