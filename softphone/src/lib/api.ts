@@ -99,6 +99,20 @@ export class ApiClient {
     return this.request<T>(path, { ...options, method: 'POST', body });
   }
 
+  /** Sends a file as the raw request body (the CSV import), with the same token handling. */
+  async upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+    const send = () => {
+      const token = this.auth.accessToken();
+      return this.fetchFn(this.baseUrl + path, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': contentType, ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: file }).catch((e: unknown) => {
+        throw ApiError.network(e);
+      });
+    };
+    let res = await send();
+    if (res.status === 401 && (await this.auth.refresh())) res = await send();
+    if (!res.ok) throw await ApiError.fromResponse(res);
+    return (await res.json()) as T;
+  }
+
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const useAuth = options.auth ?? true;
     let res = await this.send(path, options, useAuth);
