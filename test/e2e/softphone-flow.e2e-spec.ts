@@ -71,12 +71,12 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
     await supervisor.getByTestId('queue-stats').waitFor();
     const row = supervisor.getByTestId('board-row').filter({ hasText: 'Alex Agent' });
     await row.getByTestId('board-state').getByText('Offline').waitFor();
-    await expect(supervisor.getByTestId('stat-dials').textContent()).resolves.toBe('0');
+    await supervisor.getByTestId('stat-dials').getByText('0', { exact: true }).waitFor();
 
     agent = await signIn('agent@switchboard.local');
     await agent.getByTestId('agent-view').waitFor();
     await agent.getByTestId('health-badge').getByText('Connected').waitFor();
-    await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('Offline');
+    await agent.getByTestId('agent-state').getByText('Offline').waitFor();
     // The demo's follow-up schedule gave the agent a task due now.
     await agent.getByTestId('inbox-item').filter({ hasText: 'Send the pricing sheet' }).click();
     // The SMS composer on the card: a template, resolved for this lead, counted, sent, and in the thread.
@@ -96,7 +96,7 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
     await agent.getByTestId('why-chosen').waitFor();
     await agent.getByTestId('call-panel').waitFor();
     await agent.getByTestId('call-status').getByText('Connected').waitFor({ timeout: 20_000 });
-    await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('On call');
+    await agent.getByTestId('agent-state').getByText('On call').waitFor();
     await expect(agent.getByTestId('caller-id').textContent()).resolves.toMatch(/^\+1\d{10}$/);
     // Hold through the server, and back; a key press reaches the far end.
     await agent.getByTestId('hold').click();
@@ -114,7 +114,8 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
 
   it('the call ends: the wrap-up offers the queue\'s dispositions; a callback booked in the lead\'s time reaches the inbox when due', async () => {
     await agent.getByTestId('wrap-up').waitFor({ timeout: 20_000 });
-    await expect(agent.getByTestId('agent-state').textContent()).resolves.toBe('Wrap-up');
+    // The panel follows the call; the state follows over the socket a moment later.
+    await agent.getByTestId('agent-state').getByText('Wrap-up').waitFor();
     await agent.getByTestId('dispositions').getByText('Call back later').click();
     const picker = agent.getByTestId('callback-at');
     await picker.waitFor();

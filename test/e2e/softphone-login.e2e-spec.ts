@@ -109,7 +109,7 @@ describe('softphone sign-in in a real browser', () => {
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Agent workspace');
       // The agent's workspace: their state (offline until they go Ready) and a healthy connection.
       await page.getByTestId('health-badge').getByText('Connected').waitFor();
-      await expect(page.getByTestId('agent-state').textContent()).resolves.toBe('Offline');
+      await page.getByTestId('agent-state').getByText('Offline').waitFor();
       await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
       // The refresh token persists; the access token stays in memory.
       await expect(storedKeys()).resolves.toEqual(['switchboard.refreshToken']);

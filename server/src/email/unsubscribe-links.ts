@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { SignedTokens } from '../common/signed-tokens.js';
 import { AppConfig } from '../config/app-config.js';
 
 export interface UnsubscribeClaim {
@@ -15,15 +15,14 @@ export interface UnsubscribeClaim {
  */
 @Injectable()
 export class UnsubscribeLinks {
-  private readonly key: Buffer;
+  private readonly tokens: SignedTokens;
 
-  constructor(private readonly config: AppConfig) {
-    this.key = createHmac('sha256', config.auth.jwtSecret).update('unsubscribe-links').digest();
+  constructor(config: AppConfig) {
+    this.tokens = new SignedTokens(config.auth.jwtSecret, 'unsubscribe-links');
   }
 
   token(claim: UnsubscribeClaim): string {
-    const body = Buffer.from(JSON.stringify({ e: claim.email.toLowerCase(), s: claim.scheduleId })).toString('base64url');
-    return `${body}.${this.sign(body)}`;
+    return this.tokens.seal({ e: claim.email.toLowerCase(), s: claim.scheduleId });
   }
 
   url(claim: UnsubscribeClaim, base: string): string {
@@ -32,21 +31,8 @@ export class UnsubscribeLinks {
 
   /** The claim, or null if the token was not made by us. */
   verify(token: string): UnsubscribeClaim | null {
-    const [body, mac] = token.split('.');
-    if (!body || !mac) return null;
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    try {
-      const c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { e?: unknown; s?: unknown };
-      if (typeof c.e !== 'string' || !c.e.includes('@')) return null;
-      return { email: c.e, scheduleId: typeof c.s === 'string' ? c.s : null };
-    } catch {
-      return null;
-    }
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+    const c = this.tokens.open(token);
+    if (!c || typeof c.e !== 'string' || !c.e.includes('@')) return null;
+    return { email: c.e, scheduleId: typeof c.s === 'string' ? c.s : null };
   }
 }

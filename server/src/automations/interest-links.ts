@@ -1,0 +1,32 @@
+import { SignedTokens } from '../common/signed-tokens.js';
+
+/** What a "Still interested?" link carries: whose progress on which step, the answer, and until when it counts. */
+export interface InterestClaim {
+  enrollmentId: string;
+  stepId: string;
+  answer: 'yes' | 'no';
+  /** Epoch ms after which the link answers that it expired. */
+  expiresAt: number;
+}
+
+export type InterestCheck = { ok: true; claim: InterestClaim } | { ok: false; reason: 'invalid' | 'expired' };
+
+/** Signed "Still interested?" yes/no links that expire (pure apart from the key). */
+export class InterestLinks {
+  private readonly tokens: SignedTokens;
+
+  constructor(secret: string) {
+    this.tokens = new SignedTokens(secret, 'interest-links');
+  }
+
+  token(c: InterestClaim): string {
+    return this.tokens.seal({ n: c.enrollmentId, s: c.stepId, a: c.answer, x: c.expiresAt });
+  }
+
+  check(token: string, now: Date): InterestCheck {
+    const c = this.tokens.open(token);
+    if (!c || typeof c.n !== 'string' || typeof c.s !== 'string' || (c.a !== 'yes' && c.a !== 'no') || typeof c.x !== 'number') return { ok: false, reason: 'invalid' };
+    if (now.getTime() > c.x) return { ok: false, reason: 'expired' };
+    return { ok: true, claim: { enrollmentId: c.n, stepId: c.s, answer: c.a, expiresAt: c.x } };
+  }
+}
