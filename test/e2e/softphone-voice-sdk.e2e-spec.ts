@@ -63,7 +63,8 @@ describe('the Voice SDK phone when Twilio is configured', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect((await sdk).status()).toBe(200);
     const problem = page.getByTestId('health-problem');
-    await problem.getByText(/the phone failed to start/).waitFor({ timeout: 30_000 });
+    // Red, with the Device's own reason (a signalling error code from the SDK).
+    await problem.getByText(/^the phone failed to start \(phone error \d+: .+\)$/).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(artifacts, 'agent-voice-sdk-unreachable.png'), animations: 'disabled' });
     // The heartbeat tells the server; the workspace still works (the agent can set a state).
     const phoneOnServer = async () => ((await (await fetch(`${server.url}/api/agents/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as AgentStatusView).health?.phone;
