@@ -84,6 +84,12 @@ describe('admin setup screens in a real browser', () => {
     await second.getByLabel('Label').fill('Call me later');
     await second.getByLabel('callback').check();
     await page.screenshot({ path: join(artifacts, 'admin-queue.png'), animations: 'disabled' });
+    // A bad disposition code is caught before anything is created.
+    await second.getByLabel('Code').fill('Call Later!');
+    await form.getByTestId('create-queue').click();
+    await page.getByTestId('admin-error').getByText(/disposition 2: the code must be a short lower-case code/).waitFor();
+    expect((await api<DialQueueView[]>('/api/dial-queues')).map((q) => q.name)).not.toContain('Spring promo');
+    await second.getByLabel('Code').fill('call-later');
     await form.getByTestId('create-queue').click();
     await page.getByTestId('admin-notice').getByText('Queue created').waitFor();
     const queue = (await api<DialQueueView[]>('/api/dial-queues')).find((q) => q.name === 'Spring promo')!;

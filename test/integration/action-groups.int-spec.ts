@@ -125,6 +125,20 @@ describe('action groups', () => {
     expect((await t.http.get(`/api/callbacks?leadId=${l.id}`).set(admin.auth).expect(200)).body).toHaveLength(1);
   });
 
+  it('an inactive group fires from no trigger, and a manual run of it is refused', async () => {
+    const { lead: l } = await newLead();
+    const g = await group({ name: 'Paused group', active: false, keywords: ['pause me'], actions: [tagStep('never')] });
+    await t.http.post('/api/dispositions').set(admin.auth).send({ scopeType: 'account', code: 'paused-group', label: 'Paused', actionGroupId: g.id }).expect(201);
+    const call = (await t.http.post('/api/calls').set(agent.auth).send({ leadId: l.id }).expect(201)).body as ConversationView;
+    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'paused-group' }).expect(201);
+    expect(((await t.http.post('/api/keyword-events').set(agent.auth).send({ conversationId: call.id, text: 'please pause me' }).expect(202)).body as KeywordEventResult).matched).toEqual([]);
+    await t.get(SchedulerService).runDue();
+    expect(await runsOf(g.id)).toEqual([]);
+    const refused = await t.http.post(`/api/action-groups/${g.id}/run`).set(admin.auth).send({ leadId: l.id }).expect(409);
+    expect(refused.body.message).toBe('The action group Paused group is inactive');
+    expect((await lead(l.id)).tags).toEqual([]);
+  });
+
   it('a dry run shows what would happen for the lead and changes nothing', async () => {
     const { lead: l, number } = await newLead();
     const g = await group({ name: 'Dry', actions: [{ type: 'sms', config: { body: 'Hi {{lead.firstName}}, thanks!' } }, tagStep('dry'), { type: 'opt_out', config: { channel: 'sms' } }] });

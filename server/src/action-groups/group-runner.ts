@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { type GroupPlanStepView, type GroupPlanView, type GroupRunStepView, type GroupRunView, type GroupTrigger, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
+import { ErrorCode, type GroupPlanStepView, type GroupPlanView, type GroupRunStepView, type GroupRunView, type GroupTrigger, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
@@ -71,11 +71,21 @@ export class GroupRunner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.scheduler.register(GROUP_RUN_QUEUE, { handle: async (p) => void (await this.execute(p as RunRequest)) });
+    this.scheduler.register(GROUP_RUN_QUEUE, {
+      handle: async (p) => {
+        // Deactivated since it was queued: it does not fire.
+        if (await this.isActive((p as RunRequest).groupId)) await this.execute(p as RunRequest);
+      },
+    });
     this.events.on('conversation.disposed', async (e) => {
-      if (!e.actionGroupId || !e.leadId) return;
+      if (!e.actionGroupId || !e.leadId || !(await this.isActive(e.actionGroupId))) return;
       await this.enqueue({ groupId: e.actionGroupId, trigger: 'disposition', triggerRef: e.code, leadId: e.leadId, conversationId: e.conversationId, enrollmentId: e.enrollmentId, actorId: e.actorId });
     });
+  }
+
+  /** An inactive group fires from none of its triggers. */
+  async isActive(groupId: string): Promise<boolean> {
+    return !!(await this.ds.getRepository(ActionGroupEntity).findOne({ select: { id: true, active: true }, where: { id: groupId } }))?.active;
   }
 
   /** Queues a run (durably, retried by the scheduler); the same key queued again is one job. Returns the key. */
@@ -89,6 +99,7 @@ export class GroupRunner implements OnModuleInit {
   async execute(r: RunRequest, scheduleRun: ScheduleRun | null = null): Promise<GroupRunView> {
     const group = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: r.groupId });
     if (!group) throw DomainError.notFound('Action group');
+    if (!group.active) throw new DomainError(ErrorCode.Conflict, `The action group ${group.name} is inactive`);
     const key = runKey(r);
     const runs = this.ds.getRepository(ActionGroupRunEntity);
     let run = await runs.findOneBy({ runKey: key });

@@ -37,6 +37,7 @@ export class RunGroupAction implements ActionHandler {
   async run(ctx: ActionContext): Promise<ActionResult> {
     if (!ctx.run) return { kind: 'skipped', outcome: 'not in a schedule', detail: 'groups inside groups run in place' };
     const groupId = String(ctx.config.groupId);
+    if (!(await this.runner.isActive(groupId))) return { kind: 'skipped', outcome: 'group inactive', detail: `action group ${groupId} is inactive` };
     const run = await this.runner.execute(
       { groupId, trigger: 'schedule_step', triggerRef: ctx.run.action.id, leadId: ctx.lead.lead.id, conversationId: null, enrollmentId: ctx.run.enrollment.id, actorId: null },
       ctx.run,
