@@ -33,7 +33,9 @@ if (process.env.TEST_MYSQL_URL) databases.push('mysql');
 
 module.exports = {
   rootDir,
-  testTimeout: 30_000,
+  // A minute: each integration file boots its own embedded Postgres (WASM), and late in a full
+  // run on a loaded two-core machine that setup alone has taken over thirty seconds.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/per-database-reporter.cjs'],
   projects: [
     {
