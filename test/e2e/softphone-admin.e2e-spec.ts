@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { DialQueueView, DispositionView, LeadView, Page as ListPage, RingPoolView, ScheduleView, UserView } from '../../shared/src/index.js';
 import type { RunningServer } from '../../server/src/server.js';
-import { artifacts, ensureSoftphoneBuilt, launchChromium, softphoneDir } from '../support/browser.js';
+import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 
 /**
  * An admin sets up a campaign in the browser without the API: a ring pool, an agent, a
@@ -27,10 +27,8 @@ describe('admin setup screens in a real browser', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    const { startServer } = await import('../../server/src/server.js');
-    server = await startServer({ PORT: '0', HOST: '127.0.0.1', PGLITE_DATA_DIR: 'memory', LOG_LEVEL: 'silent', SEED_DEMO: 'true', SOFTPHONE_DIR: softphoneDir, NODE_ENV: 'development' });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@switchboard.local', password: 'switchboard-demo' }) });
-    token = ((await login.json()) as { accessToken: string }).accessToken;
+    server = await startDemoServer({ NODE_ENV: 'development' });
+    token = await demoToken(server, 'admin@switchboard.local');
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.url });
     page = await context.newPage();

@@ -5,7 +5,7 @@ import type { DialItemView, DialQueueView, LeadView } from '../../shared/src/ind
 import type { RunningServer } from '../../server/src/server.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
-import { artifacts, ensureSoftphoneBuilt, launchChromium, softphoneDir } from '../support/browser.js';
+import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 
 const PASSWORD = 'switchboard-demo';
 
@@ -44,11 +44,9 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    const { startServer } = await import('../../server/src/server.js');
     // The product as `npm start` runs it (development: the dialer and the scheduler run on their own).
-    server = await startServer({ PORT: '0', HOST: '127.0.0.1', PGLITE_DATA_DIR: 'memory', LOG_LEVEL: 'silent', SEED_DEMO: 'true', SOFTPHONE_DIR: softphoneDir, NODE_ENV: 'development', DIALER_TICK_MS: '500' });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@switchboard.local', password: PASSWORD }) });
-    adminToken = ((await login.json()) as { accessToken: string }).accessToken;
+    server = await startDemoServer({ NODE_ENV: 'development', DIALER_TICK_MS: '500' });
+    adminToken = await demoToken(server, 'admin@switchboard.local');
     // This test account calls at any hour (the real clock decides when CI runs), and every demo lead answers.
     await api('PUT', '/api/compliance/calling-rules', { defaultWindow: { start: '00:00', end: '23:59' }, regions: {}, holidays: [] });
     const queue = (await api<DialQueueView[]>('GET', '/api/dial-queues')).find((q) => q.name === 'Demo campaign')!;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/src/server.js';
-import { artifacts, ensureSoftphoneBuilt, launchChromium, softphoneDir } from '../support/browser.js';
+import { artifacts, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 
 const TEST_TIMEOUT = 60_000;
 
@@ -32,16 +32,7 @@ describe('softphone sign-in in a real browser', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    const { startServer } = await import('../../server/src/server.js');
-    server = await startServer({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PGLITE_DATA_DIR: 'memory',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'true',
-      SOFTPHONE_DIR: softphoneDir,
-      NODE_ENV: 'test',
-    });
+    server = await startDemoServer();
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.url });
     page = await context.newPage();

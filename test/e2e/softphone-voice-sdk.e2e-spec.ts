@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { AgentStatusView, VoiceTokenView } from '../../shared/src/index.js';
 import type { RunningServer } from '../../server/src/server.js';
-import { artifacts, ensureSoftphoneBuilt, launchChromium, softphoneDir } from '../support/browser.js';
+import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 
 const hex = (c: string) => c.repeat(32);
 
@@ -22,15 +22,7 @@ describe('the Voice SDK phone when Twilio is configured', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    const { startServer } = await import('../../server/src/server.js');
-    server = await startServer({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PGLITE_DATA_DIR: 'memory',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'true',
-      SOFTPHONE_DIR: softphoneDir,
-      NODE_ENV: 'test',
+    server = await startDemoServer({
       TWILIO_ACCOUNT_SID: `AC${hex('a')}`,
       TWILIO_AUTH_TOKEN: hex('b'),
       TWILIO_API_KEY_SID: `SK${hex('c')}`,
@@ -39,8 +31,7 @@ describe('the Voice SDK phone when Twilio is configured', () => {
       // REST calls would go nowhere: this test places none.
       TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
     });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'agent@switchboard.local', password: 'switchboard-demo' }) });
-    token = ((await login.json()) as { accessToken: string }).accessToken;
+    token = await demoToken(server, 'agent@switchboard.local');
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.url });
     page = await context.newPage();

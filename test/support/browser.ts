@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import type { RunningServer } from '../../server/src/server.js';
 
 /** What the browser tests share: the built softphone, where screenshots go, and Debian's Chromium. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,4 +34,16 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The whole product in this process on an in-memory embedded database with the demo data, serving the built softphone. */
+export async function startDemoServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const { startServer } = await import('../../server/src/server.js');
+  return startServer({ PORT: '0', HOST: '127.0.0.1', PGLITE_DATA_DIR: 'memory', LOG_LEVEL: 'silent', SEED_DEMO: 'true', SOFTPHONE_DIR: softphoneDir, NODE_ENV: 'test', ...env });
+}
+
+/** An access token for a demo user, for checks through the API beside the browser. */
+export async function demoToken(server: RunningServer, email: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'switchboard-demo' }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
 }
