@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { StepAutomations1796232862715 } from './1796232862715-StepAutomations.js';
 import { SmsTemplates1796223214903 } from './1796223214903-SmsTemplates.js';
 import { Integrations1796220310817 } from './1796220310817-Integrations.js';
 import { ActionGroups1796219877980 } from './1796219877980-ActionGroups.js';
@@ -30,4 +31,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   ActionGroups1796219877980,
   Integrations1796220310817,
   SmsTemplates1796223214903,
+  StepAutomations1796232862715,
 ];

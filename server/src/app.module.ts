@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DialerModule } from './dialer/dialer.module.js';
 import { ActionGroupsModule } from './action-groups/action-groups.module.js';
+import { AutomationsModule } from './automations/automations.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { DispositionsModule } from './dispositions/dispositions.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, MessagingModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, HealthModule, DemoModule],
     };
   }
 }

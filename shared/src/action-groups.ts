@@ -5,7 +5,7 @@ export const RUN_GROUP_ACTION = 'run_group';
 /** How deep groups may include groups (a group of groups of groups…). */
 export const MAX_GROUP_DEPTH = 5;
 
-export const GROUP_TRIGGERS = ['disposition', 'schedule_step', 'keyword', 'manual'] as const;
+export const GROUP_TRIGGERS = ['disposition', 'schedule_step', 'keyword', 'manual', 'automation'] as const;
 export type GroupTrigger = (typeof GROUP_TRIGGERS)[number];
 
 export interface GroupActionView {

@@ -13,3 +13,4 @@ export * from './dispositions.js';
 export * from './action-groups.js';
 export * from './integrations.js';
 export * from './sms.js';
+export * from './automations.js';

@@ -1,3 +1,4 @@
+import type { StepAutomationView } from './automations.js';
 /** Action types the schedules engine runs; the server refuses to start if one has no handler. */
 export const SCHEDULE_ACTION_TYPES = [
   'dial',
@@ -66,6 +67,7 @@ export interface ScheduleStepView {
   fieldUpdates: unknown[] | null;
   ownerField: string | null;
   onRefusal: 'hold' | 'skip';
+  automations: StepAutomationView[];
 }
 
 export interface ScheduleView {
@@ -83,6 +85,8 @@ export interface ScheduleView {
   dialPoolId: string | null;
   smsPoolId: string | null;
   delegationField: string | null;
+  coordinatorId: string | null;
+  watcherIds: string[];
   exitCriteria: ExitCriteriaView;
   allowReenrollment: boolean;
   exclusive: boolean;

@@ -39,7 +39,8 @@ export class RunGroupAction implements ActionHandler {
     const groupId = String(ctx.config.groupId);
     if (!(await this.runner.isActive(groupId))) return { kind: 'skipped', outcome: 'group inactive', detail: `action group ${groupId} is inactive` };
     const run = await this.runner.execute(
-      { groupId, trigger: 'schedule_step', triggerRef: ctx.run.action.id, leadId: ctx.lead.lead.id, conversationId: null, enrollmentId: ctx.run.enrollment.id, actorId: null },
+      // Each firing of an automation runs the group again; a schedule step runs it once per stay.
+      { groupId, trigger: ctx.cause.type === 'automation-run' ? 'automation' : 'schedule_step', triggerRef: ctx.cause.type === 'automation-run' ? ctx.cause.id : ctx.run.action.id, leadId: ctx.lead.lead.id, conversationId: null, enrollmentId: ctx.run.enrollment.id, actorId: null },
       ctx.run,
     );
     const failed = run.steps.filter((s) => s.status === 'failed');

@@ -4,7 +4,7 @@ import { InterestLinks } from './interest-links.js';
 
 describe('"Still interested?" links', () => {
   const links = new InterestLinks('a-server-secret-of-some-length');
-  const claim = { enrollmentId: 'e1', stepId: 's1', answer: 'yes' as const, expiresAt: Date.parse('2026-03-09T17:00:00.000Z') };
+  const claim = { runId: 'r1', action: 0, answer: 'yes' as const, expiresAt: Date.parse('2026-03-09T17:00:00.000Z') };
 
   it('answers with the claim until it expires, then says it expired', () => {
     const token = links.token(claim);
@@ -19,7 +19,7 @@ describe('"Still interested?" links', () => {
     const at = new Date('2026-03-02T17:00:00.000Z');
     expect(links.check(`${forged}.${mac}`, at)).toEqual({ ok: false, reason: 'invalid' });
     expect(new InterestLinks('another-secret-entirely').check(token, at)).toEqual({ ok: false, reason: 'invalid' });
-    const unsubscribe = new SignedTokens('a-server-secret-of-some-length', 'unsubscribe-links').seal({ n: 'e1', s: 's1', a: 'yes', x: claim.expiresAt });
+    const unsubscribe = new SignedTokens('a-server-secret-of-some-length', 'unsubscribe-links').seal({ r: 'r1', i: 0, a: 'yes', x: claim.expiresAt });
     expect(links.check(unsubscribe, at)).toEqual({ ok: false, reason: 'invalid' });
     expect(links.check('not-a-token', at)).toEqual({ ok: false, reason: 'invalid' });
     expect(links.check(`${token}.extra`, at)).toEqual({ ok: false, reason: 'invalid' });

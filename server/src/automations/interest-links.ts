@@ -1,9 +1,14 @@
 import { SignedTokens } from '../common/signed-tokens.js';
 
-/** What a "Still interested?" link carries: whose progress on which step, the answer, and until when it counts. */
+/**
+ * What a "Still interested?" link carries: the automation firing that sent it (so whose
+ * stay on which step, and what the answer does), which of its actions, the answer, and
+ * until when it counts.
+ */
 export interface InterestClaim {
-  enrollmentId: string;
-  stepId: string;
+  runId: string;
+  /** The notify action's place in the automation. */
+  action: number;
   answer: 'yes' | 'no';
   /** Epoch ms after which the link answers that it expired. */
   expiresAt: number;
@@ -20,13 +25,13 @@ export class InterestLinks {
   }
 
   token(c: InterestClaim): string {
-    return this.tokens.seal({ n: c.enrollmentId, s: c.stepId, a: c.answer, x: c.expiresAt });
+    return this.tokens.seal({ r: c.runId, i: c.action, a: c.answer, x: c.expiresAt });
   }
 
   check(token: string, now: Date): InterestCheck {
     const c = this.tokens.open(token);
-    if (!c || typeof c.n !== 'string' || typeof c.s !== 'string' || (c.a !== 'yes' && c.a !== 'no') || typeof c.x !== 'number') return { ok: false, reason: 'invalid' };
+    if (!c || typeof c.r !== 'string' || !Number.isInteger(c.i) || (c.a !== 'yes' && c.a !== 'no') || typeof c.x !== 'number') return { ok: false, reason: 'invalid' };
     if (now.getTime() > c.x) return { ok: false, reason: 'expired' };
-    return { ok: true, claim: { enrollmentId: c.n, stepId: c.s, answer: c.a, expiresAt: c.x } };
+    return { ok: true, claim: { runId: c.r, action: c.i as number, answer: c.a, expiresAt: c.x } };
   }
 }

@@ -92,6 +92,12 @@ export class AppConfig {
     /** A due callback its owner has not taken within this long goes to anyone on the queue. */
     escalateAfterMinutes: number;
   };
+  readonly automations!: {
+    /** How often due step automations (pending on a step, delayed after entering) are looked for. */
+    scanSeconds: number;
+    /** A "Still interested?" link answers for this many days unless the automation says otherwise. */
+    interestLinkDays: number;
+  };
   readonly integrations!: {
     /** AES-256-GCM key for integration secrets at rest. */
     secretsKey: Buffer;
@@ -202,6 +208,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, outboxDir: resolve(e.EMAIL_OUTBOX_DIR) },
     callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
+    automations: { scanSeconds: e.AUTOMATION_SCAN_SECONDS, interestLinkDays: e.INTEREST_LINK_DAYS },
     realtime: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, staleSeconds: e.AGENT_STALE_SECONDS, resendSeconds: e.REALTIME_RESEND_SECONDS },
     dialer: { tickMs: e.DIALER_TICK_MS, statsIntervalMs: e.QUEUE_STATS_INTERVAL_MS },
     integrations: {

@@ -65,6 +65,8 @@ export const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).max(254).default('Switchboard <no-reply@switchboard.local>'),
   EMAIL_OUTBOX_DIR: z.string().min(1).default('./.data/outbox'),
   CALLBACK_ESCALATE_MINUTES: int(1, 1440).default(10),
+  AUTOMATION_SCAN_SECONDS: int(5, 86_400).default(60),
+  INTEREST_LINK_DAYS: int(1, 365).default(14),
   AGENT_HEARTBEAT_SECONDS: int(1, 300).default(5),
   AGENT_STALE_SECONDS: int(3, 3600).default(20),
   REALTIME_RESEND_SECONDS: int(1, 300).default(3),

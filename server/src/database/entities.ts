@@ -18,6 +18,7 @@ import { DispositionChangeEntity, DispositionEntity } from '../dispositions/disp
 import { IntegrationEntity, IntegrationLinkEntity } from '../integrations/integration.entity.js';
 import { SmsTemplateEntity } from '../messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from '../action-groups/action-group.entity.js';
+import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from '../automations/automation.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -48,6 +49,9 @@ export const ENTITIES = [
   JobEntity,
   ClusterLockEntity,
   ScheduleEntity,
+  StepAutomationEntity,
+  AutomationRunEntity,
+  InterestAnswerEntity,
   ScheduleStepEntity,
   EnrollmentEntity,
   ParticipantActionEntity,

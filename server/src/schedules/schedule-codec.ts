@@ -1,4 +1,4 @@
-import type { CriteriaView, EnrollmentView, ExitCriteriaView, ParticipantActionView, ScheduleStepView, ScheduleView } from '../../../shared/src/index.js';
+import type { StepAutomationView, CriteriaView, EnrollmentView, ExitCriteriaView, ParticipantActionView, ScheduleStepView, ScheduleView } from '../../../shared/src/index.js';
 import type { Criteria } from './criteria.js';
 import type { LeadChange } from './lead-changes.js';
 import type { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
@@ -38,7 +38,7 @@ export function calendarOf(s: ScheduleEntity, defaultTimezone: string): Business
   };
 }
 
-export function toStepView(step: ScheduleStepEntity): ScheduleStepView {
+export function toStepView(step: ScheduleStepEntity, automations: StepAutomationView[] = []): ScheduleStepView {
   const timing = stepTiming(step);
   return {
     id: step.id,
@@ -55,10 +55,11 @@ export function toStepView(step: ScheduleStepEntity): ScheduleStepView {
     fieldUpdates: step.fieldUpdates ? (JSON.parse(step.fieldUpdates) as unknown[]) : null,
     ownerField: step.ownerField,
     onRefusal: step.onRefusal as 'hold' | 'skip',
+    automations,
   };
 }
 
-export function toScheduleView(s: ScheduleEntity, steps: ScheduleStepEntity[], counts?: ScheduleView['counts']): ScheduleView {
+export function toScheduleView(s: ScheduleEntity, steps: ScheduleStepEntity[], counts?: ScheduleView['counts'], automations: Map<string, StepAutomationView[]> = new Map()): ScheduleView {
   return {
     id: s.id,
     name: s.name,
@@ -74,11 +75,13 @@ export function toScheduleView(s: ScheduleEntity, steps: ScheduleStepEntity[], c
     dialPoolId: s.dialPoolId,
     smsPoolId: s.smsPoolId,
     delegationField: s.delegationField,
+    coordinatorId: s.coordinatorId,
+    watcherIds: JSON.parse(s.watcherIds || '[]') as string[],
     exitCriteria: exitCriteriaOf(s),
     allowReenrollment: s.allowReenrollment,
     exclusive: s.exclusive,
     priority: s.priority,
-    steps: steps.filter((x) => !x.deletedAt).sort((a, b) => a.position - b.position).map(toStepView),
+    steps: steps.filter((x) => !x.deletedAt).sort((a, b) => a.position - b.position).map((x) => toStepView(x, automations.get(x.id) ?? [])),
     ...(counts ? { counts } : {}),
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),

@@ -28,6 +28,18 @@ export const CRITERIA_RECHECK_MS = 15 * 60_000;
 const MAX_RUN_ERRORS = 5;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Told, inside the engine's transaction, when a lead's stay on a step begins and ends
+ * (step automations plan and cancel their firings here). A stay is the step's participant action.
+ */
+export interface StepListener {
+  entered(em: EntityManager, stay: ParticipantActionEntity, schedule: ScheduleEntity): Promise<void>;
+  /** The lead completed the step (its action completed). */
+  completed(em: EntityManager, stay: ParticipantActionEntity, schedule: ScheduleEntity): Promise<void>;
+  /** Stays that ended, by id or every stay of an enrollment. */
+  left(em: EntityManager, which: { stayIds: string[] } | { enrollmentId: string }, at: Date): Promise<void>;
+}
+
 interface Loaded {
   action: ParticipantActionEntity;
   enrollment: EnrollmentEntity;
@@ -46,6 +58,8 @@ interface Loaded {
  */
 @Injectable()
 export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
+  private readonly stepListeners: StepListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scheduler: SchedulerService,
@@ -79,6 +93,15 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.registry.assertComplete();
+  }
+
+  addStepListener(listener: StepListener): void {
+    this.stepListeners.push(listener);
+  }
+
+  /** Stays that ended outside the engine's own paths (a deleted step's waiting leads). */
+  async staysEnded(em: EntityManager, which: { stayIds: string[] } | { enrollmentId: string }, at: Date): Promise<void> {
+    for (const l of this.stepListeners) await l.left(em, which, at);
   }
 
   // ── running one action ────────────────────────────────────────────────────────────
@@ -168,6 +191,11 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
         const changed = applyLeadChanges(loaded.lead, stepFieldUpdates(loaded.step), now);
         if (changed) await updateLead(em, { lead: changed.lead, tags: changed.tags });
       }
+      const stay = { ...action, status, completedAt: now };
+      for (const l of this.stepListeners) {
+        if (status === 'completed') await l.completed(em, stay, loaded.schedule);
+        await l.left(em, { stayIds: [action.id] }, now);
+      }
       if (result.kind === 'exit') return this.endEnrollment(em, loaded.enrollment.id, 'exited', result.reason, now);
       if (result.kind === 'restart') return this.restartIn(em, loaded, now);
       await this.advance(em, loaded.enrollment, loaded.schedule, loaded.step.position, now, loaded.lead);
@@ -224,6 +252,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await em.getRepository(ParticipantActionEntity).insert({ ...action });
     await em.getRepository(EnrollmentEntity).update({ id: enrollment.id }, { currentStepId: step.id, updatedAt: now });
     await this.enqueue(em, action.id, dueAt, schedule.priority);
+    for (const l of this.stepListeners) await l.entered(em, action, schedule);
     return action;
   }
 
@@ -264,6 +293,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     if (!r.affected) return;
     await this.withdrawOffered(em, enrollmentId);
     await em.getRepository(ParticipantActionEntity).update({ enrollmentId, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: `enrollment ${status}`, completedAt: at, updatedAt: at });
+    await this.staysEnded(em, { enrollmentId }, at);
   }
 
   async exit(enrollmentId: string, reason: string): Promise<void> {
@@ -279,6 +309,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   private async restartIn(em: EntityManager, loaded: Loaded, now: Date): Promise<void> {
     await this.withdrawOffered(em, loaded.enrollment.id);
     await em.getRepository(ParticipantActionEntity).update({ enrollmentId: loaded.enrollment.id, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: 'restarted', completedAt: now, updatedAt: now });
+    await this.staysEnded(em, { enrollmentId: loaded.enrollment.id }, now);
     await em.getRepository(EnrollmentEntity).update({ id: loaded.enrollment.id }, { startsAt: now, updatedAt: now });
     const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: loaded.schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
     if (!first) return this.endEnrollment(em, loaded.enrollment.id, 'completed', 'all steps done', now);

@@ -76,6 +76,14 @@ export class ScheduleEntity {
   @Column({ type: 'int' })
   priority: number;
 
+  /** The user who runs this schedule: gets automation summaries when an automation asks for them. */
+  @RefColumn({ name: 'coordinator_id', nullable: true })
+  coordinatorId: string | null;
+
+  /** JSON array of user ids who follow the schedule (automation summaries, when asked for). */
+  @Column({ name: 'watcher_ids', type: 'varchar', length: 2000, default: '[]' })
+  watcherIds: string;
+
   @RefColumn({ name: 'created_by', nullable: true })
   createdBy: string | null;
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { INTEGRATION_ACTION_TYPES, SCHEDULE_ACTION_TYPES } from '../../../shared/src/index.js';
+import { AUTOMATION_ACTION_TYPES, INTEGRATION_ACTION_TYPES, SCHEDULE_ACTION_TYPES } from '../../../shared/src/index.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { Mailer } from '../email/mailer.js';
@@ -29,7 +29,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
   controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController],
   providers: [
     ...HANDLERS,
-    { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES]), inject: HANDLERS },
+    { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...new Set([...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES, ...AUTOMATION_ACTION_TYPES])]), inject: HANDLERS },
     MergeContexts,
     Mailer,
     UnsubscribeLinks,
@@ -39,6 +39,6 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     EnrollmentsService,
     ParticipantActionsService,
   ],
-  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, MergeContexts, Mailer],
+  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, MergeContexts, Mailer, EmailAction],
 })
 export class SchedulesModule {}

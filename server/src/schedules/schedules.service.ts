@@ -8,6 +8,9 @@ import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { StepAutomationEntity } from '../automations/automation.entity.js';
+import { automationsOf, deleteAutomations, saveAutomations, validateAutomations } from '../automations/step-automations.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
 import type { ValidationContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
@@ -36,6 +39,7 @@ export class SchedulesService {
     private readonly engine: ScheduleEngine,
     private readonly leads: LeadsRepository,
     private readonly pools: RingPoolsService,
+    private readonly users: UsersRepository,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
   ) {}
@@ -54,27 +58,32 @@ export class SchedulesService {
       .groupBy('e.schedule_id')
       .addGroupBy('e.status')
       .getRawMany<{ scheduleId: string; status: string; n: string | number }>();
+    const automations = await automationsOf(this.ds.manager, steps.map((x) => x.id));
     return schedules.map((s) =>
       toScheduleView(
         s,
         steps.filter((x) => x.scheduleId === s.id),
         Object.fromEntries(counts.filter((c) => c.scheduleId === s.id).map((c) => [c.status, Number(c.n)])),
+        automations,
       ),
     );
   }
 
   async get(id: string): Promise<ScheduleView> {
     const s = await this.find(id);
-    return toScheduleView(s, await this.steps(this.ds.manager, id));
+    const steps = await this.steps(this.ds.manager, id);
+    return toScheduleView(s, steps, undefined, await automationsOf(this.ds.manager, steps.map((x) => x.id)));
   }
 
   async create(dto: ScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
     await this.check(dto, null);
     const now = this.clock.now();
     const schedule: ScheduleEntity = { id: randomUUID(), ...this.columns(dto), createdBy: actor.sub, createdAt: now, updatedAt: now, deletedAt: null };
+    const stepIds = dto.steps.map(() => randomUUID());
     await this.ds.transaction(async (em) => {
       await this.insertSchedule(em, schedule);
-      await em.getRepository(ScheduleStepEntity).insert(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: randomUUID(), scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })));
+      await em.getRepository(ScheduleStepEntity).insert(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: stepIds[i], scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })));
+      for (const [i, s] of dto.steps.entries()) await saveAutomations(em, schedule.id, stepIds[i], s.automations ?? [], now);
     });
     return this.get(schedule.id);
   }
@@ -110,14 +119,21 @@ export class SchedulesService {
       const newIds: string[] = [];
       for (const [i, s] of dto.steps.entries()) {
         const columns = this.stepColumns(s, i + 1);
-        if (s.id) await stepRepo.update({ id: s.id }, { ...columns, updatedAt: now });
-        else {
+        if (s.id) {
+          await stepRepo.update({ id: s.id }, { ...columns, updatedAt: now });
+          await saveAutomations(em, id, s.id, s.automations, now);
+        } else {
           const stepId = randomUUID();
           newIds.push(stepId);
           await stepRepo.insert({ ...columns, id: stepId, scheduleId: id, createdAt: now, updatedAt: now, deletedAt: null });
+          await saveAutomations(em, id, stepId, s.automations ?? [], now);
         }
       }
-      if (removed.length) await stepRepo.update({ id: In(removed.map((s) => s.id)) }, { deletedAt: now, updatedAt: now });
+      if (removed.length) {
+        await stepRepo.update({ id: In(removed.map((s) => s.id)) }, { deletedAt: now, updatedAt: now });
+        // A deleted step's automations go with it.
+        await deleteAutomations(em, { stepIds: removed.map((s) => s.id) }, now);
+      }
 
       const live = await this.steps(em, id);
       // A deleted step's waiting leads go on to the step that followed it.
@@ -197,6 +213,11 @@ export class SchedulesService {
       }
     }
     const scheduleExists = async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
+    for (const [field, ids] of [['coordinatorId', dto.coordinatorId ? [dto.coordinatorId] : []], ['watcherIds', dto.watcherIds ?? []]] as const) {
+      for (const userId of ids) if (!(await this.users.findById(userId))?.active) problems.push({ field, message: `no active user ${userId}` });
+    }
+    const stepIds = dto.steps.map((s) => s.id).filter(Boolean) as string[];
+    const knownAutomations = stepIds.length ? await this.ds.getRepository(StepAutomationEntity).find({ select: { id: true, stepId: true }, where: { stepId: In(stepIds) } }) : [];
     for (const [i, step] of dto.steps.entries()) {
       const at = `steps[${i}]`;
       const handler = this.registry.get(step.type);
@@ -212,6 +233,8 @@ export class SchedulesService {
       problems.push(...validateLeadChanges(step.fieldUpdates, customFieldTypes, `${at}.fieldUpdates`));
       userField(step.ownerField, `${at}.ownerField`);
       problems.push(...(await handler.validate(step.config ?? {}, { prefix: `${at}.config`, activation, customFieldTypes, scheduleId, scheduleExists })));
+      const known = new Set(knownAutomations.filter((a) => a.stepId === step.id).map((a) => a.id));
+      problems.push(...(await validateAutomations(step.automations, this.registry, { customFieldTypes, scheduleId, scheduleExists }, `${at}.automations`, known)));
     }
     if (problems.length) throw invalid(problems);
   }
@@ -235,6 +258,8 @@ export class SchedulesService {
       dialPoolId: dto.dialPoolId ?? null,
       smsPoolId: dto.smsPoolId ?? null,
       delegationField: dto.delegationField || null,
+      coordinatorId: dto.coordinatorId ?? null,
+      watcherIds: JSON.stringify([...new Set(dto.watcherIds ?? [])]),
       exitCriteria: JSON.stringify({ ...DEFAULT_EXIT_CRITERIA, ...(dto.exitCriteria ?? {}) }),
       allowReenrollment: dto.allowReenrollment ?? false,
       exclusive: dto.exclusive ?? false,
@@ -286,6 +311,7 @@ export class SchedulesService {
     for (const a of waiting) {
       const r = await em.getRepository(ParticipantActionEntity).update({ id: a.id, status: a.status }, { status: 'skipped', outcome: 'step deleted', completedAt: now, updatedAt: now });
       if (!r.affected) continue;
+      await this.engine.staysEnded(em, { stayIds: [a.id] }, now);
       const enrollment = await em.getRepository(EnrollmentEntity).findOneBy({ id: a.enrollmentId });
       if (!enrollment) continue;
       if (!successor) await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);

@@ -35,8 +35,8 @@ export interface ActionContext {
   idempotencyKey: string;
   /** Whom the work is for: the step's owner, or the agent behind a group's trigger. */
   ownerId: string | null;
-  /** What caused it, written on the conversations it makes. */
-  cause: { type: 'participant-action' | 'action-run'; id: string };
+  /** What caused it, written on the conversations it makes; an automation's firing also says which of its actions this is. */
+  cause: { type: 'participant-action' | 'action-run' | 'automation-run'; id: string; action?: number };
   /** Where it runs, for notes ("schedule Renewals", "action group Hot lead"). */
   origin: string;
   /** A compliance refusal: hold until allowed (a schedule step may say so) or skip. */

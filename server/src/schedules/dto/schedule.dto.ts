@@ -20,6 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
+import type { AutomationInput } from '../../automations/step-automations.js';
 import { TIMING_WINDOWS, type TimingWindow } from '../timing.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -85,6 +86,15 @@ export class StepDto {
   @IsOptional()
   @IsIn(['hold', 'skip'], { message: 'must be hold or skip' })
   onRefusal?: 'hold' | 'skip';
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Automations on this step ({ id?, name?, active?, trigger, actions: [{ type, config }] }); sent with their id they are kept, left out they are deleted; omit the list to leave them as they are',
+  })
+  @IsOptional()
+  @IsArray({ message: 'must be a list' })
+  automations?: AutomationInput[];
 }
 
 export class ScheduleDto {
@@ -131,6 +141,14 @@ export class ScheduleDto {
   @IsOptional()
   @IsObject({ message: 'must be an object' })
   exitCriteria?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Who runs the schedule (automation summaries)' }) @IsOptional() @IsUUID('all', { message: 'must be a user id' }) coordinatorId?: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'Users who follow the schedule (automation summaries)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true, message: 'each watcher must be a user id' })
+  watcherIds?: string[];
 
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allowReenrollment?: boolean;
   @ApiPropertyOptional({ default: false, description: 'A lead in this schedule may be in no other' }) @IsOptional() @IsBoolean() exclusive?: boolean;

@@ -25,7 +25,7 @@ export interface ContactRequest {
   /** One of the lead's numbers; default: its primary number. */
   to?: string;
   /** What caused the contact, for the record. */
-  cause: { type: 'participant-action' | 'action-run' | 'queue-item' | 'callback' | 'manual'; id?: string | null };
+  cause: { type: 'participant-action' | 'action-run' | 'automation-run' | 'queue-item' | 'callback' | 'manual'; id?: string | null };
   /**
    * Ties the contact to one attempt of one piece of work (e.g. `action:<id>:<attempt>`).
    * Asking again with the same key returns the first contact instead of making another.
