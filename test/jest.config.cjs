@@ -37,6 +37,7 @@ module.exports = {
   // run on a loaded two-core machine that setup alone has taken over thirty seconds.
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/per-database-reporter.cjs'],
+  testSequencer: '<rootDir>/test/support/sequencer.cjs',
   projects: [
     {
       ...base,

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const jestArgs = ['--config', 'test/jest.config.cjs'];
+// Two workers (jest's default on two cores is one, i.e. everything in one process), each
+// replaced once it holds more than 1.5 GB between files: every integration file loads the
+// whole application afresh, and a single process grows and slows down over a full run.
+if (!args.some((a) => a === '-i' || a === '--runInBand' || a.startsWith('--maxWorkers') || a.startsWith('-w'))) jestArgs.push('--maxWorkers=2', '--workerIdleMemoryLimit=1500MB');
 jestArgs.push(...args.filter((a) => a !== '--unit'));
 if (process.env.CI) jestArgs.push('--ci');
 // Last, because --selectProjects takes every word after it.

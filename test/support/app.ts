@@ -40,7 +40,7 @@ export interface TestAppOptions {
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const shared = options.database;
-  const db = shared ?? (await createScratchDatabase());
+  const db = shared ?? (await createScratchDatabase(undefined, undefined, { migrated: true }));
   let app: INestApplication | undefined;
   try {
     const config = loadConfig({

@@ -10,6 +10,8 @@ export interface EmbeddedPostgresOptions {
   maxConnections: number;
   /** 0 picks a free port. */
   port?: number;
+  /** An in-memory database starts as this dump of another (`dumpDataDir`), skipping initdb. */
+  loadDataDir?: Blob;
 }
 
 export class DataDirLockedError extends Error {
@@ -150,7 +152,7 @@ export class EmbeddedPostgres {
     const release = dir ? acquireLock(`${dir}.lock`) : () => undefined;
     try {
       if (dir && !existsSync(dir)) mkdirSync(dir, { recursive: true });
-      const db = await PGlite.create(dir ? { dataDir: dir } : {});
+      const db = await PGlite.create(dir ? { dataDir: dir } : options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: options.maxConnections });
       keepBatchesWhole(server, db);
       await server.start();
@@ -160,6 +162,11 @@ export class EmbeddedPostgres {
       release();
       throw e;
     }
+  }
+
+  /** The whole data directory as a tarball, for `loadDataDir`. */
+  dump(): Promise<Blob> {
+    return this.db.dumpDataDir('none');
   }
 
   async stop(): Promise<void> {
