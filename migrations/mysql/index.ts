@@ -1,4 +1,6 @@
 import type { MixedList } from 'typeorm';
+import { EmailOpensClicks1796235119658 } from './1796235119658-EmailOpensClicks.js';
+import { LeadContactedMode1796234829475 } from './1796234829475-LeadContactedMode.js';
 import { StepAutomations1796232862715 } from './1796232862715-StepAutomations.js';
 import { SmsTemplates1796223214903 } from './1796223214903-SmsTemplates.js';
 import { Integrations1796220310817 } from './1796220310817-Integrations.js';
@@ -32,4 +34,6 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   Integrations1796220310817,
   SmsTemplates1796223214903,
   StepAutomations1796232862715,
+  LeadContactedMode1796234829475,
+  EmailOpensClicks1796235119658,
 ];

@@ -1,6 +1,10 @@
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'customer', 'do-not-contact', 'inactive', 'archived'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
+/** How the lead was last in touch (kept on the lead as activity comes in). */
+export const LAST_CONTACTED_MODES = ['not_contacted', 'no_reply', 'opened_no_reply', 'replied', 'incoming_call', 'outgoing_call', 'sms'] as const;
+export type LastContactedMode = (typeof LAST_CONTACTED_MODES)[number];
+
 export const PHONE_LABELS = ['mobile', 'home', 'work', 'other'] as const;
 export type PhoneLabel = (typeof PHONE_LABELS)[number];
 
@@ -42,6 +46,7 @@ export interface LeadView {
   tags: string[];
   customFields: Record<string, CustomFieldValue>;
   lastContactedAt: string | null;
+  lastContactedMode: LastContactedMode;
   lastActivityAt: string | null;
   lastActivityType: string | null;
   /** Dialed ahead of the queue order. */

@@ -236,6 +236,8 @@ describe('step automations', () => {
       const summaries = inbox.slice(sent).filter((m) => !m.to.includes('keen@example.com'));
       expect(summaries.map((m) => m.to)).toEqual([[supervisor.user.email]]);
       expect(summaries[0].raw).toContain('Lead: Ann Lee');
+      // Emailed: the lead's activity fields say so (summaries to staff are not the lead's activity).
+      expect(await lead(l.id)).toMatchObject({ lastContactedMode: 'no_reply', lastActivityType: 'email-out', lastContactedAt: t.clock.now().toISOString() });
 
       // Opening the link (or a mail scanner following it) records nothing.
       const page = await t.http.get(`/api/interest/${yes}`).expect(200);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SMTPServer } from 'smtp-server';
 import type { LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { EmailMessageEntity } from '../../server/src/schedules/schedule.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { listen } from '../support/upload.js';
@@ -181,5 +182,35 @@ describe('schedule email through SMTP', () => {
     expect(mail[0].headers.subject).toBe('Welcome Ann');
     expect(mail[0].headers['list-unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\/[^>]+>$/);
     expect(mail[0].body).toContain('Unsubscribe: http');
+  });
+
+  it('an HTML email reports its first open and click: the lead shows "opened but no reply", the link goes where it said; forged tokens get 403', async () => {
+    const lead = await newLead('hopper@example.com');
+    const group = (await t.http.post('/api/action-groups').set(admin.auth).send({ name: 'Brochure', actions: [{ type: 'email', config: { subject: 'Our brochure', html: true, body: '<p>Hi {{lead.firstName}}, <a href="https://example.com/brochure?a=1&amp;b=2">see it here</a>.</p>' } }] }).expect(201)).body as { id: string };
+    await t.http.post(`/api/action-groups/${group.id}/run`).set(admin.auth).send({ leadId: lead.id, key: 'brochure' }).expect(200);
+    const raw = inbox.filter((m) => m.to.includes('hopper@example.com'))[0].body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const pixel = raw.match(/src="https?:\/\/[^"]+(\/api\/t\/o\/[^"]+)"/)?.[1] as string;
+    const click = raw.match(/href="https?:\/\/[^"]+(\/api\/t\/c\/[^"]+)"/)?.[1] as string;
+    expect(pixel && click).toBeTruthy();
+    // The unsubscribe link is left as it is.
+    expect(raw).toMatch(/href="https?:\/\/[^"]+\/api\/unsubscribe\//);
+    expect((await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body).toMatchObject({ lastContactedMode: 'no_reply', lastActivityType: 'email-out' });
+
+    const img = await t.http.get(pixel).expect(200);
+    expect(img.headers['content-type']).toBe('image/gif');
+    expect((await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body).toMatchObject({ lastContactedMode: 'opened_no_reply', lastActivityType: 'email-opened' });
+    const go = await t.http.get(click).expect(302);
+    expect(go.headers.location).toBe('https://example.com/brochure?a=1&b=2');
+    expect((await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body).toMatchObject({ lastContactedMode: 'opened_no_reply', lastActivityType: 'email-clicked' });
+    const row = await t.dataSource.getRepository(EmailMessageEntity).findOneByOrFail({ leadId: lead.id });
+    expect(row.openedAt).not.toBeNull();
+    expect(row.clickedAt).not.toBeNull();
+
+    // A token changed to point elsewhere, or not ours at all: refused, nothing recorded, no redirect.
+    const [body, mac] = click.split('/').at(-1)!.split('.');
+    const elsewhere = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), u: 'https://evil.example' })).toString('base64url');
+    const bad = await t.http.get(`/api/t/c/${elsewhere}.${mac}`).expect(403);
+    expect(bad.headers.location).toBeUndefined();
+    await t.http.get('/api/t/o/not-a-token').expect(403);
   });
 });

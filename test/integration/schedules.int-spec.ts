@@ -235,6 +235,8 @@ describe('schedules', () => {
     await t.http.post('/api/telephony/sim/inbound-sms').set(admin.auth).send({ from: number, to: '+12125550100', body: 'who is this?' }).expect(201);
     expect(await enrollment(enrolled[0].id)).toMatchObject({ status: 'exited', exitReason: 'replied' });
     expect((await actions(lead.id))[1]).toMatchObject({ type: 'sms', status: 'canceled' });
+    // The lead's activity fields say so.
+    expect((await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body).toMatchObject({ lastContactedMode: 'replied', lastActivityType: 'sms-in' });
     await clockTo(2 * 86_400_000);
     await drain();
     expect(texts(number)).toHaveLength(0);

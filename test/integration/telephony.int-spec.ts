@@ -72,7 +72,7 @@ describe('telephony through the simulated carrier', () => {
     expect(Date.parse(done.answeredAt as string) - Date.parse(done.ringingAt as string)).toBe(5_000);
     expect(done.events.filter((e) => e.applied).map((e) => e.status)).toEqual(['queued', 'initiated', 'ringing', 'in-progress', 'completed']);
     const after = (await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body as LeadView;
-    expect(after).toMatchObject({ lastActivityType: 'call-out' });
+    expect(after).toMatchObject({ lastActivityType: 'call-out', lastContactedMode: 'outgoing_call' });
     expect(after.lastContactedAt).not.toBeNull();
   });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LeadFacts } from '../schedules/criteria.js';
+import { modeAfter } from '../leads/lead-activity.js';
 import { type ActivityEvent, lastContactedMode, pickSmartStep, type SmartCandidate } from './smart-step.js';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z');
 const facts = (activity: Partial<LeadFacts['activity']> = {}, lead: Partial<LeadFacts['lead']> = {}, custom: LeadFacts['custom'] = {}): LeadFacts => ({
-  lead: { status: 'new', firstName: 'Ada', lastName: null, company: null, email: 'a@example.com', phone: null, timezone: null, region: null, ownerId: null, tags: [], lastContactedAt: null, lastActivityAt: null, lastActivityType: null, instantDial: false, createdAt: NOW, ...lead },
+  lead: { status: 'new', firstName: 'Ada', lastName: null, company: null, email: 'a@example.com', phone: null, timezone: null, region: null, ownerId: null, tags: [], lastContactedAt: null, lastContactedMode: 'not_contacted', lastActivityAt: null, lastActivityType: null, instantDial: false, createdAt: NOW, ...lead },
   custom,
-  activity: { replied: false, callsMade: 0, callsAnswered: 0, smsSent: 0, emailsSent: 0, lastCallStatus: null, lastDisposition: null, emailBounced: false, unsubscribed: false, optedOut: false, ...activity },
+  activity: { replied: false, callsMade: 0, callsAnswered: 0, smsSent: 0, emailsSent: 0, lastCallStatus: null, lastDisposition: null, emailBounced: false, emailOpened: false, emailClicked: false, unsubscribed: false, optedOut: false, ...activity },
 });
 
 const steps: SmartCandidate[] = [
@@ -49,5 +50,36 @@ describe('last contacted mode', () => {
     ['we called', [e('call_out', 9)], 'outgoing_call'],
   ])('%s', (_n, events, mode) => {
     expect(lastContactedMode(events)).toBe(mode);
+  });
+});
+
+describe('the mode kept on the lead, one activity at a time', () => {
+  // The activity types the lead's fields record, as the events above.
+  const TYPES: Record<ActivityEvent['type'], string> = {
+    email_sent: 'email-out',
+    email_opened: 'email-opened',
+    email_clicked: 'email-clicked',
+    email_replied: 'email-in',
+    sms_sent: 'sms-out',
+    sms_received: 'sms-in',
+    call_out: 'call-out',
+    call_in: 'call-in',
+  };
+  const kinds = Object.keys(TYPES) as Array<ActivityEvent['type']>;
+
+  it('agrees with the mode worked out from the whole history, for every history of up to three events', () => {
+    const histories: Array<Array<ActivityEvent['type']>> = [[]];
+    for (let n = 0; n < 3; n++) for (const h of [...histories]) if (h.length === n) for (const k of kinds) histories.push([...h, k]);
+    let checked = 0;
+    for (const h of histories) {
+      // An open or a click only ever follows a send.
+      if (h.some((k, i) => (k === 'email_opened' || k === 'email_clicked') && !h.slice(0, i).includes('email_sent'))) continue;
+      const events = h.map((type, i) => ({ type, at: new Date(NOW.getTime() + i * 60_000) }));
+      const kept = h.reduce<string>((mode, k) => modeAfter(TYPES[k]) ?? mode, 'not_contacted');
+      expect([h.join(' → '), kept]).toEqual([h.join(' → '), lastContactedMode(events)]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(250);
+    expect(modeAfter('something-else')).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import type { LastContactedMode } from '../../../shared/src/index.js';
 import { type Criteria, evaluateCriteria, type LeadFacts } from '../schedules/criteria.js';
 
 /** A step a smart schedule may run next. */
@@ -19,8 +20,7 @@ export function pickSmartStep(candidates: readonly SmartCandidate[], facts: Lead
   return [...matching].sort((a, b) => weight(b) - weight(a) || a.position - b.position)[0] ?? null;
 }
 
-/** How the lead was last in touch, for the activity fields. */
-export type LastContactedMode = 'not_contacted' | 'no_reply' | 'opened_no_reply' | 'replied' | 'incoming_call' | 'outgoing_call' | 'sms';
+export type { LastContactedMode };
 
 export interface ActivityEvent {
   type: 'email_sent' | 'email_opened' | 'email_clicked' | 'email_replied' | 'sms_sent' | 'sms_received' | 'call_out' | 'call_in';
@@ -45,3 +45,4 @@ export function lastContactedMode(events: readonly ActivityEvent[]): LastContact
   const opened = sorted.some((e) => (e.type === 'email_opened' || e.type === 'email_clicked') && (!lastSend || e.at >= lastSend.at));
   return opened ? 'opened_no_reply' : 'no_reply';
 }
+

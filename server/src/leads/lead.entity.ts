@@ -55,6 +55,10 @@ export class LeadEntity {
   @InstantColumn({ name: 'last_activity_at', nullable: true })
   lastActivityAt: Date | null;
 
+  /** How the lead was last in touch: not_contacted | no_reply | opened_no_reply | replied | incoming_call | outgoing_call | sms. */
+  @Column({ name: 'last_contacted_mode', type: 'varchar', length: 20, default: 'not_contacted' })
+  lastContactedMode: string;
+
   @Column({ name: 'last_activity_type', type: 'varchar', length: 32, nullable: true })
   lastActivityType: string | null;
 

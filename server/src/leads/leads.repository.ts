@@ -1,3 +1,4 @@
+import { modeAfter } from './lead-activity.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
@@ -196,7 +197,7 @@ export class TypeormLeadsRepository extends LeadsRepository {
     await repo
       .createQueryBuilder()
       .update()
-      .set({ lastActivityAt: at, lastActivityType: type.slice(0, 32) })
+      .set({ lastActivityAt: at, lastActivityType: type.slice(0, 32), ...(modeAfter(type) ? { lastContactedMode: modeAfter(type) as string } : {}) })
       .where('id = :leadId AND (last_activity_at IS NULL OR last_activity_at <= :at)', { leadId, at })
       .execute();
     if (contacted) {

@@ -17,6 +17,7 @@ const facts = (over: { lead?: Partial<LeadFacts['lead']>; custom?: LeadFacts['cu
     ownerId: null,
     tags: ['vip', 'east'],
     lastContactedAt: new Date('2026-03-01T17:00:00.000Z'),
+    lastContactedMode: 'not_contacted',
     lastActivityAt: null,
     lastActivityType: null,
     instantDial: false,
@@ -24,7 +25,7 @@ const facts = (over: { lead?: Partial<LeadFacts['lead']>; custom?: LeadFacts['cu
     ...over.lead,
   },
   custom: { plan: 'Gold', score: 7, trial: true, ...over.custom },
-  activity: { replied: false, callsMade: 2, callsAnswered: 0, smsSent: 1, emailsSent: 0, lastCallStatus: 'no-answer', lastDisposition: null, emailBounced: false, unsubscribed: false, optedOut: false, ...over.activity },
+  activity: { replied: false, callsMade: 2, callsAnswered: 0, smsSent: 1, emailsSent: 0, lastCallStatus: 'no-answer', lastDisposition: null, emailBounced: false, emailOpened: false, emailClicked: false, unsubscribed: false, optedOut: false, ...over.activity },
 });
 const one = (c: Condition, f = facts()) => evaluateCriteria({ conditions: [c], logic: 'all' }, f, NOW);
 const types = { plan: 'select', score: 'number', trial: 'boolean', renewal: 'date' } as const;

@@ -34,6 +34,7 @@ export interface LeadFacts {
     ownerId: string | null;
     tags: string[];
     lastContactedAt: Date | null;
+    lastContactedMode: string;
     lastActivityAt: Date | null;
     lastActivityType: string | null;
     instantDial: boolean;
@@ -49,6 +50,9 @@ export interface LeadFacts {
     lastCallStatus: string | null;
     lastDisposition: string | null;
     emailBounced: boolean;
+    /** An email from this schedule was opened / had a link clicked. */
+    emailOpened: boolean;
+    emailClicked: boolean;
     unsubscribed: boolean;
     optedOut: boolean;
   };
@@ -68,6 +72,7 @@ export const STANDARD_FIELDS: Record<string, FieldType> = {
   'lead.ownerId': 'text',
   'lead.tags': 'tags',
   'lead.lastContactedAt': 'date',
+  'lead.lastContactedMode': 'text',
   'lead.lastActivityAt': 'date',
   'lead.lastActivityType': 'text',
   'lead.instantDial': 'boolean',
@@ -80,6 +85,8 @@ export const STANDARD_FIELDS: Record<string, FieldType> = {
   'activity.lastCallStatus': 'text',
   'activity.lastDisposition': 'text',
   'activity.emailBounced': 'boolean',
+  'activity.emailOpened': 'boolean',
+  'activity.emailClicked': 'boolean',
   'activity.unsubscribed': 'boolean',
   'activity.optedOut': 'boolean',
 };

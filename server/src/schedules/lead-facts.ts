@@ -24,7 +24,7 @@ export class LeadFactsService {
     // Independent reads, side by side; the ledger once for every address of the lead.
     const [conversations, emails, phoneOptOuts, emailOptOuts] = await Promise.all([
       this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } }),
-      this.ds.getRepository(EmailMessageEntity).find({ select: { status: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } }),
+      this.ds.getRepository(EmailMessageEntity).find({ select: { status: true, openedAt: true, clickedAt: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } }),
       this.optOuts.coveredChannels(phones, ['call', 'sms'], scope),
       this.optOuts.coveredChannels(l.email ? [l.email] : [], ['email'], scope),
     ]);
@@ -46,6 +46,7 @@ export class LeadFactsService {
         ownerId: l.ownerId,
         tags: record.tags,
         lastContactedAt: l.lastContactedAt,
+        lastContactedMode: l.lastContactedMode,
         lastActivityAt: l.lastActivityAt,
         lastActivityType: l.lastActivityType,
         instantDial: l.instantDial,
@@ -61,6 +62,8 @@ export class LeadFactsService {
         lastCallStatus: lastCall?.status ?? null,
         lastDisposition: lastDisposed?.disposition ?? null,
         emailBounced: emails.some((e) => e.status === 'bounced'),
+        emailOpened: emails.some((e) => e.openedAt !== null),
+        emailClicked: emails.some((e) => e.clickedAt !== null),
         unsubscribed,
         optedOut,
       },

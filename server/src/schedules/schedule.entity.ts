@@ -334,4 +334,12 @@ export class EmailMessageEntity {
 
   @InstantColumn({ name: 'sent_at', nullable: true })
   sentAt: Date | null;
+
+  /** The first time the lead opened it (its pixel loaded, or a link clicked). */
+  @InstantColumn({ name: 'opened_at', nullable: true })
+  openedAt: Date | null;
+
+  /** The first time the lead clicked a link in it. */
+  @InstantColumn({ name: 'clicked_at', nullable: true })
+  clickedAt: Date | null;
 }

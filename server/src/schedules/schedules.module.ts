@@ -5,6 +5,8 @@ import { ComplianceModule } from '../compliance/compliance.module.js';
 import { Mailer } from '../email/mailer.js';
 import { UnsubscribeLinks } from '../email/unsubscribe-links.js';
 import { UnsubscribeController } from '../email/unsubscribe.controller.js';
+import { EmailTracking } from '../email/email-tracking.js';
+import { TrackingController } from '../email/tracking.controller.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
@@ -26,13 +28,14 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
 /** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
 @Module({
   imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
-  controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController],
+  controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController, TrackingController],
   providers: [
     ...HANDLERS,
     { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...new Set([...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES, ...AUTOMATION_ACTION_TYPES])]), inject: HANDLERS },
     MergeContexts,
     Mailer,
     UnsubscribeLinks,
+    EmailTracking,
     LeadFactsService,
     ScheduleEngine,
     SchedulesService,

@@ -262,6 +262,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
       customFields: JSON.stringify(row.customFields),
       instantDial: false,
       lastContactedAt: null,
+      lastContactedMode: 'not_contacted',
       lastActivityAt: null,
       lastActivityType: null,
       createdAt: now,

@@ -9,7 +9,8 @@ import { ContactPolicy, type GateDecision } from '../../compliance/contact-polic
 import { AppConfig } from '../../config/app-config.js';
 import { Mailer, MailError } from '../../email/mailer.js';
 import { UnsubscribeLinks } from '../../email/unsubscribe-links.js';
-import type { LeadRecord } from '../../leads/leads.repository.js';
+import { type LeadRecord, LeadsRepository } from '../../leads/leads.repository.js';
+import { EmailTracking } from '../../email/email-tracking.js';
 import { OutboundService } from '../../telephony/outbound/outbound.service.js';
 import { WebhookUrls } from '../../telephony/webhooks/webhook-urls.js';
 import { UsersRepository } from '../../users/users.repository.js';
@@ -193,6 +194,8 @@ export class EmailAction implements ActionHandler {
     private readonly merge: MergeContexts,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly leads: LeadsRepository,
+    private readonly tracking: EmailTracking,
   ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
@@ -247,9 +250,12 @@ export class EmailAction implements ActionHandler {
     let body = renderTemplate(String(ctx.config.body), m, { escapeHtml: html });
     // Every schedule email can be unsubscribed from, whether or not the template says so.
     if (!String(ctx.config.body).includes('unsubscribe_url')) body += html ? `<p><a href="${unsubscribe}">Unsubscribe</a></p>` : `\n\nUnsubscribe: ${unsubscribe}`;
+    const id = randomUUID();
+    // An HTML email reports its opens and clicks (a plain-text one cannot carry a pixel).
+    if (html) body = this.tracking.instrument(body, id, this.urls.base());
     const domain = (this.config.email.from.match(/@([^>\s]+)/)?.[1] ?? 'switchboard.local').toLowerCase();
     const row: EmailMessageEntity = {
-      id: randomUUID(),
+      id,
       leadId: ctx.lead.lead.id,
       toAddress: to,
       fromAddress: str(ctx.config.from) ?? this.config.email.from,
@@ -262,6 +268,8 @@ export class EmailAction implements ActionHandler {
       participantActionId: ctx.run?.action.id ?? null,
       createdAt: this.clock.now(),
       sentAt: null,
+      openedAt: null,
+      clickedAt: null,
     };
     await messages.insert({ ...row });
     try {
@@ -285,6 +293,7 @@ export class EmailAction implements ActionHandler {
         return { kind: 'failed', outcome: refused.permanent ? 'bounced' : 'send failed', detail: refused.reason };
       }
       await messages.update({ id: row.id }, { status: 'sent', messageId: sent.messageId, sentAt: this.clock.now() });
+      await this.leads.touchActivity(ctx.lead.lead.id, 'email-out', this.clock.now(), true);
       return { kind: 'completed', outcome: 'sent' };
     } catch (e) {
       const permanent = e instanceof MailError && e.permanent;
