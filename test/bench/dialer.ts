@@ -8,8 +8,9 @@
  * 1. reserve: one agent's next lead taken `--reserves` (2,000) times in a row, through
  *    the dialer's reservation (the SKIP LOCKED claim in the queue's order and the
  *    compliance gate for the lead).
- *    Then the claim with the agent's ready → reserved move, as one statement and (side by
- *    side, alternately) as the claim followed by the move in its own transaction.
+ *    Then the claim with the agent's ready → reserved move, as one statement, (side by
+ *    side, alternately) as the claim followed by the move in its own transaction, and as
+ *    the dialer serves an agent going ready (their queues found in the same statement).
  * 2. ready → reserved: the time to the lead reserved for an agent (the dialer's
  *    `dial.reserved` event) from the agent's ready state committed (its event) and from
  *    its request to go ready, one agent at a time (`--rounds` × 10), then every agent at
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     // as two steps, alternately (the agent is put back to ready between turns, unmeasured).
     const oneStep: number[] = [];
     const twoSteps: number[] = [];
+    const anyQueue: number[] = [];
     const putReady = () => t.dataSource.query(`UPDATE agent_presence SET state = 'ready' WHERE user_id = $1`, [agents[2].id]);
     await putReady();
     for (let i = 0; i < RESERVES; i++) {
@@ -119,9 +121,15 @@ async function main(): Promise<void> {
       await states.transition(agents[2].id, ['ready'], 'reserved', 'bench');
       twoSteps.push(performance.now() - t0);
       await putReady();
+      // As an agent going ready is served: the agent's queues found in the same statement.
+      t0 = performance.now();
+      if (!(await repo.reserveNextForReady(agents[2].id, t.clock.now(), states.aliveSince()))) throw new Error('nothing reserved');
+      anyQueue.push(performance.now() - t0);
+      await putReady();
     }
     console.log(`claim + the agent's move to reserved, one statement: ${summary(oneStep)}`);
     console.log(`claim, then the agent's move as its own transaction:  ${summary(twoSteps)}`);
+    console.log(`the agent's queues, claim and move, one statement:    ${summary(anyQueue)}`);
     await t.dataSource.query(`UPDATE agent_presence SET state = 'offline' WHERE user_id = $1`, [agents[2].id]);
     // Those leads go back (not dialed), so the rounds below start from a clean queue.
     await t.dataSource.query(`UPDATE dial_queue_items SET status = 'pending', agent_id = NULL, reserved_at = NULL, busy_key = NULL WHERE queue_id = $1 AND status = 'reserved'`, [q.id]);

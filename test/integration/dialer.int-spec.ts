@@ -158,6 +158,36 @@ describe('power-dial queues', () => {
     await idle(agent);
   });
 
+  it('an agent going ready gets the next lead of their queues by name in one step; a lead that may not be called sends them on to their next queue', async () => {
+    const agent = await signIn(t, 'agent');
+    const b = await newQueue({ name: 'Ready B', mode: 'preview', agentIds: [agent.user.id] });
+    const a = await newQueue({ name: 'Ready A', mode: 'preview', agentIds: [agent.user.id] });
+    const fromA = await newLead();
+    const fromB = await newLead();
+    await add(a.id, [fromA.lead.id]);
+    await add(b.id, [fromB.lead.id]);
+    await ready(agent);
+    expect(await stateOf(agent)).toBe('reserved');
+    expect((await itemsOf(a.id))[0]).toMatchObject({ leadId: fromA.lead.id, status: 'reserved', agentId: agent.user.id });
+    expect((await itemsOf(b.id))[0]).toMatchObject({ status: 'pending' });
+    const history = (await t.http.get(`/api/agents/${agent.user.id}/history`).set(admin.auth).expect(200)).body as Array<{ from: string; to: string; reason: string | null }>;
+    expect(history.find((h) => h.to === 'reserved')).toMatchObject({ from: 'ready', reason: 'dial queue Ready A' });
+    await idle(agent);
+    // That lead is finished with (as if called), so A has nothing else waiting.
+    await t.dataSource.getRepository(DialQueueItemEntity).update({ queueId: a.id, leadId: fromA.lead.id }, { status: 'done', busyKey: null, activeKey: null });
+
+    // A's next lead opts out after it was checked ahead: going ready, the agent is handed B's lead instead.
+    const barred = await newLead();
+    await add(a.id, [barred.lead.id], 9);
+    await t.dataSource.getRepository(DialQueueItemEntity).update({ queueId: a.id, leadId: barred.lead.id }, { checkedAt: null });
+    await t.http.post('/api/opt-outs').set(admin.auth).send({ address: barred.number, channel: 'call' }).expect(201);
+    await ready(agent);
+    expect(await stateOf(agent)).toBe('reserved');
+    expect((await itemsOf(b.id))[0]).toMatchObject({ leadId: fromB.lead.id, status: 'reserved', agentId: agent.user.id });
+    expect((await itemsOf(a.id)).find((i) => i.leadId === barred.lead.id)).toMatchObject({ status: 'done', lastOutcome: 'refused' });
+    await idle(agent);
+  });
+
   it('preview mode: the lead card reaches the agent with why it was chosen; the agent dials or skips it; pausing hands it back', async () => {
     const agent = await signIn(t, 'agent');
     const q = await newQueue({ name: 'Preview', mode: 'preview', agentIds: [agent.user.id] });

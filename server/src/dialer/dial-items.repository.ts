@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { isUniqueViolation, retrying } from '../database/db-errors.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from '../realtime/agent.entity.js';
-import { DialQueueItemEntity } from './dial-queue.entity.js';
+import { DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 
 /** Statuses in which an item holds its lead (`busy_key` set). */
 export const BUSY_STATUSES = ['reserved', 'dialing'] as const;
@@ -161,15 +161,91 @@ export class DialItemsRepository {
     });
   }
 
-  /** A raw row, named by columns, as the entity. */
-  private fromRow(row: Record<string, unknown>): DialQueueItemEntity {
-    const item = new DialQueueItemEntity();
-    const target = item as unknown as Record<string, unknown>;
-    for (const col of this.items().metadata.columns) {
+  /**
+   * The next lead for a ready, alive agent from any active queue they work that serves
+   * agents one at a time (not predictive), the queues taken by name, with the agent moved
+   * to reserved: on Postgres one statement, so an agent going ready costs one round trip
+   * to their lead; returns the queue too. Null when the agent is no longer ready or no such
+   * queue has a lead due for them; then nothing changed.
+   */
+  reserveNextForReady(agentId: string, now: Date, aliveSince: Date): Promise<{ item: DialQueueItemEntity; queue: DialQueueEntity } | null> {
+    return retrying(() => (this.postgres ? this.reserveNextReturning(agentId, now, aliveSince) : this.reserveNextLocked(agentId, now, aliveSince)), 5, isUniqueViolation);
+  }
+
+  private async reserveNextReturning(agentId: string, now: Date, aliveSince: Date): Promise<{ item: DialQueueItemEntity; queue: DialQueueEntity } | null> {
+    const queueColumns = this.ds.getMetadata(DialQueueEntity).columns.map((c) => `q.${c.databaseName} AS "q__${c.databaseName}"`).join(', ');
+    const raw: unknown = await this.ds.query(
+      `WITH agent AS (SELECT p.user_id, p.state_since FROM agent_presence p
+                       WHERE p.user_id = $2 AND p.state = 'ready' AND p.stale = false AND p.last_heartbeat_at >= $3
+                       FOR UPDATE),
+            queues AS (SELECT q.id, q.name FROM dial_queues q JOIN dial_queue_agents a ON a.queue_id = q.id AND a.user_id = $2
+                        WHERE q.active = true AND q.mode <> 'predictive' AND EXISTS (SELECT 1 FROM agent)),
+            picked AS (SELECT c.id, qs.name FROM queues qs
+                         CROSS JOIN LATERAL (SELECT i.id FROM dial_queue_items i
+                                              WHERE i.queue_id = qs.id AND i.status = 'pending' AND i.due_at <= $1
+                                                AND (i.owner_id IS NULL OR i.owner_id = $2)
+                                                AND NOT EXISTS (SELECT 1 FROM dial_queue_items b WHERE b.busy_key = i.lead_id)
+                                              ORDER BY i.callback_first DESC, i.priority DESC, i.due_at ASC
+                                              LIMIT 1
+                                              FOR UPDATE SKIP LOCKED) c
+                        ORDER BY qs.name
+                        LIMIT 1),
+            item AS (UPDATE dial_queue_items t SET status = 'reserved', agent_id = $2, reserved_at = $1, busy_key = t.lead_id, updated_at = $1
+                       FROM picked WHERE t.id = picked.id
+                     RETURNING t.*),
+            moved AS (UPDATE agent_presence p SET state = 'reserved', reason = LEFT('dial queue ' || picked.name, 64), state_since = $1, updated_at = $1
+                        FROM agent, picked WHERE p.user_id = agent.user_id AND EXISTS (SELECT 1 FROM item)
+                      RETURNING agent.state_since AS since, p.reason),
+            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
+                        SELECT $4, $2, 'ready', 'reserved', moved.reason, NULL, $1, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ($1::timestamp - moved.since)) * 1000))::bigint
+                          FROM moved)
+       SELECT item.*, ${queueColumns} FROM item JOIN dial_queues q ON q.id = item.queue_id`,
+      [now, agentId, aliveSince, randomUUID()],
+    );
+    const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<Record<string, unknown>>;
+    if (!rows.length) return null;
+    const queue: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rows[0])) if (k.startsWith('q__')) queue[k.slice(3)] = v;
+    return { item: this.fromRow(rows[0]), queue: this.fromRow(queue, new DialQueueEntity()) };
+  }
+
+  /** MySQL/MariaDB: the agent's row locked, then their queues in order until one gives a lead. */
+  private reserveNextLocked(agentId: string, now: Date, aliveSince: Date): Promise<{ item: DialQueueItemEntity; queue: DialQueueEntity } | null> {
+    return this.ds.transaction(async (em) => {
+      const agent = await em
+        .getRepository(AgentPresenceEntity)
+        .createQueryBuilder('p')
+        .where("p.user_id = :agentId AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { agentId, stale: false, aliveSince })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!agent) return null;
+      const queues = await em
+        .getRepository(DialQueueEntity)
+        .createQueryBuilder('q')
+        .innerJoin(DialQueueAgentEntity, 'a', 'a.queue_id = q.id AND a.user_id = :agentId', { agentId })
+        .where("q.active = :active AND q.mode <> 'predictive'", { active: true })
+        .orderBy('q.name', 'ASC')
+        .getMany();
+      for (const queue of queues) {
+        const [item] = await this.reserveLockedIn(em, queue.id, agentId, now, 1);
+        if (!item) continue;
+        const reason = `dial queue ${queue.name}`.slice(0, 64);
+        await em.getRepository(AgentPresenceEntity).update({ userId: agentId }, { state: 'reserved', reason, stateSince: now, updatedAt: now });
+        await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId: agentId, fromState: 'ready', toState: 'reserved', reason, actorId: null, at: now, durationMs: Math.max(0, now.getTime() - agent.stateSince.getTime()) });
+        return { item, queue };
+      }
+      return null;
+    });
+  }
+
+  /** A raw row, named by columns, as the entity (an item unless another entity is given). */
+  private fromRow<T extends object = DialQueueItemEntity>(row: Record<string, unknown>, into: T = new DialQueueItemEntity() as T): T {
+    const target = into as unknown as Record<string, unknown>;
+    for (const col of this.ds.getMetadata(into.constructor).columns) {
       const v = row[col.databaseName];
       target[col.propertyName] = col.type === Date && v != null && !(v instanceof Date) ? new Date(v as string) : v;
     }
-    return item;
+    return into;
   }
 
   /**

@@ -180,9 +180,17 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
    */
   private async serve(q: DialQueueEntity, agentId: string): Promise<boolean> {
     const reason = `dial queue ${q.name}`.slice(0, 64);
+    const first = await this.items.reserveForReady(q.id, agentId, this.clock.now(), reason, this.states.aliveSince());
+    return first ? this.served(q, agentId, first) : false;
+  }
+
+  /**
+   * A lead just reserved for an agent (who is now reserved): checked and handed over. A
+   * lead the gate refuses goes back and the agent, still reserved, takes the next in the
+   * queue; with none callable they are ready again.
+   */
+  private async served(q: DialQueueEntity, agentId: string, first: DialQueueItemEntity): Promise<boolean> {
     const now = this.clock.now();
-    const first = await this.items.reserveForReady(q.id, agentId, now, reason, this.states.aliveSince());
-    if (!first) return false;
     const item = (await this.vet(q, first, now, callingWindowOf(q))) ? first : ((await this.reserve(q, agentId, 1))[0] ?? null);
     if (!item) {
       await this.states.announce(agentId, 'ready');
@@ -516,25 +524,29 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       if (held.length) this.announce(held.map((i) => i.id));
       if (status.state === 'reserved') await this.states.transition(status.userId, ['reserved'], 'ready', 'handed back');
     }
-    const queues = await this.activeQueuesOf(status.userId);
-    if (status.state === 'ready' && !status.stale && queues.length) {
-      const p = this.onReady(status.userId, queues).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
+    if (status.state === 'ready' && !status.stale) {
+      const p = this.onReady(status.userId).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
       this.readying.add(p);
       void p.finally(() => this.readying.delete(p));
     }
-    for (const q of queues) await this.events.emit('dial.queue-changed', { queueId: q.id });
+    for (const q of await this.activeQueuesOf(status.userId)) await this.events.emit('dial.queue-changed', { queueId: q.id });
   }
 
   /**
-   * An agent went ready: in their preview, progressive and power queues they are served
-   * at once (no pacing pass needed: the claim and the ready → reserved move are one step,
-   * so a pass running meanwhile cannot give them a second lead); predictive queues are paced.
+   * An agent went ready: their next lead from the preview, progressive and power queues
+   * they work (by name) is claimed and the agent moved to reserved in one step, so a
+   * pass running meanwhile cannot give them a second lead and going ready costs one round
+   * trip to the lead. If that lead may not be called now and nothing else in its queue
+   * may, their other queues are tried one by one. Predictive queues are paced.
    */
-  private async onReady(agentId: string, queues: DialQueueEntity[]): Promise<void> {
+  private async onReady(agentId: string): Promise<void> {
+    const next = await this.items.reserveNextForReady(agentId, this.clock.now(), this.states.aliveSince());
+    const served = next ? await this.served(next.queue, agentId, next.item) : false;
+    const queues = await this.activeQueuesOf(agentId);
+    if (next) void this.pace(next.queue.id); // a pass behind it checks the next leads ahead of the next agent
     for (const q of queues) {
       if (q.mode === 'predictive') void this.pace(q.id);
-      else if (await this.serve(q, agentId)) {
-        // A pass behind it checks the next leads ahead of the next agent.
+      else if (next && !served && q.id !== next.queue.id && (await this.serve(q, agentId))) {
         void this.pace(q.id);
         break;
       }
