@@ -1,4 +1,6 @@
 import type { MixedList } from 'typeorm';
+import { AudiencesAndLeadViews1796237225418 } from './1796237225418-AudiencesAndLeadViews.js';
+import { SmartSchedules1796235854562 } from './1796235854562-SmartSchedules.js';
 import { EmailOpensClicks1796235119658 } from './1796235119658-EmailOpensClicks.js';
 import { LeadContactedMode1796234829475 } from './1796234829475-LeadContactedMode.js';
 import { StepAutomations1796232862715 } from './1796232862715-StepAutomations.js';
@@ -36,4 +38,6 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   StepAutomations1796232862715,
   LeadContactedMode1796234829475,
   EmailOpensClicks1796235119658,
+  SmartSchedules1796235854562,
+  AudiencesAndLeadViews1796237225418,
 ];

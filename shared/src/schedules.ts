@@ -70,11 +70,16 @@ export interface ScheduleStepView {
   automations: StepAutomationView[];
 }
 
+export const SCHEDULE_TYPES = ['classic', 'smart'] as const;
+export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
+
 export interface ScheduleView {
   id: string;
   name: string;
   description: string | null;
   active: boolean;
+  /** classic: the steps in order; smart: at each turn the most relevant step whose conditions the lead meets. */
+  type: ScheduleType;
   timezone: string | null;
   businessHours: { start: string; end: string };
   businessDays: number[];
@@ -87,6 +92,12 @@ export interface ScheduleView {
   delegationField: string | null;
   coordinatorId: string | null;
   watcherIds: string[];
+  /** Who joins by themselves (entry conditions on lead fields and/or a saved lead view); null: only leads added by hand. */
+  audience: { criteria: CriteriaView | null; viewId: string | null } | null;
+  /** How often the audience is looked at: hourly (on the hour in the schedule's zone) or daily at `audienceAt` there. */
+  audienceEvery: 'hourly' | 'daily';
+  audienceAt: string;
+  audienceCheckedAt: string | null;
   exitCriteria: ExitCriteriaView;
   allowReenrollment: boolean;
   exclusive: boolean;
@@ -167,4 +178,19 @@ export interface CallbackView {
   overdue: boolean;
   createdBy: string | null;
   createdAt: string;
+}
+
+/** A saved lead view: a named filter of the leads list. */
+export interface LeadViewView {
+  id: string;
+  name: string;
+  filter: { q?: string; status?: string[]; ownerId?: string; tag?: string; field?: string };
+  createdAt: string;
+}
+
+/** What one look at a schedule's audience did. */
+export interface AudienceRunResult {
+  matched: number;
+  enrolled: number;
+  refused: Array<{ leadId: string; reason: string }>;
 }

@@ -146,6 +146,10 @@ async function main(): Promise<void> {
         readyAt.push(w.readyAt - w.t0);
       }
     });
+    // The moment of the commit is when the event is emitted: this listener goes before the
+    // application's own (which the emitter awaits one by one), not after them.
+    const ordered = (t.get(DomainEvents) as unknown as { listeners: Map<string, unknown[]> }).listeners.get('agent.status-changed') as unknown[];
+    ordered.unshift(ordered.pop());
     t.get(DomainEvents).on('dial.reserved', (e) => {
       const w = waiting.get(e.agentId);
       if (!w) return;

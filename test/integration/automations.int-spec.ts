@@ -97,7 +97,7 @@ describe('step automations', () => {
     ((await t.http.get(`/api/enrollments/lead/${leadId}`).set(admin.auth).expect(200)).body as Array<{ id: string; scheduleId: string; status: string; exitReason: string | null; currentStepId: string | null }>).find((e) => e.scheduleId === scheduleId);
   /** A schedule as read back, sent again as the editor would (only what a save takes). */
   const asDto = (v: ScheduleView, steps = v.steps) => {
-    const { id: _id, counts: _c, createdAt: _a, updatedAt: _u, steps: _s, ...rest } = v;
+    const { id: _id, counts: _c, createdAt: _a, updatedAt: _u, steps: _s, audienceCheckedAt: _ac, ...rest } = v;
     return { ...rest, steps: steps.map(({ position: _p, timingSummary: _t, automations, ...step }) => ({ ...step, automations: automations.map(({ triggerSummary: _ts, ...a }) => a) })) };
   };
   const tag = (tags: string[]) => ({ type: 'add_tags', config: { tags } });
@@ -344,6 +344,103 @@ describe('step automations', () => {
     await drain();
     expect(await enrollmentOf(l.id, s.id)).toMatchObject({ status: 'completed' });
     expect((await lead(l.id)).tags).toEqual([]);
+  });
+
+  it('a smart schedule runs, at each turn, the most specific step whose conditions the lead meets (each once), waits when none does, and looks again', async () => {
+    const tagStep = (name: string, tagName: string, conditions: unknown[]) => ({
+      type: 'modify_lead',
+      name,
+      timing: { kind: 'delay', amount: 0, unit: 'minutes' },
+      config: { changes: [{ op: 'add_tag', tag: tagName }] },
+      criteria: conditions.length ? { logic: 'all', conditions } : null,
+    });
+    const replied = { field: 'activity.replied', op: 'eq', value: true };
+    const s = await createSchedule(
+      [tagStep('Anyone', 'fallback', []), tagStep('Replied', 'replied-path', [replied]), tagStep('VIP who replied', 'vip-path', [replied, { field: 'lead.tags', op: 'has_tag', value: 'vip' }])],
+      { type: 'smart', exitCriteria: { onReply: false } },
+    );
+    expect(s.type).toBe('smart');
+    const reply = (number: string) => t.http.post('/api/telephony/sim/inbound-sms').set(admin.auth).send({ from: number, to: '+12125550100', body: 'tell me more' }).expect(201);
+
+    // An ordinary lead: the fallback first (nothing else fits), then it waits.
+    const l = await newLead();
+    const number = l.phones[0].number;
+    await enroll(s.id, l.id);
+    expect((await lead(l.id)).tags).toEqual(['fallback']);
+    expect(await enrollmentOf(l.id, s.id)).toMatchObject({ status: 'active', currentStepId: null });
+    await advanceBy(20 * 60_000);
+    expect((await lead(l.id)).tags).toEqual(['fallback']);
+    // It replies: at the next look, the step for those who replied (the VIP one does not fit).
+    await reply(number);
+    await advanceBy(15 * 60_000);
+    expect((await lead(l.id)).tags).toEqual(['fallback', 'replied-path']);
+    // Made a VIP: the last step fits at the next look, and with every step done the lead is through.
+    await t.http.patch(`/api/leads/${l.id}`).set(admin.auth).send({ tags: ['fallback', 'replied-path', 'vip'] }).expect(200);
+    await advanceBy(15 * 60_000);
+    expect((await lead(l.id)).tags).toEqual(['fallback', 'replied-path', 'vip', 'vip-path']);
+    expect(await enrollmentOf(l.id, s.id)).toMatchObject({ status: 'completed' });
+
+    // A VIP who replies: both conditional steps fit; the more specific runs first.
+    const v = await newLead();
+    await t.http.patch(`/api/leads/${v.id}`).set(admin.auth).send({ tags: ['vip'] }).expect(200);
+    await enroll(s.id, v.id);
+    await reply(v.phones[0].number);
+    await advanceBy(15 * 60_000);
+    const order = ((await t.http.get(`/api/participant-actions?leadId=${v.id}`).set(admin.auth).expect(200)).body as ParticipantActionView[])
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .map((a) => s.steps.find((x) => x.id === a.stepId)?.name);
+    expect(order).toEqual(['Anyone', 'VIP who replied', 'Replied']);
+  });
+
+  it('an audience enrolls newly matching leads on its interval in the schedule\'s zone, never twice; without one only leads added by hand run; accounts bring their leads', async () => {
+    const make = async (body: Record<string, unknown>) =>
+      (await t.http.post('/api/leads').set(admin.auth).send({ phones: [{ number: `+1718555${String(6000 + seq++).padStart(4, '0')}` }], firstName: 'Aud', ...body }).expect(201)).body as LeadView;
+    const view = (await t.http.post('/api/lead-views').set(admin.auth).send({ name: `Agent's leads ${seq++}`, filter: { ownerId: agent.user.id } }).expect(201)).body as { id: string };
+    const a = await make({ ownerId: agent.user.id, tags: ['enterprise'] });
+    const b = await make({ ownerId: agent.user.id });
+    const c = await make({ tags: ['enterprise'] }); // not in the view
+    const d = await make({ ownerId: agent.user.id, tags: ['enterprise'], status: 'inactive' });
+    const manual = await createSchedule([wait(30), task()]);
+    // Kolkata is UTC+5:30: its hours start at half past in UTC.
+    const s = await createSchedule([wait(30), task()], {
+      timezone: 'Asia/Kolkata',
+      audience: { viewId: view.id, criteria: { logic: 'all', conditions: [{ field: 'lead.tags', op: 'has_tag', value: 'enterprise' }] } },
+      audienceEvery: 'hourly',
+    });
+    await drain();
+    const enrolledIn = async (scheduleId: string) => ((await t.http.get(`/api/schedules/${scheduleId}/enrollments?limit=1000`).set(admin.auth).expect(200)).body as Array<{ leadId: string; source: string }>);
+    expect((await enrolledIn(s.id)).map((e) => [e.leadId, e.source])).toEqual([[a.id, 'audience']]);
+
+    await t.http.patch(`/api/leads/${b.id}`).set(admin.auth).send({ tags: ['enterprise'] }).expect(200);
+    const nextLocalHour = DateTime.fromJSDate(t.clock.now(), { zone: 'Asia/Kolkata' }).plus({ hours: 1 }).startOf('hour').toMillis();
+    expect(new Date(nextLocalHour).getUTCMinutes()).toBe(30);
+    start = t.clock.now().getTime();
+    await advanceTo(nextLocalHour - start - 60_000);
+    expect((await enrolledIn(s.id)).map((e) => e.leadId)).toEqual([a.id]);
+    await advanceTo(nextLocalHour - start + 1000);
+    expect((await enrolledIn(s.id)).map((e) => e.leadId).sort()).toEqual([a.id, b.id].sort());
+    // Hours later: nobody twice, the lead outside the view and the inactive one never.
+    await advanceTo(nextLocalHour - start + 3 * HOUR + 1000);
+    expect((await enrolledIn(s.id)).map((e) => e.leadId).sort()).toEqual([a.id, b.id].sort());
+    expect((await enrolledIn(s.id)).map((e) => e.leadId)).not.toEqual(expect.arrayContaining([c.id, d.id]));
+    expect(await enrolledIn(manual.id)).toEqual([]);
+    expect(((await t.http.get(`/api/schedules/${s.id}`).set(admin.auth).expect(200)).body as ScheduleView).audienceCheckedAt).toBe(new Date(nextLocalHour + 3 * HOUR + 1000).toISOString());
+
+    // Accounts (companies, any case) bring every one of their leads.
+    const e = await make({ company: 'Acme Corp' });
+    const f = await make({ company: 'ACME CORP' });
+    await make({ company: 'Acme Corporation' });
+    const added = (await t.http.post(`/api/schedules/${manual.id}/enrollments`).set(admin.auth).send({ accounts: ['acme corp'] }).expect(201)).body as { enrolled: Array<{ leadId: string }> };
+    expect(added.enrolled.map((x) => x.leadId).sort()).toEqual([e.id, f.id].sort());
+
+    // The view cannot go while it is an audience; entry conditions only ask about fields.
+    await t.http.delete(`/api/lead-views/${view.id}`).set(admin.auth).expect(409);
+    const bad = await t.http
+      .post('/api/schedules')
+      .set(admin.auth)
+      .send({ name: `Bad audience ${seq++}`, steps: [wait(1)], audience: { viewId: '00000000-0000-4000-8000-000000000000', criteria: { logic: 'all', conditions: [{ field: 'activity.replied', op: 'eq', value: true }] } } })
+      .expect(400);
+    expect((bad.body.fields as Array<{ field: string }>).map((x) => x.field).sort()).toEqual(['audience.criteria.conditions[0].field', 'audience.viewId']);
   });
 
   it('refuses bad automations with every field named, and writes nothing', async () => {

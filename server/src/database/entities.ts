@@ -19,6 +19,7 @@ import { IntegrationEntity, IntegrationLinkEntity } from '../integrations/integr
 import { SmsTemplateEntity } from '../messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from '../action-groups/action-group.entity.js';
 import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from '../automations/automation.entity.js';
+import { LeadViewEntity } from '../schedules/lead-view.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -49,6 +50,7 @@ export const ENTITIES = [
   JobEntity,
   ClusterLockEntity,
   ScheduleEntity,
+  LeadViewEntity,
   StepAutomationEntity,
   AutomationRunEntity,
   InterestAnswerEntity,

@@ -525,9 +525,11 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       if (status.state === 'reserved') await this.states.transition(status.userId, ['reserved'], 'ready', 'handed back');
     }
     if (status.state === 'ready' && !status.stale) {
+      // Served first; their queues' figures are refreshed after (not competing with the lead).
       const p = this.onReady(status.userId).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
       this.readying.add(p);
       void p.finally(() => this.readying.delete(p));
+      return;
     }
     for (const q of await this.activeQueuesOf(status.userId)) await this.events.emit('dial.queue-changed', { queueId: q.id });
   }
@@ -551,6 +553,7 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
         break;
       }
     }
+    for (const q of queues) await this.events.emit('dial.queue-changed', { queueId: q.id });
   }
 
   /** Callbacks with a queue are dialed from it while due; taken or closed elsewhere, they leave it. */

@@ -11,6 +11,7 @@ import { LeadEntity } from '../leads/lead.entity.js';
 import { LeadsRepository, type LeadFilter, type LeadRecord } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { EnrollFilterDto } from './dto/schedule.dto.js';
+import { leadFilterOf } from './lead-filter.js';
 import { toEnrollmentView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
@@ -48,10 +49,14 @@ export class EnrollmentsService implements OnModuleInit {
     });
   }
 
-  async enroll(scheduleId: string, input: { leadIds?: string[]; filter?: EnrollFilterDto }, source: string, actorId: string | null): Promise<EnrollResult> {
-    if (!input.leadIds?.length && !input.filter) throw DomainError.validation('leadIds', 'give leadIds or a filter');
+  /**
+   * Adds leads by id, by the leads list's filter, or by account (every lead of each
+   * company named, matched without regard to case).
+   */
+  async enroll(scheduleId: string, input: { leadIds?: string[]; filter?: EnrollFilterDto; accounts?: string[] }, source: string, actorId: string | null): Promise<EnrollResult> {
+    if (!input.leadIds?.length && !input.filter && !input.accounts?.length) throw DomainError.validation('leadIds', 'give leadIds, accounts or a filter');
     const schedule = await this.schedule(scheduleId);
-    const ids = input.leadIds?.length ? [...new Set(input.leadIds)] : await this.matching(input.filter as EnrollFilterDto);
+    const ids = input.leadIds?.length ? [...new Set(input.leadIds)] : input.accounts?.length ? await this.leadsOfAccounts(input.accounts) : await this.matching(input.filter as EnrollFilterDto);
     const result: EnrollResult = { enrolled: [], refused: [] };
     for (const leadId of ids) {
       const r = await this.enrollLead(schedule, leadId, source, actorId);
@@ -111,6 +116,11 @@ export class EnrollmentsService implements OnModuleInit {
           await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
           return { enrollment: { ...enrollment, status: 'completed', activeKey: null, endedAt: now, exitReason: 'all steps done' } };
         }
+        if (schedule.type === 'smart') {
+          // The first step is chosen by what the lead has done and is like, as each next one.
+          await this.engine.enqueueSmartPick(em, enrollment.id, startsAt);
+          return { enrollment };
+        }
         const action = await this.engine.createAction(em, enrollment, schedule, first, startsAt, lead as LeadRecord);
         return { enrollment: { ...enrollment, currentStepId: action.stepId } };
       });
@@ -152,12 +162,24 @@ export class EnrollmentsService implements OnModuleInit {
     throw new DomainError(ErrorCode.Conflict, 'The schedule\'s slow drip has no room within 400 days');
   }
 
+  /** Every lead of these accounts (companies, matched without regard to case), oldest first. */
+  private async leadsOfAccounts(accounts: string[]): Promise<string[]> {
+    const names = [...new Set(accounts.map((a) => a.trim().toLowerCase()).filter(Boolean))];
+    if (!names.length) return [];
+    const rows = await this.ds
+      .getRepository(LeadEntity)
+      .createQueryBuilder('l')
+      .select('l.id', 'id')
+      .where('LOWER(l.company) IN (:...names) AND l.deleted_at IS NULL', { names })
+      .orderBy('l.created_at', 'ASC')
+      .addOrderBy('l.id', 'ASC')
+      .getRawMany<{ id: string }>();
+    if (rows.length > MAX_ENROLL_BY_FILTER) throw DomainError.validation('accounts', `have more than ${MAX_ENROLL_BY_FILTER} leads; add fewer at a time`);
+    return rows.map((r) => r.id);
+  }
+
   private async matching(filter: EnrollFilterDto): Promise<string[]> {
-    const f: LeadFilter = { text: filter.q, statuses: filter.status, ownerId: filter.ownerId, tag: filter.tag?.toLowerCase() };
-    if (filter.field) {
-      const i = filter.field.indexOf(':');
-      f.customField = { key: filter.field.slice(0, i), value: filter.field.slice(i + 1) };
-    }
+    const f = leadFilterOf(filter);
     const ids: string[] = [];
     let after: { createdAt: Date; id: string } | null = null;
     for (;;) {

@@ -34,25 +34,7 @@ export class LeadFactsService {
     const optedOut = phoneOptOuts.size > 0;
     const unsubscribed = emailOptOuts.size > 0;
     return {
-      lead: {
-        status: l.status,
-        firstName: l.firstName,
-        lastName: l.lastName,
-        company: l.company,
-        email: l.email,
-        phone: l.phone,
-        timezone: l.timezone,
-        region: l.region,
-        ownerId: l.ownerId,
-        tags: record.tags,
-        lastContactedAt: l.lastContactedAt,
-        lastContactedMode: l.lastContactedMode,
-        lastActivityAt: l.lastActivityAt,
-        lastActivityType: l.lastActivityType,
-        instantDial: l.instantDial,
-        createdAt: l.createdAt,
-      },
-      custom: JSON.parse(l.customFields || '{}') as LeadFacts['custom'],
+      ...fieldFacts(record),
       activity: {
         replied: conversations.some((c) => c.direction === 'inbound' && c.channel === 'sms'),
         callsMade: calls.length,
@@ -70,3 +52,45 @@ export class LeadFactsService {
     };
   }
 }
+
+/** What a lead's own fields say (no activity): entry conditions of an audience ask only this. */
+export function fieldFacts(record: LeadRecord): Pick<LeadFacts, 'lead' | 'custom'> {
+  const l = record.lead;
+  return {
+    lead: {
+      status: l.status,
+      firstName: l.firstName,
+      lastName: l.lastName,
+      company: l.company,
+      email: l.email,
+      phone: l.phone,
+      timezone: l.timezone,
+      region: l.region,
+      ownerId: l.ownerId,
+      tags: record.tags,
+      lastContactedAt: l.lastContactedAt,
+      lastContactedMode: l.lastContactedMode,
+      lastActivityAt: l.lastActivityAt,
+      lastActivityType: l.lastActivityType,
+      instantDial: l.instantDial,
+      createdAt: l.createdAt,
+    },
+    custom: JSON.parse(l.customFields || '{}') as LeadFacts['custom'],
+  };
+}
+
+/** Activity as it is for a lead that has done nothing yet. */
+export const NO_ACTIVITY: LeadFacts['activity'] = {
+  replied: false,
+  callsMade: 0,
+  callsAnswered: 0,
+  smsSent: 0,
+  emailsSent: 0,
+  lastCallStatus: null,
+  lastDisposition: null,
+  emailBounced: false,
+  emailOpened: false,
+  emailClicked: false,
+  unsubscribed: false,
+  optedOut: false,
+};

@@ -20,8 +20,11 @@ import { LeadFactsService } from './lead-facts.js';
 import { calendarOf, exitCriteriaOf, stepConfig, stepCriteria, stepFieldUpdates, stepTiming } from './schedule-codec.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
 import { computeDueAt, type TimingWindow } from './timing.js';
+import { pickSmartStep } from '../automations/smart-step.js';
 
 export const ACTION_QUEUE = 'schedule.action';
+/** A smart schedule choosing a lead's next step. */
+export const SMART_PICK_QUEUE = 'schedule.smart-pick';
 /** How often an action held for its criteria looks again. */
 export const CRITERIA_RECHECK_MS = 15 * 60_000;
 /** A run that throws this many times in a row is marked failed and the lead moves on. */
@@ -73,6 +76,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.scheduler.register(ACTION_QUEUE, { handle: (payload, { job }) => this.run((payload as { id: string }).id, job.attempt > 1) });
+    this.scheduler.register(SMART_PICK_QUEUE, { handle: (p) => this.pickSmart((p as { enrollmentId: string; basisAt: string }).enrollmentId, new Date((p as { basisAt: string }).basisAt)) });
     this.events.on('conversation.settled', (e) => this.onConversationSettled(e.causeType, e.causeId, e.conversationId, e.status));
     this.events.on('dial.item-finished', async (e) => {
       if (e.source !== 'schedule' || !e.sourceId) return;
@@ -123,7 +127,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     const exitReason = this.exitReason(schedule, facts, now);
     if (exitReason) return this.exit(enrollment.id, exitReason);
 
-    const criteria = stepCriteria(step);
+    // A smart schedule's step was chosen by its conditions; a classic step checks them now.
+    const criteria = schedule.type === 'smart' ? null : stepCriteria(step);
     if (criteria && criteria.conditions.length && !evaluateCriteria(criteria, facts, now)) {
       if (step.criteriaMode === 'hold') return this.redate(action, new Date(now.getTime() + CRITERIA_RECHECK_MS), 'waiting for the step\'s criteria');
       return this.finish(action, { kind: 'skipped', outcome: 'criteria not met' }, loaded, null);
@@ -218,6 +223,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     const next = steps.find((s) => s.position > fromPosition);
     const current = await em.getRepository(EnrollmentEntity).findOneBy({ id: enrollment.id });
     if (!current || (current.status !== 'active' && current.status !== 'paused')) return;
+    if (schedule.type === 'smart') return this.enqueueSmartPick(em, enrollment.id, at);
     if (!next) return this.endEnrollment(em, enrollment.id, 'completed', 'all steps done', at);
     await this.createAction(em, current, schedule, next, at, lead);
   }
@@ -254,6 +260,64 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await this.enqueue(em, action.id, dueAt, schedule.priority);
     for (const l of this.stepListeners) await l.entered(em, action, schedule);
     return action;
+  }
+
+  // ── smart schedules ───────────────────────────────────────────────────────────────
+
+  /**
+   * A smart schedule's lead waits for its next step to be chosen: a job (made in the
+   * caller's transaction) picks it, outside any transaction, because it reads the lead's
+   * whole activity. The enrollment shows no current step meanwhile.
+   */
+  async enqueueSmartPick(em: EntityManager | undefined, enrollmentId: string, basisAt: Date, dueAt: Date = basisAt): Promise<void> {
+    if (em) await em.getRepository(EnrollmentEntity).update({ id: enrollmentId }, { currentStepId: null, updatedAt: this.clock.now() });
+    // No dedupe key: the same enrollment asks again after each step (often in the same instant), and a pick is harmless twice.
+    await this.scheduler.enqueue(SMART_PICK_QUEUE, { enrollmentId, basisAt: basisAt.toISOString() }, { dueAt, em });
+  }
+
+  /**
+   * Chooses a smart schedule lead's next step: among the steps it has not done since it
+   * (re)started, the most specific one whose conditions its behaviour and fields meet now
+   * (a step without conditions only when none with conditions does). None fits: it looks
+   * again after CRITERIA_RECHECK_MS. Every step done: the enrollment is complete. Paused or
+   * the schedule off: it looks again later. The step's timing counts from `basisAt`.
+   */
+  async pickSmart(enrollmentId: string, basisAt: Date): Promise<void> {
+    const now = this.clock.now();
+    const later = () => this.enqueueSmartPick(undefined, enrollmentId, basisAt, new Date(now.getTime() + CRITERIA_RECHECK_MS));
+    const enrollment = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id: enrollmentId });
+    if (!enrollment || (enrollment.status !== 'active' && enrollment.status !== 'paused')) return;
+    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: enrollment.scheduleId });
+    if (!schedule || schedule.deletedAt) return;
+    if (enrollment.status === 'paused' || !schedule.active) return later();
+    // Already on a step (a repeated job): nothing to choose.
+    if (await this.ds.getRepository(ParticipantActionEntity).exists({ where: { enrollmentId, status: In([...OPEN_ACTION_STATUSES]) } })) return;
+    const lead = await this.leads.findById(enrollment.leadId);
+    if (!lead || lead.lead.deletedAt) return this.exit(enrollmentId, 'lead deleted');
+    const steps = await this.ds.getRepository(ScheduleStepEntity).find({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+    const done = new Set(
+      (await this.ds.getRepository(ParticipantActionEntity).find({ select: { stepId: true, createdAt: true }, where: { enrollmentId, status: In(['completed', 'skipped', 'failed']) } }))
+        .filter((a) => a.createdAt >= enrollment.startsAt)
+        .map((a) => a.stepId),
+    );
+    const candidates = steps.filter((st) => !done.has(st.id));
+    if (!candidates.length) {
+      await this.ds.transaction((em) => this.endEnrollment(em, enrollmentId, 'completed', 'all steps done', now));
+      return;
+    }
+    const facts = await this.facts.build(lead, enrollment.enrolledAt, { type: 'schedule', id: schedule.id });
+    const exitReason = this.exitReason(schedule, facts, now);
+    if (exitReason) return this.exit(enrollmentId, exitReason);
+    const picked = pickSmartStep(candidates.map((st) => ({ id: st.id, position: st.position, criteria: stepCriteria(st) })), facts, now);
+    if (!picked) return later();
+    const step = candidates.find((st) => st.id === picked.id) as ScheduleStepEntity;
+    await this.ds.transaction(async (em) => {
+      // The enrollment row held while its step is made: two picks never both make one.
+      const current = await em.getRepository(EnrollmentEntity).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id: enrollmentId }).getOne();
+      if (!current || current.status !== 'active') return;
+      if (await em.getRepository(ParticipantActionEntity).exists({ where: { enrollmentId, status: In([...OPEN_ACTION_STATUSES]) } })) return;
+      await this.createAction(em, current, schedule, step, basisAt, await this.leadIn(em, current.leadId));
+    });
   }
 
   /** Every read here goes through `em`: on the embedded database a query on another connection waits for the transaction. */
@@ -311,6 +375,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await em.getRepository(ParticipantActionEntity).update({ enrollmentId: loaded.enrollment.id, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: 'restarted', completedAt: now, updatedAt: now });
     await this.staysEnded(em, { enrollmentId: loaded.enrollment.id }, now);
     await em.getRepository(EnrollmentEntity).update({ id: loaded.enrollment.id }, { startsAt: now, updatedAt: now });
+    if (loaded.schedule.type === 'smart') return this.enqueueSmartPick(em, loaded.enrollment.id, now);
     const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: loaded.schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
     if (!first) return this.endEnrollment(em, loaded.enrollment.id, 'completed', 'all steps done', now);
     await this.createAction(em, { ...loaded.enrollment, startsAt: now }, loaded.schedule, first, now, loaded.lead);

@@ -24,6 +24,10 @@ export class ScheduleEntity {
   @Column({ type: 'boolean' })
   active: boolean;
 
+  /** classic: the steps in order; smart: at each turn the most relevant step whose conditions the lead meets. */
+  @Column({ type: 'varchar', length: 8, default: 'classic' })
+  type: string;
+
   /** IANA zone for business hours and day-N timing; null → the account default. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   timezone: string | null;
@@ -64,6 +68,23 @@ export class ScheduleEntity {
   /** JSON: which events end an enrollment, and custom conditions. */
   @Column({ name: 'exit_criteria', type: 'text' })
   exitCriteria: string;
+
+  /**
+   * JSON { criteria, viewId }: who joins by themselves. The schedule looks for newly
+   * matching leads on its audience interval; null: only leads added by hand run.
+   */
+  @Column({ type: 'text', nullable: true })
+  audience: string | null;
+
+  /** hourly (on the hour in the schedule's zone) or daily (at `audience_at` there). */
+  @Column({ name: 'audience_every', type: 'varchar', length: 8, default: 'hourly' })
+  audienceEvery: string;
+
+  @Column({ name: 'audience_at', type: 'varchar', length: 5, default: '09:00' })
+  audienceAt: string;
+
+  @InstantColumn({ name: 'audience_checked_at', nullable: true })
+  audienceCheckedAt: Date | null;
 
   @Column({ name: 'allow_reenrollment', type: 'boolean' })
   allowReenrollment: boolean;

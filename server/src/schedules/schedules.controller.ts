@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, EnrollmentView, EnrollResult, ParticipantActionView, ScheduleView } from '../../../shared/src/index.js';
+import type { AudienceRunResult, LeadViewView, AccessClaims, EnrollmentView, EnrollResult, ParticipantActionView, ScheduleView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
-import { BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, ReassignActionDto, ScheduleDto } from './dto/schedule.dto.js';
+import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, ReassignActionDto, ScheduleDto } from './dto/schedule.dto.js';
 import { EnrollmentsService } from './enrollments.service.js';
+import { AudiencesService } from './audiences.service.js';
 import { ParticipantActionsService } from './participant-actions.service.js';
 import { SchedulesService } from './schedules.service.js';
 
@@ -14,6 +15,7 @@ export class SchedulesController {
   constructor(
     private readonly schedules: SchedulesService,
     private readonly enrollments: EnrollmentsService,
+    private readonly audiences: AudiencesService,
   ) {}
 
   @AnyRole()
@@ -65,9 +67,18 @@ export class SchedulesController {
 
   @Roles('admin', 'supervisor')
   @Post(':id/enrollments')
-  @ApiOperation({ summary: 'Enroll leads by id (up to 1000) or every lead matching a filter' })
+  @ApiOperation({ summary: 'Enroll leads by id (up to 1000), every lead of some accounts (companies), or every lead matching a filter' })
   enroll(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: EnrollDto, @CurrentUser() actor: AccessClaims): Promise<EnrollResult> {
-    return this.enrollments.enroll(id, body, body.filter ? 'bulk' : 'api', actor.sub);
+    return this.enrollments.enroll(id, body, body.filter || body.accounts ? 'bulk' : 'api', actor.sub);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post(':id/audience/run')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Look at the schedule's audience now: enroll the leads that match and are not in it" })
+  async runAudience(@Param('id', new ParseUUIDPipe()) id: string): Promise<AudienceRunResult> {
+    await this.schedules.find(id);
+    return this.audiences.run(id);
   }
 
   @Roles('admin', 'supervisor')
@@ -171,5 +182,33 @@ export class ParticipantActionsController {
   @HttpCode(200)
   reassign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReassignActionDto): Promise<ParticipantActionView> {
     return this.actions.reassign(id, body.ownerId);
+  }
+}
+
+@ApiTags('schedules')
+@ApiBearerAuth()
+@Controller('lead-views')
+export class LeadViewsController {
+  constructor(private readonly audiences: AudiencesService) {}
+
+  @AnyRole()
+  @Get()
+  list(): Promise<LeadViewView[]> {
+    return this.audiences.listViews();
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post()
+  @ApiOperation({ summary: "Save a lead view (a named filter of the leads list), e.g. for a schedule's audience" })
+  create(@Body() body: LeadViewDto, @CurrentUser() actor: AccessClaims): Promise<LeadViewView> {
+    return this.audiences.createView(body, actor.sub);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a saved lead view (refused while a schedule uses it as its audience)' })
+  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.audiences.deleteView(id);
   }
 }

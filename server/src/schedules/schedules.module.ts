@@ -19,7 +19,8 @@ import { EnrollmentsService } from './enrollments.service.js';
 import { LeadFactsService } from './lead-facts.js';
 import { ParticipantActionsService } from './participant-actions.service.js';
 import { ScheduleEngine } from './schedule-engine.js';
-import { EnrollmentsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
+import { EnrollmentsController, LeadViewsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
+import { AudiencesService } from './audiences.service.js';
 import { SchedulesService } from './schedules.service.js';
 import { DialIntakeModule } from '../dialer/dial-intake.js';
 
@@ -28,7 +29,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
 /** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
 @Module({
   imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
-  controllers: [SchedulesController, EnrollmentsController, ParticipantActionsController, UnsubscribeController, TrackingController],
+  controllers: [SchedulesController, LeadViewsController, EnrollmentsController, ParticipantActionsController, UnsubscribeController, TrackingController],
   providers: [
     ...HANDLERS,
     { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...new Set([...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES, ...AUTOMATION_ACTION_TYPES])]), inject: HANDLERS },
@@ -40,6 +41,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     ScheduleEngine,
     SchedulesService,
     EnrollmentsService,
+    AudiencesService,
     ParticipantActionsService,
   ],
   exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, MergeContexts, Mailer, EmailAction],

@@ -9,6 +9,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { AudiencesService } from './audiences.service.js';
 import { StepAutomationEntity } from '../automations/automation.entity.js';
 import { automationsOf, deleteAutomations, saveAutomations, validateAutomations } from '../automations/step-automations.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
@@ -40,6 +41,7 @@ export class SchedulesService {
     private readonly leads: LeadsRepository,
     private readonly pools: RingPoolsService,
     private readonly users: UsersRepository,
+    private readonly audiences: AudiencesService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
   ) {}
@@ -78,12 +80,13 @@ export class SchedulesService {
   async create(dto: ScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
     await this.check(dto, null);
     const now = this.clock.now();
-    const schedule: ScheduleEntity = { id: randomUUID(), ...this.columns(dto), createdBy: actor.sub, createdAt: now, updatedAt: now, deletedAt: null };
+    const schedule: ScheduleEntity = { id: randomUUID(), ...this.columns(dto), audienceCheckedAt: null, createdBy: actor.sub, createdAt: now, updatedAt: now, deletedAt: null };
     const stepIds = dto.steps.map(() => randomUUID());
     await this.ds.transaction(async (em) => {
       await this.insertSchedule(em, schedule);
       await em.getRepository(ScheduleStepEntity).insert(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: stepIds[i], scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })));
       for (const [i, s] of dto.steps.entries()) await saveAutomations(em, schedule.id, stepIds[i], s.automations ?? [], now);
+      await this.audiences.arm(schedule.id, true, em);
     });
     return this.get(schedule.id);
   }
@@ -147,6 +150,8 @@ export class SchedulesService {
       }
       if ((before.delegationField ?? null) !== (next.delegationField ?? null)) await this.reassignOpen(em, next, live);
       if (!before.active && next.active) await this.wakeOpen(em, id);
+      // An audience set or changed is looked at once the save commits.
+      if (next.audience && (next.audience !== before.audience || !before.active)) await this.audiences.arm(id, true, em);
     });
     return this.get(id);
   }
@@ -167,6 +172,7 @@ export class SchedulesService {
       await this.ds.transaction(async (em) => {
         await em.getRepository(ScheduleEntity).update({ id }, { active, updatedAt: this.clock.now() });
         if (active) await this.wakeOpen(em, id);
+        if (active) await this.audiences.arm(id, true, em);
       });
     }
     return this.get(id);
@@ -216,6 +222,7 @@ export class SchedulesService {
     for (const [field, ids] of [['coordinatorId', dto.coordinatorId ? [dto.coordinatorId] : []], ['watcherIds', dto.watcherIds ?? []]] as const) {
       for (const userId of ids) if (!(await this.users.findById(userId))?.active) problems.push({ field, message: `no active user ${userId}` });
     }
+    problems.push(...(await this.audiences.validate(dto.audience, customFieldTypes)));
     const stepIds = dto.steps.map((s) => s.id).filter(Boolean) as string[];
     const knownAutomations = stepIds.length ? await this.ds.getRepository(StepAutomationEntity).find({ select: { id: true, stepId: true }, where: { stepId: In(stepIds) } }) : [];
     for (const [i, step] of dto.steps.entries()) {
@@ -241,12 +248,13 @@ export class SchedulesService {
 
   // ── writing ───────────────────────────────────────────────────────────────────────
 
-  private columns(dto: ScheduleDto): Omit<ScheduleEntity, 'id' | 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt'> {
+  private columns(dto: ScheduleDto): Omit<ScheduleEntity, 'id' | 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'audienceCheckedAt'> {
     return {
       name: dto.name,
       nameKey: dto.name.trim().toLowerCase(),
       description: dto.description ?? null,
       active: dto.active ?? true,
+      type: dto.type ?? 'classic',
       timezone: dto.timezone || null,
       businessStart: dto.businessHours?.start ?? '09:00',
       businessEnd: dto.businessHours?.end ?? '17:00',
@@ -260,6 +268,9 @@ export class SchedulesService {
       delegationField: dto.delegationField || null,
       coordinatorId: dto.coordinatorId ?? null,
       watcherIds: JSON.stringify([...new Set(dto.watcherIds ?? [])]),
+      audience: dto.audience ? JSON.stringify({ criteria: dto.audience.criteria ?? null, viewId: dto.audience.viewId ?? null }) : null,
+      audienceEvery: dto.audienceEvery ?? 'hourly',
+      audienceAt: dto.audienceAt ?? '09:00',
       exitCriteria: JSON.stringify({ ...DEFAULT_EXIT_CRITERIA, ...(dto.exitCriteria ?? {}) }),
       allowReenrollment: dto.allowReenrollment ?? false,
       exclusive: dto.exclusive ?? false,
@@ -314,7 +325,8 @@ export class SchedulesService {
       await this.engine.staysEnded(em, { stayIds: [a.id] }, now);
       const enrollment = await em.getRepository(EnrollmentEntity).findOneBy({ id: a.enrollmentId });
       if (!enrollment) continue;
-      if (!successor) await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
+      if (schedule.type === 'smart') await this.engine.enqueueSmartPick(em, enrollment.id, now);
+      else if (!successor) await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
       else await this.engine.createAction(em, enrollment, schedule, successor, now, await this.engine.leadIn(em, a.leadId));
     }
   }

@@ -19,7 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
+import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
 import type { AutomationInput } from '../../automations/step-automations.js';
 import { TIMING_WINDOWS, type TimingWindow } from '../timing.js';
 
@@ -101,6 +101,10 @@ export class ScheduleDto {
   @ApiProperty() @trimmed() @IsString() @MinLength(1) @MaxLength(120) name: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ enum: SCHEDULE_TYPES, default: 'classic', description: 'classic: the steps in order; smart: at each turn the most relevant step whose conditions the lead meets (each step once)' })
+  @IsOptional()
+  @IsIn(SCHEDULE_TYPES as unknown as string[], { message: `must be one of ${SCHEDULE_TYPES.join(', ')}` })
+  type?: ScheduleType;
   @ApiPropertyOptional({ example: 'America/New_York' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string | null;
 
   @ApiPropertyOptional({ type: BusinessHoursDto })
@@ -150,6 +154,21 @@ export class ScheduleDto {
   @IsUUID('all', { each: true, message: 'each watcher must be a user id' })
   watcherIds?: string[];
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Who joins by themselves: { criteria (conditions on lead and custom fields), viewId (a saved lead view) }; null: only leads added by hand' })
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  audience?: { criteria?: Record<string, unknown> | null; viewId?: string | null } | null;
+
+  @ApiPropertyOptional({ enum: ['hourly', 'daily'], default: 'hourly' })
+  @IsOptional()
+  @IsIn(['hourly', 'daily'], { message: 'must be hourly or daily' })
+  audienceEvery?: 'hourly' | 'daily';
+
+  @ApiPropertyOptional({ example: '09:00', description: 'For a daily audience: the local time in the schedule\'s zone' })
+  @IsOptional()
+  @Matches(HHMM, { message: 'must be HH:mm' })
+  audienceAt?: string;
+
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allowReenrollment?: boolean;
   @ApiPropertyOptional({ default: false, description: 'A lead in this schedule may be in no other' }) @IsOptional() @IsBoolean() exclusive?: boolean;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsInt({ message: 'must be a whole number' }) @Min(-1000) @Max(1000) priority?: number;
@@ -174,6 +193,15 @@ export class EnrollFilterDto {
   @ApiPropertyOptional({ description: 'key:value' }) @IsOptional() @Matches(/^[a-z][a-z0-9_]{0,63}:.{0,200}$/, { message: 'must be key:value with a custom field key' }) field?: string;
 }
 
+export class LeadViewDto {
+  @ApiProperty() @trimmed() @IsString() @MinLength(1) @MaxLength(120) name: string;
+
+  @ApiProperty({ type: EnrollFilterDto })
+  @ValidateNested()
+  @Type(() => EnrollFilterDto)
+  filter: EnrollFilterDto;
+}
+
 export class EnrollDto {
   @ApiPropertyOptional({ type: [String], maxItems: 1000 })
   @IsOptional()
@@ -182,6 +210,15 @@ export class EnrollDto {
   @ArrayMaxSize(1000)
   @IsUUID('all', { each: true, message: 'each id must be a lead id' })
   leadIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], maxItems: 100, description: 'Accounts (companies): every lead of each joins' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true, message: 'each account must be a company name' })
+  @MaxLength(200, { each: true, message: 'each account must be at most 200 characters' })
+  accounts?: string[];
 
   @ApiPropertyOptional({ description: 'Enroll every lead matching a filter (the leads list\'s filters)' })
   @IsOptional()
