@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { SMTPServer } from 'smtp-server';
 import type { AutomationRunView, LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
 import { StepAutomationEntity } from '../../server/src/automations/automation.entity.js';
 import { InterestLinks } from '../../server/src/automations/interest-links.js';
@@ -10,6 +8,7 @@ import { ScheduleEntity } from '../../server/src/schedules/schedule.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn, TEST_PASSWORD } from '../support/factories.js';
 import { listen } from '../support/upload.js';
+import { startSmtpCapture, unQuotedPrintable } from '../support/smtp.js';
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 const DAY = 86_400_000;
@@ -17,32 +16,16 @@ const HOUR = 3_600_000;
 
 describe('step automations', () => {
   let t: TestApp;
-  let smtp: SMTPServer;
+  let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
   let scheduler: SchedulerService;
   let admin: Session;
   let supervisor: Session;
   let agent: Session;
-  const inbox: Array<{ to: string[]; raw: string }> = [];
   let seq = 0;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          // Quoted-printable soft breaks and escapes undone, so links can be read back.
-          const raw = Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpCapture();
+    const port = smtp.port;
     // Monday noon in New York; a one-minute scan.
     t = await createTestApp({ now: '2026-03-02T17:00:00.000Z', env: { SMTP_URL: `smtp://127.0.0.1:${port}`, AUTOMATION_SCAN_SECONDS: '60' } });
     await listen(t);
@@ -53,9 +36,11 @@ describe('step automations', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.close();
   });
 
+  /** What the SMTP peer received, decoded so links can be read back. */
+  const mails = () => smtp.inbox.map((m) => ({ ...m, raw: unQuotedPrintable(m.raw) }));
   const drain = async () => {
     for (let i = 0; i < 30 && (await scheduler.runDue()) > 0; i++);
   };
@@ -203,7 +188,7 @@ describe('step automations', () => {
   describe('"Still interested?" notifications', () => {
     let s: ScheduleView;
     const linksFor = (email: string) => {
-      const mail = inbox.filter((m) => m.to.includes(email)).at(-1);
+      const mail = mails().filter((m) => m.to.includes(email)).at(-1);
       const yes = mail?.raw.match(/Yes: https?:\/\/[^\s]+\/api\/interest\/([A-Za-z0-9_.-]+)/)?.[1];
       const no = mail?.raw.match(/No: https?:\/\/[^\s]+\/api\/interest\/([A-Za-z0-9_.-]+)/)?.[1];
       return { yes: yes as string, no: no as string, mail };
@@ -228,12 +213,12 @@ describe('step automations', () => {
 
     it('emails the lead yes/no links and the coordinator a summary (watchers only when asked); yes is recorded once and completes the step', async () => {
       const l = await newLead('keen@example.com');
-      const sent = inbox.length;
+      const sent = smtp.inbox.length;
       const enrollmentId = await enroll(s.id, l.id);
       const { yes, no, mail } = linksFor('keen@example.com');
       expect(mail?.raw).toContain('Still keen, Ann?');
       expect(yes && no).toBeTruthy();
-      const summaries = inbox.slice(sent).filter((m) => !m.to.includes('keen@example.com'));
+      const summaries = mails().slice(sent).filter((m) => !m.to.includes('keen@example.com'));
       expect(summaries.map((m) => m.to)).toEqual([[supervisor.user.email]]);
       expect(summaries[0].raw).toContain('Lead: Ann Lee');
       // Emailed: the lead's activity fields say so (summaries to staff are not the lead's activity).

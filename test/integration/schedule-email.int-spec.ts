@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SMTPServer } from 'smtp-server';
 import type { LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { EmailMessageEntity } from '../../server/src/schedules/schedule.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { listen } from '../support/upload.js';
+import { startSmtpCapture } from '../support/smtp.js';
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 
@@ -34,34 +33,17 @@ function parse(raw: string, envelope: { from: string; to: string[] }): Received 
 
 describe('schedule email through SMTP', () => {
   let t: TestApp;
-  let smtp: SMTPServer;
+  let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
   let scheduler: SchedulerService;
   let admin: Session;
   let agent: Session;
-  const inbox: Received[] = [];
   let seq = 0;
 
   beforeAll(async () => {
     // A real SMTP peer on loopback: accepts mail, refuses one mailbox with 550 like a receiving server does.
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo(address, _session, cb) {
-        if (address.address === 'bounce@example.com') return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-        cb();
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push(parse(Buffer.concat(chunks).toString('utf8'), { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }));
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
+    // A real SMTP peer on loopback: accepts mail, refuses one mailbox with 550 like a receiving server does.
+    smtp = await startSmtpCapture((address) => address === 'bounce@example.com');
+    const port = smtp.port;
     t = await createTestApp({ now: '2026-03-02T17:00:00.000Z', env: { SMTP_URL: `smtp://127.0.0.1:${port}`, EMAIL_FROM: 'Acme Sales <sales@acme.test>' } });
     await listen(t);
     scheduler = t.get(SchedulerService);
@@ -70,9 +52,10 @@ describe('schedule email through SMTP', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.close();
   });
 
+  const mails = () => smtp.inbox.map((m) => parse(m.raw, m));
   const newLead = async (email: string) =>
     (await t.http.post('/api/leads').set(admin.auth).send({ phones: [{ number: `+1718555${String(3000 + seq++).padStart(4, '0')}` }], firstName: 'Ann', email, ownerId: agent.user.id }).expect(201)).body as LeadView;
   const emailSchedule = async () =>
@@ -108,7 +91,7 @@ describe('schedule email through SMTP', () => {
     await enroll(s.id, lead.id);
     await drain();
 
-    const mail = inbox.filter((m) => m.to.includes('ann@example.com'));
+    const mail = mails().filter((m) => m.to.includes('ann@example.com'));
     expect(mail).toHaveLength(1);
     const [m] = mail;
     expect(m.from).toBe('sales@acme.test');
@@ -129,7 +112,7 @@ describe('schedule email through SMTP', () => {
     ]);
     // Running the scheduler again sends nothing more.
     await drain();
-    expect(inbox.filter((m) => m.to.includes('ann@example.com'))).toHaveLength(1);
+    expect(mails().filter((m) => m.to.includes('ann@example.com'))).toHaveLength(1);
 
     const path = new URL(unsubscribe).pathname;
     // Opening the link only asks; mail scanners follow links.
@@ -156,7 +139,7 @@ describe('schedule email through SMTP', () => {
     const lead = await newLead('bounce@example.com');
     await enroll(s.id, lead.id);
     await drain();
-    expect(inbox.filter((m) => m.to.includes('bounce@example.com'))).toHaveLength(0);
+    expect(mails().filter((m) => m.to.includes('bounce@example.com'))).toHaveLength(0);
     let list = await actions(lead.id);
     expect(list[0]).toMatchObject({ type: 'email', status: 'failed', outcome: 'bounced' });
     expect(list[0].detail).toContain('550');
@@ -177,7 +160,7 @@ describe('schedule email through SMTP', () => {
     const first = (await t.http.post(`/api/action-groups/${group.id}/run`).set(admin.auth).send({ leadId: lead.id, key: 'welcome' }).expect(200)).body as { id: string; steps: Array<{ status: string; outcome: string }> };
     expect(first.steps).toEqual([expect.objectContaining({ status: 'completed', outcome: 'sent' })]);
     await t.http.post(`/api/action-groups/${group.id}/run`).set(admin.auth).send({ leadId: lead.id, key: 'welcome' }).expect(200);
-    const mail = inbox.filter((m) => m.to.includes('grace@example.com'));
+    const mail = mails().filter((m) => m.to.includes('grace@example.com'));
     expect(mail).toHaveLength(1);
     expect(mail[0].headers.subject).toBe('Welcome Ann');
     expect(mail[0].headers['list-unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\/[^>]+>$/);
@@ -188,7 +171,7 @@ describe('schedule email through SMTP', () => {
     const lead = await newLead('hopper@example.com');
     const group = (await t.http.post('/api/action-groups').set(admin.auth).send({ name: 'Brochure', actions: [{ type: 'email', config: { subject: 'Our brochure', html: true, body: '<p>Hi {{lead.firstName}}, <a href="https://example.com/brochure?a=1&amp;b=2">see it here</a>.</p>' } }] }).expect(201)).body as { id: string };
     await t.http.post(`/api/action-groups/${group.id}/run`).set(admin.auth).send({ leadId: lead.id, key: 'brochure' }).expect(200);
-    const raw = inbox.filter((m) => m.to.includes('hopper@example.com'))[0].body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const raw = mails().filter((m) => m.to.includes('hopper@example.com'))[0].body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     const pixel = raw.match(/src="https?:\/\/[^"]+(\/api\/t\/o\/[^"]+)"/)?.[1] as string;
     const click = raw.match(/href="https?:\/\/[^"]+(\/api\/t\/c\/[^"]+)"/)?.[1] as string;
     expect(pixel && click).toBeTruthy();

@@ -146,17 +146,11 @@ export class DialItemsRepository {
   /** MySQL/MariaDB: the same in one transaction, the agent's row locked first. */
   private reserveForReadyLocked(queueId: string, agentId: string, now: Date, reason: string, aliveSince: Date): Promise<DialQueueItemEntity | null> {
     return this.ds.transaction(async (em) => {
-      const agent = await em
-        .getRepository(AgentPresenceEntity)
-        .createQueryBuilder('p')
-        .where("p.user_id = :agentId AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { agentId, stale: false, aliveSince })
-        .setLock('pessimistic_write')
-        .getOne();
+      const agent = await this.lockReadyAgent(em, agentId, aliveSince);
       if (!agent) return null;
       const [item] = await this.reserveLockedIn(em, queueId, agentId, now, 1);
       if (!item) return null;
-      await em.getRepository(AgentPresenceEntity).update({ userId: agentId }, { state: 'reserved', reason, stateSince: now, updatedAt: now });
-      await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId: agentId, fromState: 'ready', toState: 'reserved', reason, actorId: null, at: now, durationMs: Math.max(0, now.getTime() - agent.stateSince.getTime()) });
+      await this.moveToReserved(em, agent, reason, now);
       return item;
     });
   }
@@ -212,12 +206,7 @@ export class DialItemsRepository {
   /** MySQL/MariaDB: the agent's row locked, then their queues in order until one gives a lead. */
   private reserveNextLocked(agentId: string, now: Date, aliveSince: Date): Promise<{ item: DialQueueItemEntity; queue: DialQueueEntity } | null> {
     return this.ds.transaction(async (em) => {
-      const agent = await em
-        .getRepository(AgentPresenceEntity)
-        .createQueryBuilder('p')
-        .where("p.user_id = :agentId AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { agentId, stale: false, aliveSince })
-        .setLock('pessimistic_write')
-        .getOne();
+      const agent = await this.lockReadyAgent(em, agentId, aliveSince);
       if (!agent) return null;
       const queues = await em
         .getRepository(DialQueueEntity)
@@ -230,12 +219,27 @@ export class DialItemsRepository {
         const [item] = await this.reserveLockedIn(em, queue.id, agentId, now, 1);
         if (!item) continue;
         const reason = `dial queue ${queue.name}`.slice(0, 64);
-        await em.getRepository(AgentPresenceEntity).update({ userId: agentId }, { state: 'reserved', reason, stateSince: now, updatedAt: now });
-        await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId: agentId, fromState: 'ready', toState: 'reserved', reason, actorId: null, at: now, durationMs: Math.max(0, now.getTime() - agent.stateSince.getTime()) });
+        await this.moveToReserved(em, agent, reason, now);
         return { item, queue };
       }
       return null;
     });
+  }
+
+  /** The agent's presence row, locked, while they are ready and alive; null otherwise. */
+  private lockReadyAgent(em: EntityManager, agentId: string, aliveSince: Date): Promise<AgentPresenceEntity | null> {
+    return em
+      .getRepository(AgentPresenceEntity)
+      .createQueryBuilder('p')
+      .where("p.user_id = :agentId AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { agentId, stale: false, aliveSince })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** The ready → reserved move as the agent states service writes every change: the state, and its history row. */
+  private async moveToReserved(em: EntityManager, agent: AgentPresenceEntity, reason: string, now: Date): Promise<void> {
+    await em.getRepository(AgentPresenceEntity).update({ userId: agent.userId }, { state: 'reserved', reason, stateSince: now, updatedAt: now });
+    await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId: agent.userId, fromState: 'ready', toState: 'reserved', reason, actorId: null, at: now, durationMs: Math.max(0, now.getTime() - agent.stateSince.getTime()) });
   }
 
   /** A raw row, named by columns, as the entity (an item unless another entity is given). */
