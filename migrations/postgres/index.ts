@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { SchedulePermissions1796280061835 } from './1796280061835-SchedulePermissions.js';
 import { AudiencesAndLeadViews1796237225418 } from './1796237225418-AudiencesAndLeadViews.js';
 import { SmartSchedules1796235854562 } from './1796235854562-SmartSchedules.js';
 import { EmailOpensClicks1796235119658 } from './1796235119658-EmailOpensClicks.js';
@@ -40,4 +41,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   EmailOpensClicks1796235119658,
   SmartSchedules1796235854562,
   AudiencesAndLeadViews1796237225418,
+  SchedulePermissions1796280061835,
 ];

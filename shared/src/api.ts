@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { Permission, Role } from './roles.js';
 
 /** A user as the API shows it (never with secrets). */
 export interface UserView {
@@ -6,6 +6,10 @@ export interface UserView {
   email: string;
   name: string;
   role: Role;
+  /** What the user may do (their own list, else the role's defaults), with what each implies. */
+  permissions: Permission[];
+  /** True when an admin gave the user their own list instead of the role's defaults. */
+  customPermissions: boolean;
   active: boolean;
   createdAt: string;
 }

@@ -73,6 +73,28 @@ export interface ScheduleStepView {
 export const SCHEDULE_TYPES = ['classic', 'smart'] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
 
+/** How far a schedule is shared: not at all, to look at, or to edit. */
+export const SHARE_LEVELS = ['none', 'view', 'edit'] as const;
+export type ShareLevel = (typeof SHARE_LEVELS)[number];
+
+/** Who besides its owner may see or edit a schedule. */
+export interface ScheduleSharingView {
+  /** Every user (who has the schedules.view permission; editing also needs schedules.edit). */
+  everyone: ShareLevel;
+  /** Particular users, each with their level. */
+  users: { userId: string; access: 'view' | 'edit' }[];
+}
+
+/** A schedule's owner and sharing after a change. */
+export interface ScheduleSharingResult {
+  scheduleId: string;
+  ownerId: string | null;
+  sharing: ScheduleSharingView;
+}
+
+/** What the caller may do with a schedule: view it, edit it, or also delete it and change its sharing (its owner, or schedules.manage). */
+export type ScheduleAccessLevel = 'view' | 'edit' | 'manage';
+
 export interface ScheduleView {
   id: string;
   name: string;
@@ -104,6 +126,11 @@ export interface ScheduleView {
   priority: number;
   steps: ScheduleStepView[];
   counts?: Partial<Record<EnrollmentStatus, number>>;
+  /** The user who owns the schedule (its creator unless handed over); null for one made by the system. */
+  ownerId: string | null;
+  sharing: ScheduleSharingView;
+  /** What the caller may do with it. */
+  access: ScheduleAccessLevel;
   createdAt: string;
   updatedAt: string;
 }

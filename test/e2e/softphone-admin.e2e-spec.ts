@@ -103,6 +103,7 @@ describe('admin setup screens in a real browser', () => {
     await page.getByRole('button', { name: 'Schedules' }).click();
     const form = page.getByRole('form', { name: 'New schedule' });
     await form.getByLabel('Name').fill('Spring nurture');
+    await form.getByLabel('Shared with').selectOption({ label: 'Everyone can view' });
     await form.getByRole('button', { name: 'Add step' }).click();
     await form.getByRole('button', { name: 'Add step' }).click();
     const third = form.locator('.step').nth(2);
@@ -112,6 +113,19 @@ describe('admin setup screens in a real browser', () => {
     await page.getByTestId('admin-notice').getByText('Schedule created').waitFor();
     const schedule = (await api<ScheduleView[]>('/api/schedules')).find((s) => s.name === 'Spring nurture')!;
     expect(schedule.steps.map((s) => s.type)).toEqual(['sms', 'wait', 'dial']);
+    expect(schedule.sharing).toEqual({ everyone: 'view', users: [] });
+    // The owner (here the admin) changes who may use it from the list.
+    await page.getByLabel('Sharing of Spring nurture').selectOption({ label: 'Everyone can edit' });
+    await page.getByTestId('admin-notice').getByText('Spring nurture: everyone can edit').waitFor();
+    expect((await api<ScheduleView[]>('/api/schedules')).find((s) => s.name === 'Spring nurture')?.sharing.everyone).toBe('edit');
+    await page.screenshot({ path: join(artifacts, 'admin-schedules.png'), animations: 'disabled' });
+
+    // Schedule permissions per user: Jo may now create and edit their own schedules.
+    await page.getByRole('button', { name: 'Users' }).click();
+    await page.getByLabel('Schedule permissions of Jo Agent').selectOption({ label: 'Edit own' });
+    await page.getByTestId('admin-notice').getByText('Jo Agent: edit own').waitFor();
+    expect((await api<UserView[]>('/api/users')).find((u) => u.email === 'jo@example.com')).toMatchObject({ permissions: ['schedules.view', 'schedules.edit'], customPermissions: true });
+    await page.screenshot({ path: join(artifacts, 'admin-users.png'), animations: 'disabled' });
   }, 60_000);
 
   it('imports leads from a CSV file with the suggested mapping', async () => {

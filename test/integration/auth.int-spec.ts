@@ -27,7 +27,7 @@ describe('auth', () => {
       const user = await createUser(t, 'agent', { email: 'Login.Case@Example.test' });
       const res = await t.http.post('/api/auth/login').send({ email: 'login.case@example.test', password: TEST_PASSWORD }).expect(200);
       const body = res.body as LoginResponse;
-      expect(body.user).toEqual({ id: user.id, email: 'login.case@example.test', name: user.name, role: 'agent', active: true, createdAt: '2026-03-02T15:00:00.000Z' });
+      expect(body.user).toEqual({ id: user.id, email: 'login.case@example.test', name: user.name, role: 'agent', permissions: ['schedules.view'], customPermissions: false, active: true, createdAt: '2026-03-02T15:00:00.000Z' });
       expect(body.accessToken.split('.')).toHaveLength(3);
       expect(body.expiresIn).toBe(900);
       expect(new Date(body.refreshExpiresAt).getTime()).toBe(t.clock.now().getTime() + 14 * 86_400_000);

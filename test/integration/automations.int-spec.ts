@@ -82,7 +82,7 @@ describe('step automations', () => {
     ((await t.http.get(`/api/enrollments/lead/${leadId}`).set(admin.auth).expect(200)).body as Array<{ id: string; scheduleId: string; status: string; exitReason: string | null; currentStepId: string | null }>).find((e) => e.scheduleId === scheduleId);
   /** A schedule as read back, sent again as the editor would (only what a save takes). */
   const asDto = (v: ScheduleView, steps = v.steps) => {
-    const { id: _id, counts: _c, createdAt: _a, updatedAt: _u, steps: _s, audienceCheckedAt: _ac, ...rest } = v;
+    const { id: _id, counts: _c, createdAt: _a, updatedAt: _u, steps: _s, audienceCheckedAt: _ac, ownerId: _o, sharing: _sh, access: _ax, ...rest } = v;
     return { ...rest, steps: steps.map(({ position: _p, timingSummary: _t, automations, ...step }) => ({ ...step, automations: automations.map(({ triggerSummary: _ts, ...a }) => a) })) };
   };
   const tag = (tags: string[]) => ({ type: 'add_tags', config: { tags } });
@@ -464,7 +464,101 @@ describe('step automations', () => {
     );
     expect(JSON.stringify(res.body)).not.toContain('stack');
     expect(await t.dataSource.getRepository(ScheduleEntity).count()).toBe(before);
-    // An agent may not read the firings.
-    await t.http.get(`/api/schedules/00000000-0000-4000-8000-000000000000/automation-runs`).set(agent.auth).expect(403);
+    // No schedule there: nothing to read.
+    await t.http.get(`/api/schedules/00000000-0000-4000-8000-000000000000/automation-runs`).set(agent.auth).expect(404);
+  });
+
+  it('viewing and editing schedules are separate permissions; each user sees and edits their own schedules unless shared', async () => {
+    const other = await signIn(t, 'supervisor');
+    const steps = [task()];
+    const api = (session: Session) => ({
+      list: async () => ((await t.http.get('/api/schedules').set(session.auth).expect(200)).body as ScheduleView[]).map((s) => [s.id, s.access]),
+      get: (id: string) => t.http.get(`/api/schedules/${id}`).set(session.auth),
+      put: (id: string, name: string) => t.http.put(`/api/schedules/${id}`).set(session.auth).send({ name, timezone: 'America/New_York', steps: [{ ...task(), id: undefined }] }),
+      share: (id: string, body: object) => t.http.put(`/api/schedules/${id}/sharing`).set(session.auth).send(body),
+      enroll: (id: string, leadId: string) => t.http.post(`/api/schedules/${id}/enrollments`).set(session.auth).send({ leadIds: [leadId] }),
+    });
+    const sup = api(supervisor);
+    const them = api(other);
+    const ag = api(agent);
+
+    // The supervisor's new schedule is theirs alone.
+    const name = `Private ${seq++}`;
+    const mine = (await t.http.post('/api/schedules').set(supervisor.auth).send({ name, timezone: 'America/New_York', steps }).expect(201)).body as ScheduleView;
+    expect(mine).toMatchObject({ ownerId: supervisor.user.id, sharing: { everyone: 'none', users: [] }, access: 'manage' });
+    expect(await them.list()).not.toContainEqual([mine.id, expect.anything()]);
+    expect(await ag.list()).not.toContainEqual([mine.id, expect.anything()]);
+    expect(await api(admin).list()).toContainEqual([mine.id, 'manage']);
+    for (const res of [await them.get(mine.id), await them.put(mine.id, 'Taken over'), await them.enroll(mine.id, (await newLead()).id), await them.share(mine.id, { everyone: 'edit' }), await t.http.get(`/api/schedules/${mine.id}/automation-runs`).set(other.auth), await t.http.delete(`/api/schedules/${mine.id}`).set(other.auth)]) {
+      expect(res.status).toBe(404);
+    }
+    // An agent holds only schedules.view: creating is refused, naming the permission.
+    const refused = await t.http.post('/api/schedules').set(agent.auth).send({ name: `Agent ${seq++}`, steps }).expect(403);
+    expect(refused.body.message).toContain('schedules.edit');
+
+    // Shared with the other supervisor to view: they see it and its work, and change nothing.
+    const lead1 = await newLead();
+    const enrolled = (await sup.enroll(mine.id, lead1.id).expect(201)).body as { enrolled: { id: string }[] };
+    expect((await sup.share(mine.id, { everyone: 'none', users: [{ userId: other.user.id, access: 'view' }] }).expect(200)).body).toEqual({
+      scheduleId: mine.id,
+      ownerId: supervisor.user.id,
+      sharing: { everyone: 'none', users: [{ userId: other.user.id, access: 'view' }] },
+    });
+    expect((await them.get(mine.id).expect(200)).body).toMatchObject({ id: mine.id, access: 'view' });
+    await t.http.get(`/api/schedules/${mine.id}/enrollments`).set(other.auth).expect(200);
+    await t.http.get(`/api/schedules/${mine.id}/automation-runs`).set(other.auth).expect(200);
+    expect(((await t.http.get(`/api/enrollments/lead/${lead1.id}`).set(other.auth).expect(200)).body as { id: string }[]).map((e) => e.id)).toEqual([enrolled.enrolled[0].id]);
+    const viewOnly = await them.put(mine.id, 'Taken over').expect(403);
+    expect(viewOnly.body.message).toMatch(/view only/);
+    await them.enroll(mine.id, (await newLead()).id).expect(403);
+    await t.http.post(`/api/schedules/${mine.id}/deactivate`).set(other.auth).expect(403);
+    await t.http.post(`/api/enrollments/${enrolled.enrolled[0].id}/pause`).set(other.auth).expect(403);
+    await them.share(mine.id, { everyone: 'edit' }).expect(403);
+    expect((await sup.get(mine.id).expect(200)).body).toMatchObject({ name, active: true });
+    // The agent still sees nothing of it: not the schedule, not the lead's enrollment in it.
+    expect((await t.http.get(`/api/enrollments/lead/${lead1.id}`).set(agent.auth).expect(200)).body).toEqual([]);
+    await t.http.get(`/api/enrollments/${enrolled.enrolled[0].id}`).set(agent.auth).expect(404);
+
+    // Shared to edit: they edit, enroll and pause, but neither delete it nor change its sharing.
+    await sup.share(mine.id, { everyone: 'none', users: [{ userId: other.user.id, access: 'edit' }] }).expect(200);
+    await t.http.post(`/api/enrollments/${enrolled.enrolled[0].id}/pause`).set(other.auth).expect(200);
+    await them.enroll(mine.id, (await newLead()).id).expect(201);
+    expect((await them.put(mine.id, `${name} v2`).expect(200)).body).toMatchObject({ name: `${name} v2`, access: 'edit' });
+    expect((await them.share(mine.id, { everyone: 'edit' }).expect(403)).body.message).toContain('owner');
+    await t.http.delete(`/api/schedules/${mine.id}`).set(other.auth).expect(403);
+
+    // Shared with everyone to edit: the agent sees it, but without schedules.edit only to view.
+    await sup.share(mine.id, { everyone: 'edit', users: [] }).expect(200);
+    expect(await ag.list()).toContainEqual([mine.id, 'view']);
+    await ag.put(mine.id, 'By an agent').expect(403);
+    // An admin gives the agent schedules.edit: now they edit it and create their own.
+    const granted = (await t.http.patch(`/api/users/${agent.user.id}`).set(admin.auth).send({ permissions: ['schedules.edit'] }).expect(200)).body;
+    expect(granted).toMatchObject({ permissions: ['schedules.view', 'schedules.edit'], customPermissions: true });
+    expect((await ag.put(mine.id, `${name} v3`).expect(200)).body).toMatchObject({ access: 'edit' });
+    const agents = (await t.http.post('/api/schedules').set(agent.auth).send({ name: `Agent ${seq++}`, steps, sharing: { everyone: 'view' } }).expect(201)).body as ScheduleView;
+    expect(agents).toMatchObject({ ownerId: agent.user.id, sharing: { everyone: 'view', users: [] }, access: 'manage' });
+    expect(await sup.list()).toContainEqual([agents.id, 'view']);
+    // Taking schedules.view away hides every schedule from the other supervisor; null gives back the role's defaults.
+    await t.http.patch(`/api/users/${other.user.id}`).set(admin.auth).send({ permissions: [] }).expect(200);
+    expect((await t.http.get('/api/schedules').set(other.auth).expect(403)).body.message).toContain('schedules.view');
+    await them.get(mine.id).expect(403);
+    const back = (await t.http.patch(`/api/users/${other.user.id}`).set(admin.auth).send({ permissions: null }).expect(200)).body;
+    expect(back).toMatchObject({ permissions: ['schedules.view', 'schedules.edit'], customPermissions: false });
+    await them.get(mine.id).expect(200);
+    // A permission that does not exist, and sharing that names nobody real, are refused by field; nothing changes.
+    const bad = await t.http.patch(`/api/users/${other.user.id}`).set(admin.auth).send({ permissions: ['schedules.fly'] }).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('permissions');
+    const badShare = await sup.share(mine.id, { everyone: 'all', users: [{ userId: other.user.id, access: 'view' }, { userId: other.user.id, access: 'edit' }, { userId: supervisor.user.id, access: 'view' }, { userId: '00000000-0000-4000-8000-000000000000', access: 'own' }] }).expect(400);
+    expect((badShare.body.fields as { field: string }[]).map((f) => f.field)).toEqual(expect.arrayContaining(['everyone', 'users[3].access']));
+    const badUsers = await sup.share(mine.id, { everyone: 'view', users: [{ userId: other.user.id, access: 'view' }, { userId: other.user.id, access: 'edit' }, { userId: supervisor.user.id, access: 'view' }, { userId: '00000000-0000-4000-8000-000000000000', access: 'view' }] }).expect(400);
+    expect((badUsers.body.fields as { field: string }[]).map((f) => f.field)).toEqual(['users[1].userId', 'users[2].userId', 'users[3].userId']);
+    expect((await sup.get(mine.id).expect(200)).body.sharing).toEqual({ everyone: 'edit', users: [] });
+
+    // Handed over to the other supervisor, private again: the old owner loses it, the new one may delete it.
+    await sup.share(mine.id, { everyone: 'none', ownerId: other.user.id }).expect(200);
+    await sup.get(mine.id).expect(404);
+    expect((await them.get(mine.id).expect(200)).body).toMatchObject({ ownerId: other.user.id, access: 'manage' });
+    await t.http.delete(`/api/schedules/${mine.id}`).set(other.auth).expect(204);
+    await them.get(mine.id).expect(404);
   });
 });

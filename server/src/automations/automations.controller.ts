@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
-import { AUTOMATION_RUN_STATUSES, type AutomationRunView, type InterestOutcome } from '../../../shared/src/index.js';
-import { Public, Roles } from '../auth/access.decorators.js';
-import { SchedulesService } from '../schedules/schedules.service.js';
+import { type AccessClaims, AUTOMATION_RUN_STATUSES, type AutomationRunView, type InterestOutcome } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Public } from '../auth/access.decorators.js';
+import { ScheduleAccess } from '../schedules/schedule-access.js';
 import { AutomationsService } from './automations.service.js';
 import { InterestLinks } from './interest-links.js';
 import { Clock } from '../common/clock.js';
@@ -22,14 +22,14 @@ export class ListAutomationRunsQuery {
 export class AutomationRunsController {
   constructor(
     private readonly automations: AutomationsService,
-    private readonly schedules: SchedulesService,
+    private readonly access: ScheduleAccess,
   ) {}
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Get(':id/automation-runs')
-  @ApiOperation({ summary: "The schedule's step automations' firings: planned, fired (with what each action did), canceled" })
-  async runs(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ListAutomationRunsQuery): Promise<AutomationRunView[]> {
-    await this.schedules.find(id);
+  @ApiOperation({ summary: "The schedule's step automations' firings: planned, fired (with what each action did), canceled (whoever may see the schedule)" })
+  async runs(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ListAutomationRunsQuery, @CurrentUser() actor: AccessClaims): Promise<AutomationRunView[]> {
+    await this.access.require(id, actor, 'view');
     return this.automations.runs({ scheduleId: id, ...q });
   }
 }

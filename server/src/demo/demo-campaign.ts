@@ -84,6 +84,8 @@ export class DemoCampaign {
       {
         name: 'Demo follow-up',
         timezone: 'America/New_York',
+        // Shared so the demo supervisor can run it too (schedules are their owner's alone otherwise).
+        sharing: { everyone: 'edit' },
         steps: [
           { type: 'task', activation: 'manual', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { title: 'Send the pricing sheet', note: 'Hi {{lead.firstName}}, here is the pricing we discussed.' } },
           { type: 'wait', timing: { kind: 'delay', amount: 1, unit: 'days' } },

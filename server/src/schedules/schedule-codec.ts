@@ -1,4 +1,4 @@
-import type { StepAutomationView, CriteriaView, EnrollmentView, ExitCriteriaView, ParticipantActionView, ScheduleStepView, ScheduleView } from '../../../shared/src/index.js';
+import type { ScheduleAccessLevel, ScheduleSharingView, StepAutomationView, CriteriaView, EnrollmentView, ExitCriteriaView, ParticipantActionView, ScheduleStepView, ScheduleView } from '../../../shared/src/index.js';
 import type { Criteria } from './criteria.js';
 import type { LeadChange } from './lead-changes.js';
 import type { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
@@ -59,7 +59,13 @@ export function toStepView(step: ScheduleStepEntity, automations: StepAutomation
   };
 }
 
-export function toScheduleView(s: ScheduleEntity, steps: ScheduleStepEntity[], counts?: ScheduleView['counts'], automations: Map<string, StepAutomationView[]> = new Map()): ScheduleView {
+export function toScheduleView(
+  s: ScheduleEntity,
+  steps: ScheduleStepEntity[],
+  seen: { sharing: ScheduleSharingView; access: ScheduleAccessLevel },
+  counts?: ScheduleView['counts'],
+  automations: Map<string, StepAutomationView[]> = new Map(),
+): ScheduleView {
   return {
     id: s.id,
     name: s.name,
@@ -88,6 +94,9 @@ export function toScheduleView(s: ScheduleEntity, steps: ScheduleStepEntity[], c
     priority: s.priority,
     steps: steps.filter((x) => !x.deletedAt).sort((a, b) => a.position - b.position).map((x) => toStepView(x, automations.get(x.id) ?? [])),
     ...(counts ? { counts } : {}),
+    ownerId: s.ownerId,
+    sharing: seen.sharing,
+    access: seen.access,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };

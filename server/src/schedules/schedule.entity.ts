@@ -1,4 +1,4 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn, RefColumn } from '../database/columns.js';
 
 /**
@@ -108,6 +108,15 @@ export class ScheduleEntity {
   @RefColumn({ name: 'created_by', nullable: true })
   createdBy: string | null;
 
+  /** The user who owns the schedule: sees, edits and shares it. Its creator unless handed over; null → only schedules.manage. */
+  @Index('ix_schedules_owner')
+  @RefColumn({ name: 'owner_id', nullable: true })
+  ownerId: string | null;
+
+  /** none, view or edit: how far every user may use it besides its owner and the users in schedule_shares. */
+  @Column({ name: 'shared_with', type: 'varchar', length: 8, default: 'none' })
+  sharedWith: string;
+
   @InstantColumn({ name: 'created_at' })
   createdAt: Date;
 
@@ -116,6 +125,24 @@ export class ScheduleEntity {
 
   @InstantColumn({ name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
+}
+
+/** A schedule shared with one user, to view or to edit. */
+@Entity('schedule_shares')
+@Index('ix_schedule_shares_user', ['userId'])
+export class ScheduleShareEntity {
+  @PrimaryColumn({ name: 'schedule_id', type: 'varchar', length: 36 })
+  scheduleId: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  /** view or edit. */
+  @Column({ type: 'varchar', length: 8 })
+  access: string;
+
+  @InstantColumn({ name: 'created_at' })
+  createdAt: Date;
 }
 
 /** One step of a schedule. Deleted steps are kept (soft) so history still names them. */

@@ -1,13 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AudienceRunResult, LeadViewView, AccessClaims, EnrollmentView, EnrollResult, ParticipantActionView, ScheduleView } from '../../../shared/src/index.js';
+import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
-import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, ReassignActionDto, ScheduleDto } from './dto/schedule.dto.js';
+import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, NewScheduleDto, ReassignActionDto, ScheduleDto, ScheduleSharingDto } from './dto/schedule.dto.js';
+import { ScheduleAccess } from './schedule-access.js';
+import { DomainError } from '../common/domain-error.js';
 import { EnrollmentsService } from './enrollments.service.js';
 import { AudiencesService } from './audiences.service.js';
 import { ParticipantActionsService } from './participant-actions.service.js';
 import { SchedulesService } from './schedules.service.js';
 
+/**
+ * Schedules answer every role; what a caller may do is their permissions (schedules.view,
+ * schedules.edit, schedules.manage) and whether the schedule is theirs or shared with them.
+ */
 @ApiTags('schedules')
 @ApiBearerAuth()
 @Controller('schedules')
@@ -16,115 +22,161 @@ export class SchedulesController {
     private readonly schedules: SchedulesService,
     private readonly enrollments: EnrollmentsService,
     private readonly audiences: AudiencesService,
+    private readonly access: ScheduleAccess,
   ) {}
 
   @AnyRole()
   @Get()
-  list(): Promise<ScheduleView[]> {
-    return this.schedules.list();
+  @ApiOperation({ summary: 'The schedules you own or that are shared with you (all of them with schedules.manage)' })
+  async list(@CurrentUser() actor: AccessClaims): Promise<ScheduleView[]> {
+    return this.schedules.list(await this.access.demand(actor, 'schedules.view'));
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post()
-  @ApiOperation({ summary: 'Create a schedule with its steps; every problem is named and nothing is saved' })
-  create(@Body() body: ScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+  @ApiOperation({ summary: 'Create a schedule with its steps (needs schedules.edit); you own it, private unless shared; every problem is named and nothing is saved' })
+  async create(@Body() body: NewScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+    await this.access.demand(actor, 'schedules.edit');
     return this.schedules.create(body, actor);
   }
 
   @AnyRole()
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ScheduleView> {
-    return this.schedules.get(id);
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+    const { level } = await this.access.require(id, actor, 'view');
+    return this.schedules.get(id, level);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Put(':id')
   @ApiOperation({ summary: 'Replace settings and steps (send kept steps with their id); applies to work not yet done' })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleDto): Promise<ScheduleView> {
-    return this.schedules.update(id, body);
+  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+    const { level } = await this.access.require(id, actor, 'edit');
+    await this.schedules.update(id, body);
+    return this.schedules.get(id, level);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
+  @Put(':id/sharing')
+  @ApiOperation({ summary: "Replace who the schedule is shared with (everyone and particular users, to view or edit), or hand it to another owner: its owner or schedules.manage" })
+  async share(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleSharingDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleSharingResult> {
+    await this.access.require(id, actor, 'manage');
+    const after = await this.schedules.share(id, body);
+    return { scheduleId: id, ownerId: after.ownerId, sharing: after.sharing };
+  }
+
+  @AnyRole()
   @Post(':id/activate')
   @HttpCode(200)
-  activate(@Param('id', new ParseUUIDPipe()) id: string): Promise<ScheduleView> {
-    return this.schedules.setActive(id, true);
+  async activate(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+    const { level } = await this.access.require(id, actor, 'edit');
+    await this.schedules.setActive(id, true);
+    return this.schedules.get(id, level);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post(':id/deactivate')
   @HttpCode(200)
-  deactivate(@Param('id', new ParseUUIDPipe()) id: string): Promise<ScheduleView> {
-    return this.schedules.setActive(id, false);
+  async deactivate(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+    const { level } = await this.access.require(id, actor, 'edit');
+    await this.schedules.setActive(id, false);
+    return this.schedules.get(id, level);
   }
 
-  @Roles('admin')
+  @AnyRole()
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    return this.schedules.remove(id);
+  @ApiOperation({ summary: 'Delete a schedule (its owner or schedules.manage); its open enrollments end' })
+  async remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+    await this.access.require(id, actor, 'manage');
+    await this.schedules.remove(id);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post(':id/enrollments')
   @ApiOperation({ summary: 'Enroll leads by id (up to 1000), every lead of some accounts (companies), or every lead matching a filter' })
-  enroll(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: EnrollDto, @CurrentUser() actor: AccessClaims): Promise<EnrollResult> {
+  async enroll(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: EnrollDto, @CurrentUser() actor: AccessClaims): Promise<EnrollResult> {
+    await this.access.require(id, actor, 'edit');
     return this.enrollments.enroll(id, body, body.filter || body.accounts ? 'bulk' : 'api', actor.sub);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post(':id/audience/run')
   @HttpCode(200)
   @ApiOperation({ summary: "Look at the schedule's audience now: enroll the leads that match and are not in it" })
-  async runAudience(@Param('id', new ParseUUIDPipe()) id: string): Promise<AudienceRunResult> {
-    await this.schedules.find(id);
+  async runAudience(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<AudienceRunResult> {
+    await this.access.require(id, actor, 'edit');
     return this.audiences.run(id);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Get(':id/enrollments')
-  listEnrollments(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ListEnrollmentsQuery): Promise<EnrollmentView[]> {
+  async listEnrollments(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ListEnrollmentsQuery, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView[]> {
+    await this.access.require(id, actor, 'view');
     return this.enrollments.list(id, q);
   }
 }
 
+/** An enrollment answers whoever may see its schedule; pausing, resuming and ending it need edit access. */
 @ApiTags('schedules')
 @ApiBearerAuth()
 @Controller('enrollments')
 export class EnrollmentsController {
-  constructor(private readonly enrollments: EnrollmentsService) {}
+  constructor(
+    private readonly enrollments: EnrollmentsService,
+    private readonly access: ScheduleAccess,
+  ) {}
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Get('lead/:leadId')
-  forLead(@Param('leadId', new ParseUUIDPipe()) leadId: string): Promise<EnrollmentView[]> {
-    return this.enrollments.forLead(leadId);
+  @ApiOperation({ summary: "A lead's enrollments in the schedules you may see" })
+  async forLead(@Param('leadId', new ParseUUIDPipe()) leadId: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView[]> {
+    const viewer = await this.access.demand(actor, 'schedules.view');
+    const all = await this.enrollments.forLead(leadId);
+    const visible = await this.access.visibleIds([...new Set(all.map((e) => e.scheduleId))], viewer);
+    return all.filter((e) => visible.has(e.scheduleId));
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<EnrollmentView> {
-    return this.enrollments.get(id);
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+    return this.allowed(id, actor, 'view');
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post(':id/pause')
   @HttpCode(200)
-  pause(@Param('id', new ParseUUIDPipe()) id: string): Promise<EnrollmentView> {
+  async pause(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+    await this.allowed(id, actor, 'edit');
     return this.enrollments.pause(id);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post(':id/resume')
   @HttpCode(200)
-  resume(@Param('id', new ParseUUIDPipe()) id: string): Promise<EnrollmentView> {
+  async resume(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+    await this.allowed(id, actor, 'edit');
     return this.enrollments.resume(id);
   }
 
-  @Roles('admin', 'supervisor')
+  @AnyRole()
   @Post(':id/exit')
   @HttpCode(200)
-  exit(@Param('id', new ParseUUIDPipe()) id: string): Promise<EnrollmentView> {
+  async exit(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+    await this.allowed(id, actor, 'edit');
     return this.enrollments.exit(id, 'removed');
+  }
+
+  /** The enrollment if the caller may do `need` with its schedule; 404 as if absent when they may not see it. */
+  private async allowed(id: string, actor: AccessClaims, need: 'view' | 'edit'): Promise<EnrollmentView> {
+    const enrollment = await this.enrollments.get(id);
+    try {
+      await this.access.require(enrollment.scheduleId, actor, need);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === ErrorCode.NotFound) throw DomainError.notFound('Enrollment');
+      throw e;
+    }
+    return enrollment;
   }
 }
 

@@ -22,6 +22,7 @@ import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentsController, LeadViewsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
 import { AudiencesService } from './audiences.service.js';
 import { SchedulesService } from './schedules.service.js';
+import { ScheduleAccess } from './schedule-access.js';
 import { DialIntakeModule } from '../dialer/dial-intake.js';
 
 const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction, WaitAction, ChoiceAction, AddToScheduleAction, RestartScheduleAction, ModifyLeadAction, OptOutAction, BlockAction];
@@ -40,10 +41,11 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     LeadFactsService,
     ScheduleEngine,
     SchedulesService,
+    ScheduleAccess,
     EnrollmentsService,
     AudiencesService,
     ParticipantActionsService,
   ],
-  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, MergeContexts, Mailer, EmailAction],
+  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, Mailer, EmailAction],
 })
 export class SchedulesModule {}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleView } from '../../../shared/src/index.js';
+import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
@@ -16,11 +16,12 @@ import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js'
 import type { ValidationContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
 import { validateCriteria } from './criteria.js';
-import type { ScheduleDto, StepDto } from './dto/schedule.dto.js';
+import type { NewScheduleDto, ScheduleDto, ScheduleSharingDto, ShareDto, SharingDto, StepDto } from './dto/schedule.dto.js';
+import { ScheduleAccess, type Viewer } from './schedule-access.js';
 import { validateLeadChanges } from './lead-changes.js';
 import { DEFAULT_EXIT_CRITERIA, toScheduleView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
-import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedule.entity.js';
 import { validateTiming } from './timing.js';
 
 const EXIT_FLAGS = ['onOptOut', 'onUnsubscribe', 'onBounce', 'onReply', 'onDispositionExit'] as const;
@@ -42,12 +43,16 @@ export class SchedulesService {
     private readonly pools: RingPoolsService,
     private readonly users: UsersRepository,
     private readonly audiences: AudiencesService,
+    private readonly access: ScheduleAccess,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
   ) {}
 
-  async list(): Promise<ScheduleView[]> {
-    const schedules = await this.ds.getRepository(ScheduleEntity).find({ where: { deletedAt: IsNull() }, order: { priority: 'DESC', name: 'ASC' } });
+  /** The schedules the viewer may see, each with what they may do with it. */
+  async list(viewer: Viewer): Promise<ScheduleView[]> {
+    const all = await this.ds.getRepository(ScheduleEntity).find({ where: { deletedAt: IsNull() }, order: { priority: 'DESC', name: 'ASC' } });
+    const levels = await this.access.levels(all, viewer);
+    const schedules = all.filter((s) => levels.has(s.id));
     if (!schedules.length) return [];
     const steps = await this.ds.getRepository(ScheduleStepEntity).find({ where: { scheduleId: In(schedules.map((s) => s.id)), deletedAt: IsNull() } });
     const counts = await this.ds
@@ -61,29 +66,45 @@ export class SchedulesService {
       .addGroupBy('e.status')
       .getRawMany<{ scheduleId: string; status: string; n: string | number }>();
     const automations = await automationsOf(this.ds.manager, steps.map((x) => x.id));
+    const sharing = await this.access.sharing(schedules);
     return schedules.map((s) =>
       toScheduleView(
         s,
         steps.filter((x) => x.scheduleId === s.id),
+        { sharing: sharing.get(s.id) as ScheduleSharingView, access: levels.get(s.id) as ScheduleAccessLevel },
         Object.fromEntries(counts.filter((c) => c.scheduleId === s.id).map((c) => [c.status, Number(c.n)])),
         automations,
       ),
     );
   }
 
-  async get(id: string): Promise<ScheduleView> {
+  /** One schedule as someone with `access` to it sees it. */
+  async get(id: string, access: ScheduleAccessLevel = 'manage'): Promise<ScheduleView> {
     const s = await this.find(id);
     const steps = await this.steps(this.ds.manager, id);
-    return toScheduleView(s, steps, undefined, await automationsOf(this.ds.manager, steps.map((x) => x.id)));
+    const sharing = (await this.access.sharing([s])).get(id) as ScheduleSharingView;
+    return toScheduleView(s, steps, { sharing, access }, undefined, await automationsOf(this.ds.manager, steps.map((x) => x.id)));
   }
 
-  async create(dto: ScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
-    await this.check(dto, null);
+  /** A new schedule owned by its creator, private unless `sharing` says otherwise. */
+  async create(dto: NewScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
+    await this.check(dto, null, dto.sharing ? await this.checkSharing(dto.sharing, actor.sub, 'sharing.') : []);
     const now = this.clock.now();
-    const schedule: ScheduleEntity = { id: randomUUID(), ...this.columns(dto), audienceCheckedAt: null, createdBy: actor.sub, createdAt: now, updatedAt: now, deletedAt: null };
+    const schedule: ScheduleEntity = {
+      id: randomUUID(),
+      ...this.columns(dto),
+      audienceCheckedAt: null,
+      createdBy: actor.sub,
+      ownerId: actor.sub,
+      sharedWith: dto.sharing?.everyone ?? 'none',
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
     const stepIds = dto.steps.map(() => randomUUID());
     await this.ds.transaction(async (em) => {
       await this.insertSchedule(em, schedule);
+      if (dto.sharing) await this.writeShares(em, schedule.id, dto.sharing.users ?? [], schedule.ownerId, now);
       await em.getRepository(ScheduleStepEntity).insert(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: stepIds[i], scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })));
       for (const [i, s] of dto.steps.entries()) await saveAutomations(em, schedule.id, stepIds[i], s.automations ?? [], now);
       await this.audiences.arm(schedule.id, true, em);
@@ -156,6 +177,22 @@ export class SchedulesService {
     return this.get(id);
   }
 
+  /** Replaces who the schedule is shared with, and hands it to another owner when `ownerId` is given. */
+  async share(id: string, dto: ScheduleSharingDto): Promise<ScheduleView> {
+    const s = await this.find(id);
+    const ownerId = dto.ownerId ?? s.ownerId;
+    const problems = await this.checkSharing(dto, ownerId, '');
+    if (dto.ownerId && !(await this.users.findById(dto.ownerId))?.active) problems.push({ field: 'ownerId', message: `no active user ${dto.ownerId}` });
+    if (problems.length) throw invalid(problems);
+    const now = this.clock.now();
+    await this.ds.transaction(async (em) => {
+      await em.getRepository(ScheduleEntity).update({ id }, { sharedWith: dto.everyone, ownerId, updatedAt: now });
+      await em.getRepository(ScheduleShareEntity).delete({ scheduleId: id });
+      await this.writeShares(em, id, dto.users ?? [], ownerId, now);
+    });
+    return this.get(id);
+  }
+
   async remove(id: string): Promise<void> {
     const s = await this.find(id);
     const now = this.clock.now();
@@ -190,8 +227,7 @@ export class SchedulesService {
 
   // ── checks ────────────────────────────────────────────────────────────────────────
 
-  private async check(dto: ScheduleDto, scheduleId: string | null): Promise<void> {
-    const problems: FieldError[] = [];
+  private async check(dto: ScheduleDto, scheduleId: string | null, problems: FieldError[] = []): Promise<void> {
     if (!dto.steps.length) problems.push({ field: 'steps', message: 'must have at least one step' });
     if (dto.timezone && !isValidTimezone(dto.timezone)) problems.push({ field: 'timezone', message: `unknown time zone ${dto.timezone}` });
     if (dto.businessHours && dto.businessHours.start >= dto.businessHours.end) problems.push({ field: 'businessHours.end', message: 'must be after the start' });
@@ -246,9 +282,26 @@ export class SchedulesService {
     if (problems.length) throw invalid(problems);
   }
 
+  private async checkSharing(dto: SharingDto, ownerId: string | null, prefix: string): Promise<FieldError[]> {
+    const problems: FieldError[] = [];
+    const seen = new Set<string>();
+    for (const [i, share] of (dto.users ?? []).entries()) {
+      if (seen.has(share.userId)) problems.push({ field: `${prefix}users[${i}].userId`, message: 'names the same user twice' });
+      else if (share.userId === ownerId) problems.push({ field: `${prefix}users[${i}].userId`, message: 'is the owner, who has every right already' });
+      else if (!(await this.users.findById(share.userId))?.active) problems.push({ field: `${prefix}users[${i}].userId`, message: `no active user ${share.userId}` });
+      seen.add(share.userId);
+    }
+    return problems;
+  }
+
+  private async writeShares(em: EntityManager, scheduleId: string, users: ShareDto[], ownerId: string | null, now: Date): Promise<void> {
+    const rows = users.filter((u) => u.userId !== ownerId).map((u) => ({ scheduleId, userId: u.userId, access: u.access, createdAt: now }));
+    if (rows.length) await em.getRepository(ScheduleShareEntity).insert(rows);
+  }
+
   // ── writing ───────────────────────────────────────────────────────────────────────
 
-  private columns(dto: ScheduleDto): Omit<ScheduleEntity, 'id' | 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'audienceCheckedAt'> {
+  private columns(dto: ScheduleDto): Omit<ScheduleEntity, 'id' | 'createdBy' | 'ownerId' | 'sharedWith' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'audienceCheckedAt'> {
     return {
       name: dto.name,
       nameKey: dto.name.trim().toLowerCase(),

@@ -17,6 +17,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16 })
   role: Role;
 
+  /** JSON array of permissions given to this user; null → the role's defaults. */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  permissions: string | null;
+
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 

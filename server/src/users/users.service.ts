@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type Role, type UserView } from '../../../shared/src/index.js';
+import { ErrorCode, type Role, type UserView, withImplied } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import type { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
 import { PasswordHasher } from './password-hasher.js';
+import { permissionsOf } from './permissions.js';
 import type { UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
 export function toUserView(user: UserEntity): UserView {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, active: user.active, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    permissions: permissionsOf(user),
+    customPermissions: user.permissions !== null,
+    active: user.active,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 @Injectable()
@@ -43,6 +53,7 @@ export class UsersService {
       email,
       name: input.name.trim(),
       role: input.role,
+      permissions: input.permissions ? JSON.stringify(withImplied(input.permissions)) : null,
       passwordHash: await this.hasher.hash(input.password),
       active: true,
       createdAt: now,
@@ -69,6 +80,8 @@ export class UsersService {
     if (input.name !== undefined) patch.name = input.name.trim();
     if (input.role !== undefined) patch.role = input.role;
     if (input.active !== undefined) patch.active = input.active;
+    // null hands the user back to the role's defaults.
+    if (input.permissions !== undefined) patch.permissions = input.permissions === null ? null : JSON.stringify(withImplied(input.permissions));
     if (input.password !== undefined) patch.passwordHash = await this.hasher.hash(input.password);
     await this.users.update(id, patch);
     if (input.active === false && user.active) await this.events.emit('user.deactivated', { userId: id });

@@ -111,6 +111,8 @@ const alex: UserView = {
   email: 'agent@switchboard.local',
   name: 'Alex Agent',
   role: 'agent',
+  permissions: ['schedules.view'],
+  customPermissions: false,
   active: true,
   createdAt: '2026-03-02T15:00:00.000Z',
 };

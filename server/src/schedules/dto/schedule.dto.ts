@@ -19,7 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
+import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, SHARE_LEVELS, type ShareLevel, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
 import type { AutomationInput } from '../../automations/step-automations.js';
 import { TIMING_WINDOWS, type TimingWindow } from '../timing.js';
 
@@ -179,6 +179,39 @@ export class ScheduleDto {
   @ValidateNested({ each: true })
   @Type(() => StepDto)
   steps: StepDto[];
+}
+
+export class ShareDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'must be a user id' }) userId: string;
+  @ApiProperty({ enum: ['view', 'edit'] }) @IsIn(['view', 'edit'], { message: 'must be view or edit' }) access: 'view' | 'edit';
+}
+
+export class SharingDto {
+  @ApiProperty({ enum: SHARE_LEVELS, description: 'What every user may do with it besides its owner: none, view or edit' })
+  @IsIn(SHARE_LEVELS as unknown as string[], { message: `must be one of ${SHARE_LEVELS.join(', ')}` })
+  everyone: ShareLevel;
+
+  @ApiPropertyOptional({ type: [ShareDto], description: 'Particular users and what each may do' })
+  @IsOptional()
+  @IsArray({ message: 'must be a list' })
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ShareDto)
+  users?: ShareDto[];
+}
+
+/** A new schedule: its settings and steps, and optionally who it is shared with (private otherwise). */
+export class NewScheduleDto extends ScheduleDto {
+  @ApiPropertyOptional({ type: SharingDto, description: 'Private to its owner when omitted' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SharingDto)
+  sharing?: SharingDto;
+}
+
+/** The whole sharing of a schedule (it replaces the old one), and optionally a new owner. */
+export class ScheduleSharingDto extends SharingDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Hand the schedule over to this user' }) @IsOptional() @IsUUID('all', { message: 'must be a user id' }) ownerId?: string;
 }
 
 export class EnrollFilterDto {

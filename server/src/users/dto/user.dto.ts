@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { ROLES, type Role } from '../../../../shared/src/index.js';
+import { IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { type Permission, PERMISSIONS, ROLES, type Role } from '../../../../shared/src/index.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ana@example.com' })
@@ -23,6 +23,12 @@ export class CreateUserDto {
   @MinLength(8, { message: 'must be at least 8 characters' })
   @MaxLength(200)
   password: string;
+
+  @ApiPropertyOptional({ enum: PERMISSIONS, isArray: true, nullable: true, description: "The user's own permissions instead of the role's defaults; null goes back to the defaults" })
+  @IsOptional()
+  @IsArray({ message: 'must be a list of permissions, or null for the role defaults' })
+  @IsIn(PERMISSIONS as unknown as string[], { each: true, message: `each must be one of ${PERMISSIONS.join(', ')}` })
+  permissions?: Permission[] | null;
 }
 
 export class UpdateUserDto {
@@ -49,6 +55,12 @@ export class UpdateUserDto {
   @MinLength(8, { message: 'must be at least 8 characters' })
   @MaxLength(200)
   password?: string;
+
+  @ApiPropertyOptional({ enum: PERMISSIONS, isArray: true, nullable: true, description: "The user's own permissions instead of the role's defaults; null goes back to the defaults" })
+  @IsOptional()
+  @IsArray({ message: 'must be a list of permissions, or null for the role defaults' })
+  @IsIn(PERMISSIONS as unknown as string[], { each: true, message: `each must be one of ${PERMISSIONS.join(', ')}` })
+  permissions?: Permission[] | null;
 }
 
 export class UserViewDto {
@@ -56,6 +68,8 @@ export class UserViewDto {
   @ApiProperty() email: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ enum: PERMISSIONS, isArray: true }) permissions: Permission[];
+  @ApiProperty() customPermissions: boolean;
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: string;
 }

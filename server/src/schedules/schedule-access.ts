@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
+import { type AccessClaims, ErrorCode, type Permission, type ScheduleAccessLevel, type ScheduleSharingView, type ShareLevel } from '../../../shared/src/index.js';
+import { DomainError } from '../common/domain-error.js';
+import { Permissions } from '../users/permissions.js';
+import { ScheduleEntity, ScheduleShareEntity } from './schedule.entity.js';
+
+/** Who is asking, with the permissions their row gives them now. */
+export interface Viewer {
+  userId: string;
+  permissions: Set<Permission>;
+}
+
+const RANK: Record<ScheduleAccessLevel | 'none', number> = { none: 0, view: 1, edit: 2, manage: 3 };
+
+/**
+ * What a viewer may do with one schedule. Owning it or holding schedules.manage gives
+ * everything; otherwise the better of the share to everyone and the share to them.
+ * Without schedules.edit nothing goes beyond viewing, and without schedules.view nothing
+ * is visible at all.
+ */
+export function accessLevel(schedule: Pick<ScheduleEntity, 'ownerId' | 'sharedWith'>, userShare: ShareLevel | null, viewer: Viewer): ScheduleAccessLevel | 'none' {
+  if (!viewer.permissions.has('schedules.view')) return 'none';
+  const shared = [schedule.sharedWith as ShareLevel, userShare ?? 'none'].reduce<ShareLevel>((best, l) => (RANK[l] > RANK[best] ? l : best), 'none');
+  const granted: ScheduleAccessLevel | 'none' = viewer.permissions.has('schedules.manage') || schedule.ownerId === viewer.userId ? 'manage' : shared;
+  if (granted === 'none') return 'none';
+  return viewer.permissions.has('schedules.edit') ? granted : 'view';
+}
+
+/**
+ * Schedule permissions: viewing and creating/editing are separate permissions, and a user
+ * sees and edits the schedules they own unless another is shared with them. A schedule
+ * the caller may not see answers 404, as if it did not exist; one they may see but not
+ * change answers 403 saying why.
+ */
+@Injectable()
+export class ScheduleAccess {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly permissions: Permissions,
+  ) {}
+
+  async viewer(actor: Pick<AccessClaims, 'sub'>): Promise<Viewer> {
+    return { userId: actor.sub, permissions: await this.permissions.of(actor) };
+  }
+
+  /** 403 naming the permission unless the caller holds it. */
+  async demand(actor: Pick<AccessClaims, 'sub'>, permission: Permission): Promise<Viewer> {
+    return { userId: actor.sub, permissions: await this.permissions.demand(actor, permission) };
+  }
+
+  /** The schedule if the caller may do `need` with it; 404 if they may not see it, 403 if they may see but not do it. */
+  async require(scheduleId: string, actor: Pick<AccessClaims, 'sub'>, need: ScheduleAccessLevel): Promise<{ schedule: ScheduleEntity; viewer: Viewer; level: ScheduleAccessLevel }> {
+    const viewer = await this.demand(actor, need === 'view' ? 'schedules.view' : 'schedules.edit');
+    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
+    if (!schedule) throw DomainError.notFound('Schedule');
+    const share = await this.ds.getRepository(ScheduleShareEntity).findOneBy({ scheduleId, userId: viewer.userId });
+    const level = accessLevel(schedule, (share?.access as ShareLevel | undefined) ?? null, viewer);
+    if (level === 'none') throw DomainError.notFound('Schedule');
+    if (RANK[level] < RANK[need]) {
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        need === 'manage'
+          ? "Only the schedule's owner, or a user with the permission schedules.manage, may delete it, hand it over or change its sharing"
+          : 'This schedule is shared with you to view only: its owner can share it with you for editing',
+      );
+    }
+    return { schedule, viewer, level };
+  }
+
+  /** Each schedule's level for the viewer (absent: not visible). */
+  async levels(schedules: ScheduleEntity[], viewer: Viewer): Promise<Map<string, ScheduleAccessLevel>> {
+    const mine = schedules.length
+      ? await this.ds.getRepository(ScheduleShareEntity).findBy({ userId: viewer.userId, scheduleId: In(schedules.map((s) => s.id)) })
+      : [];
+    const shareOf = new Map(mine.map((s) => [s.scheduleId, s.access as ShareLevel]));
+    const out = new Map<string, ScheduleAccessLevel>();
+    for (const s of schedules) {
+      const level = accessLevel(s, shareOf.get(s.id) ?? null, viewer);
+      if (level !== 'none') out.set(s.id, level);
+    }
+    return out;
+  }
+
+  /** Which of these schedules the viewer may see. */
+  async visibleIds(ids: string[], viewer: Viewer): Promise<Set<string>> {
+    const schedules = ids.length ? await this.ds.getRepository(ScheduleEntity).findBy({ id: In(ids) }) : [];
+    return new Set((await this.levels(schedules, viewer)).keys());
+  }
+
+  /** Each schedule's sharing as the API shows it. */
+  async sharing(schedules: Pick<ScheduleEntity, 'id' | 'sharedWith'>[]): Promise<Map<string, ScheduleSharingView>> {
+    const shares = schedules.length ? await this.ds.getRepository(ScheduleShareEntity).find({ where: { scheduleId: In(schedules.map((s) => s.id)) }, order: { createdAt: 'ASC', userId: 'ASC' } }) : [];
+    return new Map(
+      schedules.map((s) => [
+        s.id,
+        { everyone: s.sharedWith as ShareLevel, users: shares.filter((x) => x.scheduleId === s.id).map((x) => ({ userId: x.userId, access: x.access as 'view' | 'edit' })) },
+      ]),
+    );
+  }
+}
