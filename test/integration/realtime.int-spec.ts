@@ -4,6 +4,7 @@ import { WorkDeliveryEntity } from '../../server/src/realtime/agent.entity.js';
 import { RealtimeGateway } from '../../server/src/realtime/realtime.gateway.js';
 import { WorkPush } from '../../server/src/realtime/work-push.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn, TEST_PASSWORD } from '../support/factories.js';
 import { connect, type RecordingSocket } from '../support/sockets.js';
@@ -185,6 +186,20 @@ describe('realtime: the softphone socket', () => {
       ['offline', 'ready', null, expect.any(Number)],
     ]);
     expect(history[0].actorId).not.toBe(agent.user.id);
+
+    // On a call, people's changes are refused and nothing is written; the system moves the agent on.
+    const states = t.get(AgentStatesService);
+    t.clock.advance(1_000);
+    await states.change(agent.user.id, 'on_call', { kind: 'system' }, 'call');
+    const refused = await t.http.post(`/api/agents/${agent.user.id}/state`).set(supAuth).send({ state: 'paused', reason: 'break' }).expect(409);
+    expect(refused.body.message).toContain('on a call');
+    t.clock.advance(30_000);
+    expect(await states.change(agent.user.id, 'offline', { kind: 'system' })).toMatchObject({ state: 'offline' });
+    const after = (await t.http.get(`/api/agents/${agent.user.id}/history`).set(supAuth).expect(200)).body as Array<{ from: string; to: string; reason: string | null; durationMs: number; actorId: string | null }>;
+    expect(after.slice(0, 2).map((h) => [h.from, h.to, h.reason, h.durationMs, h.actorId])).toEqual([
+      ['on_call', 'offline', null, 30_000, null],
+      ['ready', 'on_call', 'call', 1_000, null],
+    ]);
     t.clock.set(NOON_ET);
   });
 
@@ -201,6 +216,7 @@ describe('realtime: the softphone socket', () => {
     });
     const { AgentStatesService } = await import('../../server/src/realtime/agent-states.service.js');
     const states = t.get(AgentStatesService);
+    t.clock.advance(1_000);
     await states.change(agent.user.id, 'on_call', { kind: 'system' }, 'call');
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(409);
     await states.change(agent.user.id, 'wrap_up', { kind: 'system' }, 'call ended');

@@ -56,6 +56,10 @@ export class AgentStatesService implements OnModuleInit {
     });
   }
 
+  private get postgres(): boolean {
+    return this.ds.options.type === 'postgres';
+  }
+
   private get presence() {
     return this.ds.getRepository(AgentPresenceEntity);
   }
@@ -113,15 +117,23 @@ export class AgentStatesService implements OnModuleInit {
       } else reason = null;
     }
     const now = this.clock.now();
-    const changed = await this.ds.transaction(async (em) => {
-      const repo = em.getRepository(AgentPresenceEntity);
-      const row = await repo.findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
-      const from = (row?.state ?? 'offline') as AgentState;
-      if (actor.kind !== 'system' && from === 'on_call') throw new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
-      if (from === to && (row?.reason ?? null) === reason) return { from, row, moved: false };
-      await this.write(em, userId, row, to, reason, actor.kind === 'system' ? null : actor.userId, now, rules);
-      return { from, row, moved: true };
-    });
+    const actorId = actor.kind === 'system' ? null : actor.userId;
+    const onCallRefused = () => new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
+    // On Postgres a known agent's move (other than into wrap-up, which also enqueues its
+    // limit) is one statement; otherwise one transaction.
+    const quick = this.postgres && to !== 'wrap_up' ? await this.moveReturning(userId, to, reason, actorId, actor.kind === 'system', now) : null;
+    if (quick && !quick.moved && actor.kind !== 'system' && quick.row.state === 'on_call') throw onCallRefused();
+    const changed = quick
+      ? { from: quick.row.state as AgentState, row: quick.row, moved: quick.moved }
+      : await this.ds.transaction(async (em) => {
+          const repo = em.getRepository(AgentPresenceEntity);
+          const row = await repo.findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
+          const from = (row?.state ?? 'offline') as AgentState;
+          if (actor.kind !== 'system' && from === 'on_call') throw onCallRefused();
+          if (from === to && (row?.reason ?? null) === reason) return { from, row, moved: false };
+          await this.write(em, userId, row, to, reason, actorId, now, rules);
+          return { from, row, moved: true };
+        });
     // The status as written, without reading it back.
     const before = changed.row;
     const after: AgentPresenceEntity = changed.moved
@@ -130,6 +142,42 @@ export class AgentStatesService implements OnModuleInit {
     const status = this.view(user, after, rules);
     if (changed.moved) await this.events.emit('agent.status-changed', { status, from: changed.from });
     return status;
+  }
+
+  /**
+   * Postgres: an agent's row locked, moved and its history row written in one statement,
+   * as `write` does in a transaction. Not moved when already there with that reason, or
+   * on a call unless the system asks. Returns the row as it was; null when the agent has
+   * no row yet (their first move is written in a transaction).
+   */
+  private async moveReturning(userId: string, to: AgentState, reason: string | null, actorId: string | null, fromCall: boolean, now: Date): Promise<{ row: AgentPresenceEntity; moved: boolean } | null> {
+    const rows = (await this.ds.query(
+      `WITH cur AS (SELECT * FROM agent_presence WHERE user_id = $1 FOR UPDATE),
+            moved AS (UPDATE agent_presence p SET state = $2, reason = $3::varchar, state_since = $4, updated_at = $4
+                        FROM cur
+                       WHERE p.user_id = cur.user_id
+                         AND NOT (cur.state = $2 AND cur.reason IS NOT DISTINCT FROM $3::varchar)
+                         AND ($6::boolean OR cur.state <> 'on_call')
+                      RETURNING cur.state AS from_state, cur.state_since AS since),
+            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
+                        SELECT $5, $1, moved.from_state, $2, $3::varchar, $7::varchar, $4, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ($4::timestamp - moved.since)) * 1000))::bigint
+                          FROM moved)
+       SELECT cur.*, EXISTS (SELECT 1 FROM moved) AS moved FROM cur`,
+      [userId, to, reason, now, randomUUID(), fromCall, actorId],
+    )) as Array<Record<string, unknown>>;
+    const r = rows[0];
+    if (!r) return null;
+    const row: AgentPresenceEntity = {
+      userId,
+      state: r.state as string,
+      reason: (r.reason as string | null) ?? null,
+      stateSince: r.state_since as Date,
+      lastHeartbeatAt: (r.last_heartbeat_at as Date | null) ?? null,
+      stale: r.stale as boolean,
+      health: (r.health as string | null) ?? null,
+      updatedAt: r.updated_at as Date,
+    };
+    return { row, moved: r.moved as boolean };
   }
 
   /**
