@@ -28,6 +28,7 @@ import { DomainEvents } from '../../server/src/common/domain-events.js';
 import { DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
+import { AgentPresenceEntity, AgentStateChangeEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { UserEntity } from '../../server/src/users/user.entity.js';
 import { createTestApp } from '../support/app.js';
@@ -131,6 +132,32 @@ async function main(): Promise<void> {
     console.log(`claim, then the agent's move as its own transaction:  ${summary(twoSteps)}`);
     console.log(`the agent's queues, claim and move, one statement:    ${summary(anyQueue)}`);
     await t.dataSource.query(`UPDATE agent_presence SET state = 'offline' WHERE user_id = $1`, [agents[2].id]);
+    // An agent's own move (here ready ↔ offline) as the agent states service writes it on
+    // Postgres, one statement, against the transaction it replaced (lock, update, history),
+    // alternately.
+    const moveOne = (states as unknown as { moveReturning(u: string, to: string, r: null, a: string, sys: boolean, now: Date): Promise<unknown> }).moveReturning.bind(states);
+    const moveInTransaction = (userId: string, to: string, now: Date) =>
+      t.dataSource.transaction(async (em) => {
+        const row = await em.getRepository(AgentPresenceEntity).findOneOrFail({ where: { userId }, lock: { mode: 'pessimistic_write' } });
+        await em.getRepository(AgentPresenceEntity).update({ userId }, { state: to, reason: null, stateSince: now, updatedAt: now });
+        await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId, fromState: row.state, toState: to, reason: null, actorId: userId, at: now, durationMs: Math.max(0, now.getTime() - row.stateSince.getTime()) });
+      });
+    const solo = agents[3].id;
+    const moveStatement: number[] = [];
+    const moveTransaction: number[] = [];
+    for (let i = 0; i < RESERVES; i++) {
+      // Each moves the agent: the statement to ready, the transaction back to offline.
+      let t0 = performance.now();
+      const moved = (await moveOne(solo, 'ready', null, solo, false, t.clock.now())) as { moved: boolean } | null;
+      moveStatement.push(performance.now() - t0);
+      t0 = performance.now();
+      await moveInTransaction(solo, 'offline', t.clock.now());
+      moveTransaction.push(performance.now() - t0);
+      if (!moved?.moved) throw new Error('the agent did not move');
+    }
+    console.log(`an agent's move with its history, one statement:      ${summary(moveStatement)}`);
+    console.log(`the same as the transaction it replaced:               ${summary(moveTransaction)}`);
+    await t.dataSource.query(`UPDATE agent_presence SET state = 'offline' WHERE user_id = $1`, [solo]);
     // Those leads go back (not dialed), so the rounds below start from a clean queue.
     await t.dataSource.query(`UPDATE dial_queue_items SET status = 'pending', agent_id = NULL, reserved_at = NULL, busy_key = NULL WHERE queue_id = $1 AND status = 'reserved'`, [q.id]);
 

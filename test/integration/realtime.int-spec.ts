@@ -5,6 +5,7 @@ import { RealtimeGateway } from '../../server/src/realtime/realtime.gateway.js';
 import { WorkPush } from '../../server/src/realtime/work-push.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { UsersService } from '../../server/src/users/users.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn, TEST_PASSWORD } from '../support/factories.js';
 import { connect, type RecordingSocket } from '../support/sockets.js';
@@ -193,6 +194,7 @@ describe('realtime: the softphone socket', () => {
     await states.change(agent.user.id, 'on_call', { kind: 'system' }, 'call');
     const refused = await t.http.post(`/api/agents/${agent.user.id}/state`).set(supAuth).send({ state: 'paused', reason: 'break' }).expect(409);
     expect(refused.body.message).toContain('on a call');
+    await t.http.post(`/api/agents/${agent.user.id}/state`).set(supAuth).send({ state: 'ready' }).expect(409);
     t.clock.advance(30_000);
     expect(await states.change(agent.user.id, 'offline', { kind: 'system' })).toMatchObject({ state: 'offline' });
     const after = (await t.http.get(`/api/agents/${agent.user.id}/history`).set(supAuth).expect(200)).body as Array<{ from: string; to: string; reason: string | null; durationMs: number; actorId: string | null }>;
@@ -200,6 +202,11 @@ describe('realtime: the softphone socket', () => {
       ['on_call', 'offline', null, 30_000, null],
       ['ready', 'on_call', 'call', 1_000, null],
     ]);
+    // A deactivated agent's state is no longer set by anyone.
+    await states.change(agent.user.id, 'ready', { kind: 'system' });
+    await t.get(UsersService).update(agent.user.id, { active: false }, sup.user.id);
+    await t.http.post(`/api/agents/${agent.user.id}/state`).set(supAuth).send({ state: 'offline' }).expect(404);
+    await expect(states.change(agent.user.id, 'offline', { kind: 'system' })).rejects.toThrow('Agent not found');
     t.clock.set(NOON_ET);
   });
 

@@ -27,6 +27,7 @@ import { DialIntake } from './dial-intake.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { DialFigures } from './dial-figures.js';
 import { predictiveLines } from './pacing.js';
+import { forEachLimit } from '../common/concurrency.js';
 
 export const AUTO_DIAL_QUEUE = 'dialer.auto-dial';
 /** Seconds an answered call waits for an agent before the abandon message (the rule is two). */
@@ -39,6 +40,8 @@ const FAILURE_RETRY_MINUTES = 5;
 const CALLER_REFUSED = new Set<string>([ErrorCode.ContactRefused]);
 /** A lead the gate let through this recently is reserved without asking again (the dial asks again). */
 export const PRECHECK_FRESH_MS = 60_000;
+/** Leads checked at once ahead of the agents, out of the pool's connections. */
+const PRECHECK_CONCURRENCY = 4;
 
 /**
  * The power dialer. Ready agents pull leads from their queues: in preview and
@@ -297,15 +300,16 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       .getMany();
     const window = callingWindowOf(q);
     let checked = 0;
-    await Promise.all(
-      head
-        .filter((i) => !i.checkedAt || i.checkedAt < stale)
-        .map(async (item) => {
-          if (await this.gate(q, item, now, window, ['pending'])) {
-            await this.ds.getRepository(DialQueueItemEntity).update({ id: item.id, status: 'pending' }, { checkedAt: now });
-            checked++;
-          }
-        }),
+    // A few at a time: agents going ready meanwhile need connections for their leads.
+    await forEachLimit(
+      head.filter((i) => !i.checkedAt || i.checkedAt < stale),
+      PRECHECK_CONCURRENCY,
+      async (item) => {
+        if (await this.gate(q, item, now, window, ['pending'])) {
+          await this.ds.getRepository(DialQueueItemEntity).update({ id: item.id, status: 'pending' }, { checkedAt: now });
+          checked++;
+        }
+      },
     );
     return checked;
   }

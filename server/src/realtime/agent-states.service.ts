@@ -107,52 +107,85 @@ export class AgentStatesService implements OnModuleInit {
    * reason), and not while on a call; the system may set any state.
    */
   async change(userId: string, to: AgentState, actor: StateActor, reason: string | null = null): Promise<AgentStatusView> {
-    const [user, rules] = await Promise.all([this.ds.getRepository(UserEntity).findOneBy({ id: userId }), this.rules()]);
-    if (!user || !user.active) throw DomainError.notFound('Agent');
     if (actor.kind !== 'system') {
       if (!(CHOSEN_AGENT_STATES as readonly string[]).includes(to)) throw DomainError.validation('state', `must be one of ${CHOSEN_AGENT_STATES.join(', ')} (the others follow calls and offers)`);
-      if (to === 'paused') {
-        if (!reason) throw DomainError.validation('reason', `is required to pause: one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
-        if (!rules.pauseReasons.some((r) => r.code === reason)) throw DomainError.validation('reason', `must be one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
-      } else reason = null;
+      if (to !== 'paused') reason = null;
     }
     const now = this.clock.now();
     const actorId = actor.kind === 'system' ? null : actor.userId;
-    const onCallRefused = () => new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
-    // On Postgres a known agent's move (other than into wrap-up, which also enqueues its
-    // limit) is one statement; otherwise one transaction.
-    const quick = this.postgres && to !== 'wrap_up' ? await this.moveReturning(userId, to, reason, actorId, actor.kind === 'system', now) : null;
-    if (quick && !quick.moved && actor.kind !== 'system' && quick.row.state === 'on_call') throw onCallRefused();
-    const changed = quick
-      ? { from: quick.row.state as AgentState, row: quick.row, moved: quick.moved }
-      : await this.ds.transaction(async (em) => {
-          const repo = em.getRepository(AgentPresenceEntity);
-          const row = await repo.findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
-          const from = (row?.state ?? 'offline') as AgentState;
-          if (actor.kind !== 'system' && from === 'on_call') throw onCallRefused();
-          if (from === to && (row?.reason ?? null) === reason) return { from, row, moved: false };
-          await this.write(em, userId, row, to, reason, actorId, now, rules);
-          return { from, row, moved: true };
-        });
-    // The status as written, without reading it back.
+    const fromCall = actor.kind === 'system';
+    // On Postgres a known, active agent's move that needs no rules (not a pause, whose reason
+    // is checked, nor wrap-up, which also enqueues its limit) is one round trip: the
+    // statement checks the user too.
+    if (this.postgres && to !== 'paused' && to !== 'wrap_up') {
+      const quick = await this.moveReturning(userId, to, reason, actorId, fromCall, now);
+      // The state is now `to` (moved or already there): the rules only matter for pauses and wrap-up.
+      if (quick) return this.moved(quick.user, quick, to, reason, now, fromCall, DEFAULT_AGENT_RULES);
+    }
+    const [user, rules] = await Promise.all([this.ds.getRepository(UserEntity).findOneBy({ id: userId }), this.rules()]);
+    if (!user || !user.active) throw DomainError.notFound('Agent');
+    if (actor.kind !== 'system' && to === 'paused') {
+      if (!reason) throw DomainError.validation('reason', `is required to pause: one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
+      if (!rules.pauseReasons.some((r) => r.code === reason)) throw DomainError.validation('reason', `must be one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
+    }
+    const quick = this.postgres && to !== 'wrap_up' ? await this.moveReturning(userId, to, reason, actorId, fromCall, now) : null;
+    const changed =
+      quick ??
+      (await this.ds.transaction(async (em) => {
+        const row = await em.getRepository(AgentPresenceEntity).findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
+        const from = (row?.state ?? 'offline') as AgentState;
+        if (!fromCall && from === 'on_call') return { row, moved: false };
+        if (from === to && (row?.reason ?? null) === reason) return { row, moved: false };
+        await this.write(em, userId, row, to, reason, actorId, now, rules);
+        return { row, moved: true };
+      }));
+    return this.moved(user, changed, to, reason, now, fromCall, rules);
+  }
+
+  /**
+   * After a move was written (or refused): the status as written, without reading it
+   * back, announced when the agent moved. A person's move refused because the agent is on
+   * a call is a conflict.
+   */
+  private async moved(
+    user: Pick<UserEntity, 'id' | 'name' | 'createdAt'>,
+    changed: { row: AgentPresenceEntity | null; moved: boolean },
+    to: AgentState,
+    reason: string | null,
+    now: Date,
+    fromCall: boolean,
+    rules: AgentRules,
+  ): Promise<AgentStatusView> {
     const before = changed.row;
+    if (!changed.moved && !fromCall && before?.state === 'on_call') throw new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
     const after: AgentPresenceEntity = changed.moved
-      ? { userId, state: to, reason, stateSince: now, lastHeartbeatAt: before?.lastHeartbeatAt ?? null, stale: before?.stale ?? false, health: before?.health ?? null, updatedAt: now }
+      ? { userId: user.id, state: to, reason, stateSince: now, lastHeartbeatAt: before?.lastHeartbeatAt ?? null, stale: before?.stale ?? false, health: before?.health ?? null, updatedAt: now }
       : (before as AgentPresenceEntity);
     const status = this.view(user, after, rules);
-    if (changed.moved) await this.events.emit('agent.status-changed', { status, from: changed.from });
+    if (changed.moved) await this.events.emit('agent.status-changed', { status, from: (before?.state ?? 'offline') as AgentState });
     return status;
   }
 
   /**
    * Postgres: an agent's row locked, moved and its history row written in one statement,
    * as `write` does in a transaction. Not moved when already there with that reason, or
-   * on a call unless the system asks. Returns the row as it was; null when the agent has
-   * no row yet (their first move is written in a transaction).
+   * on a call unless the system asks. Returns the row as it was, with the user; null when
+   * the agent has no row yet (their first move is written in a transaction) or the user
+   * is not active.
    */
-  private async moveReturning(userId: string, to: AgentState, reason: string | null, actorId: string | null, fromCall: boolean, now: Date): Promise<{ row: AgentPresenceEntity; moved: boolean } | null> {
+  private async moveReturning(
+    userId: string,
+    to: AgentState,
+    reason: string | null,
+    actorId: string | null,
+    fromCall: boolean,
+    now: Date,
+  ): Promise<{ row: AgentPresenceEntity; moved: boolean; user: Pick<UserEntity, 'id' | 'name' | 'createdAt'> } | null> {
     const rows = (await this.ds.query(
-      `WITH cur AS (SELECT * FROM agent_presence WHERE user_id = $1 FOR UPDATE),
+      `WITH cur AS (SELECT p.*, u.name AS user_name, u.created_at AS user_created_at
+                      FROM agent_presence p JOIN users u ON u.id = p.user_id AND u.active = true
+                     WHERE p.user_id = $1
+                       FOR UPDATE OF p),
             moved AS (UPDATE agent_presence p SET state = $2, reason = $3::varchar, state_since = $4, updated_at = $4
                         FROM cur
                        WHERE p.user_id = cur.user_id
@@ -177,7 +210,7 @@ export class AgentStatesService implements OnModuleInit {
       health: (r.health as string | null) ?? null,
       updatedAt: r.updated_at as Date,
     };
-    return { row, moved: r.moved as boolean };
+    return { row, moved: r.moved as boolean, user: { id: userId, name: r.user_name as string, createdAt: r.user_created_at as Date } };
   }
 
   /**
@@ -313,7 +346,7 @@ export class AgentStatesService implements OnModuleInit {
     return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 
-  private view(user: UserEntity, row: AgentPresenceEntity | null, rules: AgentRules): AgentStatusView {
+  private view(user: Pick<UserEntity, 'id' | 'name' | 'createdAt'>, row: AgentPresenceEntity | null, rules: AgentRules): AgentStatusView {
     const now = this.clock.now().getTime();
     const state = (row?.state ?? 'offline') as AgentState;
     const since = row?.stateSince ?? user.createdAt;
