@@ -492,6 +492,16 @@ describe('step automations', () => {
     for (const res of [await them.get(mine.id), await them.put(mine.id, 'Taken over'), await them.enroll(mine.id, (await newLead()).id), await them.share(mine.id, { everyone: 'edit' }), await t.http.get(`/api/schedules/${mine.id}/automation-runs`).set(other.auth), await t.http.delete(`/api/schedules/${mine.id}`).set(other.auth)]) {
       expect(res.status).toBe(404);
     }
+    // Nor may they feed leads into it from a step or an automation of their own schedule.
+    const feeding = await t.http
+      .post('/api/schedules')
+      .set(other.auth)
+      .send({ name: `Feeder ${seq++}`, timezone: 'America/New_York', steps: [{ type: 'add_to_schedule', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { scheduleId: mine.id } }, task([{ trigger: { kind: 'enter' }, actions: [{ type: 'add_to_schedule', config: { scheduleId: mine.id } }] }])] })
+      .expect(400);
+    expect(feeding.body.fields).toEqual([
+      { field: 'steps[0].config.scheduleId', message: `no schedule ${mine.id} that you may add leads to` },
+      { field: 'steps[1].automations[0].actions[0].config.scheduleId', message: `no schedule ${mine.id} that you may add leads to` },
+    ]);
     // An agent holds only schedules.view: creating is refused, naming the permission.
     const refused = await t.http.post('/api/schedules').set(agent.auth).send({ name: `Agent ${seq++}`, steps }).expect(403);
     expect(refused.body.message).toContain('schedules.edit');

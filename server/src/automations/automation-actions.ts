@@ -129,7 +129,7 @@ export class RemoveFromScheduleAction implements ActionHandler {
     const id = config.scheduleId;
     if (id === undefined || id === null) return [];
     if (typeof id !== 'string' || !UUID.test(id)) return [{ field: `${ctx.prefix}.scheduleId`, message: 'must be a schedule id' }];
-    return (await ctx.scheduleExists(id)) || id === ctx.scheduleId ? [] : [{ field: `${ctx.prefix}.scheduleId`, message: `no schedule ${id}` }];
+    return (await ctx.scheduleExists(id)) || id === ctx.scheduleId ? [] : [{ field: `${ctx.prefix}.scheduleId`, message: `no schedule ${id} that you may add leads to` }];
   }
 
   async describe(ctx: ActionContext): Promise<string> {

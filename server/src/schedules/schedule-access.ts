@@ -83,6 +83,14 @@ export class ScheduleAccess {
     return out;
   }
 
+  /** Whether the viewer may edit (and so add leads to) the schedule: false when it is absent too. */
+  async canEdit(scheduleId: string, viewer: Viewer): Promise<boolean> {
+    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
+    if (!schedule) return false;
+    const share = await this.ds.getRepository(ScheduleShareEntity).findOneBy({ scheduleId, userId: viewer.userId });
+    return RANK[accessLevel(schedule, (share?.access as ShareLevel | undefined) ?? null, viewer)] >= RANK.edit;
+  }
+
   /** Which of these schedules the viewer may see. */
   async visibleIds(ids: string[], viewer: Viewer): Promise<Set<string>> {
     const schedules = ids.length ? await this.ds.getRepository(ScheduleEntity).findBy({ id: In(ids) }) : [];

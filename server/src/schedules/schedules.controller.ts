@@ -52,7 +52,7 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Replace settings and steps (send kept steps with their id); applies to work not yet done' })
   async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
     const { level } = await this.access.require(id, actor, 'edit');
-    await this.schedules.update(id, body);
+    await this.schedules.update(id, body, actor);
     return this.schedules.get(id, level);
   }
 

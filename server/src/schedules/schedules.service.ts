@@ -88,7 +88,7 @@ export class SchedulesService {
 
   /** A new schedule owned by its creator, private unless `sharing` says otherwise. */
   async create(dto: NewScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
-    await this.check(dto, null, dto.sharing ? await this.checkSharing(dto.sharing, actor.sub, 'sharing.') : []);
+    await this.check(dto, null, dto.sharing ? await this.checkSharing(dto.sharing, actor.sub, 'sharing.') : [], await this.access.viewer(actor));
     const now = this.clock.now();
     const schedule: ScheduleEntity = {
       id: randomUUID(),
@@ -113,7 +113,7 @@ export class SchedulesService {
   }
 
   /** Replaces the schedule's settings and steps. Steps sent with their id are kept (and reordered); others are new; missing ones are deleted. */
-  async update(id: string, dto: ScheduleDto): Promise<ScheduleView> {
+  async update(id: string, dto: ScheduleDto, actor?: AccessClaims): Promise<ScheduleView> {
     const before = await this.find(id);
     const oldSteps = await this.steps(this.ds.manager, id);
     const known = new Set(oldSteps.map((s) => s.id));
@@ -124,7 +124,7 @@ export class SchedulesService {
     const ids = dto.steps.map((s) => s.id).filter(Boolean);
     if (new Set(ids).size !== ids.length) problems.push({ field: 'steps', message: 'names the same step twice' });
     if (problems.length) throw invalid(problems);
-    await this.check(dto, id);
+    await this.check(dto, id, [], actor ? await this.access.viewer(actor) : undefined);
 
     const now = this.clock.now();
     const kept = new Map(dto.steps.filter((s) => s.id).map((s) => [s.id as string, s]));
@@ -227,7 +227,8 @@ export class SchedulesService {
 
   // ── checks ────────────────────────────────────────────────────────────────────────
 
-  private async check(dto: ScheduleDto, scheduleId: string | null, problems: FieldError[] = []): Promise<void> {
+  /** Every problem with a schedule as sent; with a `viewer`, schedules its steps add leads to must be ones they may edit. */
+  private async check(dto: ScheduleDto, scheduleId: string | null, problems: FieldError[] = [], viewer?: Viewer): Promise<void> {
     if (!dto.steps.length) problems.push({ field: 'steps', message: 'must have at least one step' });
     if (dto.timezone && !isValidTimezone(dto.timezone)) problems.push({ field: 'timezone', message: `unknown time zone ${dto.timezone}` });
     if (dto.businessHours && dto.businessHours.start >= dto.businessHours.end) problems.push({ field: 'businessHours.end', message: 'must be after the start' });
@@ -254,7 +255,7 @@ export class SchedulesService {
         } else problems.push({ field: `exitCriteria.${k}`, message: `is not an exit rule (${[...EXIT_FLAGS, 'conditions'].join(', ')})` });
       }
     }
-    const scheduleExists = async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
+    const scheduleExists = viewer ? (id: string) => this.access.canEdit(id, viewer) : async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
     for (const [field, ids] of [['coordinatorId', dto.coordinatorId ? [dto.coordinatorId] : []], ['watcherIds', dto.watcherIds ?? []]] as const) {
       for (const userId of ids) if (!(await this.users.findById(userId))?.active) problems.push({ field, message: `no active user ${userId}` });
     }

@@ -123,7 +123,7 @@ export class AddToScheduleAction implements ActionHandler {
     const id = config.scheduleId;
     if (typeof id !== 'string' || !UUID.test(id)) return [{ field: `${ctx.prefix}.scheduleId`, message: 'must be a schedule id' }];
     if (id === ctx.scheduleId) return [{ field: `${ctx.prefix}.scheduleId`, message: 'must be another schedule (use restart_schedule to start again)' }];
-    if (!(await ctx.scheduleExists(id))) return [{ field: `${ctx.prefix}.scheduleId`, message: `no schedule ${id}` }];
+    if (!(await ctx.scheduleExists(id))) return [{ field: `${ctx.prefix}.scheduleId`, message: `no schedule ${id} that you may add leads to` }];
     return [];
   }
 
