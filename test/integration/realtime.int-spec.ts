@@ -135,6 +135,9 @@ describe('realtime: the softphone socket', () => {
     );
     expect(sync.items.every((i: { deliveryId: string | null }) => typeof i.deliveryId === 'string')).toBe(true);
     expect(sync.items.find((i: WorkItem) => i.id === kept.actionId)?.deliveryId).toBe(shown.deliveryId);
+    // The item pushed as the action fell due (built from the rows the engine had read) is the one read back on resync.
+    const { deliveryId: _d, ...resynced } = sync.items.find((i: WorkItem) => i.id === kept.actionId) as WorkItem & { deliveryId: string | null };
+    expect(resynced).toEqual(shown.item);
     expect(sync.status).toMatchObject({ userId: agent.user.id, state: 'ready' });
     await s.socket.emitWithAck('work:ack', { deliveryIds: sync.items.map((i) => i.deliveryId as string) });
 

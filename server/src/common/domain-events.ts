@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AgentState, AgentStatusView } from '../../../shared/src/index.js';
+import type { AgentState, AgentStatusView, WorkItem } from '../../../shared/src/index.js';
 import { afterCommit } from './after-commit.js';
 import { JsonLogger } from './json-logger.js';
 
@@ -21,7 +21,12 @@ export interface DomainEventMap {
    * hands or state: whoever shows it re-reads it, offers it to whom it is open for and
    * withdraws it from the rest. Emit after the change commits.
    */
-  'work.changed': { kind: 'participant_action' | 'callback' | 'queue_item'; ids: string[] };
+  'work.changed': {
+    kind: 'participant_action' | 'callback' | 'queue_item';
+    ids: string[];
+    /** Items as just written, with whom they are open for, so the push need not read them back. */
+    known?: Array<{ item: WorkItem; recipients: string[] | 'anyone' }>;
+  };
   /** A dial-queue item ended (answered, out of attempts, canceled): the schedule action or callback it came from completes. */
   'dial.item-finished': { itemId: string; source: string; sourceId: string | null; outcome: string; conversationId: string | null };
   /** The dialer reserved a lead for an agent (preview, progressive, power), before it is shown or dialed. */

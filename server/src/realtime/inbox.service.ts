@@ -62,24 +62,7 @@ export class InboxService {
     ]);
     const schedules = new Map(scheduleRows.map((s) => [s.id, s]));
     const steps = new Map(stepRows.map((s) => [s.id, s]));
-    return actions.map((a) => {
-      const step = steps.get(a.stepId);
-      const config = step ? stepConfig(step) : {};
-      const schedule = schedules.get(a.scheduleId);
-      const leadName = leads.get(a.leadId) ?? null;
-      const label = typeof config.title === 'string' ? config.title : `${TYPE_LABEL[a.type] ?? a.type}${leadName ? ` ${leadName}` : ''}`;
-      return {
-        kind: 'participant_action',
-        id: a.id,
-        type: a.type,
-        leadId: a.leadId,
-        leadName,
-        title: label,
-        dueAt: a.dueAt.toISOString(),
-        status: a.status,
-        origin: schedule ? `${schedule.name}, step ${step?.position ?? '?'}` : null,
-      };
-    });
+    return actions.map((a) => actionItem(a, leads.get(a.leadId) ?? null, schedules.get(a.scheduleId), steps.get(a.stepId)));
   }
 
   private async callbackItems(callbacks: CallbackEntity[]): Promise<WorkItem[]> {
@@ -131,8 +114,30 @@ export class InboxService {
 
   private async leadNames(ids: string[]): Promise<Map<string, string>> {
     const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true, firstName: true, lastName: true, company: true }, where: { id: In([...new Set(ids)]) } });
-    return new Map(leads.map((l) => [l.id, [l.firstName, l.lastName].filter(Boolean).join(' ') || l.company || 'Unnamed lead']));
+    return new Map(leads.map((l) => [l.id, leadName(l)]));
   }
+}
+
+/** How a lead is named on agents' screens. */
+export function leadName(l: Pick<LeadEntity, 'firstName' | 'lastName' | 'company'>): string {
+  return [l.firstName, l.lastName].filter(Boolean).join(' ') || l.company || 'Unnamed lead';
+}
+
+/** A participant action as an inbox item, from rows already read. */
+export function actionItem(a: ParticipantActionEntity, leadName: string | null, schedule: ScheduleEntity | undefined, step: ScheduleStepEntity | undefined): WorkItem {
+  const config = step ? stepConfig(step) : {};
+  const label = typeof config.title === 'string' ? config.title : `${TYPE_LABEL[a.type] ?? a.type}${leadName ? ` ${leadName}` : ''}`;
+  return {
+    kind: 'participant_action',
+    id: a.id,
+    type: a.type,
+    leadId: a.leadId,
+    leadName,
+    title: label,
+    dueAt: a.dueAt.toISOString(),
+    status: a.status,
+    origin: schedule ? `${schedule.name}, step ${step?.position ?? '?'}` : null,
+  };
 }
 
 /** The lead card's "why this lead": what put it first in the queue's order. */

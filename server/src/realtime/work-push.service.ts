@@ -10,7 +10,7 @@ import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { WorkDeliveryEntity } from './agent.entity.js';
 import { AgentStatesService } from './agent-states.service.js';
-import { InboxService } from './inbox.service.js';
+import { InboxService, type Recipients } from './inbox.service.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -40,7 +40,7 @@ const MAX_SENDS = 20;
 @Injectable()
 export class WorkPush implements OnModuleInit {
   /** Items asked to be reconciled and not yet taken into a batch, and who waits for them. */
-  private readonly pending = new Map<string, { kind: WorkKind; id: string }>();
+  private readonly pending = new Map<string, { kind: WorkKind; id: string; known?: { item: WorkItem; recipients: Recipients } }>();
   private waiting: Array<() => void> = [];
   private flushing: Promise<void> | null = null;
 
@@ -56,7 +56,7 @@ export class WorkPush implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.on('work.changed', (e) => this.reconcile(e.kind, e.ids));
+    this.events.on('work.changed', (e) => this.reconcile(e.kind, e.ids, e.known));
   }
 
   private get deliveries() {
@@ -70,8 +70,10 @@ export class WorkPush implements OnModuleInit {
    * for the lot; batches run one after another, so an older answer about an item never
    * lands after a newer one. Resolves once the batch holding these items is done.
    */
-  reconcile(kind: WorkKind, ids: string[]): Promise<void> {
-    for (const id of ids) this.pending.set(`${kind}:${id}`, { kind, id });
+  reconcile(kind: WorkKind, ids: string[], known: Array<{ item: WorkItem; recipients: Recipients }> = []): Promise<void> {
+    // The latest word about an item wins: one asked about again without its rows is read afresh.
+    const byId = new Map(known.map((k) => [k.item.id, k]));
+    for (const id of ids) this.pending.set(`${kind}:${id}`, { kind, id, known: byId.get(id) });
     return new Promise<void>((resolve) => {
       this.waiting.push(resolve);
       this.flushing ??= this.flush();
@@ -86,8 +88,8 @@ export class WorkPush implements OnModuleInit {
       this.pending.clear();
       try {
         for (const kind of WORK_KINDS) {
-          const ids = batch.filter((b) => b.kind === kind).map((b) => b.id);
-          if (ids.length) await this.reconcileBatch(kind, ids);
+          const mine = batch.filter((b) => b.kind === kind);
+          if (mine.length) await this.reconcileBatch(kind, mine);
         }
       } catch (e) {
         this.logger.warn(`realtime: offering ${batch.length} item(s) failed: ${(e as Error).message}`);
@@ -97,8 +99,11 @@ export class WorkPush implements OnModuleInit {
     this.flushing = null;
   }
 
-  private async reconcileBatch(kind: WorkKind, ids: string[]): Promise<void> {
-    const [open, shown] = await Promise.all([this.inbox.describeMany(kind, ids), this.deliveries.find({ where: { kind, itemId: In(ids), withdrawnAt: IsNull() } })]);
+  private async reconcileBatch(kind: WorkKind, batch: Array<{ id: string; known?: { item: WorkItem; recipients: Recipients } }>): Promise<void> {
+    const ids = batch.map((b) => b.id);
+    const unknown = batch.filter((b) => !b.known).map((b) => b.id);
+    const [open, shown] = await Promise.all([this.inbox.describeMany(kind, unknown), this.deliveries.find({ where: { kind, itemId: In(ids), withdrawnAt: IsNull() } })]);
+    for (const b of batch) if (b.known) open.set(b.id, b.known);
     const anyone = [...open.values()].some((o) => o.recipients === 'anyone') ? await this.states.availableAgents() : [];
     const recipientsOf = (id: string) => {
       const o = open.get(id);

@@ -7,6 +7,7 @@ import { orderedId } from '../common/ids.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
+import { actionItem, leadName } from '../realtime/inbox.service.js';
 import { LeadsRepository, type LeadRecord, updateLead } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
@@ -137,7 +138,11 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     if (action.activation === 'manual') {
       // Offered to its owner (the softphone's inbox); the agent completes, skips or defers it.
       const offered = await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(['pending', 'deferred']) }, { status: 'due', detail: null, updatedAt: now });
-      if (offered.affected) await this.events.emit('work.changed', { kind: 'participant_action', ids: [action.id] });
+      if (offered.affected) {
+        // What the agent is shown, from the rows just read (the push need not read them again).
+        const item = actionItem({ ...action, status: 'due', detail: null, updatedAt: now }, leadName(lead.lead), schedule, step);
+        await this.events.emit('work.changed', { kind: 'participant_action', ids: [action.id], known: [{ item, recipients: action.ownerId ? [action.ownerId] : 'anyone' }] });
+      }
       return;
     }
 
