@@ -128,7 +128,8 @@ export class AgentStatesService implements OnModuleInit {
       if (!reason) throw DomainError.validation('reason', `is required to pause: one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
       if (!rules.pauseReasons.some((r) => r.code === reason)) throw DomainError.validation('reason', `must be one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
     }
-    const quick = this.postgres && to !== 'wrap_up' ? await this.moveReturning(userId, to, reason, actorId, fromCall, now) : null;
+    // A pause, its reason checked, is one statement too; other moves got here because that statement found no row.
+    const quick = this.postgres && to === 'paused' ? await this.moveReturning(userId, to, reason, actorId, fromCall, now) : null;
     const changed =
       quick ??
       (await this.ds.transaction(async (em) => {

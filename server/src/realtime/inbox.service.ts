@@ -124,15 +124,15 @@ export function leadName(l: Pick<LeadEntity, 'firstName' | 'lastName' | 'company
 }
 
 /** A participant action as an inbox item, from rows already read. */
-export function actionItem(a: ParticipantActionEntity, leadName: string | null, schedule: ScheduleEntity | undefined, step: ScheduleStepEntity | undefined): WorkItem {
+export function actionItem(a: ParticipantActionEntity, name: string | null, schedule: ScheduleEntity | undefined, step: ScheduleStepEntity | undefined): WorkItem {
   const config = step ? stepConfig(step) : {};
-  const label = typeof config.title === 'string' ? config.title : `${TYPE_LABEL[a.type] ?? a.type}${leadName ? ` ${leadName}` : ''}`;
+  const label = typeof config.title === 'string' ? config.title : `${TYPE_LABEL[a.type] ?? a.type}${name ? ` ${name}` : ''}`;
   return {
     kind: 'participant_action',
     id: a.id,
     type: a.type,
     leadId: a.leadId,
-    leadName,
+    leadName: name,
     title: label,
     dueAt: a.dueAt.toISOString(),
     status: a.status,

@@ -53,11 +53,9 @@ export class ScheduleAccess {
   /** The schedule if the caller may do `need` with it; 404 if they may not see it, 403 if they may see but not do it. */
   async require(scheduleId: string, actor: Pick<AccessClaims, 'sub'>, need: ScheduleAccessLevel): Promise<{ schedule: ScheduleEntity; viewer: Viewer; level: ScheduleAccessLevel }> {
     const viewer = await this.demand(actor, need === 'view' ? 'schedules.view' : 'schedules.edit');
-    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
-    if (!schedule) throw DomainError.notFound('Schedule');
-    const share = await this.ds.getRepository(ScheduleShareEntity).findOneBy({ scheduleId, userId: viewer.userId });
-    const level = accessLevel(schedule, (share?.access as ShareLevel | undefined) ?? null, viewer);
-    if (level === 'none') throw DomainError.notFound('Schedule');
+    const found = await this.find(scheduleId, viewer);
+    if (!found || found.level === 'none') throw DomainError.notFound('Schedule');
+    const { schedule, level } = found;
     if (RANK[level] < RANK[need]) {
       throw new DomainError(
         ErrorCode.Forbidden,
@@ -85,10 +83,17 @@ export class ScheduleAccess {
 
   /** Whether the viewer may edit (and so add leads to) the schedule: false when it is absent too. */
   async canEdit(scheduleId: string, viewer: Viewer): Promise<boolean> {
-    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
-    if (!schedule) return false;
-    const share = await this.ds.getRepository(ScheduleShareEntity).findOneBy({ scheduleId, userId: viewer.userId });
-    return RANK[accessLevel(schedule, (share?.access as ShareLevel | undefined) ?? null, viewer)] >= RANK.edit;
+    const found = await this.find(scheduleId, viewer);
+    return !!found && RANK[found.level] >= RANK.edit;
+  }
+
+  /** A live schedule with the viewer's level on it (their own share read); null when there is none. */
+  private async find(scheduleId: string, viewer: Viewer): Promise<{ schedule: ScheduleEntity; level: ScheduleAccessLevel | 'none' } | null> {
+    const [schedule, share] = await Promise.all([
+      this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() }),
+      this.ds.getRepository(ScheduleShareEntity).findOneBy({ scheduleId, userId: viewer.userId }),
+    ]);
+    return schedule ? { schedule, level: accessLevel(schedule, (share?.access as ShareLevel | undefined) ?? null, viewer) } : null;
   }
 
   /** Which of these schedules the viewer may see. */

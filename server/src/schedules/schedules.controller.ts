@@ -36,23 +36,22 @@ export class SchedulesController {
   @Post()
   @ApiOperation({ summary: 'Create a schedule with its steps (needs schedules.edit); you own it, private unless shared; every problem is named and nothing is saved' })
   async create(@Body() body: NewScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
-    await this.access.demand(actor, 'schedules.edit');
-    return this.schedules.create(body, actor);
+    return this.schedules.create(body, actor, await this.access.demand(actor, 'schedules.edit'));
   }
 
   @AnyRole()
   @Get(':id')
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
-    const { level } = await this.access.require(id, actor, 'view');
-    return this.schedules.get(id, level);
+    const { schedule, level } = await this.access.require(id, actor, 'view');
+    return this.schedules.view(schedule, level);
   }
 
   @AnyRole()
   @Put(':id')
   @ApiOperation({ summary: 'Replace settings and steps (send kept steps with their id); applies to work not yet done' })
   async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
-    const { level } = await this.access.require(id, actor, 'edit');
-    await this.schedules.update(id, body, actor);
+    const { level, viewer } = await this.access.require(id, actor, 'edit');
+    await this.schedules.update(id, body, viewer);
     return this.schedules.get(id, level);
   }
 
@@ -60,9 +59,8 @@ export class SchedulesController {
   @Put(':id/sharing')
   @ApiOperation({ summary: "Replace who the schedule is shared with (everyone and particular users, to view or edit), or hand it to another owner: its owner or schedules.manage" })
   async share(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleSharingDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleSharingResult> {
-    await this.access.require(id, actor, 'manage');
-    const after = await this.schedules.share(id, body);
-    return { scheduleId: id, ownerId: after.ownerId, sharing: after.sharing };
+    const { schedule } = await this.access.require(id, actor, 'manage');
+    return this.schedules.share(schedule, body);
   }
 
   @AnyRole()

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
+import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
+import { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AudiencesService } from './audiences.service.js';
 import { StepAutomationEntity } from '../automations/automation.entity.js';
@@ -80,15 +81,19 @@ export class SchedulesService {
 
   /** One schedule as someone with `access` to it sees it. */
   async get(id: string, access: ScheduleAccessLevel = 'manage'): Promise<ScheduleView> {
-    const s = await this.find(id);
-    const steps = await this.steps(this.ds.manager, id);
-    const sharing = (await this.access.sharing([s])).get(id) as ScheduleSharingView;
+    return this.view(await this.find(id), access);
+  }
+
+  /** A schedule already read, with its steps and sharing, as someone with `access` to it sees it. */
+  async view(s: ScheduleEntity, access: ScheduleAccessLevel): Promise<ScheduleView> {
+    const steps = await this.steps(this.ds.manager, s.id);
+    const sharing = (await this.access.sharing([s])).get(s.id) as ScheduleSharingView;
     return toScheduleView(s, steps, { sharing, access }, undefined, await automationsOf(this.ds.manager, steps.map((x) => x.id)));
   }
 
-  /** A new schedule owned by its creator, private unless `sharing` says otherwise. */
-  async create(dto: NewScheduleDto, actor: AccessClaims): Promise<ScheduleView> {
-    await this.check(dto, null, dto.sharing ? await this.checkSharing(dto.sharing, actor.sub, 'sharing.') : [], await this.access.viewer(actor));
+  /** A new schedule owned by its creator, private unless `sharing` says otherwise (`viewer`: the creator's permissions, when already read). */
+  async create(dto: NewScheduleDto, actor: AccessClaims, viewer?: Viewer): Promise<ScheduleView> {
+    await this.check(dto, null, dto.sharing ? await this.checkSharing(dto.sharing, actor.sub, 'sharing.') : [], viewer ?? (await this.access.viewer(actor)));
     const now = this.clock.now();
     const schedule: ScheduleEntity = {
       id: randomUUID(),
@@ -113,7 +118,7 @@ export class SchedulesService {
   }
 
   /** Replaces the schedule's settings and steps. Steps sent with their id are kept (and reordered); others are new; missing ones are deleted. */
-  async update(id: string, dto: ScheduleDto, actor?: AccessClaims): Promise<ScheduleView> {
+  async update(id: string, dto: ScheduleDto, viewer?: Viewer): Promise<ScheduleView> {
     const before = await this.find(id);
     const oldSteps = await this.steps(this.ds.manager, id);
     const known = new Set(oldSteps.map((s) => s.id));
@@ -124,7 +129,7 @@ export class SchedulesService {
     const ids = dto.steps.map((s) => s.id).filter(Boolean);
     if (new Set(ids).size !== ids.length) problems.push({ field: 'steps', message: 'names the same step twice' });
     if (problems.length) throw invalid(problems);
-    await this.check(dto, id, [], actor ? await this.access.viewer(actor) : undefined);
+    await this.check(dto, id, [], viewer);
 
     const now = this.clock.now();
     const kept = new Map(dto.steps.filter((s) => s.id).map((s) => [s.id as string, s]));
@@ -178,8 +183,8 @@ export class SchedulesService {
   }
 
   /** Replaces who the schedule is shared with, and hands it to another owner when `ownerId` is given. */
-  async share(id: string, dto: ScheduleSharingDto): Promise<ScheduleView> {
-    const s = await this.find(id);
+  async share(s: ScheduleEntity, dto: ScheduleSharingDto): Promise<ScheduleSharingResult> {
+    const id = s.id;
     const ownerId = dto.ownerId ?? s.ownerId;
     const problems = await this.checkSharing(dto, ownerId, '');
     if (dto.ownerId && !(await this.users.findById(dto.ownerId))?.active) problems.push({ field: 'ownerId', message: `no active user ${dto.ownerId}` });
@@ -190,7 +195,7 @@ export class SchedulesService {
       await em.getRepository(ScheduleShareEntity).delete({ scheduleId: id });
       await this.writeShares(em, id, dto.users ?? [], ownerId, now);
     });
-    return this.get(id);
+    return { scheduleId: id, ownerId, sharing: (await this.access.sharing([{ id, sharedWith: dto.everyone }])).get(id) as ScheduleSharingView };
   }
 
   async remove(id: string): Promise<void> {
@@ -285,11 +290,13 @@ export class SchedulesService {
 
   private async checkSharing(dto: SharingDto, ownerId: string | null, prefix: string): Promise<FieldError[]> {
     const problems: FieldError[] = [];
+    const users = dto.users ?? [];
+    const active = new Set(users.length ? (await this.ds.getRepository(UserEntity).find({ select: { id: true }, where: { id: In(users.map((u) => u.userId)), active: true } })).map((u) => u.id) : []);
     const seen = new Set<string>();
-    for (const [i, share] of (dto.users ?? []).entries()) {
+    for (const [i, share] of users.entries()) {
       if (seen.has(share.userId)) problems.push({ field: `${prefix}users[${i}].userId`, message: 'names the same user twice' });
       else if (share.userId === ownerId) problems.push({ field: `${prefix}users[${i}].userId`, message: 'is the owner, who has every right already' });
-      else if (!(await this.users.findById(share.userId))?.active) problems.push({ field: `${prefix}users[${i}].userId`, message: `no active user ${share.userId}` });
+      else if (!active.has(share.userId)) problems.push({ field: `${prefix}users[${i}].userId`, message: `no active user ${share.userId}` });
       seen.add(share.userId);
     }
     return problems;
