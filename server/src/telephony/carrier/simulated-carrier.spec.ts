@@ -247,11 +247,37 @@ describe('simulated carrier: calls through the official client', () => {
       await sim.advance(15 * 60_000);
       const calls = sids.map((s) => sim.call(s));
       await sim.stop();
-      return calls.map((c) => [c.sid, c.status, c.duration, c.answeredBy, c.endTime?.toISOString()]);
+      return { sids, outcomes: calls.map((c) => [c.status, c.duration, c.answeredBy, c.endTime?.toISOString()]) };
     };
     const first = await run();
-    expect(await run()).toEqual(first);
-    expect(new Set(first.map((c) => c[1])).size).toBeGreaterThan(2);
+    const second = await run();
+    expect(second.outcomes).toEqual(first.outcomes);
+    expect(new Set(first.outcomes.map((c) => c[0])).size).toBeGreaterThan(2);
+    // A restart (a new carrier on the same seed) never hands out an id it handed out before.
+    expect(new Set([...first.sids, ...second.sids]).size).toBe(32);
+  });
+
+  it('ids never repeat across restarts and instances: calls, texts and recordings', async () => {
+    const seen = new Set<string>();
+    for (let boot = 0; boot < 3; boot++) {
+      const { sim, client } = await carrier({ seed: 7 });
+      hooks.reply('/answer', '<Response><Record maxLength="5" recordingStatusCallback="' + hooks.url('/rec') + '"/></Response>');
+      const call = await client.calls.create({ to: '+13055550120', from: OURS, url: hooks.url('/answer'), statusCallback: hooks.url('/status') });
+      sim.script('+13055550120', { outcome: 'answer', ringSeconds: 1, talkSeconds: 5 });
+      const text = await client.messages.create({ to: '+13055550121', from: OURS, body: 'hi', statusCallback: hooks.url('/sms') });
+      await sim.advance(60_000);
+      const recordings = hooks.at('/rec').map((h) => h.params.RecordingSid);
+      for (const id of [call.sid, text.sid, ...recordings]) {
+        expect(seen.has(id)).toBe(false);
+        seen.add(id);
+      }
+      await sim.stop();
+      hooks.reset();
+    }
+    expect(seen.size).toBe(9);
+    expect(() => new SimulatedCarrier({ accountSid: SID, authToken: TOKEN, seed: 1, clock: 'manual', instance: 'nope' })).toThrow(/instance/);
+    const fixed = new SimulatedCarrier({ accountSid: SID, authToken: TOKEN, seed: 1, clock: 'manual', instance: '00000000000000ab' });
+    expect(fixed.instance).toBe('00000000000000ab');
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
@@ -21,6 +21,12 @@ export interface SimulatedCarrierOptions {
   accountSid: string;
   authToken: string;
   seed: number;
+  /**
+   * This carrier's own part of every sid it hands out (16 hex digits). Default: random for
+   * each start of the process, so sids never repeat across restarts or across instances
+   * that share a database, as the carrier's never do. The seed drives outcomes, not ids.
+   */
+  instance?: string;
   /** manual: nothing happens until `advance`; real: timers run on setTimeout, divided by `speed`. */
   clock: 'real' | 'manual';
   /** Real-time multiplier for demos (real clock only); the carrier's own clock runs this much faster. Default 1. */
@@ -200,6 +206,8 @@ export class SimulatedCarrier {
   inboundVoiceUrl: string | undefined;
   inboundSmsUrl: string | undefined;
   private readonly random: () => number;
+  /** The per-boot part of every sid and webhook idempotency token. */
+  readonly instance: string;
   private readonly scripts = new Map<string, SimScript>();
   private readonly timers: Array<{ at: number; seq: number; fn: () => Promise<void> | void }> = [];
   private readonly handles = new Set<NodeJS.Timeout>();
@@ -218,6 +226,8 @@ export class SimulatedCarrier {
 
   constructor(readonly options: SimulatedCarrierOptions) {
     this.random = mulberry32(options.seed);
+    if (options.instance !== undefined && !/^[0-9a-f]{16}$/.test(options.instance)) throw new Error('instance: 16 lower-case hex digits');
+    this.instance = options.instance ?? randomBytes(8).toString('hex');
     this.manualNow = (options.startAt ?? new Date('2026-01-01T00:00:00Z')).getTime();
     this.clockOrigin = options.startAt?.getTime() ?? this.realOrigin;
     this.inboundVoiceUrl = options.inboundVoiceUrl;
@@ -914,7 +924,7 @@ export class SimulatedCarrier {
       signed = {};
     }
     const signature = twilio.getExpectedTwilioSignature(this.options.authToken, target, signed);
-    const idempotency = createHash('sha256').update(`${this.options.seed}:${this.deliverySeq++}`).digest('hex').slice(0, 32);
+    const idempotency = createHash('sha256').update(`${this.instance}:${this.deliverySeq++}`).digest('hex').slice(0, 32);
     let last = { status: 0, body: '' };
     let problem = '';
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -989,10 +999,9 @@ export class SimulatedCarrier {
     return Math.round(min + this.random() * (max - min));
   }
 
-  /** Deterministic sids: the seed, then a counter, as 32 hex digits after the prefix. */
+  /** Sids that never repeat: this carrier's instance part, then a counter, as 32 hex digits after the prefix. */
   private sid(prefix: string): string {
     const n = ++this.sidSeq;
-    const hex = ((this.options.seed >>> 0).toString(16).padStart(8, '0') + n.toString(16).padStart(24, '0')).slice(-32);
-    return `${prefix}${hex}`;
+    return `${prefix}${this.instance}${n.toString(16).padStart(16, '0')}`;
   }
 }
