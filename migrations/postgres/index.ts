@@ -1,5 +1,6 @@
 import type { MixedList } from 'typeorm';
 import { SchedulePermissions1796280061835 } from './1796280061835-SchedulePermissions.js';
+import { ConsentLedger1796563912120 } from './1796563912120-ConsentLedger.js';
 import { AudiencesAndLeadViews1796237225418 } from './1796237225418-AudiencesAndLeadViews.js';
 import { SmartSchedules1796235854562 } from './1796235854562-SmartSchedules.js';
 import { EmailOpensClicks1796235119658 } from './1796235119658-EmailOpensClicks.js';
@@ -42,4 +43,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   SmartSchedules1796235854562,
   AudiencesAndLeadViews1796237225418,
   SchedulePermissions1796280061835,
+  ConsentLedger1796563912120,
 ];

@@ -53,8 +53,11 @@ describe('compliance', () => {
 
     const history = (await t.http.get(`/api/opt-outs/history?address=${encodeURIComponent(number)}`).set(admin.auth).expect(200)).body;
     expect(history).toHaveLength(2);
-    expect(history[0]).toMatchObject({ action: 'opt-out', supersededBy: history[1].id });
-    expect(history[1]).toMatchObject({ action: 'opt-in', supersededAt: null, source: 'api' });
+    // The agent's entry is the person's revocation: kept, but no longer in force on calls.
+    expect(history[0]).toMatchObject({ action: 'opt-out', kind: 'revocation', supersededBy: null, inForce: false });
+    expect(history[1]).toMatchObject({ action: 'opt-in', kind: 'consent', supersededAt: null, source: 'api' });
+    const active = (await t.http.get('/api/opt-outs?limit=1000').set(admin.auth).expect(200)).body as Array<{ id: string }>;
+    expect(active.map((e) => e.id)).not.toContain(history[0].id);
   });
 
   it('an opt-out of all channels is not lifted by an SMS opt-in', async () => {
@@ -72,21 +75,24 @@ describe('compliance', () => {
     const b = await createLead({ phones: [{ number: nextNumber() }, { number }] });
     const inbound = t.get(ComplianceService);
 
-    const stop = await inbound.handleInboundSms(number, '  Stop. ');
-    expect(stop).toMatchObject({ keyword: 'stop', entry: { action: 'opt-out', channel: 'sms', source: 'sms-keyword' } });
-    expect(stop.reply).toContain('Reply START to resubscribe');
+    const text = (body: string, sid: string | null = null) => inbound.inboundText({ from: number, to: '+13055550000', body, sid, leadIds: [a.id, b.id] });
+
+    const stop = await text('  Stop. ');
+    expect(stop).toMatchObject({ verdict: { kind: 'keyword', keyword: 'stop' }, created: true, entries: [{ action: 'opt-out', channel: 'sms', source: 'sms-keyword', kind: 'revocation', origin: 'sms', words: 'Stop.' }] });
+    expect(stop.confirmation?.text).toContain('no more texts');
     expect((await eligibility(a.id, 'sms')).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
     expect((await eligibility(b.id, 'sms', undefined)).allowed).toBe(true); // b's primary number is another one
     const check = (await t.http.get(`/api/opt-outs/check?address=${encodeURIComponent(number)}`).set(agent.auth).expect(200)).body;
-    expect(check).toMatchObject({ optedOut: true, channels: { call: false, sms: true, email: false } });
+    expect(check).toMatchObject({ optedOut: true, channels: { call: false, sms: true, email: false }, consentScope: { mode: 'per-channel' } });
     expect((await eligibility(a.id, 'call')).allowed).toBe(true);
 
-    await expect(inbound.handleInboundSms(number, 'please stop texting me at work')).resolves.toEqual({ keyword: null, reply: null, entry: null });
-    const help = await inbound.handleInboundSms(number, 'HELP');
-    expect(help).toMatchObject({ keyword: 'help', entry: null });
+    const help = await text('HELP');
+    expect(help).toMatchObject({ verdict: { kind: 'keyword', keyword: 'help' }, entries: [] });
+    expect(help.reply).toContain('Reply STOP');
 
     t.clock.advance(1000);
-    await inbound.handleInboundSms(number, 'unstop');
+    const start = await text('unstop');
+    expect(start.entries).toEqual([expect.objectContaining({ action: 'opt-in', channel: 'sms', kind: 'consent' })]);
     expect((await eligibility(a.id, 'sms')).allowed).toBe(true);
   });
 

@@ -8,6 +8,7 @@ import { ConversationEntity } from '../../server/src/telephony/conversations/con
 import { ConversationsRepository } from '../../server/src/telephony/conversations/conversations.repository.js';
 import { OutboundRateLimiter } from '../../server/src/telephony/outbound/rate-limiter.js';
 import { CallReconciler } from '../../server/src/telephony/outbound/reconciler.js';
+import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { listen } from '../support/upload.js';
@@ -297,10 +298,18 @@ describe('telephony through the simulated carrier', () => {
   it('inbound texts: STOP opts the number out and is answered; every text is a Conversation', async () => {
     const { lead, number } = await newLead();
     const res = await t.http.post('/api/telephony/sim/inbound-sms').set(admin.auth).send({ from: number, to: '+12125550100', body: 'Stop' }).expect(201);
-    expect(res.body.reply).toContain('unsubscribed');
+    expect(res.body.reply).not.toContain('<Message');
     expect((await t.http.get(`/api/leads/${lead.id}/eligibility?channel=sms`).set(admin.auth).expect(200)).body.reasons[0].code).toBe('OPTED_OUT');
+    // The one confirmation the rule allows: a durable job, sent from the number they wrote to, once.
+    await t.get(SchedulerService).runDue();
+    await t.get(SchedulerService).runDue();
+    await sim.advance(5_000);
     const list = (await t.http.get(`/api/conversations?leadId=${lead.id}&channel=sms`).set(admin.auth).expect(200)).body as { items: ConversationView[] };
-    expect(list.items[0]).toMatchObject({ direction: 'inbound', status: 'received', body: 'Stop', from: number });
+    expect(list.items.map((c) => [c.direction, c.body?.slice(0, 30), c.from])).toEqual([
+      ['outbound', 'Switchboard: We have your requ', '+12125550100'],
+      ['inbound', 'Stop', number],
+    ]);
+    expect([...sim.messages.values()].filter((m) => m.to === number && m.body.includes('no more texts'))).toHaveLength(1);
     await t.http.post('/api/telephony/sim/inbound-sms').set(agent.auth).send({ from: number, to: '+12125550100', body: 'hi' }).expect(403);
   });
 

@@ -10,8 +10,11 @@ export interface DomainEventMap {
   'conversation.settled': { conversationId: string; leadId: string | null; channel: string; direction: string; status: string; causeType: string | null; causeId: string | null; at: Date };
   /** The lead wrote to us (an inbound SMS or email). */
   'lead.replied': { leadId: string; channel: 'sms' | 'email'; at: Date };
-  /** An address opted out (keyword, link, agent, API, disposition, a schedule's own step…). */
-  'address.opted-out': { address: string; channel: string; source: string; at: Date };
+  /**
+   * An address opted out (keyword, link, agent, API, disposition, a schedule's own step…).
+   * `channel` is what the entry reaches now (`all` for a revocation under the revoke-all rule); `leadIds`: the person's leads it reaches beyond the address.
+   */
+  'address.opted-out': { address: string; channel: string; source: string; leadIds: string[]; at: Date };
   /** A sign-in session ended (sign-out, or a stolen refresh token presented again). */
   'session.revoked': { userId: string; sessionId: string };
   /** A user was deactivated: every session of theirs ends. */

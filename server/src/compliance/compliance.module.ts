@@ -5,6 +5,8 @@ import { CallingRulesService } from './calling-rules.service.js';
 import { BlocksController, ComplianceSettingsController, EligibilityController, OptOutsController } from './compliance.controller.js';
 import { ComplianceRepository, TypeormComplianceRepository } from './compliance.repository.js';
 import { ComplianceService } from './compliance.service.js';
+import { ConsentReviewsService } from './consent-reviews.service.js';
+import { ConsentRulesService } from './consent-rules.service.js';
 import { ContactPolicy } from './contact-policy.js';
 import { DncController } from './dnc.controller.js';
 import { DncRepository, TypeormDncRepository } from './dnc.repository.js';
@@ -16,6 +18,8 @@ import { OptOutsService } from './opt-outs.service.js';
   controllers: [OptOutsController, BlocksController, DncController, EligibilityController, ComplianceSettingsController],
   providers: [
     OptOutsService,
+    ConsentRulesService,
+    ConsentReviewsService,
     ContactPolicy,
     CallingRulesService,
     ComplianceService,
@@ -23,6 +27,6 @@ import { OptOutsService } from './opt-outs.service.js';
     { provide: DncRepository, useClass: TypeormDncRepository },
     { provide: ComplianceRepository, useClass: TypeormComplianceRepository },
   ],
-  exports: [ContactPolicy, OptOutsService, ComplianceService, CallingRulesService, DncService],
+  exports: [ContactPolicy, OptOutsService, ComplianceService, CallingRulesService, ConsentRulesService, ConsentReviewsService, DncService],
 })
 export class ComplianceModule {}

@@ -1,19 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { DataSource, In, IsNull, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/db-errors.js';
 import { BlockEntity } from './block.entity.js';
+import { ConsentReviewEntity } from './consent-review.entity.js';
 import { ContactAttemptEntity, ContactRefusalEntity } from './contact-attempt.entity.js';
-import { supersedes, type LedgerEntry } from './opt-out-ledger.js';
-import { OptOutEntity } from './opt-out.entity.js';
+import { supersedes, type LedgerEntry, type LedgerKind } from './opt-out-ledger.js';
+import { OptOutEntity, OptOutLeadEntity } from './opt-out.entity.js';
 
-/** Persistence port for the opt-out ledger, the block list, attempts and refusals. */
+/** A ledger row with the leads its address belonged to when it was written. */
+export type LedgerRow = OptOutEntity & { leadIds: string[] };
+
+export function asLedgerEntry(row: LedgerRow): LedgerEntry {
+  return {
+    id: row.id,
+    address: row.address,
+    action: row.action as LedgerEntry['action'],
+    kind: row.kind as LedgerKind,
+    channel: row.channel as LedgerEntry['channel'],
+    scopeType: row.scopeType as LedgerEntry['scopeType'],
+    scopeId: row.scopeId,
+    createdAt: row.createdAt,
+    leadIds: row.leadIds,
+  };
+}
+
+/** Persistence port for the opt-out ledger, consent reviews, the block list, attempts and refusals. */
 export abstract class ComplianceRepository {
-  /** Appends an entry and marks the active entries it supersedes, atomically. */
-  abstract appendLedger(entry: OptOutEntity): Promise<void>;
-  abstract activeLedger(addresses: string[]): Promise<OptOutEntity[]>;
-  abstract ledgerHistory(address: string): Promise<OptOutEntity[]>;
-  abstract findLedgerEntry(id: string): Promise<OptOutEntity | null>;
-  abstract listActiveOptOuts(limit: number, offset: number): Promise<OptOutEntity[]>;
+  /**
+   * Appends an entry with its leads and marks the active entries it supersedes (and
+   * `lifts`, when a person lifts one on purpose), atomically. An entry whose `sourceRef`
+   * is taken is not written again: the one holding it comes back with `created: false`.
+   */
+  abstract appendLedger(entry: OptOutEntity, leadIds: string[], lifts?: string): Promise<{ row: LedgerRow; created: boolean }>;
+  /** Active entries on any of the addresses, and those written for the lead (a revocation reaches the whole person). */
+  abstract activeLedgerFor(addresses: string[], leadId?: string | null): Promise<LedgerRow[]>;
+  abstract ledgerHistory(address: string): Promise<LedgerRow[]>;
+  abstract findLedgerEntry(id: string): Promise<LedgerRow | null>;
+  abstract listActiveOptOuts(limit: number, offset: number): Promise<LedgerRow[]>;
+  /** Every entry written in [from, to), oldest first. */
+  abstract ledgerBetween(from: Date, to: Date, limit: number, after?: { createdAt: Date; id: string }): Promise<LedgerRow[]>;
+
+  /** Opens a review once per `sourceRef`; the one holding it comes back otherwise. */
+  abstract openReview(review: ConsentReviewEntity): Promise<{ review: ConsentReviewEntity; created: boolean }>;
+  abstract openReviewsFor(addresses: string[]): Promise<ConsentReviewEntity[]>;
+  abstract listReviews(status: string | null, limit: number, offset: number): Promise<ConsentReviewEntity[]>;
+  abstract findReview(id: string): Promise<ConsentReviewEntity | null>;
+  /** Decides an open review; false when it was no longer open. */
+  abstract decideReview(id: string, patch: Pick<ConsentReviewEntity, 'status' | 'decidedAt' | 'decidedBy' | 'decisionNote' | 'entryId'>): Promise<boolean>;
 
   abstract insertBlock(block: BlockEntity): Promise<void>;
   abstract findActiveBlock(kind: string, value: string): Promise<BlockEntity | null>;
@@ -36,41 +70,110 @@ export class TypeormComplianceRepository extends ComplianceRepository {
     super();
   }
 
-  appendLedger(entry: OptOutEntity): Promise<void> {
-    return this.ds.transaction(async (em) => {
-      const repo = em.getRepository(OptOutEntity);
-      // Lock the address's active entries so two writers cannot both leave theirs active.
-      const active = await repo
-        .createQueryBuilder('o')
-        .setLock('pessimistic_write')
-        .where('o.address = :address AND o.superseded_at IS NULL', { address: entry.address })
-        .getMany();
-      const stale = active.filter((a) => supersedes(entry as LedgerEntry, a as LedgerEntry)).map((a) => a.id);
-      await repo.insert({ ...entry });
-      if (stale.length) await repo.update({ id: In(stale) }, { supersededAt: entry.createdAt, supersededBy: entry.id });
-    });
+  appendLedger(entry: OptOutEntity, leadIds: string[], lifts?: string): Promise<{ row: LedgerRow; created: boolean }> {
+    return this.ds
+      .transaction(async (em) => {
+        const repo = em.getRepository(OptOutEntity);
+        // Lock the address's active entries so two writers cannot both leave theirs active.
+        const active = await repo
+          .createQueryBuilder('o')
+          .setLock('pessimistic_write')
+          .where('o.address = :address AND o.superseded_at IS NULL', { address: entry.address })
+          .getMany();
+        const activeRows = await this.withLeads(em, active);
+        const row: LedgerRow = { ...entry, leadIds };
+        const stale = activeRows.filter((a) => a.id === lifts || supersedes(asLedgerEntry(row), asLedgerEntry(a))).map((a) => a.id);
+        await repo.insert({ ...entry });
+        if (leadIds.length) await em.getRepository(OptOutLeadEntity).insert(leadIds.map((leadId) => ({ entryId: entry.id, leadId })));
+        if (stale.length) await repo.update({ id: In(stale) }, { supersededAt: entry.createdAt, supersededBy: entry.id });
+        return { row, created: true };
+      })
+      .catch(async (e: unknown) => {
+        if (!entry.sourceRef || !isUniqueViolation(e)) throw e;
+        const held = await this.ds.getRepository(OptOutEntity).findOneBy({ sourceRef: entry.sourceRef });
+        if (!held) throw e;
+        return { row: (await this.withLeads(this.ds.manager, [held]))[0], created: false };
+      });
   }
 
-  activeLedger(addresses: string[]): Promise<OptOutEntity[]> {
-    if (!addresses.length) return Promise.resolve([]);
-    return this.ds.getRepository(OptOutEntity).find({ where: { address: In(addresses), supersededAt: IsNull() }, order: { createdAt: 'ASC' } });
+  async activeLedgerFor(addresses: string[], leadId?: string | null): Promise<LedgerRow[]> {
+    if (!addresses.length && !leadId) return [];
+    const qb = this.ds.getRepository(OptOutEntity).createQueryBuilder('o').where('o.superseded_at IS NULL');
+    if (leadId) {
+      qb.leftJoin(OptOutLeadEntity, 'l', 'l.entry_id = o.id AND l.lead_id = :leadId', { leadId }).addSelect('l.lead_id', 'linked_lead');
+      qb.andWhere(addresses.length ? '(o.address IN (:...addresses) OR l.lead_id IS NOT NULL)' : 'l.lead_id IS NOT NULL', { addresses });
+    } else {
+      qb.andWhere('o.address IN (:...addresses)', { addresses });
+    }
+    qb.orderBy('o.created_at', 'ASC');
+    const { entities, raw } = await qb.getRawAndEntities<{ linked_lead?: string | null }>();
+    // The gate asks for one lead: the link tells whether an entry on another address was written for them.
+    return entities.map((e, i) => ({ ...e, leadIds: raw[i]?.linked_lead ? [raw[i].linked_lead] : [] }));
   }
 
-  ledgerHistory(address: string): Promise<OptOutEntity[]> {
-    return this.ds.getRepository(OptOutEntity).find({ where: { address }, order: { createdAt: 'ASC', id: 'ASC' } });
+  async ledgerHistory(address: string): Promise<LedgerRow[]> {
+    return this.withLeads(this.ds.manager, await this.ds.getRepository(OptOutEntity).find({ where: { address }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }
 
-  findLedgerEntry(id: string): Promise<OptOutEntity | null> {
-    return this.ds.getRepository(OptOutEntity).findOneBy({ id });
+  async findLedgerEntry(id: string): Promise<LedgerRow | null> {
+    const e = await this.ds.getRepository(OptOutEntity).findOneBy({ id });
+    return e ? (await this.withLeads(this.ds.manager, [e]))[0] : null;
   }
 
-  listActiveOptOuts(limit: number, offset: number): Promise<OptOutEntity[]> {
-    return this.ds.getRepository(OptOutEntity).find({
+  async listActiveOptOuts(limit: number, offset: number): Promise<LedgerRow[]> {
+    const rows = await this.ds.getRepository(OptOutEntity).find({
       where: { supersededAt: IsNull(), action: 'opt-out' },
       order: { createdAt: 'DESC', id: 'DESC' },
       take: limit,
       skip: offset,
     });
+    return this.withLeads(this.ds.manager, rows);
+  }
+
+  async ledgerBetween(from: Date, to: Date, limit: number, after?: { createdAt: Date; id: string }): Promise<LedgerRow[]> {
+    const qb = this.ds.getRepository(OptOutEntity).createQueryBuilder('o').where('o.created_at >= :from AND o.created_at < :to', { from, to });
+    if (after) qb.andWhere('(o.created_at > :at OR (o.created_at = :at AND o.id > :id))', { at: after.createdAt, id: after.id });
+    const rows = await qb.orderBy('o.created_at', 'ASC').addOrderBy('o.id', 'ASC').take(limit).getMany();
+    return this.withLeads(this.ds.manager, rows);
+  }
+
+  private async withLeads(em: EntityManager, rows: OptOutEntity[]): Promise<LedgerRow[]> {
+    if (!rows.length) return [];
+    const links = await em.getRepository(OptOutLeadEntity).find({ where: { entryId: In(rows.map((r) => r.id)) } });
+    const by = new Map<string, string[]>();
+    for (const l of links) by.set(l.entryId, [...(by.get(l.entryId) ?? []), l.leadId]);
+    return rows.map((r) => ({ ...r, leadIds: (by.get(r.id) ?? []).sort() }));
+  }
+
+  async openReview(review: ConsentReviewEntity): Promise<{ review: ConsentReviewEntity; created: boolean }> {
+    const repo = this.ds.getRepository(ConsentReviewEntity);
+    try {
+      await repo.insert({ ...review });
+      return { review, created: true };
+    } catch (e) {
+      if (!review.sourceRef || !isUniqueViolation(e)) throw e;
+      const held = await repo.findOneBy({ sourceRef: review.sourceRef });
+      if (!held) throw e;
+      return { review: held, created: false };
+    }
+  }
+
+  openReviewsFor(addresses: string[]): Promise<ConsentReviewEntity[]> {
+    if (!addresses.length) return Promise.resolve([]);
+    return this.ds.getRepository(ConsentReviewEntity).find({ where: { address: In(addresses), status: 'open' }, order: { createdAt: 'ASC' } });
+  }
+
+  listReviews(status: string | null, limit: number, offset: number): Promise<ConsentReviewEntity[]> {
+    return this.ds.getRepository(ConsentReviewEntity).find({ where: status ? { status } : {}, order: { createdAt: 'DESC', id: 'DESC' }, take: limit, skip: offset });
+  }
+
+  findReview(id: string): Promise<ConsentReviewEntity | null> {
+    return this.ds.getRepository(ConsentReviewEntity).findOneBy({ id });
+  }
+
+  async decideReview(id: string, patch: Pick<ConsentReviewEntity, 'status' | 'decidedAt' | 'decidedBy' | 'decisionNote' | 'entryId'>): Promise<boolean> {
+    const r = await this.ds.getRepository(ConsentReviewEntity).update({ id, status: 'open' }, patch);
+    return (r.affected ?? 0) > 0;
   }
 
   async insertBlock(block: BlockEntity): Promise<void> {

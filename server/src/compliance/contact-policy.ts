@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import type { Channel, EligibilityView, Refusal, RefusalCode } from '../../../shared/src/index.js';
+import type { Channel, EligibilityView, OptOutEntryView, Refusal, RefusalCode } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { isValidTimezone } from '../common/timezones.js';
 import type { LeadEntity } from '../leads/lead.entity.js';
@@ -12,14 +12,16 @@ import { type AttemptCaps, type AttemptHistory, evaluateAttemptCaps, stricterCap
 import { type CallingRules, evaluateCallingWindow, type LocalWindow } from './calling-window.js';
 import { CallingRulesService } from './calling-rules.service.js';
 import { ComplianceRepository } from './compliance.repository.js';
+import { ConsentReviewsService } from './consent-reviews.service.js';
 import { OptOutsService } from './opt-outs.service.js';
 
 /** Statuses in which a lead is not to be contacted at all. */
 const INACTIVE_STATUSES = new Set(['do-not-contact', 'inactive', 'archived']);
 
-/** The lead as the gate needs it. */
+/** The lead as the gate needs it (with every number, when the caller has them: a revocation reaches them all). */
 export interface GateLead {
   lead: Pick<LeadEntity, 'id' | 'status' | 'email' | 'phone' | 'timezone' | 'region'>;
+  phones?: Array<{ e164: string }>;
 }
 
 export interface GateOptions {
@@ -50,6 +52,7 @@ const WINDOW_CHANNELS: ReadonlySet<Channel> = new Set(['call', 'sms']);
 export class ContactPolicy {
   constructor(
     private readonly optOuts: OptOutsService,
+    private readonly reviews: ConsentReviewsService,
     private readonly repo: ComplianceRepository,
     private readonly settings: SettingsService,
     private readonly rules: CallingRulesService,
@@ -71,8 +74,10 @@ export class ContactPolicy {
       reasons.push({ code: 'LEAD_INACTIVE', message: `The lead's status is ${lead.status}`, until: null });
     }
     const regionRule = tz.region ? rules.regions[tz.region] : undefined;
-    const [optOuts, blocks, caps, history] = await Promise.all([
-      address ? this.optOuts.optOutsCovering([address], channel, options.scope) : Promise.resolve([]),
+    const person = { address: address ?? '', leadId: lead.id || null, leadAddresses: [lead.phone, lead.email, ...(subject.phones ?? []).map((p) => p.e164)] };
+    const [ledger, held, blocks, caps, history] = await Promise.all([
+      this.optOuts.forbiddingFor(person, channel, options.scope, at),
+      this.reviews.holding([address, ...person.leadAddresses], channel),
       address && channel !== 'email' ? this.optOuts.blocksFor(address) : Promise.resolve([]),
       this.capsFor(channel, regionRule),
       lead.id
@@ -82,9 +87,14 @@ export class ContactPolicy {
     if (!address) {
       reasons.push({ code: 'NO_ADDRESS', message: channel === 'email' ? 'The lead has no email address' : 'The lead has no phone number', until: null });
     }
-    for (const o of optOuts) {
-      const scope = o.scope.type === 'global' ? '' : ` for ${o.scope.type} ${o.scope.id}`;
-      reasons.push({ code: 'OPTED_OUT', message: `${address} opted out of ${o.channel === 'all' ? 'all contact' : o.channel}${scope} (${o.source}, ${o.createdAt})`, until: null });
+    for (const o of ledger.entries) reasons.push({ code: 'OPTED_OUT', message: optOutMessage(o, address ?? '', channel, ledger.consentScope.basis), until: null, evidence: evidenceOf(o) });
+    for (const r of held) {
+      reasons.push({
+        code: 'CONSENT_REVIEW',
+        message: `${r.address} wrote "${r.words.slice(0, 80)}" (${r.createdAt}); it may be a revocation and waits for a supervisor's review`,
+        until: null,
+        evidence: { entryId: r.id, source: 'review', origin: r.origin, words: r.words, channel: r.channel, scope: { type: 'global' }, reach: { channels: [r.channel], campaigns: 'all', addresses: 'this address' }, at: r.createdAt, conversationId: r.conversationId },
+      });
     }
     for (const b of blocks) {
       reasons.push({ code: 'BLOCKED', message: `${address} is blocked by ${b.kind} ${b.value}${b.reason ? ` (${b.reason})` : ''}`, until: null });
@@ -124,6 +134,7 @@ export class ContactPolicy {
       address: address ?? null,
       timezones: windowZones,
       region: tz.region,
+      consentScope: ledger.consentScope,
     };
     if (!decision.allowed && options.recordAs) {
       await this.repo.recordRefusal({
@@ -151,6 +162,30 @@ export class ContactPolicy {
     if (channel !== 'call' || !regionRule) return account;
     return stricterCaps(account, { per24h: regionRule.maxCallsPer24h, perDay: regionRule.maxCallsPerDay });
   }
+}
+
+const SOURCE_WORDS: Record<string, string> = {
+  'sms-keyword': 'by text',
+  'sms-text': 'by text',
+  review: 'by a message a supervisor confirmed',
+  agent: 'to an agent',
+  disposition: 'on a call',
+  'unsubscribe-link': 'by the unsubscribe link',
+};
+
+/** One refusal in words: who asked, how, what they said, when, and what it reaches now. */
+function optOutMessage(o: OptOutEntryView, address: string, channel: Channel, basis: string): string {
+  const how = o.kind === 'revocation' ? `revoked consent ${SOURCE_WORDS[o.source] ?? `(${o.source})`}` : `was opted out (${o.source})`;
+  const words = o.words ? ` ("${o.words.slice(0, 80)}")` : '';
+  const scope = o.scope.type === 'global' ? '' : ` for ${o.scope.type} ${o.scope.id}`;
+  const who = o.address === address ? address : `${o.address}, an address of the same person,`;
+  const reaches = o.reach.channels[0] === 'all' ? 'all contact' : o.reach.channels.join(', ');
+  const wider = o.kind === 'revocation' && o.reach.channels[0] === 'all' && o.channel !== 'all' ? `; it came by ${o.origin ?? o.channel} and applies to every channel (${basis})` : '';
+  return `${who} ${how}${words} on ${o.createdAt}: opted out of ${reaches}${scope}, so no ${channel}${wider}`;
+}
+
+function evidenceOf(o: OptOutEntryView): NonNullable<Refusal['evidence']> {
+  return { entryId: o.id, source: o.source, origin: o.origin, words: o.words, channel: o.channel, scope: o.scope, reach: o.reach, at: o.createdAt, conversationId: o.conversationId };
 }
 
 /** The lead's local calendar day containing `t`, as UTC instants. */

@@ -6,6 +6,8 @@ import {
   type AccessClaims,
   type BlockView,
   type Channel,
+  type ConsentOrigin,
+  type ConsentScopeView,
   type OptOutChannel,
   type OptOutEntryView,
   type OptOutSource,
@@ -13,16 +15,21 @@ import {
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizePhone } from '../leads/phone.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { BlockEntity } from './block.entity.js';
 import { DncService } from './dnc.service.js';
-import { ComplianceRepository } from './compliance.repository.js';
+import { asLedgerEntry, ComplianceRepository, type LedgerRow } from './compliance.repository.js';
+import { ConsentRulesService } from './consent-rules.service.js';
 import type { BlockDto, OptOutDto } from './dto/compliance.dto.js';
-import { covers, type LedgerEntry } from './opt-out-ledger.js';
+import { forbidding, inForce, type LedgerKind, type LedgerQuery, reach, type ScopeMode } from './opt-out-ledger.js';
 import type { OptOutEntity } from './opt-out.entity.js';
 import { DomainEvents } from '../common/domain-events.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Sources that carry the person's own request: their entries are revocations unless said otherwise. */
+const PERSON_SOURCES: ReadonlySet<OptOutSource> = new Set(['sms-keyword', 'sms-text', 'review', 'agent', 'disposition', 'unsubscribe-link']);
 
 export interface AddressInfo {
   address: string;
@@ -37,9 +44,20 @@ export interface LedgerWrite {
   source: OptOutSource;
   actorId: string | null;
   note?: string | null;
+  /** Default: an opt-in is consent; an opt-out from the person's own sources is a revocation, else internal. */
+  kind?: LedgerKind;
+  origin?: ConsentOrigin | null;
+  words?: string | null;
+  conversationId?: string | null;
+  /** Makes the write happen once: a second write with the same reference returns the first entry. */
+  sourceRef?: string | null;
+  /** The leads the address belongs to; default: looked up by the address. */
+  leadIds?: string[];
+  /** An entry the person lifts on purpose: superseded whatever its reach. */
+  lifts?: string;
 }
 
-export function toOptOutView(e: OptOutEntity): OptOutEntryView {
+export function toOptOutView(e: LedgerRow, mode: ScopeMode, inForceNow = e.action === 'opt-out' && !e.supersededAt): OptOutEntryView {
   return {
     id: e.id,
     address: e.address,
@@ -48,6 +66,14 @@ export function toOptOutView(e: OptOutEntity): OptOutEntryView {
     channel: e.channel as OptOutChannel,
     scope: e.scopeType === 'global' ? { type: 'global' } : { type: e.scopeType as 'schedule' | 'queue', id: e.scopeId },
     source: e.source as OptOutSource,
+    kind: e.kind as LedgerKind,
+    origin: e.origin as ConsentOrigin | null,
+    words: e.words,
+    conversationId: e.conversationId,
+    scopeRule: e.scopeRule,
+    reach: reach(asLedgerEntry(e), mode),
+    inForce: inForceNow,
+    leadIds: e.leadIds,
     actorId: e.actorId,
     note: e.note,
     createdAt: e.createdAt.toISOString(),
@@ -71,6 +97,13 @@ export function areaCodeOf(e164: string): string | null {
   return /^\+1\d{10}$/.test(e164) ? e164.slice(2, 5) : null;
 }
 
+/** The person a contact is for: their lead and every address of theirs we know. */
+export interface ContactSubject {
+  address: string;
+  leadId?: string | null;
+  leadAddresses?: Array<string | null | undefined>;
+}
+
 /** The opt-out ledger and the block list: writes with provenance, and lookups for the gate. */
 @Injectable()
 export class OptOutsService {
@@ -78,6 +111,8 @@ export class OptOutsService {
     private readonly repo: ComplianceRepository,
     private readonly dnc: DncService,
     private readonly settings: SettingsService,
+    private readonly consent: ConsentRulesService,
+    private readonly leads: LeadsRepository,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
@@ -95,27 +130,54 @@ export class OptOutsService {
     return { address: phone.e164, type: 'phone' };
   }
 
+  /** The leads an address belongs to now. */
+  leadsOf(address: string): Promise<string[]> {
+    return address.includes('@') ? this.leads.findLeadIdsByEmail(address) : this.leads.findLeadIdsByPhone(address);
+  }
+
   async write(input: LedgerWrite): Promise<OptOutEntryView> {
-    const info = input.address.startsWith('+') || input.address.includes('@') ? { address: input.address, type: input.address.includes('@') ? 'email' : 'phone' } : await this.parseAddress(input.address);
+    return (await this.append(input)).entry;
+  }
+
+  /**
+   * Appends to the ledger and says whether this call wrote it (a retried request with the
+   * same `sourceRef` finds its entry). The scope in force is recorded with the entry, and
+   * honoured from this moment: the gate reads the ledger at each contact.
+   */
+  async append(input: LedgerWrite): Promise<{ entry: OptOutEntryView; created: boolean }> {
+    const info = input.address.startsWith('+') || input.address.includes('@') ? { address: input.address.toLowerCase(), type: input.address.includes('@') ? 'email' : 'phone' } : await this.parseAddress(input.address);
+    const now = this.clock.now();
+    const kind: LedgerKind = input.kind ?? (input.action === 'opt-in' ? 'consent' : PERSON_SOURCES.has(input.source) ? 'revocation' : 'internal');
+    const scope = await this.consent.scope(now);
     const entry: OptOutEntity = {
       id: randomUUID(),
       address: info.address,
       addressType: info.type,
       action: input.action,
+      kind,
       channel: input.channel,
       scopeType: input.scope?.type ?? 'global',
       scopeId: input.scope?.id ?? '',
       source: input.source,
+      origin: input.origin ?? null,
+      words: input.words ? input.words.slice(0, 500) : null,
+      conversationId: input.conversationId ?? null,
+      scopeRule: kind === 'revocation' ? `${scope.mode === 'all' ? 'every channel and campaign' : 'per channel'}: ${scope.basis}`.slice(0, 160) : null,
+      sourceRef: input.sourceRef ?? null,
       actorId: input.actorId,
-      note: input.note ?? null,
-      createdAt: this.clock.now(),
+      note: input.note ? input.note.slice(0, 500) : null,
+      createdAt: now,
       supersededAt: null,
       supersededBy: null,
     };
-    await this.repo.appendLedger(entry);
+    const leadIds = [...new Set(input.leadIds ?? (await this.leadsOf(info.address)))].sort();
+    const { row, created } = await this.repo.appendLedger(entry, leadIds, input.lifts);
+    const view = toOptOutView(row, scope.mode);
     // Whatever the source (keyword, link, agent, API, disposition): schedules exit, the dialer forgets earlier checks.
-    if (entry.action === 'opt-out') await this.events.emit('address.opted-out', { address: entry.address, channel: entry.channel, source: entry.source, at: entry.createdAt });
-    return toOptOutView(entry);
+    if (created && row.action === 'opt-out') {
+      await this.events.emit('address.opted-out', { address: row.address, channel: view.reach.channels[0], source: row.source, leadIds: view.reach.addresses === 'the person' ? row.leadIds : [], at: row.createdAt });
+    }
+    return { entry: view, created };
   }
 
   async record(dto: OptOutDto, action: 'opt-out' | 'opt-in', actor: AccessClaims): Promise<OptOutEntryView> {
@@ -127,12 +189,19 @@ export class OptOutsService {
     const scopeType = dto.scopeType ?? 'global';
     if (scopeType !== 'global' && !dto.scopeId) throw DomainError.validation('scopeId', `is required when scopeType is ${scopeType}`);
     if (scopeType === 'global' && dto.scopeId) throw DomainError.validation('scopeId', 'is only allowed with a schedule or queue scope');
+    if (action === 'opt-in' && dto.kind && dto.kind !== 'consent') throw DomainError.validation('kind', 'an opt-in is consent');
+    if (action === 'opt-out' && dto.kind === 'consent') throw DomainError.validation('kind', 'an opt-out is a revocation or internal');
     return this.write({
       address: info.address,
       action,
       channel: dto.channel,
       scope: scopeType === 'global' ? undefined : { type: scopeType, id: dto.scopeId! },
       source: actor.role === 'agent' ? 'agent' : 'api',
+      // Through the API an opt-out is the person's request unless the caller says it is the floor's own.
+      kind: action === 'opt-in' ? 'consent' : (dto.kind ?? 'revocation'),
+      origin: dto.origin ?? (action === 'opt-out' ? 'api' : null),
+      words: dto.words,
+      conversationId: dto.conversationId,
       actorId: actor.sub,
       note: dto.note,
     });
@@ -151,29 +220,66 @@ export class OptOutsService {
       source: 'api',
       actorId: actor.sub,
       note: `lifts ${entry.id}`,
+      leadIds: entry.leadIds,
+      lifts: entry.id,
     });
   }
 
   async history(raw: string): Promise<OptOutEntryView[]> {
     const { address } = await this.parseAddress(raw);
-    return (await this.repo.ledgerHistory(address)).map(toOptOutView);
+    const mode = (await this.consent.scope()).mode;
+    const rows = await this.repo.ledgerHistory(address);
+    const active = rows.filter((r) => !r.supersededAt).map(asLedgerEntry);
+    return rows.map((e) => toOptOutView(e, mode, !e.supersededAt && inForce(asLedgerEntry(e), active, mode)));
   }
 
+  /** Opt-outs in force, newest first (those a later opt-in lifted on every channel they reach are left out). */
   async listActive(limit: number, offset: number): Promise<OptOutEntryView[]> {
-    return (await this.repo.listActiveOptOuts(limit, offset)).map(toOptOutView);
+    const mode = (await this.consent.scope()).mode;
+    const rows = await this.repo.listActiveOptOuts(limit, offset);
+    const others = (await this.repo.activeLedgerFor([...new Set(rows.map((r) => r.address))])).map(asLedgerEntry);
+    return rows.filter((r) => inForce(asLedgerEntry(r), others.filter((o) => o.address === r.address), mode)).map((e) => toOptOutView(e, mode, true));
   }
 
-  /** Active opt-outs that forbid `channel` for any of `addresses` in `scope`. */
+  /** Every entry written in [from, to), oldest first, a page at a time. */
+  async between(from: Date, to: Date, limit: number, after?: { createdAt: Date; id: string }): Promise<OptOutEntryView[]> {
+    const mode = (await this.consent.scope()).mode;
+    return (await this.repo.ledgerBetween(from, to, limit, after)).map((e) => toOptOutView(e, mode));
+  }
+
+  /**
+   * The active opt-outs that forbid contacting `subject` on `channel` in `scope` at `at`,
+   * under the scope of revocations in force then, and that scope.
+   */
+  async forbiddingFor(subject: ContactSubject, channel: Channel, scope?: { type: 'schedule' | 'queue'; id: string }, at: Date = this.clock.now()): Promise<{ entries: OptOutEntryView[]; consentScope: ConsentScopeView }> {
+    const leadAddresses = [...new Set([subject.address, ...(subject.leadAddresses ?? [])].filter((a): a is string => !!a))];
+    const [consentScope, rows] = await Promise.all([this.consent.scope(at), this.repo.activeLedgerFor(leadAddresses, subject.leadId)]);
+    const q: LedgerQuery = { address: subject.address, channel, scope, leadId: subject.leadId ?? undefined, leadAddresses };
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const entries = forbidding(rows.map(asLedgerEntry), q, consentScope.mode).map((e) => toOptOutView(byId.get(e.id)!, consentScope.mode));
+    return { entries, consentScope };
+  }
+
+  /** Active opt-outs that forbid `channel` for `address` in `scope` (the address alone, no person). */
   async optOutsCovering(addresses: string[], channel: Channel, scope?: { type: 'schedule' | 'queue'; id: string }): Promise<OptOutEntryView[]> {
-    const active = await this.repo.activeLedger(addresses);
-    return active.filter((e) => covers(e as LedgerEntry, channel, scope)).map(toOptOutView);
+    const out = new Map<string, OptOutEntryView>();
+    for (const address of addresses) for (const e of (await this.forbiddingFor({ address }, channel, scope)).entries) out.set(e.id, e);
+    return [...out.values()];
   }
 
-  /** Which of these channels an opt-out covers for any of the addresses: one read of the ledger. */
-  async coveredChannels(addresses: string[], channels: Channel[], scope?: { type: 'schedule' | 'queue'; id: string }): Promise<Set<Channel>> {
-    if (!addresses.length) return new Set();
-    const active = await this.repo.activeLedger(addresses);
-    return new Set(channels.filter((c) => active.some((e) => covers(e as LedgerEntry, c, scope))));
+  /** Which of these channels an opt-out covers for any of the lead's addresses: one read of the ledger. */
+  async coveredChannels(addresses: string[], channels: Channel[], scope?: { type: 'schedule' | 'queue'; id: string }, leadId?: string | null): Promise<Set<Channel>> {
+    if (!addresses.length && !leadId) return new Set();
+    const [consentScope, rows] = await Promise.all([this.consent.scope(), this.repo.activeLedgerFor(addresses, leadId)]);
+    const entries = rows.map(asLedgerEntry);
+    const covered = new Set<Channel>();
+    for (const channel of channels) {
+      // Each channel to the addresses it reaches: texts and calls to numbers, email to the address.
+      for (const address of addresses.filter((a) => a.includes('@') === (channel === 'email'))) {
+        if (forbidding(entries, { address, channel, scope, leadId: leadId ?? undefined, leadAddresses: addresses }, consentScope.mode).length) covered.add(channel);
+      }
+    }
+    return covered;
   }
 
   async addBlock(dto: BlockDto, actor: AccessClaims): Promise<BlockView> {

@@ -3,7 +3,8 @@ import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { BlockEntity } from '../compliance/block.entity.js';
 import { ContactAttemptEntity, ContactRefusalEntity } from '../compliance/contact-attempt.entity.js';
 import { DncListEntity, DncNumberEntity } from '../compliance/dnc.entity.js';
-import { OptOutEntity } from '../compliance/opt-out.entity.js';
+import { OptOutEntity, OptOutLeadEntity } from '../compliance/opt-out.entity.js';
+import { ConsentReviewEntity } from '../compliance/consent-review.entity.js';
 import { CustomFieldDefinitionEntity } from '../leads/custom-field.entity.js';
 import { LeadImportEntity, LeadImportIssueEntity } from '../leads/import/lead-import.entity.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
@@ -34,6 +35,8 @@ export const ENTITIES = [
   LeadTagEntity,
   CustomFieldDefinitionEntity,
   OptOutEntity,
+  OptOutLeadEntity,
+  ConsentReviewEntity,
   BlockEntity,
   ContactAttemptEntity,
   ContactRefusalEntity,

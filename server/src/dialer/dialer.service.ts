@@ -103,8 +103,9 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
     // An opt-out makes the gate's earlier answer for that number's leads worthless.
     this.events.on('address.opted-out', async (e) => {
       if (e.channel === 'email') return;
-      const leadIds = await this.ds.getRepository(LeadPhoneEntity).find({ select: { leadId: true }, where: { e164: e.address } });
-      if (leadIds.length) await this.ds.getRepository(DialQueueItemEntity).update({ leadId: In(leadIds.map((l) => l.leadId)), status: 'pending' }, { checkedAt: null });
+      const byNumber = e.address.includes('@') ? [] : await this.ds.getRepository(LeadPhoneEntity).find({ select: { leadId: true }, where: { e164: e.address } });
+      const leadIds = [...new Set([...byNumber.map((l) => l.leadId), ...e.leadIds])];
+      if (leadIds.length) await this.ds.getRepository(DialQueueItemEntity).update({ leadId: In(leadIds), status: 'pending' }, { checkedAt: null });
     });
   }
 

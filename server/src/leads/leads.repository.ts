@@ -78,6 +78,8 @@ export abstract class LeadsRepository {
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
   abstract softDelete(ids: string[], at: Date): Promise<number>;
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
+  /** Leads (not deleted) with this email address, compared without regard to case. */
+  abstract findLeadIdsByEmail(email: string): Promise<string[]>;
   /** Records the lead's latest activity (never moving it back); `contacted` also sets lastContactedAt. */
   abstract touchActivity(leadId: string, type: string, at: Date, contacted: boolean): Promise<void>;
 
@@ -190,6 +192,11 @@ export class TypeormLeadsRepository extends LeadsRepository {
       .where('p.e164 = :e164', { e164 })
       .getRawMany<{ leadId: string }>();
     return [...new Set(rows.map((r) => r.leadId))];
+  }
+
+  async findLeadIdsByEmail(email: string): Promise<string[]> {
+    const rows = await this.ds.getRepository(LeadEntity).find({ select: { id: true }, where: { email: email.toLowerCase(), deletedAt: IsNull() } });
+    return rows.map((r) => r.id);
   }
 
   async touchActivity(leadId: string, type: string, at: Date, contacted: boolean): Promise<void> {

@@ -40,11 +40,12 @@ export class EnrollmentsService implements OnModuleInit {
     this.events.on('address.opted-out', async (e) => {
       // A schedule's own opt-out step finishes its action first; the exit rule then applies before the next one.
       if (e.source === 'schedule') return;
-      if (e.address.includes('@')) {
-        const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true }, where: { email: e.address.toLowerCase(), deletedAt: IsNull() } });
-        for (const l of leads) await this.engine.exitWhere(l.id, 'onUnsubscribe', 'unsubscribed');
-      } else {
-        for (const leadId of await this.leads.findLeadIdsByPhone(e.address)) await this.engine.exitWhere(leadId, 'onOptOut', 'opted out');
+      const email = e.address.includes('@');
+      const own = email ? await this.leads.findLeadIdsByEmail(e.address) : await this.leads.findLeadIdsByPhone(e.address);
+      for (const leadId of new Set([...own, ...e.leadIds])) {
+        // A revocation that reaches every channel ends both kinds of exit rule.
+        if (email || e.channel === 'all') await this.engine.exitWhere(leadId, 'onUnsubscribe', 'unsubscribed');
+        if (!email || e.channel === 'all') await this.engine.exitWhere(leadId, 'onOptOut', 'opted out');
       }
     });
   }

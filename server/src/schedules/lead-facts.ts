@@ -22,17 +22,16 @@ export class LeadFactsService {
     const l = record.lead;
     const phones = record.phones.map((p) => p.e164);
     // Independent reads, side by side; the ledger once for every address of the lead.
-    const [conversations, emails, phoneOptOuts, emailOptOuts] = await Promise.all([
+    const [conversations, emails, covered] = await Promise.all([
       this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } }),
       this.ds.getRepository(EmailMessageEntity).find({ select: { status: true, openedAt: true, clickedAt: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } }),
-      this.optOuts.coveredChannels(phones, ['call', 'sms'], scope),
-      this.optOuts.coveredChannels(l.email ? [l.email] : [], ['email'], scope),
+      this.optOuts.coveredChannels(l.email ? [...phones, l.email] : phones, ['call', 'sms', 'email'], scope, l.id),
     ]);
     const calls = conversations.filter((c) => c.channel === 'call' && c.direction === 'outbound');
     const lastCall = calls.at(-1) ?? null;
     const lastDisposed = [...conversations].reverse().find((c) => c.disposition) ?? null;
-    const optedOut = phoneOptOuts.size > 0;
-    const unsubscribed = emailOptOuts.size > 0;
+    const optedOut = covered.has('call') || covered.has('sms');
+    const unsubscribed = covered.has('email');
     return {
       ...fieldFacts(record),
       activity: {

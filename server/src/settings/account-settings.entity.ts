@@ -27,6 +27,10 @@ export class AccountSettingsEntity {
   @Column({ name: 'agent_rules', type: 'text', nullable: true })
   agentRules: string | null;
 
+  /** How revocations are scoped and handled (JSON text; null: the shipped defaults). */
+  @Column({ name: 'consent_rules', type: 'text', nullable: true })
+  consentRules: string | null;
+
   @InstantColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

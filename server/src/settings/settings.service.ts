@@ -73,6 +73,15 @@ export class SettingsService {
     await this.save({ agentRules: json });
   }
 
+  /** The stored consent rules (JSON), or null for the shipped defaults. */
+  async getConsentRulesJson(): Promise<string | null> {
+    return (await this.row())?.consentRules ?? null;
+  }
+
+  async setConsentRulesJson(json: string | null): Promise<void> {
+    await this.save({ consentRules: json });
+  }
+
   private async save(patch: Partial<Omit<AccountSettingsEntity, 'id' | 'updatedAt'>>): Promise<void> {
     const row = await this.repo.get();
     await this.repo.save({
@@ -82,6 +91,7 @@ export class SettingsService {
       attemptCaps: row?.attemptCaps ?? null,
       callingRules: row?.callingRules ?? null,
       agentRules: row?.agentRules ?? null,
+      consentRules: row?.consentRules ?? null,
       ...patch,
       updatedAt: this.clock.now(),
     });

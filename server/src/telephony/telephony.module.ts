@@ -7,6 +7,7 @@ import { carrierGatewayProvider, SIMULATED_CARRIER, simulatedCarrierProvider } f
 import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
 import { ConversationsRepository, TypeormConversationsRepository } from './conversations/conversations.repository.js';
 import { ConversationsService } from './conversations/conversations.service.js';
+import { ConsentConfirmations } from './outbound/consent-confirmations.js';
 import { OutboundService } from './outbound/outbound.service.js';
 import { OutboundRateLimiter } from './outbound/rate-limiter.js';
 import { CallReconciler } from './outbound/reconciler.js';
@@ -30,6 +31,7 @@ import { BridgeRoutes } from './webhooks/bridge-routes.js';
     ConversationsService,
     { provide: ConversationsRepository, useClass: TypeormConversationsRepository },
     OutboundService,
+    ConsentConfirmations,
     OutboundRateLimiter,
     CallReconciler,
     CarrierEventsService,

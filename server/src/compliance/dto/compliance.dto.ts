@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { BLOCK_KINDS, CHANNELS, OPT_OUT_CHANNELS, type BlockKind, type Channel, type OptOutChannel } from '../../../../shared/src/index.js';
+import { BLOCK_KINDS, CHANNELS, CONSENT_ORIGINS, OPT_OUT_CHANNELS, type BlockKind, type Channel, type ConsentOrigin, type OptOutChannel } from '../../../../shared/src/index.js';
 
 export class OptOutDto {
   @ApiProperty({ example: '+14155552671', description: 'A phone number (any format) or an email address' })
@@ -29,6 +29,27 @@ export class OptOutDto {
   @IsString()
   @MaxLength(500)
   note?: string;
+
+  @ApiPropertyOptional({ enum: ['revocation', 'internal'], default: 'revocation', description: "An opt-out: the person's request (revocation, which the revoke-all rule widens) or the floor's own decision (internal)" })
+  @IsOptional()
+  @IsIn(['revocation', 'internal', 'consent'], { message: 'must be one of revocation, internal' })
+  kind?: 'revocation' | 'internal' | 'consent';
+
+  @ApiPropertyOptional({ enum: CONSENT_ORIGINS, description: 'How the request reached us' })
+  @IsOptional()
+  @IsIn(CONSENT_ORIGINS as unknown as string[], { message: `must be one of ${CONSENT_ORIGINS.join(', ')}` })
+  origin?: ConsentOrigin;
+
+  @ApiPropertyOptional({ description: "The person's words, as evidence" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  words?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The call or message the request came in' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a conversation id' })
+  conversationId?: string;
 }
 
 export class BlockDto {

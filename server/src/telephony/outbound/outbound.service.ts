@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { ErrorCode, type ConversationView } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
+import { JsonLogger } from '../../common/json-logger.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
 import { DomainError } from '../../common/domain-error.js';
 import { ContactPolicy, type GateOptions } from '../../compliance/contact-policy.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -44,6 +46,42 @@ export interface SmsRequest extends ContactRequest {
   body: string;
 }
 
+/** A Conversation row with nothing set but its id, status and times. */
+export function blankConversation(now: Date): ConversationEntity {
+  return {
+    id: randomUUID(),
+    leadId: null,
+    agentId: null,
+    channel: 'sms',
+    direction: 'outbound',
+    fromNumber: '',
+    toNumber: '',
+    providerSid: null,
+    status: 'initiating',
+    body: null,
+    answeredBy: null,
+    createdAt: now,
+    ringingAt: null,
+    answeredAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    disposition: null,
+    dispositionBy: null,
+    dispositionAt: null,
+    notes: null,
+    recordingUrl: null,
+    errorCode: null,
+    errorMessage: null,
+    poolId: null,
+    poolNumberId: null,
+    causeType: null,
+    causeId: null,
+    idempotencyKey: null,
+    lastSequence: -1,
+    updatedAt: now,
+  };
+}
+
 /**
  * Every outbound call and text goes through here: the compliance gate at the moment
  * of contact, a caller ID from the ring pool, a Conversation written before the
@@ -62,6 +100,7 @@ export class OutboundService {
     private readonly urls: WebhookUrls,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly logger: JsonLogger,
   ) {}
 
   async placeCall(request: CallRequest): Promise<ConversationView> {
@@ -84,8 +123,7 @@ export class OutboundService {
     } catch (e) {
       throw await this.carrierFailed(conversation, e);
     }
-    const placed = await this.conversations.recordPlaced(conversation.id, call.sid, call.status, this.clock.now());
-    return toConversationView(placed ?? conversation);
+    return toConversationView((await this.recordPlaced(conversation, call.sid, call.status)) ?? conversation);
   }
 
   async sendSms(request: SmsRequest): Promise<ConversationView> {
@@ -104,8 +142,43 @@ export class OutboundService {
     } catch (e) {
       throw await this.carrierFailed(conversation, e);
     }
-    const placed = await this.conversations.recordPlaced(conversation.id, message.sid, message.status, this.clock.now());
-    return toConversationView(placed ?? conversation);
+    return toConversationView((await this.recordPlaced(conversation, message.sid, message.status)) ?? conversation);
+  }
+
+  /**
+   * The one confirmation text a revocation may get (47 CFR 64.1200(a)(12)): from the
+   * number the person wrote to, past the gate (they have just opted out; this text is
+   * what the rule allows), once per key whatever happens, recorded as a Conversation.
+   * A key already used returns the first attempt and sends nothing.
+   */
+  async sendConfirmation(c: { key: string; leadId: string | null; to: string; from: string; body: string; entryId: string }): Promise<ConversationView> {
+    const replay = await this.replay(c.key);
+    if (replay) return replay;
+    const now = this.clock.now();
+    const ours = await this.pools.numberByE164(c.from);
+    const { conversation, created } = await this.conversations.insertOnce({
+      ...blankConversation(now),
+      leadId: c.leadId,
+      channel: 'sms',
+      direction: 'outbound',
+      fromNumber: c.from,
+      toNumber: c.to,
+      body: c.body,
+      poolId: ours?.poolId ?? null,
+      poolNumberId: ours?.id ?? null,
+      causeType: 'consent-confirmation',
+      causeId: c.entryId,
+      idempotencyKey: c.key,
+    });
+    if (!created) return toConversationView(conversation);
+    await this.limiter.acquire('sms', this.config.telephony.smsPerSecond);
+    let message;
+    try {
+      message = await this.carrier.sendSms({ to: c.to, from: c.from, body: c.body, statusCallback: this.urls.smsStatus(conversation.id) });
+    } catch (e) {
+      throw await this.carrierFailed(conversation, e);
+    }
+    return toConversationView((await this.recordPlaced(conversation, message.sid, message.status)) ?? conversation);
   }
 
   /**
@@ -158,6 +231,23 @@ export class OutboundService {
     await this.conversations.note(c.id, held ? 'held' : 'resumed', 'agent', { actorId }, this.clock.now());
   }
 
+  /**
+   * The carrier took the request: its sid and status go on the row. Should the sid be
+   * held by another row already (it never should: carrier ids never repeat), the status
+   * is still recorded and the sid kept in the row's event log, so nothing is left half-written.
+   */
+  private async recordPlaced(conversation: ConversationEntity, sid: string, status: string): Promise<ConversationEntity | null> {
+    const now = this.clock.now();
+    try {
+      return await this.conversations.recordPlaced(conversation.id, sid, status, now);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      this.logger.error(`carrier id ${sid} for conversation ${conversation.id} is held by another conversation; recorded without it`);
+      const applied = await this.conversations.applyEvent(conversation.id, { status, at: now }, { source: 'api', payload: { sid, status, sidConflict: true } }, now);
+      return applied?.conversation ?? null;
+    }
+  }
+
   private async replay(key: string | undefined): Promise<ConversationView | null> {
     if (!key) return null;
     const existing = await this.conversations.findByKey(key);
@@ -181,36 +271,19 @@ export class OutboundService {
     if (!pick.ok) throw new DomainError(ErrorCode.PoolExhausted, pick.message, undefined, undefined, pick);
 
     const conversation: ConversationEntity = {
-      id: randomUUID(),
+      ...blankConversation(now),
       leadId: record.lead.id,
       agentId: r.agentId ?? null,
       channel,
       direction: 'outbound',
       fromNumber: pick.number.e164,
       toNumber: to,
-      providerSid: null,
-      status: 'initiating',
       body,
-      answeredBy: null,
-      createdAt: now,
-      ringingAt: null,
-      answeredAt: null,
-      endedAt: null,
-      durationSeconds: null,
-      disposition: null,
-      dispositionBy: null,
-      dispositionAt: null,
-      notes: null,
-      recordingUrl: null,
-      errorCode: null,
-      errorMessage: null,
       poolId,
       poolNumberId: pick.number.id,
       causeType: r.cause.type,
       causeId: r.cause.id ?? null,
       idempotencyKey: r.idempotencyKey ?? null,
-      lastSequence: -1,
-      updatedAt: now,
     };
     const result = await this.conversations.insertOnce(conversation);
     // Counted before the carrier is asked: if we crash after, the cap errs on the safe side.

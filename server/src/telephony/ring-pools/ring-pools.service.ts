@@ -219,6 +219,12 @@ export class RingPoolsService {
   }
 
   /** The pool a contact uses when its work names none: the oldest active pool with a number for the channel. */
+  /** One of our numbers by its E.164 form, with its pool, or null. */
+  async numberByE164(e164: string): Promise<{ id: string; poolId: string } | null> {
+    const [n] = await this.repo.findNumbersByE164([e164]);
+    return n ? { id: n.id, poolId: n.poolId } : null;
+  }
+
   async defaultPoolId(channel: PoolChannel): Promise<string | null> {
     const pools = (await this.repo.pools()).filter((p) => p.active);
     const numbers = await this.repo.numbers(pools.map((p) => p.id));

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { agentIdentity } from '../identity.js';
@@ -8,7 +8,9 @@ import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { DomainEvents } from '../../common/domain-events.js';
 import { JsonLogger } from '../../common/json-logger.js';
-import { ComplianceService } from '../../compliance/compliance.service.js';
+import { ComplianceService, type InboundConsentResult } from '../../compliance/compliance.service.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
+import { ConsentConfirmations } from '../outbound/consent-confirmations.js';
 import { LeadsRepository } from '../../leads/leads.repository.js';
 import type { ConversationEntity } from '../conversations/conversation.entity.js';
 import { isFinal } from '../conversations/conversation-state.js';
@@ -26,6 +28,11 @@ function parseTimestamp(value: string | undefined, fallback: Date): Date {
   if (!value) return fallback;
   const t = Date.parse(value);
   return Number.isNaN(t) ? fallback : new Date(t);
+}
+
+/** Whether two inbound rows are the same call or message (a carrier retry), not merely the same id. */
+function sameMessage(a: ConversationEntity, b: ConversationEntity): boolean {
+  return a.direction === 'inbound' && a.channel === b.channel && a.fromNumber === b.fromNumber && a.toNumber === b.toNumber && (a.body ?? '') === (b.body ?? '');
 }
 
 function intOrNull(value: string | undefined): number | null {
@@ -52,6 +59,7 @@ export class CarrierEventsService {
     private readonly logger: JsonLogger,
     private readonly events: DomainEvents,
     private readonly routes: BridgeRoutes,
+    private readonly confirmations: ConsentConfirmations,
   ) {}
 
   async callStatus(conversationId: string | undefined, p: CarrierParams): Promise<void> {
@@ -118,29 +126,61 @@ export class CarrierEventsService {
     return c;
   }
 
-  /** Inbound text to one of our numbers: opt-out keywords first, then a Conversation for the thread. */
+  /**
+   * Inbound text to one of our numbers. Consent comes first and on its own: the words
+   * are read and the ledger written before anything else about the message, so a failure
+   * to store the message can never lose an opt-out (the carrier's retry then finds the
+   * entry already written). Then the message goes on the sender's thread, and the
+   * confirmation a revocation may get is scheduled, once.
+   */
   async inboundSms(p: CarrierParams): Promise<string> {
     const from = p.From ?? '';
+    const to = p.To ?? '';
     const body = p.Body ?? '';
+    const sid = p.MessageSid ?? p.SmsSid ?? null;
     const now = this.clock.now();
     const leadIds = from ? await this.leads.findLeadIdsByPhone(from) : [];
-    const lead = leadIds.length ? await this.leads.findById(leadIds[0]) : null;
-    await this.conversations.insertOnce(
-      this.inbound('sms', { from, to: p.To ?? '', sid: p.MessageSid ?? p.SmsSid ?? null, leadId: lead?.lead.id ?? null, agentId: lead?.lead.ownerId ?? null, body, status: 'received', now }),
-    );
-    if (lead) await this.leads.touchActivity(lead.lead.id, 'sms-in', now, false);
-    const response = new twilio.twiml.MessagingResponse();
-    let keyword: Awaited<ReturnType<ComplianceService['handleInboundSms']>> | null = null;
+    let consent: InboundConsentResult | null = null;
     try {
-      keyword = await this.compliance.handleInboundSms(from, body);
-      if (keyword.reply) response.message(keyword.reply);
+      consent = await this.compliance.inboundText({ from, to, body, sid, leadIds });
     } catch (err) {
-      // A sender we cannot parse still gets its message recorded; it just cannot opt out by keyword.
-      this.logger.warn(`inbound SMS keyword from ${from} not handled: ${(err as Error).message}`);
+      // A sender we cannot read cannot opt out by number; anything else is retried by the carrier.
+      if (!(err instanceof DomainError && err.code === ErrorCode.ValidationFailed)) throw err;
+      this.logger.warn(`inbound SMS from ${from}: consent not recorded: ${err.message}`);
     }
-    // A STOP announces itself from the ledger (address.opted-out); any other message is a reply.
-    if (!keyword?.keyword) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now });
+    if (consent?.confirmation && from && to) {
+      await this.confirmations.schedule({ entryId: consent.confirmation.entryId, leadId: leadIds[0] ?? null, to: from, from: to, text: consent.confirmation.text, receivedAt: now.toISOString() });
+    }
+    const lead = leadIds.length ? await this.leads.findById(leadIds[0]) : null;
+    const message = this.inbound('sms', { from, to, sid, leadId: lead?.lead.id ?? null, agentId: lead?.lead.ownerId ?? null, body, status: 'received', now });
+    const stored = await this.storeInbound(message);
+    if (stored.created && consent?.entries.length) this.logger.log(`inbound SMS ${sid ?? stored.conversation.id} from ${from}: ${consent.entries.map((e) => `${e.action} ${e.channel}`).join(', ')}`);
+    if (lead && stored.created) await this.leads.touchActivity(lead.lead.id, 'sms-in', now, false);
+    const response = new twilio.twiml.MessagingResponse();
+    if (consent?.reply) response.message(consent.reply);
+    // A revocation announces itself from the ledger (address.opted-out); keywords are not replies; anything else is.
+    const kind = consent?.verdict.kind ?? 'none';
+    if (stored.created && (kind === 'none' || kind === 'unsure')) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now });
     return response.toString();
+  }
+
+  /**
+   * Stores an inbound call or text once. The carrier's id marks a retry only when it is
+   * the same message (same channel, from, to and body); a different message carrying an
+   * id we hold already is stored too (without the id) and logged, never dropped.
+   */
+  private async storeInbound(c: ConversationEntity): Promise<{ conversation: ConversationEntity; created: boolean }> {
+    const sid = c.providerSid;
+    const first = await this.conversations.insertOnce(c).catch((e: unknown) => {
+      if (sid && isUniqueViolation(e)) return null;
+      throw e;
+    });
+    if (first?.created) return first;
+    const holder = first?.conversation ?? (sid ? await this.conversations.findBySid(sid) : null);
+    if (holder && sameMessage(holder, c)) return { conversation: holder, created: false };
+    this.logger.warn(`inbound ${c.channel} ${sid}: the carrier id is held by conversation ${holder?.id ?? '?'} with other content; stored without it`);
+    const digest = createHash('sha256').update(`${c.channel}\n${c.fromNumber}\n${c.toNumber}\n${c.body ?? ''}`).digest('hex').slice(0, 24);
+    return this.conversations.insertOnce({ ...c, providerSid: null, idempotencyKey: `inbound:${sid}:${digest}` });
   }
 
   /** The voice webhook: a call from an agent's softphone, or an inbound call to one of our numbers. */
@@ -184,7 +224,7 @@ export class CarrierEventsService {
     const agentId = leadId ? await this.conversations.lastAgentFor(leadId) : null;
     const conversation = this.inbound('call', { from, to: p.To ?? '', sid: p.CallSid ?? null, leadId, agentId, body: null, status: 'ringing', now });
     conversation.ringingAt = now;
-    await this.conversations.insertOnce(conversation);
+    await this.storeInbound(conversation);
     const response = new twilio.twiml.VoiceResponse();
     if (agentId) {
       const dial = response.dial({ timeout: 20, answerOnBridge: true, action: `${this.urls.base()}/api/telephony/twiml/inbound-fallback?c=${conversation.id}` });
