@@ -1,13 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, BlockView, EligibilityView, OptOutEntryView } from '../../../shared/src/index.js';
+import type { AccessClaims, BlockView, ConsentReviewView, EligibilityView, OptOutEntryView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { AttemptCapsByChannel } from './attempt-caps.js';
 import type { CallingRules } from './calling-window.js';
 import { CallingRulesService } from './calling-rules.service.js';
 import { ComplianceService } from './compliance.service.js';
-import { AddressQuery, AttemptCapsDto, BlockDto, EligibilityQuery, OptOutDto, PageQuery } from './dto/compliance.dto.js';
+import { AddressQuery, AttemptCapsDto, BlockDto, ConsentRulesDto, EligibilityQuery, LedgerDayQuery, OptOutDto, PageQuery, ReviewDecisionDto, ReviewListQuery } from './dto/compliance.dto.js';
+import { ConsentReviewsService } from './consent-reviews.service.js';
+import { ConsentRulesService } from './consent-rules.service.js';
+import { CONFIRMATION_TEXT, HONOUR_WITHIN, REASONABLE_MEANS, REVOCATION_WORDS, REVOKE_ALL } from './data/consent-law.js';
+
+const CONSENT_LAW = { revokeAll: REVOKE_ALL, revocationWords: REVOCATION_WORDS, reasonableMeans: REASONABLE_MEANS, honourWithin: HONOUR_WITHIN, confirmationText: CONFIRMATION_TEXT };
 import { OptOutsService } from './opt-outs.service.js';
 
 @ApiTags('compliance')
@@ -31,6 +38,22 @@ export class OptOutsController {
   @ApiOperation({ summary: 'Is this number or email opted out (of one channel, or of any)? With the entries that say so' })
   check(@Query() q: AddressQuery) {
     return this.compliance.checkAddress(q.address, q.channel);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get('day')
+  @ApiOperation({ summary: "Every ledger entry (revocations, opt-outs, opt-ins) of one day in the floor's zone, with its evidence; format=csv downloads it" })
+  async day(@Query() q: LedgerDayQuery, @Res({ passthrough: true }) res: Response) {
+    if (q.format !== 'csv') return this.compliance.ledgerDay(q.date, q.limit ?? 500, q.cursor);
+    const lines = this.compliance.ledgerDayCsv(q.date);
+    const first = await lines.next(); // a bad date is a 400 before any header is sent
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="consent-ledger-${q.date}.csv"`);
+    async function* all() {
+      if (!first.done) yield first.value;
+      yield* lines;
+    }
+    return new StreamableFile(Readable.from(all()));
   }
 
   @Roles('admin', 'supervisor')
@@ -59,6 +82,28 @@ export class OptOutsController {
   @ApiOperation({ summary: 'Lift an opt-out: appends an opt-in that supersedes it (nothing is deleted)' })
   lift(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView> {
     return this.optOuts.lift(id, actor);
+  }
+}
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('consent-reviews')
+export class ConsentReviewsController {
+  constructor(private readonly reviews: ConsentReviewsService) {}
+
+  @Roles('admin', 'supervisor')
+  @Get()
+  @ApiOperation({ summary: 'Messages that may be revocations, newest first; contact with the person is held while one is open' })
+  list(@Query() q: ReviewListQuery): Promise<ConsentReviewView[]> {
+    return this.reviews.list(q.status, q.limit ?? 100, q.offset ?? 0);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post(':id/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Decide a review: revocation writes it to the ledger, not-revocation releases the hold (409 once decided)" })
+  decide(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReviewDecisionDto, @CurrentUser() actor: AccessClaims) {
+    return this.reviews.decide(id, body.decision, body.note, actor);
   }
 }
 
@@ -118,7 +163,24 @@ export class ComplianceSettingsController {
   constructor(
     private readonly settings: SettingsService,
     private readonly rules: CallingRulesService,
+    private readonly consent: ConsentRulesService,
   ) {}
+
+  @Roles('admin', 'supervisor')
+  @Get('consent-rules')
+  @ApiOperation({ summary: "The floor's consent rules, the scope of revocations in force now, and the law they follow (dated, with sources)" })
+  async consentRules() {
+    const rules = await this.consent.current();
+    return { rules, scope: await this.consent.scope(undefined, rules), law: CONSENT_LAW };
+  }
+
+  @Roles('admin')
+  @Put('consent-rules')
+  @ApiOperation({ summary: 'Change the consent rules: the scope of revocations before the revoke-all date, unsure messages, the confirmation text' })
+  async setConsentRules(@Body() body: ConsentRulesDto) {
+    const rules = await this.consent.update(JSON.parse(JSON.stringify(body)) as ConsentRulesDto);
+    return { rules, scope: await this.consent.scope(undefined, rules), law: CONSENT_LAW };
+  }
 
   @Roles('admin', 'supervisor')
   @Get('attempt-caps')

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { CallingRulesService } from './calling-rules.service.js';
-import { BlocksController, ComplianceSettingsController, EligibilityController, OptOutsController } from './compliance.controller.js';
+import { BlocksController, ComplianceSettingsController, ConsentReviewsController, EligibilityController, OptOutsController } from './compliance.controller.js';
 import { ComplianceRepository, TypeormComplianceRepository } from './compliance.repository.js';
 import { ComplianceService } from './compliance.service.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
@@ -15,7 +15,7 @@ import { OptOutsService } from './opt-outs.service.js';
 
 @Module({
   imports: [LeadsModule, SettingsModule],
-  controllers: [OptOutsController, BlocksController, DncController, EligibilityController, ComplianceSettingsController],
+  controllers: [OptOutsController, ConsentReviewsController, BlocksController, DncController, EligibilityController, ComplianceSettingsController],
   providers: [
     OptOutsService,
     ConsentRulesService,

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CHANNELS, type AccessClaims, type BlockView, type Channel, type ConsentReviewView, type ConsentScopeView, type EligibilityView, type OptOutChannel, type OptOutEntryView } from '../../../shared/src/index.js';
+import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
+import { csvLine } from '../common/csv.js';
+import { SettingsService } from '../settings/settings.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
@@ -49,6 +52,7 @@ export class ComplianceService {
     private readonly policy: ContactPolicy,
     private readonly leads: LeadsRepository,
     private readonly leadViews: LeadsService,
+    private readonly settings: SettingsService,
     private readonly clock: Clock,
   ) {}
 
@@ -152,5 +156,91 @@ export class ComplianceService {
     const reaches = [...new Set(entries.flatMap((e) => e.reach.channels))];
     const confirmation = rules.confirmationText ? { entryId: entries[0].id, text: confirmationText(rules.senderName, reaches) } : null;
     return { ...none, entries, created, confirmation };
+  }
+
+  /**
+   * A revocation the person spoke (or wrote) to an agent, recorded from the call: the
+   * agent, the conversation and the words go in the ledger. "All contact" stops every
+   * channel to every address of the lead; a channel stops that one. Repeating the request
+   * for the same conversation and channel writes nothing more.
+   */
+  async recordSpoken(input: { leadId: string | null; address: string; conversationId: string; origin: 'call' | 'sms' | 'email'; words: string; channel: OptOutChannel; source?: 'agent' | 'disposition' }, actor: AccessClaims): Promise<OptOutEntryView[]> {
+    const record = input.leadId ? await this.leads.findById(input.leadId) : null;
+    const phones = record ? [...new Set([input.address, ...record.phones.map((p) => p.e164)].filter((a) => a.startsWith('+')))] : input.address.startsWith('+') ? [input.address] : [];
+    const email = record?.lead.email ?? (input.address.includes('@') ? input.address : null);
+    const targets: Array<{ address: string; channel: OptOutChannel }> =
+      input.channel === 'all'
+        ? [...phones.map((address) => ({ address, channel: 'all' as const })), ...(email ? [{ address: email, channel: 'email' as const }] : [])]
+        : input.channel === 'email'
+          ? email ? [{ address: email, channel: 'email' }] : []
+          : phones.slice(0, 1).map((address) => ({ address, channel: input.channel }));
+    if (!targets.length) throw DomainError.validation('channel', input.channel === 'email' ? 'the lead has no email address' : 'the lead has no phone number');
+    const out: OptOutEntryView[] = [];
+    for (const t of targets) {
+      out.push(
+        await this.optOuts.write({
+          address: t.address,
+          action: 'opt-out',
+          channel: t.channel,
+          source: input.source ?? 'agent',
+          kind: 'revocation',
+          origin: input.origin,
+          words: input.words,
+          conversationId: input.conversationId,
+          sourceRef: `${input.source ?? 'agent'}:${input.conversationId}:${t.address}:${t.channel}`,
+          leadIds: input.leadId ? [input.leadId] : undefined,
+          actorId: actor.sub,
+          note: `recorded by ${actor.name} from conversation ${input.conversationId}`,
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** The floor's calendar day `date` (YYYY-MM-DD) in its zone, as UTC instants. */
+  async floorDay(date: string): Promise<{ from: Date; to: Date; zone: string }> {
+    const zone = (await this.settings.get()).defaultTimezone;
+    const day = DateTime.fromISO(date, { zone });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !day.isValid) throw DomainError.validation('date', 'is not a calendar date (YYYY-MM-DD)');
+    return { from: day.startOf('day').toJSDate(), to: day.plus({ days: 1 }).startOf('day').toJSDate(), zone };
+  }
+
+  /** Every ledger entry of the floor's day, oldest first, a page at a time. */
+  async ledgerDay(date: string, limit: number, cursor?: string): Promise<{ date: string; zone: string; entries: OptOutEntryView[]; nextCursor: string | null }> {
+    const { from, to, zone } = await this.floorDay(date);
+    const after = cursor ? decodeLedgerCursor(cursor) : undefined;
+    const entries = await this.optOuts.between(from, to, limit + 1, after);
+    const page = entries.slice(0, limit);
+    const last = page.at(-1);
+    return { date, zone, entries: page, nextCursor: entries.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null };
+  }
+
+  /** The day's ledger as CSV lines (a header, then one line per entry), read a thousand at a time. */
+  async *ledgerDayCsv(date: string): AsyncGenerator<string> {
+    const { from, to, zone } = await this.floorDay(date);
+    yield csvLine(['created_at', 'floor_time', 'address', 'action', 'kind', 'channel', 'reaches', 'campaigns', 'scope', 'source', 'origin', 'words', 'actor_id', 'conversation_id', 'lead_ids', 'scope_rule', 'in_force', 'superseded_at', 'note', 'entry_id']);
+    let after: { createdAt: Date; id: string } | undefined;
+    for (;;) {
+      const page = await this.optOuts.between(from, to, 1000, after);
+      for (const e of page) {
+        const scope = e.scope.type === 'global' ? 'global' : `${e.scope.type}:${e.scope.id}`;
+        const local = DateTime.fromISO(e.createdAt, { zone }).toFormat("yyyy-MM-dd HH:mm:ss ZZZZ");
+        yield csvLine([e.createdAt, local, e.address, e.action, e.kind, e.channel, e.reach.channels.join(' '), e.reach.campaigns, scope, e.source, e.origin, e.words, e.actorId, e.conversationId, e.leadIds.join(' '), e.scopeRule, e.inForce, e.supersededAt, e.note, e.id]);
+      }
+      if (page.length < 1000) return;
+      const last = page[page.length - 1];
+      after = { createdAt: new Date(last.createdAt), id: last.id };
+    }
+  }
+}
+
+function decodeLedgerCursor(s: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || id.length > 36) throw new Error('bad');
+    return { createdAt, id };
+  } catch {
+    throw DomainError.validation('cursor', 'is not a cursor this API returned');
   }
 }

@@ -197,7 +197,20 @@ export class DispositionsService {
     const effects: string[] = [];
     const address = c.direction === 'outbound' ? c.toNumber : c.fromNumber;
     if (d.flags.doNotCall && address?.startsWith('+')) {
-      await this.optOuts.write({ address, action: 'opt-out', channel: 'call', source: 'disposition', actorId: actor.sub, note: `disposition ${d.code} on conversation ${c.id}` });
+      // The person asked on the call: their revocation, with the agent, the call and the words.
+      await this.optOuts.write({
+        address,
+        action: 'opt-out',
+        channel: 'call',
+        source: 'disposition',
+        kind: 'revocation',
+        origin: c.channel === 'call' ? 'call' : 'sms',
+        words: dto.notes?.trim() || d.label,
+        conversationId: c.id,
+        sourceRef: `disposition:${c.id}:${d.code}`,
+        actorId: actor.sub,
+        note: `disposition ${d.code} on conversation ${c.id}`,
+      });
       effects.push(`opted out ${address} of calls`);
     }
     if (d.flags.callback && c.leadId) {

@@ -41,7 +41,7 @@ export class UnsubscribeController {
       res.status(404).type('html').send(page('Link not recognised', 'This unsubscribe link is not valid.'));
       return;
     }
-    await this.optOuts.write({ address: claim.email, action: 'opt-out', channel: 'email', source: 'unsubscribe-link', actorId: null, note: claim.scheduleId ? `from schedule ${claim.scheduleId}` : null });
+    await this.optOuts.write({ address: claim.email, action: 'opt-out', channel: 'email', source: 'unsubscribe-link', kind: 'revocation', origin: 'email', words: 'unsubscribe link', actorId: null, note: claim.scheduleId ? `from schedule ${claim.scheduleId}` : null });
     res.type('html').send(page('Unsubscribed', 'You will not receive these emails any more.'));
   }
 }

@@ -1,3 +1,4 @@
+import { csvCell } from '../common/csv.js';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { LeadRecord } from '../leads/leads.repository.js';
@@ -46,11 +47,6 @@ export async function leadExport(ds: DataSource, lead: LeadRecord, conversationI
       : null,
   };
 }
-
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** The export as a file: pretty JSON, or CSV with a header row and one row (custom fields as custom_<key>). */
 export function renderExport(x: LeadExport, format: 'json' | 'csv'): { body: string; contentType: string; extension: string } {

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, type AccessClaims, type ConversationView, type Page, type VoiceTokenView } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type ConversationView, type OptOutEntryView, type Page, type VoiceTokenView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser } from '../auth/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { ConversationsService } from './conversations/conversations.service.js';
-import { ConversationNotesDto, HoldCallDto, ListConversationsQuery, PlaceCallDto, SendSmsDto } from './dto/telephony.dto.js';
+import { ConversationNotesDto, HoldCallDto, ListConversationsQuery, PlaceCallDto, SendSmsDto, SpokenRevocationDto } from './dto/telephony.dto.js';
+import { ComplianceService } from '../compliance/compliance.service.js';
 import { OutboundService } from './outbound/outbound.service.js';
 import { VoiceTokens } from './voice-tokens.js';
 
@@ -19,6 +20,7 @@ export class CallsController {
     private readonly conversations: ConversationsService,
     private readonly leads: LeadsRepository,
     private readonly tokens: VoiceTokens,
+    private readonly compliance: ComplianceService,
   ) {}
 
   @Post('calls')
@@ -64,6 +66,14 @@ export class CallsController {
   @Patch('conversations/:id')
   notes(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ConversationNotesDto, @CurrentUser() actor: AccessClaims): Promise<ConversationView> {
     return this.conversations.setNotes(id, body.notes, actor);
+  }
+
+  @Post('conversations/:id/revocation')
+  @ApiOperation({ summary: "Record that the person asked not to be contacted, in their words: the ledger keeps the agent, the call and the words" })
+  async revocation(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SpokenRevocationDto, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView[]> {
+    const c = await this.conversations.get(id, actor); // 404 for someone else's call
+    const address = c.direction === 'outbound' ? c.to : c.from;
+    return this.compliance.recordSpoken({ leadId: c.leadId, address, conversationId: c.id, origin: c.channel === 'call' ? 'call' : 'sms', words: body.words, channel: body.channel ?? 'all' }, actor);
   }
 
   @Get('telephony/token')

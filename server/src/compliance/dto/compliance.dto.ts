@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { BLOCK_KINDS, CHANNELS, CONSENT_ORIGINS, OPT_OUT_CHANNELS, type BlockKind, type Channel, type ConsentOrigin, type OptOutChannel } from '../../../../shared/src/index.js';
 
 export class OptOutDto {
@@ -135,4 +135,73 @@ export class AttemptCapsDto {
   @ApiPropertyOptional({ type: CapsDto }) @IsOptional() @ValidateNested() @Type(() => CapsDto) call?: CapsDto;
   @ApiPropertyOptional({ type: CapsDto }) @IsOptional() @ValidateNested() @Type(() => CapsDto) sms?: CapsDto;
   @ApiPropertyOptional({ type: CapsDto }) @IsOptional() @ValidateNested() @Type(() => CapsDto) email?: CapsDto;
+}
+
+export class LedgerDayQuery {
+  @ApiProperty({ example: '2026-12-06', description: "A calendar day in the floor's time zone" })
+  @IsString()
+  @MaxLength(10)
+  date: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'], { message: 'must be json or csv' })
+  format?: 'json' | 'csv';
+
+  @ApiPropertyOptional({ default: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class ReviewListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['open', 'revocation', 'not-revocation'] })
+  @IsOptional()
+  @IsIn(['open', 'revocation', 'not-revocation'], { message: 'must be open, revocation or not-revocation' })
+  status?: 'open' | 'revocation' | 'not-revocation';
+}
+
+export class ReviewDecisionDto {
+  @ApiProperty({ enum: ['revocation', 'not-revocation'], description: 'revocation: write it to the ledger; not-revocation: release the hold' })
+  @IsIn(['revocation', 'not-revocation'], { message: 'must be revocation or not-revocation' })
+  decision: 'revocation' | 'not-revocation';
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class ConsentRulesDto {
+  @ApiPropertyOptional({ enum: ['dated', 'per-channel', 'all'], description: 'dated: per channel until the revoke-all date, every channel from it; all: every channel now; per-channel cannot narrow the rule once in force' })
+  @IsOptional()
+  @IsIn(['dated', 'per-channel', 'all'], { message: 'must be dated, per-channel or all' })
+  revocationScope?: 'dated' | 'per-channel' | 'all';
+
+  @ApiPropertyOptional({ enum: ['opt-out', 'review'], description: 'A message that may be a revocation: opt out at once, or hold contact and ask a supervisor' })
+  @IsOptional()
+  @IsIn(['opt-out', 'review'], { message: 'must be opt-out or review' })
+  unsure?: 'opt-out' | 'review';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  confirmationText?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 40, description: 'The name confirmation and keyword replies are signed with' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(40)
+  senderName?: string;
 }

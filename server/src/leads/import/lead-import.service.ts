@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { csvCell } from '../../common/csv.js';
 import { Injectable } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import {
@@ -298,10 +299,6 @@ function tooLarge(limit: number): DomainError {
   return new DomainError(ErrorCode.PayloadTooLarge, `file: is larger than the ${mib} MiB limit (IMPORT_MAX_BYTES); split it into smaller files`, [
     { field: 'file', message: `is larger than ${limit} bytes` },
   ]);
-}
-
-function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function toView(j: LeadImportEntity): LeadImportView {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { OPT_OUT_CHANNELS, type OptOutChannel } from '../../../../shared/src/index.js';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -102,4 +103,17 @@ export class SimDigitsDto {
 
 export class HoldCallDto {
   @ApiProperty({ description: 'true to hold, false to bring the person back' }) @IsBoolean({ message: 'must be true or false' }) held: boolean;
+}
+
+export class SpokenRevocationDto {
+  @ApiProperty({ maxLength: 500, example: 'Please take me off your list and stop calling', description: 'What the person said, as close to their words as the agent can' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(500)
+  words: string;
+
+  @ApiPropertyOptional({ enum: OPT_OUT_CHANNELS, default: 'all', description: 'all: every channel to every address of the lead; or the one channel they named' })
+  @IsOptional()
+  @IsIn(OPT_OUT_CHANNELS as unknown as string[], { message: `must be one of ${OPT_OUT_CHANNELS.join(', ')}` })
+  channel?: OptOutChannel;
 }
