@@ -32,6 +32,11 @@ export interface TestAppOptions {
   realClock?: boolean;
   /** Another instance on this database (left for its owner to drop), as a second server would be. */
   database?: ScratchDatabase;
+  /**
+   * Providers replaced for fault injection: e.g. a real repository subclassed to fail on
+   * purpose (never a stand-in for our own database).
+   */
+  overrides?: Array<{ token: Type<unknown> | (abstract new (...args: never[]) => unknown) | symbol; useFactory: (...deps: never[]) => unknown; inject?: Array<Type<unknown> | symbol | string> }>;
 }
 
 /**
@@ -55,13 +60,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const logger = new JsonLogger(config.logLevel);
     const clock = new FixedClock(options.now ?? '2026-03-02T15:00:00.000Z');
     if (options.realClock) clock.now = () => new Date();
-    const moduleRef = await Test.createTestingModule({
+    const builder = Test.createTestingModule({
       imports: [AppModule.forRoot(config, logger)],
       controllers: options.controllers ?? [],
     })
       .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
+      .useValue(clock);
+    for (const o of options.overrides ?? []) builder.overrideProvider(o.token).useFactory({ factory: o.useFactory as (...args: unknown[]) => unknown, inject: o.inject ?? [] });
+    const moduleRef = await builder.compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger });
     app = nest;
     configureApp(nest, config);

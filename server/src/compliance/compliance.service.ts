@@ -134,6 +134,8 @@ export class ComplianceService {
     }
     // The channel it came by, and the one its words named when that is another.
     const channels: OptOutChannel[] = [...new Set<OptOutChannel>(['sms', ...(hint ? [hint] : [])])];
+    // Someone already opted out of texts gets no second confirmation.
+    const already = (await this.optOuts.forbiddingFor({ address, leadId: m.leadIds[0] ?? null }, 'sms')).entries.length > 0;
     const entries: OptOutEntryView[] = [];
     let created = false;
     for (const channel of channels) {
@@ -154,7 +156,7 @@ export class ComplianceService {
       created ||= written.created;
     }
     const reaches = [...new Set(entries.flatMap((e) => e.reach.channels))];
-    const confirmation = rules.confirmationText ? { entryId: entries[0].id, text: confirmationText(rules.senderName, reaches) } : null;
+    const confirmation = rules.confirmationText && (!already || !created) ? { entryId: entries[0].id, text: confirmationText(rules.senderName, reaches) } : null;
     return { ...none, entries, created, confirmation };
   }
 
