@@ -113,6 +113,20 @@ export class ApiClient {
     return (await res.json()) as T;
   }
 
+  /** A file the server sends (a CSV export), with the same token handling. */
+  async download(path: string): Promise<Blob> {
+    const send = () => {
+      const token = this.auth.accessToken();
+      return this.fetchFn(this.baseUrl + path, { method: 'GET', headers: token ? { Authorization: `Bearer ${token}` } : {} }).catch((e: unknown) => {
+        throw ApiError.network(e);
+      });
+    };
+    let res = await send();
+    if (res.status === 401 && (await this.auth.refresh())) res = await send();
+    if (!res.ok) throw await ApiError.fromResponse(res);
+    return res.blob();
+  }
+
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const useAuth = options.auth ?? true;
     let res = await this.send(path, options, useAuth);
