@@ -108,7 +108,9 @@ describe('dispositions', () => {
     const dnc = (await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'do-not-call' }).expect(201)).body as { change: DispositionChangeView };
     expect(dnc.change).toMatchObject({ from: 'interested', to: 'do-not-call' });
     const ledger = (await t.http.get(`/api/opt-outs/history?address=${encodeURIComponent(number)}`).set(admin.auth).expect(200)).body as Array<{ action: string; channel: string; source: string; actorId: string; note: string }>;
-    expect(ledger).toEqual([expect.objectContaining({ action: 'opt-out', channel: 'call', source: 'disposition', actorId: agent.user.id, note: `disposition do-not-call on conversation ${conversationId}` })]);
+    expect(ledger).toEqual([
+      expect.objectContaining({ action: 'opt-out', channel: 'call', source: 'disposition', kind: 'revocation', origin: 'call', conversationId, words: 'Do not call', actorId: agent.user.id, note: `disposition do-not-call on conversation ${conversationId}` }),
+    ]);
     const history = (await t.http.get(`/api/conversations/${conversationId}/disposition-history`).set(agent.auth).expect(200)).body as DispositionChangeView[];
     expect(history.map((h) => [h.from, h.to])).toEqual([[null, 'interested'], ['interested', 'do-not-call']]);
     // Another agent sees none of it.

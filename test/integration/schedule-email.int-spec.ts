@@ -123,7 +123,7 @@ describe('schedule email through SMTP', () => {
     await t.http.post(path).expect(200);
 
     const optOuts = (await t.http.get('/api/opt-outs/history?address=ann@example.com').set(admin.auth).expect(200)).body as Array<{ channel: string; source: string }>;
-    expect(optOuts).toEqual([expect.objectContaining({ channel: 'email', source: 'unsubscribe-link' })]);
+    expect(optOuts).toEqual([expect.objectContaining({ channel: 'email', source: 'unsubscribe-link', kind: 'revocation', origin: 'email', words: 'unsubscribe link' })]);
     expect(await enrollmentOf(lead.id)).toMatchObject({ status: 'exited', exitReason: 'unsubscribed' });
     list = await actions(lead.id);
     expect(list.find((a) => a.type === 'wait')?.status).toBe('canceled');
