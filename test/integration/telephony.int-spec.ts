@@ -305,9 +305,10 @@ describe('telephony through the simulated carrier', () => {
     await t.get(SchedulerService).runDue();
     await sim.advance(5_000);
     const list = (await t.http.get(`/api/conversations?leadId=${lead.id}&channel=sms`).set(admin.auth).expect(200)).body as { items: ConversationView[] };
-    expect(list.items.map((c) => [c.direction, c.body?.slice(0, 30), c.from])).toEqual([
-      ['outbound', 'Switchboard: We have your requ', '+12125550100'],
+    // Both at the same instant on the fixed clock: compared in a fixed order.
+    expect(list.items.map((c) => [c.direction, c.body?.slice(0, 30), c.from]).sort()).toEqual([
       ['inbound', 'Stop', number],
+      ['outbound', 'Switchboard: We have your requ', '+12125550100'],
     ]);
     expect([...sim.messages.values()].filter((m) => m.to === number && m.body.includes('no more texts'))).toHaveLength(1);
     await t.http.post('/api/telephony/sim/inbound-sms').set(agent.auth).send({ from: number, to: '+12125550100', body: 'hi' }).expect(403);
