@@ -11,6 +11,7 @@ import { US_ZONES } from './area-codes.js';
 import { type AttemptCaps, type AttemptHistory, evaluateAttemptCaps, stricterCaps } from './attempt-caps.js';
 import { type CallingRules, evaluateCallingWindow, type LocalWindow } from './calling-window.js';
 import { CallingRulesService } from './calling-rules.service.js';
+import { ConsentRulesService } from './consent-rules.service.js';
 import { ComplianceRepository } from './compliance.repository.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
 import { OptOutsService } from './opt-outs.service.js';
@@ -56,6 +57,7 @@ export class ContactPolicy {
     private readonly repo: ComplianceRepository,
     private readonly settings: SettingsService,
     private readonly rules: CallingRulesService,
+    private readonly consent: ConsentRulesService,
     private readonly clock: Clock,
   ) {}
 
@@ -63,7 +65,7 @@ export class ContactPolicy {
     const { lead } = subject;
     // Settings and rules first, then the address's opt-outs and blocks, the caps and the
     // attempt history side by side: the gate sits on every dialer reservation.
-    const [settings, rules] = await Promise.all([this.settings.get(), this.rules.current()]);
+    const [settings, rules, consentRules] = await Promise.all([this.settings.get(), this.rules.current(), this.consent.current()]);
     const tz = effectiveZones(lead, settings);
     const zones = tz.zones.filter(isValidTimezone);
     const notes: string[] = [];
@@ -76,7 +78,7 @@ export class ContactPolicy {
     const regionRule = tz.region ? rules.regions[tz.region] : undefined;
     const person = { address: address ?? '', leadId: lead.id || null, leadAddresses: [lead.phone, lead.email, ...(subject.phones ?? []).map((p) => p.e164)] };
     const [ledger, held, blocks, caps, history] = await Promise.all([
-      this.optOuts.forbiddingFor(person, channel, options.scope, at),
+      this.optOuts.forbiddingFor(person, channel, options.scope, at, consentRules),
       this.reviews.holding([address, ...person.leadAddresses], channel),
       address && channel !== 'email' ? this.optOuts.blocksFor(address) : Promise.resolve([]),
       this.capsFor(channel, regionRule),

@@ -7,6 +7,7 @@ import {
   type BlockView,
   type Channel,
   type ConsentOrigin,
+  type ConsentRulesView,
   type ConsentScopeView,
   type OptOutChannel,
   type OptOutEntryView,
@@ -251,9 +252,9 @@ export class OptOutsService {
    * The active opt-outs that forbid contacting `subject` on `channel` in `scope` at `at`,
    * under the scope of revocations in force then, and that scope.
    */
-  async forbiddingFor(subject: ContactSubject, channel: Channel, scope?: { type: 'schedule' | 'queue'; id: string }, at: Date = this.clock.now()): Promise<{ entries: OptOutEntryView[]; consentScope: ConsentScopeView }> {
+  async forbiddingFor(subject: ContactSubject, channel: Channel, scope?: { type: 'schedule' | 'queue'; id: string }, at: Date = this.clock.now(), rules?: ConsentRulesView): Promise<{ entries: OptOutEntryView[]; consentScope: ConsentScopeView }> {
     const leadAddresses = [...new Set([subject.address, ...(subject.leadAddresses ?? [])].filter((a): a is string => !!a))];
-    const [consentScope, rows] = await Promise.all([this.consent.scope(at), this.repo.activeLedgerFor(leadAddresses, subject.leadId)]);
+    const [consentScope, rows] = await Promise.all([this.consent.scope(at, rules), this.repo.activeLedgerFor(leadAddresses, subject.leadId)]);
     const q: LedgerQuery = { address: subject.address, channel, scope, leadId: subject.leadId ?? undefined, leadAddresses };
     const byId = new Map(rows.map((r) => [r.id, r]));
     const entries = forbidding(rows.map(asLedgerEntry), q, consentScope.mode).map((e) => toOptOutView(byId.get(e.id)!, consentScope.mode));
