@@ -226,6 +226,23 @@ describe('consent: revocation by any reasonable means', () => {
     expect((await eligibility(lookalike.lead.id, 'sms')).allowed).toBe(true);
   });
 
+  it('a text that names another channel stops that one too: "stop calling me" the calls, "stop emailing me" the person\'s email, "wrong number" calls and texts', async () => {
+    const calls = await newLead();
+    await text(calls.number, 'Stop calling me!');
+    expect((await eligibility(calls.lead.id, 'sms')).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
+    expect((await eligibility(calls.lead.id, 'call')).reasons[0]).toMatchObject({ code: 'OPTED_OUT', evidence: { words: 'Stop calling me!' } });
+
+    const mail = await newLead({ email: `mail-${seq}@example.test` });
+    await text(mail.number, 'please stop emailing me');
+    expect((await eligibility(mail.lead.id, 'email')).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
+    expect((await eligibility(mail.lead.id, 'call')).allowed).toBe(true);
+    expect((await history(mail.lead.email!)).map((e) => [e.action, e.channel, e.source])).toEqual([['opt-out', 'email', 'sms-text']]);
+
+    const wrong = await newLead();
+    await text(wrong.number, 'wrong number');
+    for (const channel of ['sms', 'call']) expect((await eligibility(wrong.lead.id, channel)).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
+  });
+
   it('a late confirmation is dropped: past five minutes after the request nothing is sent', async () => {
     const { number } = await newLead();
     await text(number, 'STOP');

@@ -13,7 +13,7 @@ import { OptOutsService } from './opt-outs.service.js';
 import { ConsentRulesService } from './consent-rules.service.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
 import { confirmationText, helpReply, startReply } from './consent-replies.js';
-import { classifyInboundText, type InboundVerdict, revocationChannelHint } from './revocation-classifier.js';
+import { classifyInboundText, type InboundVerdict } from './revocation-classifier.js';
 
 export interface AddressConsentView {
   address: string;
@@ -101,6 +101,13 @@ export class ComplianceService {
     return { address, optedOut, held: reviews.length > 0, channels, entries: [...entries.values()], reasons, reviews, consentScope: consentScope! };
   }
 
+  /** The email addresses of these leads, for a text that names email. */
+  private async leadEmails(leadIds: string[]): Promise<string[]> {
+    if (!leadIds.length) return [];
+    const records = await this.leads.findByIds(leadIds);
+    return [...new Set(records.map((r) => r.lead.email).filter((e): e is string => !!e))];
+  }
+
   async checkBlocked(raw: string): Promise<{ address: string; blocked: boolean; blocks: BlockView[] }> {
     const { address, type } = await this.optOuts.parseAddress(raw);
     if (type !== 'phone') throw DomainError.validation('address', 'blocks apply to phone numbers');
@@ -127,28 +134,33 @@ export class ComplianceService {
       const { entry, created } = await this.optOuts.append({ address, action: 'opt-in', channel: 'sms', source: 'sms-keyword', origin: 'sms', words, actorId: null, sourceRef: ref, leadIds: m.leadIds, note: `keyword ${verdict.matched}` });
       return { ...none, entries: [entry], created, reply: startReply(rules.senderName) };
     }
-    const hint = verdict.kind === 'keyword' ? null : revocationChannelHint(m.body);
+    const named = verdict.channels;
     if (verdict.kind === 'unsure' && rules.unsure === 'review') {
-      const { review, created } = await this.reviews.open({ address, leadId: m.leadIds[0] ?? null, conversationId: null, origin: 'sms', words, matched: `${verdict.matched}: ${verdict.why}`, channel: hint ?? 'all', sourceRef: ref });
+      const channel: OptOutChannel = named.length === 1 ? named[0] : 'all';
+      const { review, created } = await this.reviews.open({ address, leadId: m.leadIds[0] ?? null, conversationId: null, origin: 'sms', words, matched: `${verdict.matched}: ${verdict.why}`, channel, sourceRef: ref });
       return { ...none, review, created };
     }
-    // The channel it came by, and the one its words named when that is another.
-    const channels: OptOutChannel[] = [...new Set<OptOutChannel>(['sms', ...(hint ? [hint] : [])])];
+    // The channel it came by, and those its words named: the number's calls and texts, the person's email.
+    const phoneChannels = [...new Set<'sms' | 'call'>(['sms', ...named.filter((c): c is 'call' => c === 'call')])];
+    const targets: Array<{ address: string; channel: OptOutChannel; ref: string | null }> = phoneChannels.map((channel) => ({ address, channel, ref: ref && `${ref}:${channel}` }));
+    if (named.includes('email')) {
+      for (const email of await this.leadEmails(m.leadIds)) targets.push({ address: email, channel: 'email', ref: ref && `${ref}:email:${email}` });
+    }
     // Someone already opted out of texts gets no second confirmation.
     const already = (await this.optOuts.forbiddingFor({ address, leadId: m.leadIds[0] ?? null }, 'sms')).entries.length > 0;
     const entries: OptOutEntryView[] = [];
     let created = false;
-    for (const channel of channels) {
+    for (const target of targets) {
       const written = await this.optOuts.append({
-        address,
+        address: target.address,
         action: 'opt-out',
-        channel,
+        channel: target.channel,
         source: verdict.kind === 'keyword' ? 'sms-keyword' : 'sms-text',
         kind: 'revocation',
         origin: 'sms',
         words,
         actorId: null,
-        sourceRef: ref && `${ref}:${channel}`,
+        sourceRef: target.ref,
         leadIds: m.leadIds,
         note: verdict.kind === 'keyword' ? `keyword ${verdict.matched}` : verdict.kind === 'unsure' ? `unsure (${verdict.matched}: ${verdict.why}); opted out as the floor's rules say` : `recognised: ${verdict.matched}`,
       });
