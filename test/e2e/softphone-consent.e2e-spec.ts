@@ -117,6 +117,7 @@ describe('a spoken revocation recorded from the softphone', () => {
     expect((await api<EligibilityView>('GET', `/api/leads/${lead.id}/eligibility?channel=sms`)).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
 
     const admin = await signIn('admin@switchboard.local');
+    await admin.getByTestId('setup-tab').click();
     await admin.getByTestId('admin-view').getByRole('button', { name: 'Consent' }).click();
     await admin.getByTestId('consent-in-force').getByText('Per channel', { exact: false }).waitFor();
     await admin.screenshot({ path: join(artifacts, 'admin-consent.png'), animations: 'disabled' });
