@@ -399,7 +399,7 @@ describe('power-dial queues', () => {
     expect(bad.body.fields).toEqual([expect.objectContaining({ field: 'steps[0].config.queueId' })]);
     const schedule = (await t.http.post('/api/schedules').set(admin.auth).send({ name: 'Queue dial', timezone: 'America/New_York', steps: [{ type: 'dial', activation: 'automatic', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { mode: 'queue', queueId: q.id } }] }).expect(201)).body as { id: string };
     await t.http.post(`/api/schedules/${schedule.id}/enrollments`).set(admin.auth).send({ leadIds: [lead.id] }).expect(201);
-    await t.get(SchedulerService).runDue();
+    while ((await t.get(SchedulerService).runDue()) > 0);
     const [queued] = await itemsOf(q.id);
     expect(queued).toMatchObject({ leadId: lead.id, source: 'schedule' });
     await ready(agent);
@@ -464,7 +464,7 @@ describe('power-dial queues', () => {
     expect(card.dial?.autoDialAt).toBe(new Date(t.clock.now().getTime() + 10_000).toISOString());
     expect(card.status).toBe('reserved');
     t.clock.advance(10_000);
-    await t.get(SchedulerService).runDue();
+    while ((await t.get(SchedulerService).runDue()) > 0);
     expect((await item(card.id)).status).toBe('dialing');
     await sim.advance(30_000);
     expect((await item(card.id)).status).toBe('done');
@@ -479,7 +479,7 @@ describe('power-dial queues', () => {
     await add(q.id, [old.lead.id], 10);
     const booked = (await t.http.post('/api/callbacks').set(agent.auth).send({ leadId: cbLead.lead.id, dueAt: '2026-03-02T12:05:00', queueId: q.id }).expect(201)).body as { id: string };
     t.clock.advance(6 * 60_000);
-    await t.get(SchedulerService).runDue();
+    while ((await t.get(SchedulerService).runDue()) > 0);
     await t.get(AgentStatesService).heartbeat(agent.user.id, { phone: 'simulated', microphone: 'granted' });
     await ready(agent);
     const dialing = (await itemsOf(q.id)).find((i) => i.status === 'dialing');
