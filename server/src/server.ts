@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
 import { JsonLogger } from './common/json-logger.js';
+import { guardProcess } from './common/process-guards.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
@@ -21,6 +22,7 @@ export interface RunningServer {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   let config = loadConfig(env);
   const logger = new JsonLogger(config.logLevel);
+  const unguard = guardProcess(logger);
   let embedded: EmbeddedPostgres | undefined;
   if (config.database.kind === 'pglite') {
     embedded = await EmbeddedPostgres.start({ dataDir: config.database.pgliteDataDir, maxConnections: config.database.poolSize + 2 });
@@ -33,6 +35,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     configureApp(app, config);
     await app.listen(config.port, config.host);
   } catch (e) {
+    unguard();
     await embedded?.stop();
     throw e;
   }
@@ -48,6 +51,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       await Promise.race([app.close(), timeout]);
       await embedded?.stop();
       logger.event('info', 'server.stopped', {});
+      unguard();
     })());
   return { app, config, url, stop };
 }

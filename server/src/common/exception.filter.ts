@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ErrorCode, type ErrorBody } from '../../../shared/src/index.js';
+import { isConnectionLost } from '../database/db-errors.js';
 import { DomainError } from './domain-error.js';
 import { JsonLogger } from './json-logger.js';
 import { requestContext } from './request-context.js';
@@ -48,6 +49,10 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; headers?: Re
     const code = exception.status === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest;
     const message = exception.type === 'entity.parse.failed' ? 'body: malformed JSON' : exception.message;
     return { body: { statusCode: exception.status, code, message, fields: exception.type === 'entity.parse.failed' ? [{ field: 'body', message: 'malformed JSON' }] : undefined, requestId } };
+  }
+  // The database went away under the request: nothing was half-written (each write is its own transaction); try again shortly.
+  if (isConnectionLost(exception)) {
+    return { body: { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: ErrorCode.Unavailable, message: 'The database is unreachable for a moment; try again', requestId }, headers: { 'Retry-After': '1' } };
   }
   return { body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: ErrorCode.Internal, message: 'Internal server error', requestId } };
 }

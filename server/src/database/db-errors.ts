@@ -38,3 +38,40 @@ export async function retrying<T>(fn: () => Promise<T>, attempts = 5, also: (e: 
     }
   }
 }
+
+const LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_CON_COUNT_ERROR']);
+const LOST_ERRNOS = new Set([1053, 1927, 2006, 2013, 1317]);
+const LOST_MESSAGES = /connection terminated|connection is closed|connection lost|closed state|terminating connection|server has gone away|lost connection|socket hang up|client has encountered a connection error|cannot use a pool after calling end|timeout exceeded when trying to connect/i;
+
+/**
+ * The connection to the database went away (a restart, a failover, a pooler or an
+ * operator killing it): the pool reconnects on the next statement, so work may be tried
+ * again, or left to its lease when trying again is not safe.
+ */
+export function isConnectionLost(e: unknown): boolean {
+  const { code, errno } = codes(e);
+  if ((code && LOST_CODES.has(code)) || (errno !== undefined && LOST_ERRNOS.has(errno))) return true;
+  const message = (e as Error)?.message ?? '';
+  const cause = ((e as { driverError?: Error })?.driverError?.message ?? '') + ((e as { cause?: Error })?.cause?.message ?? '');
+  return LOST_MESSAGES.test(message) || LOST_MESSAGES.test(cause);
+}
+
+/** A fault of the database rather than of the statement: worth another try after a pause. */
+export function isTransient(e: unknown): boolean {
+  return isRetryable(e) || isConnectionLost(e);
+}
+
+/**
+ * Like `retrying`, for a lost connection too, with pauses that grow to about a second:
+ * long enough for the pool to reconnect, short enough to keep the work moving.
+ */
+export async function retryingThroughFaults<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= attempts || !isTransient(e)) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(1_000, 25 * 2 ** i) + Math.floor(Math.random() * 25)));
+    }
+  }
+}

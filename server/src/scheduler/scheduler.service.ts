@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
+import { retryingThroughFaults } from '../database/db-errors.js';
 import type { JobEntity } from './job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobWakeups } from './wakeups.js';
@@ -264,7 +265,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       // The work is done: its slot takes the next claim while the completion is written.
       const completed = this.complete(job);
       this.freeSlot(job.id);
-      if (!(await completed)) {
+      const written = await completed.catch((err: unknown) => {
+        // The work is done but its completion could not be written: the lease brings it back, and handlers are idempotent.
+        this.logger.warn(`scheduler: job ${job.id} attempt ${job.attempt} finished but its completion could not be written (${(err as Error).message}); it is left to its lease`);
+        return true;
+      });
+      if (!written) {
         this.logger.warn(`scheduler: job ${job.id} attempt ${job.attempt} finished after losing its claim; its completion was discarded`);
       }
     } catch (e) {
@@ -273,7 +279,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       const failures = job.failures + 1;
       const dead = failures >= job.maxAttempts;
       const delay = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (failures - 1));
-      await this.repo.fail(job.id, job.attempt, { status: dead ? 'dead' : 'pending', dueAt: dead ? job.dueAt : new Date(now.getTime() + delay), error: (e as Error).message ?? String(e), now });
+      // A failure that could not be written leaves the job to its lease: another claim runs it again.
+      await retryingThroughFaults(() => this.repo.fail(job.id, job.attempt, { status: dead ? 'dead' : 'pending', dueAt: dead ? job.dueAt : new Date(now.getTime() + delay), error: (e as Error).message ?? String(e), now })).catch((err: unknown) =>
+        this.logger.warn(`scheduler: job ${job.id} attempt ${job.attempt} failed (${(e as Error).message}) and the failure could not be written (${(err as Error).message}); it is left to its lease`),
+      );
     }
   }
 
@@ -303,7 +312,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     while (this.completions.length) {
       const batch = this.completions.splice(0, 1000);
       try {
-        const done = await this.repo.completeMany(batch, this.clock.now());
+        const done = await retryingThroughFaults(() => this.repo.completeMany(batch, this.clock.now()));
         for (const c of batch) c.settle(done.has(c.id));
       } catch (e) {
         for (const c of batch) c.fail(e);

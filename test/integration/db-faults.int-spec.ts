@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JobEntity } from '../../server/src/scheduler/job.entity.js';
+import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createScratchDatabase, type ScratchDatabase } from '../support/databases.js';
+import { signIn } from '../support/factories.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+
+/**
+ * The database drops the app's connections (a restart, a failover, a pooler, an
+ * operator): the connections are cut in a TCP proxy between the app and its database,
+ * and on the servers by the database itself as well — `pg_terminate_backend` on
+ * PostgreSQL, `KILL CONNECTION` on MariaDB — on this test's own database only. Nothing
+ * may end the process, no work may be lost, and requests after the fault are served again.
+ */
+describe('database connection loss', () => {
+  let t: TestApp;
+  let db: ScratchDatabase;
+  let proxy: TcpProxy;
+  let scheduler: SchedulerService;
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  let kill: () => Promise<number>;
+  let behaviour: 'kill-then-throw' | 'kill-then-succeed' = 'kill-then-throw';
+  const ran: string[] = [];
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onRejection);
+    db = await createScratchDatabase(undefined, undefined, { migrated: true });
+    const target = new URL(db.url);
+    proxy = await TcpProxy.start(target.hostname, Number(target.port || (db.kind === 'mysql' ? 3306 : 5432)));
+    t = await createTestApp({ database: { ...db, url: TcpProxy.via(db.url, proxy.port) } });
+    scheduler = t.get(SchedulerService);
+    // The killer runs on a connection of its own, outside the app's pool and the proxy.
+    kill = async () => {
+      const cut = proxy.cut();
+      if (db.kind === 'pglite') return cut;
+      return cut + (await killOnServer());
+    };
+    const killOnServer = async () => {
+      if (db.kind === 'mysql') {
+        const { createConnection } = await import('mysql2/promise');
+        const conn = await createConnection(db.url);
+        try {
+          const [rows] = await conn.query('SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()');
+          for (const r of rows as Array<{ id: number }>) await conn.query(`KILL CONNECTION ${Number(r.id)}`).catch(() => undefined);
+          return (rows as unknown[]).length;
+        } finally {
+          await conn.end();
+        }
+      }
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const res = await client.query('SELECT pg_terminate_backend(pid) AS gone FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        return res.rowCount ?? 0;
+      } finally {
+        await client.end();
+      }
+    };
+    scheduler.register('test.fault', {
+      handle: async (_payload, { job }) => {
+        ran.push(job.id);
+        // The database goes away under the work and comes back a moment later.
+        expect(await kill()).toBeGreaterThan(0);
+        outage(400);
+        if (behaviour === 'kill-then-throw') throw new Error('the work failed while the database was away');
+      },
+    });
+    scheduler.configure({ backoffBaseMs: 1_000 });
+  });
+  /** No new connection is taken for `ms`, as while a database restarts. */
+  const outage = (ms: number) => {
+    proxy.hold();
+    setTimeout(() => proxy.restore(), ms);
+  };
+  afterAll(async () => {
+    process.off('unhandledRejection', onRejection);
+    await t?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  const job = (id: string) => t.dataSource.getRepository(JobEntity).findOneByOrFail({ id });
+
+  it('a job that fails while the database is away has its failure written when it is back, and is run again', async () => {
+    behaviour = 'kill-then-throw';
+    const id = (await scheduler.enqueue('test.fault', {}))!;
+    await expect(scheduler.runDue()).resolves.toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'pending', failures: 1, leaseOwner: null, lastError: 'the work failed while the database was away' });
+    expect(rejections).toEqual([]);
+  });
+
+  it('a job done while the database is away has its completion written when it is back, once', async () => {
+    behaviour = 'kill-then-succeed';
+    const id = (await scheduler.enqueue('test.fault', {}))!;
+    await expect(scheduler.runDue()).resolves.toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'done', attempt: 1, failures: 0 });
+    expect(ran.filter((r) => r === id)).toHaveLength(1);
+    expect(rejections).toEqual([]);
+  });
+
+  it('a request while the database is away gets a 503 asking to try again, never a 500; served again when it is back, and /ready says so', async () => {
+    const admin = await signIn(t, 'admin');
+    await t.http.get('/api/leads').set(admin.auth).expect(200);
+    expect(await kill()).toBeGreaterThan(0);
+    proxy.hold();
+    const away = await t.http.get('/api/leads').set(admin.auth);
+    expect(away.status).toBe(503);
+    expect(away.headers['retry-after']).toBe('1');
+    expect(away.body).toMatchObject({ statusCode: 503, code: expect.any(String), message: expect.stringContaining('try again') });
+    expect(JSON.stringify(away.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect((await t.http.get('/ready')).status).toBe(503);
+    proxy.restore();
+    await t.http.get('/api/leads').set(admin.auth).expect(200);
+    await t.http.get('/ready').expect(200);
+    expect(rejections).toEqual([]);
+  });
+});
