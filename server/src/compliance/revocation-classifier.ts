@@ -117,7 +117,7 @@ function revocation(matched: string, channels: NamedChannel[]): InboundVerdict {
  *   in any case, width or punctuation, with emoji or a phone's signature around it;
  * - `revocation`: free text that clearly asks not to be contacted ("please stop texting me",
  *   "remove me from your list", "wrong number", "no me llamen más"), misspelt keywords;
- * - `unsure`: may be one ("not interested", "who is this?", "STOP this is harassment");
+ * - `unsure`: may be one ("not interested", "how did you get my number?", "stop, I am driving");
  *   the caller never ignores it;
  * - `none`: an ordinary reply, look-alikes included ("don't stop the delivery").
  */
