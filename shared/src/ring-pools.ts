@@ -81,6 +81,8 @@ export interface PoolPickRefusal {
   code: PoolRefusalCode;
   message: string;
   numbers: Array<{ e164: string; reason: string }>;
+  /** When a number of the pool can be used again by itself (the next day's caps, a quarantine's end); null when none will. */
+  availableAt?: string | null;
 }
 
 /** The caller ID chosen for a contact and why, or why none could be. */

@@ -116,6 +116,37 @@ describe('schedules', () => {
     expect(await enrollment(result.enrolled[0].id)).toMatchObject({ status: 'completed', exitReason: 'all steps done' });
   });
 
+  it('an SMS step that finds its ring pool at the daily cap waits for the next day with the reason, and is sent then, not failed', async () => {
+    const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Capped ${seq++}`, dailySmsCap: 1, numbers: [{ e164: '+12125550190' }] }).expect(201)).body as RingPoolView;
+    const s = await createSchedule({ smsPoolId: pool.id, steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { body: 'Your quote' } }] });
+    const a = await newLead();
+    const b = await newLead();
+    await enroll(s.id, [a.lead.id, b.lead.id]);
+    await drain();
+    const sent = [a, b].filter((x) => texts(x.number).length === 1);
+    const waiting = [a, b].find((x) => texts(x.number).length === 0)!;
+    expect(sent).toHaveLength(1);
+    const [held] = await actions(waiting.lead.id);
+    // Midnight in the floor's zone (America/New_York on this clock) is 05:00Z.
+    expect(held).toMatchObject({ type: 'sms', status: 'pending', dueAt: '2026-03-03T05:00:00.000Z' });
+    expect(held.detail).toMatch(/^waiting for caller ID capacity until 2026-03-03T05:00:00\.000Z: No number in ring pool "Capped \d+" can text now: \+12125550190 daily SMS cap reached \(1\/1\)$/);
+
+    // Due at midnight; the next morning (inside texting hours) it goes.
+    await clockTo('2026-03-03T15:00:00.000Z');
+    await drain();
+    expect(texts(waiting.number).map((m) => m.body)).toEqual(['Your quote']);
+    expect((await actions(waiting.lead.id))[0]).toMatchObject({ status: 'completed', outcome: 'sent' });
+  });
+
+  it('an SMS step whose only number cannot text fails for good: waiting would not help', async () => {
+    const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Voice only ${seq++}`, numbers: [{ e164: '+12125550191', sms: false }] }).expect(201)).body as RingPoolView;
+    const s = await createSchedule({ smsPoolId: pool.id, steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { body: 'Never' } }] });
+    const { lead } = await newLead();
+    await enroll(s.id, [lead.id]);
+    await drain();
+    expect((await actions(lead.id))[0]).toMatchObject({ status: 'failed', outcome: 'no caller id' });
+  });
+
   it('a worker killed mid-action has its work re-claimed after the lease, and the text goes out once', async () => {
     const s = await createSchedule({ steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'seconds' }, config: { body: 'Once only' } }] });
     const { lead, number } = await newLead();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type ConversationView, ErrorCode } from '../../../../shared/src/index.js';
+import { type ConversationView, ErrorCode, type PoolPickRefusal } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { ContactPolicy, type GateDecision } from '../../compliance/contact-policy.js';
@@ -51,6 +51,11 @@ export function refusalResult(ctx: ActionContext, e: unknown): ActionResult | nu
     const next = decision?.nextAllowedAt ? new Date(decision.nextAllowedAt) : null;
     if (ctx.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: e.message };
     return { kind: 'skipped', outcome: 'refused by compliance', detail: e.message };
+  }
+  if (e.code === ErrorCode.PoolExhausted && ctx.run) {
+    // Out of caller IDs for now (daily caps, quarantine): the step waits for capacity and is tried again then.
+    const back = (e.details as PoolPickRefusal | undefined)?.availableAt;
+    if (back) return { kind: 'held', until: new Date(back), detail: `waiting for caller ID capacity until ${back}: ${e.message}` };
   }
   if (e.code === ErrorCode.PoolExhausted || e.code === ErrorCode.CarrierError) return { kind: 'failed', outcome: e.code === ErrorCode.PoolExhausted ? 'no caller id' : 'carrier error', detail: e.message };
   if (e.code === ErrorCode.ValidationFailed) return { kind: 'failed', outcome: 'invalid', detail: e.message };

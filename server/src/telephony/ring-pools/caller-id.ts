@@ -174,6 +174,25 @@ export interface DaySpan {
 }
 
 /** The account's local date of an instant, `YYYY-MM-DD`: caps and usage rows count by it. */
+/**
+ * When a pool that cannot be used now can be used again without anyone acting: the
+ * earliest of the next local day (for a number at its daily cap) and a quarantine's end.
+ * Null when every number is out for good (disabled, without the channel, quarantined
+ * with no end) — then waiting would not help.
+ */
+export function capacityReturnsAt(numbers: PoolNumberEntity[], pool: Pick<RingPoolEntity, 'dailyCallCap' | 'dailySmsCap'>, usage: Map<string, DayUsage>, channel: PoolChannel, now: Date, zone: string): Date | null {
+  const tomorrow = DateTime.fromJSDate(now, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
+  let soonest: Date | null = null;
+  for (const n of numbers) {
+    if (n.status === 'disabled' || (channel === 'call' && !n.voice) || (channel === 'sms' && !n.sms)) continue;
+    let back: Date | null = null;
+    if (isQuarantined(n, now)) back = n.quarantinedUntil;
+    else if (usedOn(usage.get(n.id) ?? NONE, channel) >= capFor(pool, channel)) back = tomorrow;
+    if (back && (!soonest || back < soonest)) soonest = back;
+  }
+  return soonest;
+}
+
 export function localDay(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd');
 }

@@ -31,6 +31,7 @@ import {
   localDay,
   type PoolPick,
   remainingToday,
+  capacityReturnsAt,
   unusable,
 } from './caller-id.js';
 import type { PoolNumberDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
@@ -241,16 +242,23 @@ export class RingPoolsService {
    * With `dryRun` nothing is locked or written: which number would be chosen, and why.
    */
   async pick(poolId: string, channel: PoolChannel, lead: PoolLead, at: Date = this.clock.now(), options: { dryRun?: boolean } = {}): Promise<PoolPick> {
-    const day = localDay(at, await this.zone());
+    const zone = await this.zone();
+    const day = localDay(at, zone);
     const input = { channel, leadNumber: lead.e164, leadRegion: lead.region, now: at };
+    // A pool out of capacity says when it comes back, so work can wait for it instead of failing.
+    const refusal = (choice: PoolPick & { ok: false }, pool: RingPoolEntity, numbers: PoolNumberEntity[], usage: Map<string, DayUsage>): PoolPick =>
+      choice.code === 'POOL_EXHAUSTED' ? { ...choice, availableAt: capacityReturnsAt(numbers, pool, usage, channel, at, zone)?.toISOString() ?? null } : choice;
     if (options.dryRun) {
       const pool = await this.find(poolId);
       const numbers = await this.repo.numbers([poolId]);
-      return chooseNumber({ ...input, pool, numbers, usage: await this.repo.usage(numbers.map((n) => n.id), day) });
+      const usage = await this.repo.usage(numbers.map((n) => n.id), day);
+      const choice = chooseNumber({ ...input, pool, numbers, usage });
+      return choice.ok ? choice : refusal(choice, pool, numbers, usage);
     }
     const result = await this.repo.withPoolLock(poolId, async (locked): Promise<PoolPick> => {
-      const choice = chooseNumber({ ...input, pool: locked.pool, numbers: locked.numbers, usage: await locked.usage(day) });
-      if (!choice.ok) return choice;
+      const usage = await locked.usage(day);
+      const choice = chooseNumber({ ...input, pool: locked.pool, numbers: locked.numbers, usage });
+      if (!choice.ok) return refusal(choice, locked.pool, locked.numbers, usage);
       await locked.increment(choice.number.id, day, channel === 'call' ? 'calls' : 'sms');
       if (choice.rrCursor !== locked.pool.rrCursor) await locked.updatePool({ rrCursor: choice.rrCursor });
       // A number back from a lapsed quarantine is active again.
