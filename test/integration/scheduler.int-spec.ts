@@ -92,6 +92,39 @@ describe('durable scheduler', () => {
     expect(await job(id)).toMatchObject({ status: 'done', attempt: 2 });
   });
 
+  it('a live instance keeps a long job by heartbeat past its lease; a dead one\'s work is taken over once the 20 s lease lapses', async () => {
+    const lease = t.config.schedulerLeaseMs;
+    expect(lease).toBe(20_000);
+    let finish!: () => void;
+    const held = new Promise<void>((r) => (finish = r));
+    const ran: string[] = [];
+    scheduler.register('test.long', { handle: async (_p, { job }) => { ran.push(`${scheduler.owner}:${job.id}`); await held; } });
+    other.register('test.long', { handle: async (_p, { job }) => { ran.push(`${other.owner}:${job.id}`); } });
+    const id = (await scheduler.enqueue('test.long', {}))!;
+    const running = scheduler.runDue();
+    while (!ran.length) await new Promise((r) => setImmediate(r));
+    // Three heartbeats over twice the lease: the other instance never gets the job.
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(lease * 0.66);
+      await scheduler.heartbeat();
+      expect(await other.runDue()).toBe(0);
+    }
+    finish();
+    await running;
+    expect(await job(id)).toMatchObject({ status: 'done', attempt: 1 });
+
+    // A dead instance's claim: taken over just after its lease, not before.
+    const dead = (await scheduler.enqueue('test.long', {}))!;
+    const now = t.clock.now();
+    await t.get(JobsRepository).claim({ owner: 'dead-instance', now, leaseUntil: new Date(now.getTime() + lease), limit: 1, queues: ['test.long'] });
+    t.clock.advance(lease - 1_000);
+    expect(await other.runDue()).toBe(0);
+    t.clock.advance(6_000);
+    expect(await other.runDue()).toBe(1);
+    expect(ran).toContain(`${other.owner}:${dead}`);
+    expect(await job(dead)).toMatchObject({ status: 'done', attempt: 2 });
+  });
+
   it('claims the earliest due first and, among work due at once, the higher priority; batch completion is fenced per claim', async () => {
     const repo = t.get(JobsRepository);
     const at = t.clock.now();

@@ -41,6 +41,8 @@ export class AppConfig {
   readonly softphoneDir: string | undefined;
   readonly corsOrigins!: string[];
   readonly shutdownTimeoutMs!: number;
+  /** How long a claimed job is held by its instance without a heartbeat; a dead instance's work is taken over after it. */
+  readonly schedulerLeaseMs!: number;
   readonly redisUrl: string | undefined;
   readonly telephony!: {
     /** twilio when credentials are set; otherwise the simulated carrier runs in-process. */
@@ -185,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     softphoneDir: e.SOFTPHONE_DIR,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    schedulerLeaseMs: e.SCHEDULER_LEASE_MS,
     redisUrl: e.REDIS_URL,
     telephony: {
       mode: e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN ? 'twilio' : 'simulated',

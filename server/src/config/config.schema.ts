@@ -46,6 +46,7 @@ export const envSchema = z.object({
   SOFTPHONE_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+  SCHEDULER_LEASE_MS: int(3_000, 600_000).default(20_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, { message: 'expected AC followed by 32 hex digits' }).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),

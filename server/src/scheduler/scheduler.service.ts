@@ -51,7 +51,7 @@ const RENEW = 'scheduler.renew-leases';
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   concurrency: 16,
   claimBatch: 200,
-  leaseMs: 60_000,
+  leaseMs: 20_000,
   pollMs: 1_000,
   backoffBaseMs: 5_000,
   backoffMaxMs: 60 * 60_000,
@@ -71,7 +71,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   readonly owner = `${hostname().slice(0, 24)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly handlers = new Map<string, JobHandler>();
   private readonly running = new Map<string, { job: JobEntity; done: Promise<void>; abort: AbortController }>();
-  private options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS;
+  private options: SchedulerOptions;
   private nextTimer: NodeJS.Timeout | undefined;
   private nextAt = Infinity;
   private polling: Promise<void> | null = null;
@@ -92,7 +92,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
     private readonly registry: SchedulerRegistry,
-  ) {}
+  ) {
+    this.options = { ...DEFAULT_SCHEDULER_OPTIONS, leaseMs: config.schedulerLeaseMs ?? DEFAULT_SCHEDULER_OPTIONS.leaseMs };
+  }
 
   /** Registers the handler for a queue. Call from a module's constructor or onModuleInit. */
   register(queue: string, handler: JobHandler): void {
@@ -144,7 +146,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await this.wakeups.listen(() => this.poke());
     // The tick and the lease renewal live in @nestjs/schedule's registry, beside any other timed work.
     const tick = setInterval(() => this.poke(), this.options.pollMs);
-    const renew = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
+    const renew = setInterval(() => void this.heartbeat(), Math.max(1000, Math.floor(this.options.leaseMs / 3)));
     tick.unref();
     renew.unref();
     this.registry.addInterval(`${TICK}:${this.owner}`, tick);
@@ -320,7 +322,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async renewLeases(): Promise<void> {
+  /**
+   * Renews the lease of every job this instance runs: called every third of the lease,
+   * so a live instance keeps its work however long it takes, and a dead one's is taken
+   * over once its lease (SCHEDULER_LEASE_MS, 20 s by default) lapses.
+   */
+  async heartbeat(): Promise<void> {
     const ids = [...this.running.keys()];
     if (!ids.length) return;
     await this.repo.extendLease(ids, this.owner, new Date(this.clock.now().getTime() + this.options.leaseMs)).catch(() => undefined);
