@@ -43,9 +43,12 @@ export class CallReconciler implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     if (this.config.env === 'test') return; // tests run it by hand against their fixed clock
     const every = Math.max(10, Math.floor(this.config.telephony.reconcileAfterSeconds / 2)) * 1000;
-    this.timer = setInterval(() => {
+    const pass = () => {
       this.running = this.run().catch((e: unknown) => this.logger.warn(`reconciler: ${(e as Error).message}`));
-    }, every);
+    };
+    // At once on start: what this instance (or a dead one) left in flight before a restart is settled now, not a period later.
+    pass();
+    this.timer = setInterval(pass, every);
     this.timer.unref();
   }
 
