@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JobEntity } from '../../server/src/scheduler/job.entity.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
+import { JsonLogger } from '../../server/src/common/json-logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { signIn } from '../support/factories.js';
@@ -116,5 +118,31 @@ describe('database connection loss', () => {
     await t.http.get('/api/leads').set(admin.auth).expect(200);
     await t.http.get('/ready').expect(200);
     expect(rejections).toEqual([]);
+  });
+
+  it('the wake-up listener comes back after its connection is killed, and a NOTIFY reaches it again (PostgreSQL server; elsewhere the timer wakes and a NOTIFY never throws)', async () => {
+    const wakeups = new JobWakeups(t.dataSource, t.config, new JsonLogger('silent'));
+    let woke = 0;
+    await wakeups.listen(() => woke++);
+    try {
+      if (db.kind !== 'postgres') {
+        await wakeups.notify();
+        expect(woke).toBe(0);
+        return;
+      }
+      await wakeups.notify();
+      for (let i = 0; i < 200 && woke === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(woke).toBeGreaterThan(0);
+      expect(await kill()).toBeGreaterThan(0);
+      const before = woke;
+      // Reconnects on its own; each NOTIFY after that wakes it.
+      for (let i = 0; i < 300 && woke <= before + 1; i++) {
+        await wakeups.notify();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(woke).toBeGreaterThan(before + 1);
+    } finally {
+      await wakeups.close();
+    }
   });
 });
