@@ -117,6 +117,7 @@ describe('schedules', () => {
   });
 
   it('an SMS step that finds its ring pool at the daily cap waits for the next day with the reason, and is sent then, not failed', async () => {
+    await clockTo(60_000); // created after the main pool, so the main pool stays the default for the other tests
     const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Capped ${seq++}`, dailySmsCap: 1, numbers: [{ e164: '+12125550190' }] }).expect(201)).body as RingPoolView;
     const s = await createSchedule({ smsPoolId: pool.id, steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { body: 'Your quote' } }] });
     const a = await newLead();
@@ -139,6 +140,7 @@ describe('schedules', () => {
   });
 
   it('an SMS step whose only number cannot text fails for good: waiting would not help', async () => {
+    await clockTo(60_000); // created after the main pool, so the main pool stays the default for the other tests
     const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Voice only ${seq++}`, numbers: [{ e164: '+12125550191', sms: false }] }).expect(201)).body as RingPoolView;
     const s = await createSchedule({ smsPoolId: pool.id, steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { body: 'Never' } }] });
     const { lead } = await newLead();

@@ -10,6 +10,8 @@ import { RateLimitEntity } from '../conversations/conversation.entity.js';
  * moved on by one interval) and waits for it. Requests are spaced at the carrier's
  * rate, so none is ever queued there silently.
  */
+const MAX_AHEAD_MS = 60 * 60_000;
+
 @Injectable()
 export class OutboundRateLimiter {
   constructor(
@@ -27,7 +29,10 @@ export class OutboundRateLimiter {
       const repo = em.getRepository(RateLimitEntity);
       const now = this.clock.now();
       const row = await repo.createQueryBuilder('r').setLock('pessimistic_write').where('r.name = :name', { name }).getOneOrFail();
-      const slot = row.nextSlotAt > now ? row.nextSlotAt : now;
+      // A next slot more than an hour ahead means the clock stepped back (a corrected
+      // system clock): start again from now rather than hold every send for that long.
+      const ahead = row.nextSlotAt.getTime() - now.getTime();
+      const slot = ahead > 0 && ahead <= MAX_AHEAD_MS ? row.nextSlotAt : now;
       await repo.update({ name }, { nextSlotAt: new Date(slot.getTime() + interval) });
       return slot;
     });
