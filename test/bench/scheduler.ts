@@ -18,7 +18,7 @@
  * Postgres comes from TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  * PROFILE=1 prints time spent per repository method.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
@@ -107,7 +107,7 @@ async function paced(sys: System): Promise<{ p50: number; p99: number }> {
 }
 
 async function ours(url: string, admin: pg.Client): Promise<System> {
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SECRETS_KEY: '0'.repeat(64), LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATABASE_POOL_SIZE: '10' });
+  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET: randomBytes(32).toString('hex'), SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATABASE_POOL_SIZE: '10' });
   const logger = new JsonLogger('silent');
   const ds = await createDataSource({ kind: 'postgres', url, poolSize: 10 });
   await ds.initialize();

@@ -21,6 +21,22 @@ describe('the server as a process', () => {
     expect(existsSync(join(dir, 'unused'))).toBe(false);
   }, 60_000);
 
+  it('refuses to start in production with a published or weak secret, naming each variable and echoing none', async () => {
+    const published = 'change-me-change-me-change-me-change-me';
+    const weak = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const p = spawnTs('server/src/main.ts', [], { NODE_ENV: 'production', JWT_SECRET: published, SECRETS_KEY: '0'.repeat(64), TWILIO_ACCOUNT_SID: `AC${'1f'.repeat(16)}`, TWILIO_AUTH_TOKEN: weak, LOG_LEVEL: 'silent', PGLITE_DATA_DIR: join(dir, 'weak') });
+    expect(await p.exited).toBe(1);
+    const err = p.stderr();
+    expect(err).toContain('Invalid configuration:');
+    expect(err).toMatch(/- JWT_SECRET: is a published value/);
+    expect(err).toMatch(/- SECRETS_KEY: is a published value/);
+    expect(err).toMatch(/- TWILIO_AUTH_TOKEN: is a run of consecutive characters/);
+    expect(err).not.toContain(published);
+    expect(err).not.toContain(weak);
+    expect(err).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    expect(existsSync(join(dir, 'weak'))).toBe(false);
+  }, 60_000);
+
   it('starts on the embedded database, refuses a second server on the same data, and shuts down cleanly', async () => {
     const data = join(dir, 'pglite');
     const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PGLITE_DATA_DIR: data };

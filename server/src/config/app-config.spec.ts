@@ -1,5 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from './app-config.js';
+import { PUBLISHED_SECRETS } from './published-secrets.js';
+
+/** A freshly generated secret, as `openssl rand -hex 32` makes one (never a value written in the repository). */
+const generated = () => randomBytes(32).toString('hex');
+/** Digits of pi: in no order and no pattern, but only ten values. */
+const PI_DIGITS = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5, 0, 2, 8];
 
 const base = { PGLITE_DATA_DIR: 'memory' };
 
@@ -50,9 +57,85 @@ describe('loadConfig', () => {
 
   it('requires a long JWT_SECRET and a secrets key in production and never echoes them', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production', 'SECRETS_KEY: required when NODE_ENV=production (it encrypts integration secrets)']);
-    expect(problems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: 'not-hex-but-secret' })).toEqual(['SECRETS_KEY: must be 64 hex characters (a 32-byte key)']);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: 'ab'.repeat(32) }).integrations.secretsKey).toEqual(Buffer.from('ab'.repeat(32), 'hex'));
+    expect(problems({ NODE_ENV: 'production', JWT_SECRET: generated(), SECRETS_KEY: 'not-hex-but-secret' })).toEqual(['SECRETS_KEY: must be 64 hex characters (a 32-byte key)']);
+    const key = generated();
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated(), SECRETS_KEY: key }).integrations.secretsKey).toEqual(Buffer.from(key, 'hex'));
     expect(problems({ JWT_SECRET: 'short-secret' })).toEqual(['JWT_SECRET: must be at least 32 characters']);
+  });
+
+  describe('production refuses a published or weak secret, naming the variable', () => {
+    const prod = (env: Record<string, string>) => problems({ NODE_ENV: 'production', JWT_SECRET: generated(), SECRETS_KEY: generated(), ...env });
+
+    it("refuses the compose file's old defaults", () => {
+      expect(prod({ JWT_SECRET: 'change-me-change-me-change-me-change-me', SECRETS_KEY: '0'.repeat(64) })).toEqual([
+        'JWT_SECRET: is a published value (it appears in this project’s files or in well-known examples); generate one with `openssl rand -hex 32`',
+        'SECRETS_KEY: is a published value (it appears in this project’s files or in well-known examples); generate one with `openssl rand -hex 32`',
+      ]);
+    });
+
+    it.each(PUBLISHED_SECRETS.filter((p) => p.value.length >= 32).map((p) => [p.where, p.value]))('refuses the published value from %s as JWT_SECRET', (_where, value) => {
+      expect(prod({ JWT_SECRET: value })).toEqual([expect.stringMatching(/^JWT_SECRET: is a published value/)]);
+      expect(prod({ JWT_SECRET: value.toUpperCase() })).toEqual([expect.stringMatching(/^JWT_SECRET: is a published value/)]);
+    });
+
+    it.each([
+      ['a placeholder', 'please-change-me-before-going-live-2026', /^JWT_SECRET: is a placeholder, not a secret;/],
+      ['one character repeated', 'x'.repeat(40), /^JWT_SECRET: is one character repeated;/],
+      ['a short pattern repeated', 'k3y!'.repeat(10), /^JWT_SECRET: is a short pattern repeated;/],
+      ['a long unit written twice', generated().slice(0, 20).repeat(2), /^JWT_SECRET: is a short pattern repeated;/],
+      ['a run of consecutive characters', 'abcdefghijklmnopqrstuvwxyz0123456789', /^JWT_SECRET: is a run of consecutive characters;/],
+      ['too little variety', PI_DIGITS.map((d) => 'q7#Lz!m'[d % 7]).join(''), /^JWT_SECRET: has too little variety/],
+    ])('refuses a JWT_SECRET that is %s', (_what, value, message) => {
+      expect(prod({ JWT_SECRET: value })).toEqual([expect.stringMatching(message)]);
+    });
+
+    it.each([
+      ['one byte repeated (all zeros)', '00'.repeat(32), /^SECRETS_KEY: is (a published value|one byte repeated)/],
+      ['one byte repeated', 'ab'.repeat(32), /^SECRETS_KEY: is one byte repeated;/],
+      ['one byte repeated, in capitals', 'FF'.repeat(32), /^SECRETS_KEY: is one byte repeated;/],
+      ['a short byte pattern repeated', 'deadbeef'.repeat(8), /^SECRETS_KEY: is a short byte pattern repeated;/],
+      ['a run of bytes', Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex'), /^SECRETS_KEY: is a run of consecutive bytes;/],
+      ['too few different bytes', Buffer.from(PI_DIGITS.slice(0, 32).map((d) => d * 20)).toString('hex'), /^SECRETS_KEY: has too little variety \(too few different bytes\)/],
+    ])('refuses a SECRETS_KEY that is %s', (_what, value, message) => {
+      expect(prod({ SECRETS_KEY: value })).toEqual([expect.stringMatching(message)]);
+    });
+
+    it('checks the carrier secrets too, and refuses one key used for both purposes', () => {
+      const sid = `AC${generated().slice(0, 32)}`;
+      expect(prod({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'auth-token-auth-token', TWILIO_API_KEY_SECRET: 'short-but-16-chars' })).toEqual([
+        'TWILIO_AUTH_TOKEN: is a published value (it appears in this project’s files or in well-known examples); use the token the carrier issued',
+        'TWILIO_API_KEY_SECRET: must be at least 32 characters; use the secret the carrier issued',
+      ]);
+      const shared = generated();
+      expect(prod({ JWT_SECRET: shared, SECRETS_KEY: shared })).toEqual([expect.stringMatching(/^JWT_SECRET: must differ from SECRETS_KEY/)]);
+    });
+
+    it('names every bad variable at once and never echoes a value', () => {
+      const weak = 'abcdefghijklmnopqrstuvwxyz0123456789';
+      const found = prod({ JWT_SECRET: weak, SECRETS_KEY: 'ab'.repeat(32) });
+      expect(found.map((p) => p.split(':')[0])).toEqual(['JWT_SECRET', 'SECRETS_KEY']);
+      expect(found.join('\n')).not.toContain(weak);
+      expect(found.join('\n')).not.toContain('abab');
+    });
+
+    it('accepts generated secrets: hex from openssl, base64, and the carrier’s 32-hex-digit tokens', () => {
+      for (let i = 0; i < 200; i++) {
+        const config = loadConfig({
+          NODE_ENV: 'production',
+          JWT_SECRET: i % 2 ? generated() : randomBytes(32).toString('base64'),
+          SECRETS_KEY: generated(),
+          TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+          TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+          TWILIO_API_KEY_SECRET: randomBytes(24).toString('base64url'),
+        });
+        expect(config.env).toBe('production');
+      }
+    });
+
+    it('development and test keep working with their defaults and the test secret', () => {
+      expect(loadConfig(base).env).toBe('development');
+      expect(loadConfig({ ...base, NODE_ENV: 'test', JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789', SECRETS_KEY: '0'.repeat(64) }).env).toBe('test');
+    });
   });
 
   it('the error message lists every problem', () => {

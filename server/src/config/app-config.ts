@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { envSchema } from './config.schema.js';
+import { envSchema, type Env } from './config.schema.js';
+import { secretWeakness, type SecretKind } from './secret-strength.js';
 
 export type DatabaseKind = 'pglite' | 'postgres' | 'mysql';
 
@@ -139,6 +140,34 @@ function developmentSecret(dataDir: string, name = 'jwt-secret'): string {
 /** Variables whose values must never be echoed back (they hold or may hold secrets). */
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
 
+/** The secrets production checks, how each is judged, and what to do about a weak one. */
+const PRODUCTION_SECRETS: Array<{ name: keyof Env & string; kind: SecretKind; remedy: string }> = [
+  { name: 'JWT_SECRET', kind: 'text', remedy: 'generate one with `openssl rand -hex 32`' },
+  { name: 'SECRETS_KEY', kind: 'hex-key', remedy: 'generate one with `openssl rand -hex 32`' },
+  { name: 'TWILIO_AUTH_TOKEN', kind: 'text', remedy: 'use the token the carrier issued' },
+  { name: 'TWILIO_API_KEY_SECRET', kind: 'text', remedy: 'use the secret the carrier issued' },
+];
+
+/**
+ * A production server signs tokens and links and seals stored credentials with these, so
+ * one anybody can know or guess is refused outright: published values (the compose file's
+ * old defaults, every example and test value in this repository), short ones, and ones a
+ * person made up rather than generated. Development and test keep their defaults.
+ */
+function productionSecretProblems(e: Env): string[] {
+  const problems: string[] = [];
+  for (const { name, kind, remedy } of PRODUCTION_SECRETS) {
+    const value = e[name];
+    if (typeof value !== 'string') continue;
+    const weakness = secretWeakness(value, kind);
+    if (weakness) problems.push(`${name}: ${weakness}; ${remedy}`);
+  }
+  if (e.JWT_SECRET && e.SECRETS_KEY && e.JWT_SECRET.toLowerCase() === e.SECRETS_KEY.toLowerCase()) {
+    problems.push('JWT_SECRET: must differ from SECRETS_KEY (one key for two purposes); generate each with `openssl rand -hex 32`');
+  }
+  return problems;
+}
+
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
@@ -159,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
   if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) problems.push('SECRETS_KEY: required when NODE_ENV=production (it encrypts integration secrets)');
+  if (e.NODE_ENV === 'production') problems.push(...productionSecretProblems(e));
   if (!!e.TWILIO_ACCOUNT_SID !== !!e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
   if (problems.length) throw new ConfigError(problems);
 
