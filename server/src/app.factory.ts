@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RequestMethod } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
@@ -9,7 +10,9 @@ import { AllExceptionsFilter, toErrorBody } from './common/exception.filter.js';
 import { JsonLogger } from './common/json-logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { bodyParsers, queryLimits } from './web/body-limits.js';
 import { requestIdAndAccessLog } from './web/http-pipeline.js';
+import { MediaTypeInterceptor } from './web/media-types.js';
 import { softphoneStatic } from './web/softphone-static.js';
 
 /** Where the built softphone lives: SOFTPHONE_DIR, else dist/softphone beside the server build. */
@@ -30,8 +33,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   app.use(requestIdAndAccessLog(logger));
-  app.useBodyParser('json', { limit: '1mb' });
-  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
+  // The application is created without Nest's default parsers: these are the only ones.
+  app.use(queryLimits());
+  for (const parser of bodyParsers()) app.use(parser);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
 
   app.setGlobalPrefix('api', {
@@ -40,6 +44,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       { path: 'ready', method: RequestMethod.GET },
     ],
   });
+  app.useGlobalInterceptors(new MediaTypeInterceptor(app.get(Reflector)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
 

@@ -31,7 +31,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), { logger, bodyParser: true, abortOnError: false });
+    // configureApp() installs the body parsers, with their limits; Nest's defaults would not have them.
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), { logger, bodyParser: false, abortOnError: false });
     configureApp(app, config);
     await app.listen(config.port, config.host);
   } catch (e) {

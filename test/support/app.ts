@@ -68,7 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       .useValue(clock);
     for (const o of options.overrides ?? []) builder.overrideProvider(o.token).useFactory({ factory: o.useFactory as (...args: unknown[]) => unknown, inject: o.inject ?? [] });
     const moduleRef = await builder.compile();
-    const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+    const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger, bodyParser: false });
     app = nest;
     configureApp(nest, config);
     await nest.init();

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, ActionGroupView, GroupPlanView, GroupRunView, KeywordEventResult } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { ActionGroupsService } from './action-groups.service.js';
 import { ActionGroupDto, DryRunDto, KeywordEventDto, RunGroupDto } from './dto/action-group.dto.js';
 import { GroupRunner } from './group-runner.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('action groups')
 @ApiBearerAuth()
@@ -24,7 +25,7 @@ export class ActionGroupsController {
 
   @Roles('admin', 'supervisor')
   @Get('action-groups/:id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<ActionGroupView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<ActionGroupView> {
     return this.groups.get(id);
   }
 
@@ -37,14 +38,14 @@ export class ActionGroupsController {
 
   @Roles('admin')
   @Put('action-groups/:id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: ActionGroupDto): Promise<ActionGroupView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: ActionGroupDto): Promise<ActionGroupView> {
     return this.groups.update(id, body);
   }
 
   @Roles('admin')
   @Delete('action-groups/:id')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
     await this.groups.remove(id);
   }
 
@@ -52,7 +53,7 @@ export class ActionGroupsController {
   @Post('action-groups/:id/run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the group for a lead now; with the same key (and subject) again, the run already made is returned' })
-  run(@Param('id', ParseUUIDPipe) id: string, @Body() body: RunGroupDto, @CurrentUser() actor: AccessClaims): Promise<GroupRunView> {
+  run(@Param('id', UuidParamPipe) id: string, @Body() body: RunGroupDto, @CurrentUser() actor: AccessClaims): Promise<GroupRunView> {
     return this.runner.execute({ groupId: id, trigger: 'manual', triggerRef: body.key ?? randomUUID(), leadId: body.leadId, conversationId: body.conversationId ?? null, enrollmentId: body.enrollmentId ?? null, actorId: actor.sub });
   }
 
@@ -60,19 +61,19 @@ export class ActionGroupsController {
   @Post('action-groups/:id/dry-run')
   @HttpCode(200)
   @ApiOperation({ summary: 'What the group would do for a lead now, done by none of its actions' })
-  dryRun(@Param('id', ParseUUIDPipe) id: string, @Body() body: DryRunDto): Promise<GroupPlanView> {
+  dryRun(@Param('id', UuidParamPipe) id: string, @Body() body: DryRunDto): Promise<GroupPlanView> {
     return this.runner.plan(id, body.leadId, body.conversationId ?? null);
   }
 
   @Roles('admin', 'supervisor')
   @Get('action-groups/:id/runs')
-  runs(@Param('id', ParseUUIDPipe) id: string, @Query('limit') limit?: string): Promise<GroupRunView[]> {
+  runs(@Param('id', UuidParamPipe) id: string, @Query('limit') limit?: string): Promise<GroupRunView[]> {
     return this.runner.runs(id, Math.min(500, Math.max(1, Number(limit) || 50)));
   }
 
   @Roles('admin', 'supervisor')
   @Get('action-group-runs/:id')
-  runById(@Param('id', ParseUUIDPipe) id: string): Promise<GroupRunView> {
+  runById(@Param('id', UuidParamPipe) id: string): Promise<GroupRunView> {
     return this.runner.run(id);
   }
 

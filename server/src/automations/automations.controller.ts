@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
@@ -9,6 +9,7 @@ import { ScheduleAccess } from '../schedules/schedule-access.js';
 import { AutomationsService } from './automations.service.js';
 import { InterestLinks } from './interest-links.js';
 import { Clock } from '../common/clock.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 export class ListAutomationRunsQuery {
   @IsOptional() @IsUUID('all', { message: 'must be an enrollment id' }) enrollmentId?: string;
@@ -28,7 +29,7 @@ export class AutomationRunsController {
   @AnyRole()
   @Get(':id/automation-runs')
   @ApiOperation({ summary: "The schedule's step automations' firings: planned, fired (with what each action did), canceled (whoever may see the schedule)" })
-  async runs(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ListAutomationRunsQuery, @CurrentUser() actor: AccessClaims): Promise<AutomationRunView[]> {
+  async runs(@Param('id', UuidParamPipe) id: string, @Query() q: ListAutomationRunsQuery, @CurrentUser() actor: AccessClaims): Promise<AutomationRunView[]> {
     await this.access.require(id, actor, 'view');
     return this.automations.runs({ scheduleId: id, ...q });
   }

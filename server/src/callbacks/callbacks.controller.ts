@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AccessClaims, type CallbackView, ErrorCode } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { BookCallbackDto, CompleteCallbackDto, ListCallbacksQuery, ReassignActionDto, RescheduleCallbackDto } from '../schedules/dto/schedule.dto.js';
 import { CallbacksService } from './callbacks.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('callbacks')
 @ApiBearerAuth()
@@ -30,42 +31,42 @@ export class CallbacksController {
 
   @AnyRole()
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CallbackView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<CallbackView> {
     return this.callbacks.get(id);
   }
 
   @AnyRole()
   @Post(':id/take')
   @HttpCode(200)
-  take(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+  take(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
     return this.callbacks.take(id, actor);
   }
 
   @AnyRole()
   @Post(':id/complete')
   @HttpCode(200)
-  complete(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CompleteCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+  complete(@Param('id', UuidParamPipe) id: string, @Body() body: CompleteCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
     return this.callbacks.complete(id, actor, body.outcome, body.conversationId);
   }
 
   @AnyRole()
   @Post(':id/reschedule')
   @HttpCode(200)
-  reschedule(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RescheduleCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+  reschedule(@Param('id', UuidParamPipe) id: string, @Body() body: RescheduleCallbackDto, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
     return this.callbacks.reschedule(id, body.dueAt, body.note, actor);
   }
 
   @AnyRole()
   @Post(':id/cancel')
   @HttpCode(200)
-  cancel(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
+  cancel(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<CallbackView> {
     return this.callbacks.cancel(id, actor);
   }
 
   @Roles('admin', 'supervisor')
   @Post(':id/reassign')
   @HttpCode(200)
-  reassign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReassignActionDto): Promise<CallbackView> {
+  reassign(@Param('id', UuidParamPipe) id: string, @Body() body: ReassignActionDto): Promise<CallbackView> {
     return this.callbacks.reassign(id, body.ownerId);
   }
 }

@@ -23,6 +23,7 @@ interface BodyParserError {
   status: number;
   expose?: boolean;
   message: string;
+  cause?: unknown;
 }
 
 function isBodyParserError(e: unknown): e is BodyParserError {
@@ -46,6 +47,9 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; headers?: Re
     return { body: { statusCode: status, code: CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest), message, requestId } };
   }
   if (isBodyParserError(exception) && exception.status < 500) {
+    // A body refused by our own checks before it was parsed carries the DomainError that says why.
+    if (exception.cause instanceof DomainError) return toErrorBody(exception.cause);
+    if (exception.status === 415) return { body: { statusCode: 415, code: ErrorCode.UnsupportedMediaType, message: exception.message, requestId } };
     const code = exception.status === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest;
     const message = exception.type === 'entity.parse.failed' ? 'body: malformed JSON' : exception.message;
     return { body: { statusCode: exception.status, code, message, fields: exception.type === 'entity.parse.failed' ? [{ field: 'body', message: 'malformed JSON' }] : undefined, requestId } };

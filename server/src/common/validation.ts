@@ -1,6 +1,8 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { ErrorCode, type FieldError } from '../../../shared/src/index.js';
 import { DomainError } from './domain-error.js';
+import { isCalendarDate, isIsoDateTime } from './iso-dates.js';
 
 /** Flattens class-validator's tree into `{ field: 'a.b[0].c', message }` pairs. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -37,4 +39,23 @@ export function createValidationPipe(): ValidationPipe {
       return new DomainError(ErrorCode.ValidationFailed, message, fields);
     },
   });
+}
+
+/**
+ * An instant: an ISO 8601 date-time with `Z` or an offset (or a bare date, its UTC
+ * midnight), on a real calendar day. Use this, not IsISO8601, for anything that becomes a
+ * `Date`: IsISO8601 passes week dates `new Date` cannot read and, without `strict`, 2027-02-30.
+ */
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isInstant', validator: { validate: (v) => isIsoDateTime(v), defaultMessage: () => 'must be an ISO 8601 date-time with an offset, such as 2026-03-02T15:00:00Z' } }, options);
+}
+
+/** As IsInstant, but a time without an offset is allowed too: the service reads it in the lead's zone. */
+export function IsLocalOrInstant(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isLocalOrInstant', validator: { validate: (v) => isIsoDateTime(v, { local: true }), defaultMessage: () => 'must be an ISO 8601 date-time, such as 2026-03-02T10:00 (local) or 2026-03-02T15:00:00Z' } }, options);
+}
+
+/** A real calendar day as `YYYY-MM-DD`. */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isCalendarDate', validator: { validate: (v) => isCalendarDate(v), defaultMessage: () => 'must be a calendar date YYYY-MM-DD' } }, options);
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, BlockView, ConsentReviewView, EligibilityView, OptOutEntryView } from '../../../shared/src/index.js';
@@ -16,6 +16,7 @@ import { CONFIRMATION_TEXT, HONOUR_WITHIN, REASONABLE_MEANS, REVOCATION_WORDS, R
 
 const CONSENT_LAW = { revokeAll: REVOKE_ALL, revocationWords: REVOCATION_WORDS, reasonableMeans: REASONABLE_MEANS, honourWithin: HONOUR_WITHIN, confirmationText: CONFIRMATION_TEXT };
 import { OptOutsService } from './opt-outs.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('compliance')
 @ApiBearerAuth()
@@ -80,7 +81,7 @@ export class OptOutsController {
   @Roles('admin', 'supervisor')
   @Delete(':id')
   @ApiOperation({ summary: 'Lift an opt-out: appends an opt-in that supersedes it (nothing is deleted)' })
-  lift(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView> {
+  lift(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView> {
     return this.optOuts.lift(id, actor);
   }
 }
@@ -102,7 +103,7 @@ export class ConsentReviewsController {
   @Post(':id/decision')
   @HttpCode(200)
   @ApiOperation({ summary: "Decide a review: revocation writes it to the ledger, not-revocation releases the hold (409 once decided)" })
-  decide(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReviewDecisionDto, @CurrentUser() actor: AccessClaims) {
+  decide(@Param('id', UuidParamPipe) id: string, @Body() body: ReviewDecisionDto, @CurrentUser() actor: AccessClaims) {
     return this.reviews.decide(id, body.decision, body.note, actor);
   }
 }
@@ -137,7 +138,7 @@ export class BlocksController {
   @Roles('admin', 'supervisor')
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  remove(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     return this.optOuts.removeBlock(id, actor);
   }
 }
@@ -151,7 +152,7 @@ export class EligibilityController {
   @AnyRole()
   @Get(':id/eligibility')
   @ApiOperation({ summary: 'What stops contacting this lead on a channel now (or at `at`), and when it next may be contacted' })
-  eligibility(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: EligibilityQuery, @CurrentUser() actor: AccessClaims): Promise<EligibilityView> {
+  eligibility(@Param('id', UuidParamPipe) id: string, @Query() q: EligibilityQuery, @CurrentUser() actor: AccessClaims): Promise<EligibilityView> {
     return this.compliance.eligibility(id, q.channel, q.at, actor);
   }
 }

@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Request } from 'express';
 import { ErrorCode, type AccessClaims, type DncListView, type DncLoadView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { Accepts, mediaType } from '../web/media-types.js';
 import { DncService } from './dnc.service.js';
+import { IntParamPipe } from '../common/param-pipes.js';
 
 export class CreateDncListDto {
   @ApiProperty({ example: 'National registry 2026-11' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
@@ -25,7 +27,7 @@ export class DncScrubDto {
   numbers: string[];
 }
 
-const TEXT_TYPES = new Set(['text/plain', 'text/csv', 'application/csv', 'application/octet-stream']);
+const TEXT_TYPES = ['text/plain', 'text/csv', 'application/csv', 'application/octet-stream'];
 
 @ApiTags('compliance')
 @ApiBearerAuth()
@@ -62,17 +64,17 @@ export class DncController {
 
   @Roles('admin', 'supervisor')
   @Get(':id')
-  get(@Param('id', ParseIntPipe) id: number): Promise<DncListView> {
+  get(@Param('id', IntParamPipe) id: number): Promise<DncListView> {
     return this.dnc.get(id);
   }
 
   @Roles('admin', 'supervisor')
   @Put(':id/numbers')
-  @ApiConsumes('text/plain')
+  @Accepts(...TEXT_TYPES)
   @ApiOperation({ summary: 'Load numbers from a text file sent as the raw body (one per line), streamed; safe to repeat' })
-  load(@Param('id', ParseIntPipe) id: number, @Req() req: Request): Promise<DncLoadView> {
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (!TEXT_TYPES.has(type)) {
+  load(@Param('id', IntParamPipe) id: number, @Req() req: Request): Promise<DncLoadView> {
+    const type = mediaType(req.headers['content-type']);
+    if (!TEXT_TYPES.includes(type)) { // an empty body passes the media-type check; a file must still say it is text
       req.resume();
       throw new DomainError(ErrorCode.UnsupportedMediaType, `Content-Type: send the file as text/plain or text/csv (got ${type || 'none'})`, [{ field: 'Content-Type', message: 'must be text/plain or text/csv' }]);
     }
@@ -82,7 +84,7 @@ export class DncController {
   @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AccessClaims): Promise<void> {
+  remove(@Param('id', IntParamPipe) id: number, @CurrentUser() actor: AccessClaims): Promise<void> {
     return this.dnc.remove(id, actor);
   }
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, DialItemView, DialQueueView, QueueActivity, QueueStats } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { Dialer } from './dialer.service.js';
 import { AbandonRateQuery, AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('dial queues')
 @ApiBearerAuth()
@@ -29,14 +30,14 @@ export class DialQueuesController {
 
   @AnyRole()
   @Get(':id')
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DialQueueView> {
+  async get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DialQueueView> {
     await this.queues.visibleTo(actor, id);
     return this.queues.get(id);
   }
 
   @Roles('admin')
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateDialQueueDto): Promise<DialQueueView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateDialQueueDto): Promise<DialQueueView> {
     return this.queues.update(id, body);
   }
 
@@ -44,41 +45,41 @@ export class DialQueuesController {
   @Post(':id/leads')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add leads to the queue (a list); leads already waiting in it stay where they are' })
-  addLeads(@Param('id', ParseUUIDPipe) id: string, @Body() body: AddQueueLeadsDto): Promise<{ added: number; alreadyQueued: number }> {
+  addLeads(@Param('id', UuidParamPipe) id: string, @Body() body: AddQueueLeadsDto): Promise<{ added: number; alreadyQueued: number }> {
     return this.queues.addLeads(id, body);
   }
 
   @Roles('admin', 'supervisor')
   @Get(':id/items')
   @ApiOperation({ summary: 'Leads in the queue, in dialing order' })
-  items(@Param('id', ParseUUIDPipe) id: string, @Query() query: ListItemsQuery): Promise<DialItemView[]> {
+  items(@Param('id', UuidParamPipe) id: string, @Query() query: ListItemsQuery): Promise<DialItemView[]> {
     return this.queues.items(id, query);
   }
 
   @Roles('admin', 'supervisor')
   @Delete(':id/items/:itemId')
-  removeItem(@Param('id', ParseUUIDPipe) id: string, @Param('itemId', ParseUUIDPipe) itemId: string): Promise<DialItemView> {
+  removeItem(@Param('id', UuidParamPipe) id: string, @Param('itemId', UuidParamPipe) itemId: string): Promise<DialItemView> {
     return this.queues.removeItem(id, itemId);
   }
 
   @Roles('admin', 'supervisor')
   @Get(':id/abandon-rate')
   @ApiOperation({ summary: 'Abandoned over answered calls day by day and over the rolling window (30 days by default), against the cap' })
-  abandonRate(@Param('id', ParseUUIDPipe) id: string, @Query() query: AbandonRateQuery) {
+  abandonRate(@Param('id', UuidParamPipe) id: string, @Query() query: AbandonRateQuery) {
     return this.queues.abandonByDay(id, query.days ?? 30);
   }
 
   @Roles('admin', 'supervisor')
   @Get(':id/activity')
   @ApiOperation({ summary: 'The last hour minute by minute (dials, connects) and today\'s calls by disposition, for the charts' })
-  activity(@Param('id', ParseUUIDPipe) id: string): Promise<QueueActivity> {
+  activity(@Param('id', UuidParamPipe) id: string): Promise<QueueActivity> {
     return this.queues.activity(id);
   }
 
   @Roles('admin', 'supervisor')
   @Get(':id/stats')
   @ApiOperation({ summary: 'The live figures supervisors receive over the socket' })
-  stats(@Param('id', ParseUUIDPipe) id: string): Promise<QueueStats> {
+  stats(@Param('id', UuidParamPipe) id: string): Promise<QueueStats> {
     return this.queues.stats(id);
   }
 }
@@ -93,7 +94,7 @@ export class DialerItemsController {
   @Post(':id/dial')
   @HttpCode(204)
   @ApiOperation({ summary: 'Dial the lead on my card (preview, or progressive before its countdown ends)' })
-  dial(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  dial(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     return this.dialer.dialCard(id, actor.sub);
   }
 
@@ -101,7 +102,7 @@ export class DialerItemsController {
   @Post(':id/skip')
   @HttpCode(204)
   @ApiOperation({ summary: 'Pass on the lead on my card: it returns to the queue for later, and I get the next' })
-  skip(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  skip(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     return this.dialer.skipCard(id, actor.sub);
   }
 }

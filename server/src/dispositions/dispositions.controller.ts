@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, DispositionChangeView, DispositionView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { DispositionsService } from './dispositions.service.js';
 import { CatalogueQuery, CreateDispositionDto, EffectiveQuery, SetDispositionDto, UpdateDispositionDto } from './dto/disposition.dto.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('dispositions')
 @ApiBearerAuth()
@@ -37,27 +38,27 @@ export class DispositionsController {
 
   @Roles('admin')
   @Patch('dispositions/:id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateDispositionDto): Promise<DispositionView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateDispositionDto): Promise<DispositionView> {
     return this.dispositions.update(id, body);
   }
 
   @AnyRole()
   @Get('conversations/:id/dispositions')
   @ApiOperation({ summary: 'The dispositions this conversation may take (its queue\'s and schedule\'s catalogue)' })
-  forConversation(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DispositionView[]> {
+  forConversation(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DispositionView[]> {
     return this.dispositions.forConversation(id, actor);
   }
 
   @AnyRole()
   @Post('conversations/:id/disposition')
   @ApiOperation({ summary: 'Set or change the disposition; its flags take effect once (the same code again changes nothing)' })
-  set(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetDispositionDto, @CurrentUser() actor: AccessClaims) {
+  set(@Param('id', UuidParamPipe) id: string, @Body() body: SetDispositionDto, @CurrentUser() actor: AccessClaims) {
     return this.dispositions.set(id, body, actor);
   }
 
   @AnyRole()
   @Get('conversations/:id/disposition-history')
-  history(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DispositionChangeView[]> {
+  history(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<DispositionChangeView[]> {
     return this.dispositions.history(id, actor);
   }
 }

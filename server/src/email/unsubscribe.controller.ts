@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/access.decorators.js';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
+import { Accepts } from '../web/media-types.js';
 import { UnsubscribeLinks } from './unsubscribe-links.js';
 
 const page = (title: string, text: string) =>
@@ -34,6 +35,7 @@ export class UnsubscribeController {
 
   @Public()
   @Post(':token')
+  @Accepts('application/x-www-form-urlencoded', 'multipart/form-data') // what the page's form and one-click clients (RFC 8058) send
   @HttpCode(200)
   async unsubscribe(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const claim = this.links.verify(token);

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { INTEGRATION_SPECS, type IntegrationKindSpec, type IntegrationView } from '../../../shared/src/index.js';
 import { Roles } from '../auth/access.decorators.js';
 import { IntegrationDto, UpdateIntegrationDto } from './dto/integration.dto.js';
 import { IntegrationsService } from './integrations.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('integrations')
 @ApiBearerAuth()
@@ -26,7 +27,7 @@ export class IntegrationsController {
 
   @Roles('admin')
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<IntegrationView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<IntegrationView> {
     return this.integrations.get(id);
   }
 
@@ -40,14 +41,14 @@ export class IntegrationsController {
   @Roles('admin')
   @Patch(':id')
   @ApiOperation({ summary: 'Settings merge; secrets sent replace, null clears, unsent ones stay' })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateIntegrationDto): Promise<IntegrationView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateIntegrationDto): Promise<IntegrationView> {
     return this.integrations.update(id, body);
   }
 
   @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
     await this.integrations.remove(id);
   }
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type AccessClaims, type CustomFieldDefinition, type LeadView, type Page } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { BulkDeleteLeadsDto, BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
 import { LeadsService } from './leads.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('leads')
 @ApiBearerAuth()
@@ -42,14 +43,14 @@ export class LeadsController {
 
   @AnyRole()
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<LeadView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<LeadView> {
     return this.leads.get(id, actor);
   }
 
   @AnyRole()
   @Patch(':id')
   @ApiOperation({ summary: 'Update a lead (agents: their own leads, and not the owner)' })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateLeadDto, @CurrentUser() actor: AccessClaims): Promise<LeadView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateLeadDto, @CurrentUser() actor: AccessClaims): Promise<LeadView> {
     if (actor.role === 'agent' && body.ownerId !== undefined) throw new DomainError(ErrorCode.Forbidden, 'Agents cannot reassign leads');
     return this.leads.update(id, body, actor);
   }
@@ -57,7 +58,7 @@ export class LeadsController {
   @Roles('admin', 'supervisor')
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
     return this.leads.remove(id);
   }
 }

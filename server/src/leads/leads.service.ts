@@ -24,6 +24,7 @@ import type { BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery,
 import type { LeadEntity } from './lead.entity.js';
 import { type LeadCursor, type LeadFilter, type LeadRecord, LeadsRepository } from './leads.repository.js';
 import { normalizePhone } from './phone.js';
+import { isCalendarDate } from '../common/iso-dates.js';
 
 const CUSTOM_FIELDS_MAX_BYTES = 16_384;
 
@@ -300,7 +301,7 @@ export function checkCustomValue(def: CustomFieldDefinition, value: unknown): st
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? null : 'must be a date as YYYY-MM-DD';
+      return isCalendarDate(value) ? null : 'must be a date as YYYY-MM-DD';
     case 'select':
       return typeof value === 'string' && (def.options ?? []).includes(value) ? null : `must be one of ${(def.options ?? []).join(', ')}`;
   }

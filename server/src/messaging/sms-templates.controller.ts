@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { AccessClaims, SmsPreviewView, SmsTemplateView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { SmsTemplatesService } from './sms-templates.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -43,14 +44,14 @@ export class SmsTemplatesController {
 
   @Roles('admin', 'supervisor')
   @Patch('sms-templates/:id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSmsTemplateDto): Promise<SmsTemplateView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateSmsTemplateDto): Promise<SmsTemplateView> {
     return this.templates.update(id, body);
   }
 
   @Roles('admin', 'supervisor')
   @Delete('sms-templates/:id')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
     await this.templates.remove(id);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView, WorkItem } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { AgentStatesService } from './agent-states.service.js';
 import { AgentRulesDto, HistoryQuery, SetAgentStateDto } from './dto/agents.dto.js';
 import { WorkPush } from './work-push.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('agents')
 @ApiBearerAuth()
@@ -61,14 +62,14 @@ export class AgentsController {
   @Post(':id/state')
   @HttpCode(200)
   @ApiOperation({ summary: "A supervisor sets an agent's state" })
-  setFor(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetAgentStateDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
+  setFor(@Param('id', UuidParamPipe) id: string, @Body() body: SetAgentStateDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
     return this.states.change(id, body.state, { kind: 'supervisor', userId: actor.sub }, body.reason ?? null);
   }
 
   @AnyRole()
   @Get(':id/history')
   @ApiOperation({ summary: 'State changes, newest first (agents see only their own)' })
-  history(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: HistoryQuery, @CurrentUser() actor: AccessClaims): Promise<AgentStateChangeView[]> {
+  history(@Param('id', UuidParamPipe) id: string, @Query() q: HistoryQuery, @CurrentUser() actor: AccessClaims): Promise<AgentStateChangeView[]> {
     if (actor.role === 'agent' && id !== actor.sub) throw DomainError.notFound('Agent');
     return this.states.history(id, q.limit ?? 100);
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import type { JobEntity } from './job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 const STATUSES = ['pending', 'running', 'done', 'dead', 'canceled'];
 
@@ -60,7 +61,7 @@ export class JobsController {
   }
 
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+  async get(@Param('id', UuidParamPipe) id: string) {
     const job = await this.jobs.find(id);
     if (!job) throw DomainError.notFound('Job');
     return view(job);
@@ -69,7 +70,7 @@ export class JobsController {
   @Post(':id/retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a dead job again now, with its failure count reset' })
-  async retry(@Param('id', new ParseUUIDPipe()) id: string) {
+  async retry(@Param('id', UuidParamPipe) id: string) {
     const job = await this.jobs.find(id);
     if (!job) throw DomainError.notFound('Job');
     if (!(await this.jobs.retry(id, this.clock.now()))) throw new DomainError(ErrorCode.Conflict, `Only a dead job can be retried; this one is ${job.status}`);

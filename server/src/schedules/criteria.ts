@@ -1,3 +1,5 @@
+import { isIsoDateTime } from '../common/iso-dates.js';
+
 /**
  * Conditions on a lead's fields and activity, combined with AND, OR, or a custom logic
  * expression over their numbers such as `1 AND (2 OR NOT 3)`. Pure: `now` comes in.
@@ -265,7 +267,7 @@ function valueProblem(op: ConditionOp, type: FieldType, value: unknown): { messa
     case 'lt':
     case 'lte':
       if (type === 'number') return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) ? null : { message: 'must be a number' };
-      if (type === 'date') return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? null : { message: 'must be an ISO date' };
+      if (type === 'date') return isIsoDateTime(value) ? null : { message: 'must be an ISO date' };
       return { message: `${op} only applies to number and date fields`, onOp: true };
     case 'contains':
     case 'not_contains':
@@ -276,7 +278,7 @@ function valueProblem(op: ConditionOp, type: FieldType, value: unknown): { messa
       if (value === undefined) return { message: 'is required' };
       if (type === 'boolean' && typeof value !== 'boolean' && value !== 'true' && value !== 'false') return { message: 'must be true or false' };
       if (type === 'number' && Number.isNaN(Number(value))) return { message: 'must be a number' };
-      if (type === 'date' && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) return { message: 'must be an ISO date' };
+      if (type === 'date' && !isIsoDateTime(value)) return { message: 'must be an ISO date' };
       return null;
   }
 }

@@ -1,5 +1,6 @@
 import { LEAD_STATUSES } from '../../../shared/src/index.js';
 import type { LeadRecord } from '../leads/leads.repository.js';
+import { isCalendarDate } from '../common/iso-dates.js';
 
 /**
  * Changes a schedule makes to a lead: the modify-lead action and a step's field
@@ -64,7 +65,7 @@ export function validateLeadChanges(input: unknown, custom: CustomTypes, prefix:
       type === 'status' ? (typeof v === 'string' && (LEAD_STATUSES as readonly string[]).includes(v) ? null : `must be one of ${LEAD_STATUSES.join(', ')}`)
       : type === 'number' ? (typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number')
       : type === 'boolean' ? (typeof v === 'boolean' ? null : 'must be true or false')
-      : type === 'date' ? (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be a date')
+      : type === 'date' ? (isCalendarDate(v) ? null : 'must be a date YYYY-MM-DD')
       : typeof v === 'string' && v.length <= 200 ? null : 'must be text of at most 200 characters';
     if (problem) issues.push({ field: `${at}.value`, message: problem });
   });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
@@ -9,6 +9,7 @@ import { EnrollmentsService } from './enrollments.service.js';
 import { AudiencesService } from './audiences.service.js';
 import { ParticipantActionsService } from './participant-actions.service.js';
 import { SchedulesService } from './schedules.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 /**
  * Schedules answer every role; what a caller may do is their permissions (schedules.view,
@@ -41,7 +42,7 @@ export class SchedulesController {
 
   @AnyRole()
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+  async get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
     const { schedule, level } = await this.access.require(id, actor, 'view');
     return this.schedules.view(schedule, level);
   }
@@ -49,7 +50,7 @@ export class SchedulesController {
   @AnyRole()
   @Put(':id')
   @ApiOperation({ summary: 'Replace settings and steps (send kept steps with their id); applies to work not yet done' })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+  async update(@Param('id', UuidParamPipe) id: string, @Body() body: ScheduleDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
     const { level, viewer } = await this.access.require(id, actor, 'edit');
     await this.schedules.update(id, body, viewer);
     return this.schedules.get(id, level);
@@ -58,7 +59,7 @@ export class SchedulesController {
   @AnyRole()
   @Put(':id/sharing')
   @ApiOperation({ summary: "Replace who the schedule is shared with (everyone and particular users, to view or edit), or hand it to another owner: its owner or schedules.manage" })
-  async share(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ScheduleSharingDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleSharingResult> {
+  async share(@Param('id', UuidParamPipe) id: string, @Body() body: ScheduleSharingDto, @CurrentUser() actor: AccessClaims): Promise<ScheduleSharingResult> {
     const { schedule } = await this.access.require(id, actor, 'manage');
     return this.schedules.share(schedule, body);
   }
@@ -66,7 +67,7 @@ export class SchedulesController {
   @AnyRole()
   @Post(':id/activate')
   @HttpCode(200)
-  async activate(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+  async activate(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
     const { level } = await this.access.require(id, actor, 'edit');
     await this.schedules.setActive(id, true);
     return this.schedules.get(id, level);
@@ -75,7 +76,7 @@ export class SchedulesController {
   @AnyRole()
   @Post(':id/deactivate')
   @HttpCode(200)
-  async deactivate(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
+  async deactivate(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<ScheduleView> {
     const { level } = await this.access.require(id, actor, 'edit');
     await this.schedules.setActive(id, false);
     return this.schedules.get(id, level);
@@ -85,7 +86,7 @@ export class SchedulesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a schedule (its owner or schedules.manage); its open enrollments end' })
-  async remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async remove(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     await this.access.require(id, actor, 'manage');
     await this.schedules.remove(id);
   }
@@ -93,7 +94,7 @@ export class SchedulesController {
   @AnyRole()
   @Post(':id/enrollments')
   @ApiOperation({ summary: 'Enroll leads by id (up to 1000), every lead of some accounts (companies), or every lead matching a filter' })
-  async enroll(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: EnrollDto, @CurrentUser() actor: AccessClaims): Promise<EnrollResult> {
+  async enroll(@Param('id', UuidParamPipe) id: string, @Body() body: EnrollDto, @CurrentUser() actor: AccessClaims): Promise<EnrollResult> {
     await this.access.require(id, actor, 'edit');
     return this.enrollments.enroll(id, body, body.filter || body.accounts ? 'bulk' : 'api', actor.sub);
   }
@@ -102,14 +103,14 @@ export class SchedulesController {
   @Post(':id/audience/run')
   @HttpCode(200)
   @ApiOperation({ summary: "Look at the schedule's audience now: enroll the leads that match and are not in it" })
-  async runAudience(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<AudienceRunResult> {
+  async runAudience(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<AudienceRunResult> {
     await this.access.require(id, actor, 'edit');
     return this.audiences.run(id);
   }
 
   @AnyRole()
   @Get(':id/enrollments')
-  async listEnrollments(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ListEnrollmentsQuery, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView[]> {
+  async listEnrollments(@Param('id', UuidParamPipe) id: string, @Query() q: ListEnrollmentsQuery, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView[]> {
     await this.access.require(id, actor, 'view');
     return this.enrollments.list(id, q);
   }
@@ -128,7 +129,7 @@ export class EnrollmentsController {
   @AnyRole()
   @Get('lead/:leadId')
   @ApiOperation({ summary: "A lead's enrollments in the schedules you may see" })
-  async forLead(@Param('leadId', new ParseUUIDPipe()) leadId: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView[]> {
+  async forLead(@Param('leadId', UuidParamPipe) leadId: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView[]> {
     const viewer = await this.access.demand(actor, 'schedules.view');
     const all = await this.enrollments.forLead(leadId);
     const visible = await this.access.visibleIds([...new Set(all.map((e) => e.scheduleId))], viewer);
@@ -137,14 +138,14 @@ export class EnrollmentsController {
 
   @AnyRole()
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+  async get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
     return this.allowed(id, actor, 'view');
   }
 
   @AnyRole()
   @Post(':id/pause')
   @HttpCode(200)
-  async pause(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+  async pause(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
     await this.allowed(id, actor, 'edit');
     return this.enrollments.pause(id);
   }
@@ -152,7 +153,7 @@ export class EnrollmentsController {
   @AnyRole()
   @Post(':id/resume')
   @HttpCode(200)
-  async resume(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+  async resume(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
     await this.allowed(id, actor, 'edit');
     return this.enrollments.resume(id);
   }
@@ -160,7 +161,7 @@ export class EnrollmentsController {
   @AnyRole()
   @Post(':id/exit')
   @HttpCode(200)
-  async exit(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
+  async exit(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<EnrollmentView> {
     await this.allowed(id, actor, 'edit');
     return this.enrollments.exit(id, 'removed');
   }
@@ -202,35 +203,35 @@ export class ParticipantActionsController {
   @AnyRole()
   @Get(':id')
   @ApiOperation({ summary: 'One action, with what the agent would send (an SMS or email rendered for the lead)' })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
     return this.actions.get(id, actor);
   }
 
   @AnyRole()
   @Post(':id/complete')
   @HttpCode(200)
-  complete(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CompleteActionDto, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
+  complete(@Param('id', UuidParamPipe) id: string, @Body() body: CompleteActionDto, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
     return this.actions.complete(id, body, actor);
   }
 
   @AnyRole()
   @Post(':id/skip')
   @HttpCode(200)
-  skip(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CompleteActionDto, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
+  skip(@Param('id', UuidParamPipe) id: string, @Body() body: CompleteActionDto, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
     return this.actions.skip(id, body.notes, actor);
   }
 
   @AnyRole()
   @Post(':id/defer')
   @HttpCode(200)
-  defer(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: DeferActionDto, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
+  defer(@Param('id', UuidParamPipe) id: string, @Body() body: DeferActionDto, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
     return this.actions.defer(id, body, actor);
   }
 
   @Roles('admin', 'supervisor')
   @Post(':id/reassign')
   @HttpCode(200)
-  reassign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReassignActionDto): Promise<ParticipantActionView> {
+  reassign(@Param('id', UuidParamPipe) id: string, @Body() body: ReassignActionDto): Promise<ParticipantActionView> {
     return this.actions.reassign(id, body.ownerId);
   }
 }
@@ -258,7 +259,7 @@ export class LeadViewsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a saved lead view (refused while a schedule uses it as its audience)' })
-  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
     return this.audiences.deleteView(id);
   }
 }

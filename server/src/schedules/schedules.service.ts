@@ -24,6 +24,7 @@ import { DEFAULT_EXIT_CRITERIA, toScheduleView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedule.entity.js';
 import { validateTiming } from './timing.js';
+import { isCalendarDate } from '../common/iso-dates.js';
 
 const EXIT_FLAGS = ['onOptOut', 'onUnsubscribe', 'onBounce', 'onReply', 'onDispositionExit'] as const;
 
@@ -239,7 +240,7 @@ export class SchedulesService {
     if (dto.businessHours && dto.businessHours.start >= dto.businessHours.end) problems.push({ field: 'businessHours.end', message: 'must be after the start' });
     if (dto.businessDays && !dto.businessDays.length) problems.push({ field: 'businessDays', message: 'must name at least one day' });
     if (dto.businessDays && new Set(dto.businessDays).size !== dto.businessDays.length) problems.push({ field: 'businessDays', message: 'names a day twice' });
-    for (const holiday of dto.holidays ?? []) if (Number.isNaN(Date.parse(`${holiday}T00:00:00Z`))) problems.push({ field: 'holidays', message: `${holiday} is not a date` });
+    for (const holiday of dto.holidays ?? []) if (!isCalendarDate(holiday)) problems.push({ field: 'holidays', message: `${holiday} is not a date` });
     const customFields = await this.leads.listCustomFields();
     const customFieldTypes = Object.fromEntries(customFields.map((f) => [f.key, f.type])) as ValidationContext['customFieldTypes'];
     const userField = (v: string | null | undefined, field: string) => {

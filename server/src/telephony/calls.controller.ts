@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type AccessClaims, type ConversationView, type OptOutEntryView, type Page, type VoiceTokenView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser } from '../auth/access.decorators.js';
@@ -9,6 +9,7 @@ import { ConversationNotesDto, HoldCallDto, ListConversationsQuery, PlaceCallDto
 import { ComplianceService } from '../compliance/compliance.service.js';
 import { OutboundService } from './outbound/outbound.service.js';
 import { VoiceTokens } from './voice-tokens.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('calls and messages')
 @ApiBearerAuth()
@@ -32,7 +33,7 @@ export class CallsController {
 
   @Post('calls/:id/hangup')
   @HttpCode(204)
-  async hangUp(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async hangUp(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     await this.conversations.get(id, actor); // 404 for someone else's call
     await this.outbound.hangUp(id);
   }
@@ -40,7 +41,7 @@ export class CallsController {
   @Post('calls/:id/hold')
   @HttpCode(204)
   @ApiOperation({ summary: 'Hold (the person hears the hold message and music; the agent is released) or bring them back to the agent' })
-  async hold(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: HoldCallDto, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async hold(@Param('id', UuidParamPipe) id: string, @Body() body: HoldCallDto, @CurrentUser() actor: AccessClaims): Promise<void> {
     await this.conversations.get(id, actor); // 404 for someone else's call
     await this.outbound.hold(id, body.held, actor.sub);
   }
@@ -59,18 +60,18 @@ export class CallsController {
   }
 
   @Get('conversations/:id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims) {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims) {
     return this.conversations.get(id, actor);
   }
 
   @Patch('conversations/:id')
-  notes(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ConversationNotesDto, @CurrentUser() actor: AccessClaims): Promise<ConversationView> {
+  notes(@Param('id', UuidParamPipe) id: string, @Body() body: ConversationNotesDto, @CurrentUser() actor: AccessClaims): Promise<ConversationView> {
     return this.conversations.setNotes(id, body.notes, actor);
   }
 
   @Post('conversations/:id/revocation')
   @ApiOperation({ summary: "Record that the person asked not to be contacted, in their words: the ledger keeps the agent, the call and the words" })
-  async revocation(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SpokenRevocationDto, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView[]> {
+  async revocation(@Param('id', UuidParamPipe) id: string, @Body() body: SpokenRevocationDto, @CurrentUser() actor: AccessClaims): Promise<OptOutEntryView[]> {
     const c = await this.conversations.get(id, actor); // 404 for someone else's call
     const address = c.direction === 'outbound' ? c.to : c.from;
     return this.compliance.recordSpoken({ leadId: c.leadId, address, conversationId: c.id, origin: c.channel === 'call' ? 'call' : 'sms', words: body.words, channel: body.channel ?? 'all' }, actor);

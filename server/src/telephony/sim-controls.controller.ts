@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type AccessClaims } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
@@ -8,6 +8,7 @@ import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { SimDigitsDto, SimInboundCallDto, SimInboundSmsDto, SimMuteDto } from './dto/telephony.dto.js';
 import { WebhookUrls } from './webhooks/webhook-urls.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 /**
  * The simulated carrier's controls, for the softphone's simulated phone and for demos:
@@ -28,7 +29,7 @@ export class SimControlsController {
   @Post('calls/:id/answer')
   @HttpCode(204)
   @ApiOperation({ summary: 'The lead picks up (simulated)' })
-  async answer(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async answer(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     const sid = await this.callSid(id, actor);
     await this.run(() => this.carrier().answer(sid));
   }
@@ -37,7 +38,7 @@ export class SimControlsController {
   @Post('calls/:id/hangup')
   @HttpCode(204)
   @ApiOperation({ summary: 'The lead hangs up (simulated)' })
-  async hangup(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async hangup(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     const sid = await this.callSid(id, actor);
     await this.run(() => this.carrier().hangup(sid));
   }
@@ -45,7 +46,7 @@ export class SimControlsController {
   @AnyRole()
   @Post('calls/:id/mute')
   @HttpCode(204)
-  async mute(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SimMuteDto, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async mute(@Param('id', UuidParamPipe) id: string, @Body() body: SimMuteDto, @CurrentUser() actor: AccessClaims): Promise<void> {
     const sid = await this.callSid(id, actor);
     await this.run(async () => this.carrier().mute(sid, body.muted));
   }
@@ -54,7 +55,7 @@ export class SimControlsController {
   @Post('calls/:id/digits')
   @HttpCode(204)
   @ApiOperation({ summary: 'The agent presses keys on the simulated phone (DTMF to the far end)' })
-  async digits(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SimDigitsDto, @CurrentUser() actor: AccessClaims): Promise<void> {
+  async digits(@Param('id', UuidParamPipe) id: string, @Body() body: SimDigitsDto, @CurrentUser() actor: AccessClaims): Promise<void> {
     const sid = await this.callSid(id, actor);
     await this.run(async () => this.carrier().sendDigits(sid, body.digits));
   }

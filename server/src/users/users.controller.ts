@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, UserView } from '../../../shared/src/index.js';
 import { CurrentUser, Roles } from '../auth/access.decorators.js';
 import { CreateUserDto, UpdateUserDto, UserViewDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
+import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -21,7 +22,7 @@ export class UsersController {
   @Roles('admin', 'supervisor')
   @Get(':id')
   @ApiOkResponse({ type: UserViewDto })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<UserView> {
     return this.users.get(id);
   }
 
@@ -35,7 +36,7 @@ export class UsersController {
   @Roles('admin')
   @Patch(':id')
   @ApiOkResponse({ type: UserViewDto })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateUserDto, @CurrentUser() actor: AccessClaims): Promise<UserView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateUserDto, @CurrentUser() actor: AccessClaims): Promise<UserView> {
     return this.users.update(id, body, actor.sub);
   }
 }

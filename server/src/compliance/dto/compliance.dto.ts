@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsInstant } from '../../common/validation.js';
 import { BLOCK_KINDS, CHANNELS, CONSENT_ORIGINS, OPT_OUT_CHANNELS, type BlockKind, type Channel, type ConsentOrigin, type OptOutChannel } from '../../../../shared/src/index.js';
 
 export class OptOutDto {
@@ -107,7 +108,7 @@ export class EligibilityQuery {
 
   @ApiPropertyOptional({ description: 'Evaluate at this instant instead of now (ISO 8601)' })
   @IsOptional()
-  @IsString()
+  @IsInstant()
   at?: string;
 }
 
@@ -139,8 +140,7 @@ export class AttemptCapsDto {
 
 export class LedgerDayQuery {
   @ApiProperty({ example: '2026-12-06', description: "A calendar day in the floor's time zone" })
-  @IsString()
-  @MaxLength(10)
+  @IsCalendarDate()
   date: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })

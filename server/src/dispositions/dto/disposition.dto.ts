@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsLocalOrInstant } from '../../common/validation.js';
 
 export class DispositionFlagsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() contacted?: boolean;
@@ -55,5 +56,6 @@ export class SetDispositionDto {
   @IsOptional()
   @IsString()
   @MaxLength(40)
+  @IsLocalOrInstant()
   callbackAt?: string;
 }

@@ -29,7 +29,8 @@ import { LeadImportRepository } from './lead-import.repository.js';
 import { CSV_OPTIONS, LeadImportRunner } from './lead-import.runner.js';
 
 /** Content types a CSV upload may arrive with (spreadsheet programs and browsers differ). */
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'text/comma-separated-values']);
+/** The types a CSV upload arrives as (browsers and tools disagree); text/csv first, as the documented one. */
+export const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'text/comma-separated-values'];
 const SAMPLE_ROWS = 5;
 /** How much of an oversized upload is read and discarded so the client sees the 413; past it the connection is cut. */
 const DRAIN_BYTES = 256 * 1024 * 1024;
@@ -62,7 +63,7 @@ export class LeadImportService {
   async upload(body: Readable, meta: UploadMeta, actor: AccessClaims): Promise<LeadImportUploadView> {
     const type = (meta.contentType ?? '').split(';')[0].trim().toLowerCase();
     const limit = this.config.imports.maxBytes;
-    if (!CSV_TYPES.has(type)) {
+    if (!CSV_TYPES.includes(type)) {
       throw new DomainError(ErrorCode.UnsupportedMediaType, `Content-Type: send the file as text/csv (got ${type || 'none'})`, [{ field: 'Content-Type', message: 'must be text/csv' }]);
     }
     if (meta.contentLength !== undefined && meta.contentLength > limit) {

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -21,6 +20,7 @@ import {
 } from 'class-validator';
 import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, SHARE_LEVELS, type ShareLevel, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
 import type { AutomationInput } from '../../automations/step-automations.js';
+import { IsCalendarDate, IsInstant, IsLocalOrInstant } from '../../common/validation.js';
 import { TIMING_WINDOWS, type TimingWindow } from '../timing.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -128,7 +128,7 @@ export class ScheduleDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(400)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each holiday must be a date yyyy-MM-dd' })
+  @IsCalendarDate({ each: true, message: 'each holiday must be a real date yyyy-MM-dd' })
   holidays?: string[];
 
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt({ message: 'must be a whole number' }) @Min(1) @Max(100_000) dripPerHour?: number | null;
@@ -277,8 +277,8 @@ export class ListActionsQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'must be a schedule id' }) scheduleId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'must be a lead id' }) leadId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'must be an enrollment id' }) enrollmentId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({}, { message: 'must be an ISO date-time' }) dueFrom?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({}, { message: 'must be an ISO date-time' }) dueTo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() dueFrom?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() dueTo?: string;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
@@ -290,7 +290,7 @@ export class CompleteActionDto {
 }
 
 export class DeferActionDto {
-  @ApiProperty({ description: 'When to offer it again (ISO date-time, in the future)' }) @IsISO8601({ strict: true }, { message: 'must be an ISO date-time' }) until: string;
+  @ApiProperty({ description: 'When to offer it again (ISO date-time, in the future)' }) @IsInstant() until: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) notes?: string;
 }
 
@@ -301,14 +301,14 @@ export class ReassignActionDto {
 export class BulkReassignDto {
   @ApiProperty({ format: 'uuid', description: 'Whose open actions move (e.g. an agent away)' }) @IsUUID('all', { message: 'must be a user id' }) fromOwnerId: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'must be a user id' }) toOwnerId: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO date-time' }) dueFrom?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO date-time' }) dueTo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() dueFrom?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstant() dueTo?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a schedule id' }) scheduleId?: string;
 }
 
 export class BookCallbackDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'must be a lead id' }) leadId: string;
-  @ApiProperty({ description: 'An ISO instant; without an offset it is read in the lead\'s local time' }) @IsString() @MaxLength(40) dueAt: string;
+  @ApiProperty({ description: 'An ISO instant; without an offset it is read in the lead\'s local time' }) @IsString() @MaxLength(40) @IsLocalOrInstant() dueAt: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Omit for yourself; null for anyone on the queue' }) @IsOptional() @IsUUID('all', { message: 'must be a user id' }) ownerId?: string | null;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a queue id' }) queueId?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
@@ -328,7 +328,7 @@ export class ListCallbacksQuery {
 }
 
 export class RescheduleCallbackDto {
-  @ApiProperty() @IsString() @MaxLength(40) dueAt: string;
+  @ApiProperty() @IsString() @MaxLength(40) @IsLocalOrInstant() dueAt: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
 }
 

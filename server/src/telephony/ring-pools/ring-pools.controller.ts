@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView } from '../../../../shared/src/index.js';
 import { Roles } from '../../auth/access.decorators.js';
 import { AddNumbersDto, PickQueryDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
 import { RingPoolsService } from './ring-pools.service.js';
+import { UuidParamPipe } from '../../common/param-pipes.js';
 
 /** Ring pools of caller-ID numbers: admins change them; admins and supervisors read them. */
 @ApiTags('ring pools')
@@ -28,13 +29,13 @@ export class RingPoolsController {
 
   @Roles('admin', 'supervisor')
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<RingPoolView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<RingPoolView> {
     return this.pools.get(id);
   }
 
   @Roles('admin')
   @Patch(':id')
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateRingPoolDto): Promise<RingPoolView> {
+  update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateRingPoolDto): Promise<RingPoolView> {
     return this.pools.update(id, body);
   }
 
@@ -42,35 +43,35 @@ export class RingPoolsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a ring pool that has no numbers (409 while it has some)' })
-  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
     return this.pools.remove(id);
   }
 
   @Roles('admin')
   @Post(':id/numbers')
   @ApiOperation({ summary: 'Add one or more numbers; a number already in any pool is a 409 naming it' })
-  addNumbers(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AddNumbersDto): Promise<RingPoolView> {
+  addNumbers(@Param('id', UuidParamPipe) id: string, @Body() body: AddNumbersDto): Promise<RingPoolView> {
     return this.pools.addNumbers(id, body.numbers);
   }
 
   @Roles('admin')
   @Patch(':id/numbers/:numberId')
   @ApiOperation({ summary: 'Disable or re-activate a number (re-activating lifts a quarantine), or change its capabilities or region' })
-  updateNumber(@Param('id', new ParseUUIDPipe()) id: string, @Param('numberId', new ParseUUIDPipe()) numberId: string, @Body() body: UpdatePoolNumberDto): Promise<PoolNumberView> {
+  updateNumber(@Param('id', UuidParamPipe) id: string, @Param('numberId', UuidParamPipe) numberId: string, @Body() body: UpdatePoolNumberDto): Promise<PoolNumberView> {
     return this.pools.updateNumber(id, numberId, body);
   }
 
   @Roles('admin')
   @Delete(':id/numbers/:numberId')
   @HttpCode(204)
-  removeNumber(@Param('id', new ParseUUIDPipe()) id: string, @Param('numberId', new ParseUUIDPipe()) numberId: string): Promise<void> {
+  removeNumber(@Param('id', UuidParamPipe) id: string, @Param('numberId', UuidParamPipe) numberId: string): Promise<void> {
     return this.pools.removeNumber(id, numberId);
   }
 
   @Roles('admin', 'supervisor')
   @Get(':id/health')
   @ApiOperation({ summary: "Each number's use today against the caps, recent and baseline answer rates and quarantine; what the pool can still send today" })
-  health(@Param('id', new ParseUUIDPipe()) id: string): Promise<RingPoolHealth> {
+  health(@Param('id', UuidParamPipe) id: string): Promise<RingPoolHealth> {
     return this.pools.health(id);
   }
 
@@ -78,7 +79,7 @@ export class RingPoolsController {
   @Post(':id/pick')
   @HttpCode(200)
   @ApiOperation({ summary: 'Dry run: which number would be the caller ID for `to` now, and why, or why none could be (nothing is counted)' })
-  pick(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PickQueryDto): Promise<PoolPickView> {
+  pick(@Param('id', UuidParamPipe) id: string, @Body() body: PickQueryDto): Promise<PoolPickView> {
     return this.pools.dryRun(id, body.channel, body.to, body.region ?? null);
   }
 }

@@ -2,14 +2,17 @@ import { Body, Controller, Header, HttpCode, Post, Query, UseGuards } from '@nes
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../../auth/access.decorators.js';
 import { CarrierEventsService, type CarrierParams } from './carrier-events.service.js';
+import { Accepts } from '../../web/media-types.js';
 import { CarrierSignatureGuard } from './carrier-signature.guard.js';
 
 /**
  * Where the carrier calls us. Not behind our sign-in: each request must carry the
- * carrier's signature over its URL and parameters instead (403 otherwise).
+ * carrier's signature over its URL and parameters instead (403 otherwise). The carrier
+ * posts forms, never JSON.
  */
 @ApiExcludeController()
 @Public()
+@Accepts('application/x-www-form-urlencoded')
 @UseGuards(CarrierSignatureGuard)
 @Controller('telephony')
 export class CarrierWebhooksController {
