@@ -108,6 +108,10 @@ export class AppConfig {
     /** …waiting this long, doubled each time (with jitter). */
     retryBaseMs: number;
   };
+  readonly egress!: {
+    /** `EGRESS_ALLOW` entries: hosts, `*.domain`, addresses and CIDRs the egress guard lets through. */
+    allow: string[];
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -217,5 +221,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retries: e.INTEGRATION_RETRIES,
       retryBaseMs: e.INTEGRATION_RETRY_BASE_MS,
     },
+    egress: { allow: (e.EGRESS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
   });
 }
