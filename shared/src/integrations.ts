@@ -9,7 +9,8 @@ export const INTEGRATION_ACTION_TYPES = ['webhook', 'data_append', 's3_upload', 
 export interface IntegrationFieldSpec {
   key: string;
   label: string;
-  type: 'url' | 'text' | 'number' | 'boolean' | 'choice';
+  /** `url`: an http(s) URL and `host`: a host name or address, both checked by the server's egress guard. */
+  type: 'url' | 'host' | 'text' | 'number' | 'boolean' | 'choice';
   required?: boolean;
   choices?: readonly string[];
   default?: string | number | boolean;
@@ -63,7 +64,7 @@ export const INTEGRATION_SPECS: Record<IntegrationKind, IntegrationKindSpec> = {
   ftp: {
     label: 'FTP / FTPS server',
     settings: [
-      { key: 'host', label: 'Host', type: 'text', required: true },
+      { key: 'host', label: 'Host', type: 'host', required: true },
       { key: 'port', label: 'Port', type: 'number', default: 21 },
       { key: 'secure', label: 'TLS', type: 'choice', choices: ['none', 'explicit', 'implicit'], default: 'none' },
       { key: 'user', label: 'User', type: 'text', required: true },

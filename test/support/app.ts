@@ -55,6 +55,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       JWT_SECRET: TEST_JWT_SECRET,
       SEED_DEMO: 'false',
       DATABASE_POOL_SIZE: '5',
+      // The local peers tests stand up for outside services listen here; egress tests set their own list.
+      EGRESS_ALLOW: '127.0.0.1',
       ...options.env,
     });
     const logger = new JsonLogger(config.logLevel);

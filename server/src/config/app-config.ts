@@ -111,6 +111,10 @@ export class AppConfig {
     /** …waiting this long, doubled each time (with jitter). */
     retryBaseMs: number;
   };
+  readonly egress!: {
+    /** `EGRESS_ALLOW` entries: hosts, `*.domain`, addresses and CIDRs the egress guard lets through. */
+    allow: string[];
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -250,5 +254,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retries: e.INTEGRATION_RETRIES,
       retryBaseMs: e.INTEGRATION_RETRY_BASE_MS,
     },
+    egress: { allow: (e.EGRESS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
   });
 }

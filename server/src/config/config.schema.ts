@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AllowList } from '../common/egress/allow-list.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -78,6 +79,13 @@ export const envSchema = z.object({
   INTEGRATION_TIMEOUT_MS: int(100, 120_000).default(10_000),
   INTEGRATION_RETRIES: int(0, 10).default(3),
   INTEGRATION_RETRY_BASE_MS: int(1, 60_000).default(500),
+  EGRESS_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const { problems } = AllowList.parse(v);
+      if (problems.length) ctx.addIssue({ code: 'custom', message: `expected host names, *.domain, addresses or CIDRs separated by commas; cannot read ${problems.map((p) => `"${p}"`).join(', ')}` });
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,17 +5,19 @@ import { KeapContactAction, ZohoContactAction } from './actions/crm.actions.js';
 import { DataAppendAction } from './actions/data-append.action.js';
 import { FtpUploadAction, S3UploadAction } from './actions/upload.actions.js';
 import { WebhookAction } from './actions/webhook.action.js';
+import { EgressGuard } from './egress/egress-guard.js';
+import { HostResolver, SystemHostResolver } from './egress/host-resolver.js';
 import { HttpCaller } from './http-caller.js';
 import { IntegrationsController } from './integrations.controller.js';
 import { IntegrationsService } from './integrations.service.js';
 
 const ACTIONS = [WebhookAction, DataAppendAction, S3UploadAction, FtpUploadAction, KeapContactAction, ZohoContactAction];
 
-/** Outside services (their settings and sealed secrets) and the actions that reach them, in the shared action registry. */
+/** Outside services (their settings and sealed secrets), the egress guard every request to them passes, and the actions that reach them, in the shared action registry. */
 @Module({
   imports: [SchedulesModule],
   controllers: [IntegrationsController],
-  providers: [IntegrationsService, HttpCaller, ...ACTIONS],
+  providers: [IntegrationsService, EgressGuard, { provide: HostResolver, useClass: SystemHostResolver }, HttpCaller, ...ACTIONS],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule implements OnModuleInit {

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import type { FieldIssue } from '../schedules/actions/action-handler.js';
 import { invalid } from '../schedules/schedules.service.js';
 import type { IntegrationDto } from './dto/integration.dto.js';
+import { EgressGuard } from './egress/egress-guard.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integration.entity.js';
 import { SecretBox } from './secret-box.js';
 
@@ -21,8 +22,6 @@ export interface OpenIntegration {
   settings: Record<string, unknown>;
   secrets: Record<string, string>;
 }
-
-const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 
 /**
  * Integrations: each kind's settings and secrets are checked against its spec; secrets
@@ -37,6 +36,7 @@ export class IntegrationsService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     config: AppConfig,
+    private readonly guard: EgressGuard,
   ) {
     this.box = new SecretBox(config.integrations.secretsKey);
   }
@@ -143,7 +143,7 @@ export class IntegrationsService {
         if (s.required) issues.push({ field: `settings.${s.key}`, message: 'is required' });
         continue;
       }
-      const problem = fieldProblem(s, v);
+      const problem = this.fieldProblem(s, v);
       if (problem) issues.push({ field: `settings.${s.key}`, message: problem });
       else settings[s.key] = v;
     }
@@ -180,19 +180,22 @@ export class IntegrationsService {
       updatedAt: r.updatedAt.toISOString(),
     };
   }
-}
 
-function fieldProblem(s: IntegrationFieldSpec, v: unknown): string | null {
-  switch (s.type) {
-    case 'url':
-      return typeof v === 'string' && HTTP_URL.test(v) && URL.canParse(v) ? null : 'must be an http(s) URL';
-    case 'number':
-      return Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? null : 'must be a whole number from 1 to 65535';
-    case 'boolean':
-      return typeof v === 'boolean' ? null : 'must be true or false';
-    case 'choice':
-      return s.choices?.includes(v as string) ? null : `must be one of ${s.choices?.join(', ')}`;
-    default:
-      return typeof v === 'string' && v.length <= 10_000 ? null : 'must be text';
+  /** A URL or host setting goes through the egress guard, as every address a user can type does. */
+  private fieldProblem(s: IntegrationFieldSpec, v: unknown): string | null {
+    switch (s.type) {
+      case 'url':
+        return this.guard.urlProblem(v);
+      case 'host':
+        return this.guard.hostProblem(v);
+      case 'number':
+        return Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? null : 'must be a whole number from 1 to 65535';
+      case 'boolean':
+        return typeof v === 'boolean' ? null : 'must be true or false';
+      case 'choice':
+        return s.choices?.includes(v as string) ? null : `must be one of ${s.choices?.join(', ')}`;
+      default:
+        return typeof v === 'string' && v.length <= 10_000 ? null : 'must be text';
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { LeadRecord } from '../../leads/leads.repository.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import { MergeContexts } from '../../schedules/actions/contact-actions.js';
 import { renderTemplate, validateTemplate } from '../../schedules/templates.js';
-import { HttpCallError, HttpCaller, type HttpResponse, pick } from '../http-caller.js';
+import { HttpCallError, HttpCallRefused, HttpCaller, type HttpResponse, pick } from '../http-caller.js';
 import { IntegrationsService, type OpenIntegration } from '../integrations.service.js';
 import { checkIntegration, excerpt } from './common.js';
 
@@ -66,6 +66,7 @@ abstract class CrmAction implements ActionHandler {
       return { kind: 'completed', outcome: linked ? 'updated' : 'synced', detail: `${i.name} record ${id}${note ? ' with a note' : ''}` };
     } catch (e) {
       if (e instanceof CrmRefused) return { kind: 'failed', outcome: 'rejected', detail: e.message };
+      if (e instanceof HttpCallRefused) return { kind: 'failed', outcome: e.outcome, detail: e.message };
       if (e instanceof HttpCallError) return { kind: 'failed', outcome: e.response ? `server error (${e.response.status})` : 'unreachable', detail: e.message };
       throw e;
     }

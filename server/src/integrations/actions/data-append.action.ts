@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
-import { HttpCallError, HttpCaller, redact } from '../http-caller.js';
+import { HttpCallError, HttpCallRefused, HttpCaller, redact } from '../http-caller.js';
 import { IntegrationsService } from '../integrations.service.js';
 import { validateResponseMap } from '../records.js';
 import { applyMapped, checkIntegration, excerpt } from './common.js';
@@ -58,6 +58,7 @@ export class DataAppendAction implements ActionHandler {
       const set = await applyMapped(this.ds, ctx.lead, ctx.config.map as Record<string, string>, res.json, ctx.now);
       return { kind: 'completed', outcome: set.length ? 'appended' : 'nothing new', detail: set.length ? `set ${set.join(', ')}` : 'the answer had none of the mapped fields' };
     } catch (e) {
+      if (e instanceof HttpCallRefused) return { kind: 'failed', outcome: e.outcome, detail: e.message };
       if (e instanceof HttpCallError) return { kind: 'failed', outcome: e.response ? `server error (${e.response.status})` : 'unreachable', detail: e.message };
       throw e;
     }

@@ -1,3 +1,6 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Injectable } from '@nestjs/common';
@@ -6,11 +9,17 @@ import { Client as FtpClient } from 'basic-ftp';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
+import { EgressGuard, EgressRefused } from '../egress/egress-guard.js';
 import { IntegrationsService, type OpenIntegration } from '../integrations.service.js';
 import { fileName, leadExport, renderExport, validateFileName } from '../records.js';
 import { checkIntegration } from './common.js';
 
 const DEFAULT_NAME = '{date}/lead-{leadId}-{key}';
+
+/** The audit entry for a destination the egress guard refused: failed, and not tried again. */
+function refused(where: string, e: EgressRefused): ActionResult {
+  return { kind: 'failed', outcome: 'refused address', detail: `${where} refused by the egress guard: ${e.message}` };
+}
 
 function validateUpload(config: Record<string, unknown>, ctx: ValidationContext, nameKey: 'key' | 'fileName'): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -39,6 +48,7 @@ export class S3UploadAction implements ActionHandler {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
+    private readonly guard: EgressGuard,
   ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
@@ -60,13 +70,28 @@ export class S3UploadAction implements ActionHandler {
     const i = await this.integrations.open(String(ctx.config.integrationId), 's3');
     const { file, name } = await exportFor(this.ds, ctx, ctx.config.key);
     const key = this.objectKey(i, name);
+    const where = `s3://${String(i.settings.bucket)}/${key}`;
+    const endpoint = typeof i.settings.endpoint === 'string' ? i.settings.endpoint : undefined;
+    // A literal address never reaches the agents' lookup: the endpoint is checked first (a name that does not resolve is left to the client's retries).
+    if (endpoint)
+      try {
+        await this.guard.resolveUrl(endpoint);
+      } catch (e) {
+        if (e instanceof EgressRefused) return refused(where, e);
+      }
     const client = new S3Client({
       region: String(i.settings.region ?? 'us-east-1'),
-      endpoint: typeof i.settings.endpoint === 'string' ? i.settings.endpoint : undefined,
+      endpoint,
       forcePathStyle: i.settings.forcePathStyle === true,
       credentials: { accessKeyId: i.secrets.accessKeyId, secretAccessKey: i.secrets.secretAccessKey },
       maxAttempts: this.config.integrations.retries + 1,
-      requestHandler: { requestTimeout: this.config.integrations.timeoutMs, connectionTimeout: this.config.integrations.timeoutMs },
+      // Every connection the client opens resolves through the guard, bucket subdomains included.
+      requestHandler: {
+        requestTimeout: this.config.integrations.timeoutMs,
+        connectionTimeout: this.config.integrations.timeoutMs,
+        httpAgent: new HttpAgent({ lookup: this.guard.lookup }),
+        httpsAgent: new HttpsAgent({ lookup: this.guard.lookup }),
+      },
       // S3-compatible stores differ on the newer default checksums: send them only when an operation needs them.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
@@ -75,6 +100,7 @@ export class S3UploadAction implements ActionHandler {
       const out = await client.send(new PutObjectCommand({ Bucket: String(i.settings.bucket), Key: key, Body: file.body, ContentType: file.contentType }));
       return { kind: 'completed', outcome: 'uploaded', detail: `s3://${String(i.settings.bucket)}/${key} (${Buffer.byteLength(file.body)} bytes${out.ETag ? `, etag ${out.ETag}` : ''})` };
     } catch (e) {
+      if (e instanceof EgressRefused) return refused(where, e);
       const err = e as Error & { $metadata?: { httpStatusCode?: number } };
       return { kind: 'failed', outcome: 'upload failed', detail: `s3://${String(i.settings.bucket)}/${key}: ${err.name}${err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : ''}: ${err.message}` };
     } finally {
@@ -96,6 +122,7 @@ export class FtpUploadAction implements ActionHandler {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
+    private readonly guard: EgressGuard,
   ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
@@ -117,13 +144,16 @@ export class FtpUploadAction implements ActionHandler {
     for (let attempt = 0; attempt <= this.config.integrations.retries; attempt++) {
       const client = new FtpClient(this.config.integrations.timeoutMs);
       try {
+        const host = String(i.settings.host);
+        // Connect to the address the guard checked (data connections go to the same one: basic-ftp ignores other PASV hosts); TLS still checks the name.
+        const [{ address }] = await this.guard.resolveHost(host);
         await client.access({
-          host: String(i.settings.host),
+          host: address,
           port: typeof i.settings.port === 'number' ? i.settings.port : 21,
           user: String(i.settings.user),
           password: i.secrets.password,
           secure,
-          secureOptions: typeof i.settings.caCertificate === 'string' ? { ca: i.settings.caCertificate } : undefined,
+          secureOptions: { host: address, ...(isIP(host) ? {} : { servername: host }), ...(typeof i.settings.caCertificate === 'string' ? { ca: i.settings.caCertificate } : {}) },
         });
         const parts = name.split('/');
         const base = parts.pop() as string;
@@ -132,6 +162,7 @@ export class FtpUploadAction implements ActionHandler {
         await client.uploadFrom(Readable.from([Buffer.from(file.body)]), base);
         return { kind: 'completed', outcome: 'uploaded', detail: `${where}/${dir ? `${dir}/` : ''}${base} (${Buffer.byteLength(file.body)} bytes)` };
       } catch (e) {
+        if (e instanceof EgressRefused) return refused(where, e);
         const err = e as Error & { code?: number };
         lastError = err.message;
         // A login or permission refusal will not change on another try.

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import { MergeContexts } from '../../schedules/actions/contact-actions.js';
 import { type MergeContext, renderTemplate, validateTemplate } from '../../schedules/templates.js';
-import { HttpCallError, HttpCaller, redact } from '../http-caller.js';
+import { EgressGuard } from '../egress/egress-guard.js';
+import { HttpCallError, HttpCallRefused, HttpCaller, redact } from '../http-caller.js';
 import { IntegrationsService } from '../integrations.service.js';
 import { leadExport, validateResponseMap } from '../records.js';
 import { applyMapped, checkIntegration, excerpt } from './common.js';
@@ -38,6 +39,7 @@ export class WebhookAction implements ActionHandler {
     private readonly http: HttpCaller,
     private readonly integrations: IntegrationsService,
     private readonly merge: MergeContexts,
+    private readonly guard: EgressGuard,
   ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
@@ -50,8 +52,9 @@ export class WebhookAction implements ActionHandler {
     else {
       const templated = validateTemplate(config.url, keys, `${at}.url`);
       issues.push(...templated);
-      const literal = config.url.replace(/\{\{[^{}]*\}\}/g, 'x');
-      if (!templated.length && (!/^https?:\/\/[^\s/?#]+/i.test(literal) || !URL.canParse(literal))) issues.push({ field: `${at}.url`, message: 'must be an http(s) URL' });
+      // Merge fields stand in as plain letters: what is typed around them must already be a URL the guard takes.
+      const problem = templated.length ? null : this.guard.urlProblem(config.url.replace(/\{\{[^{}]*\}\}/g, 'x'));
+      if (problem) issues.push({ field: `${at}.url`, message: problem });
     }
     if (config.headers !== undefined) {
       if (!config.headers || typeof config.headers !== 'object' || Array.isArray(config.headers)) issues.push({ field: `${at}.headers`, message: 'must be an object of header names to values' });
@@ -132,6 +135,7 @@ export class WebhookAction implements ActionHandler {
       const mapped = await applyMapped(this.ds, ctx.lead, ctx.config.responseMap as Record<string, string> | undefined, res.json, ctx.now);
       return { kind: 'completed', outcome: `delivered (${res.status})`, detail: mapped.length ? `${answer}; set ${mapped.join(', ')}` : answer };
     } catch (e) {
+      if (e instanceof HttpCallRefused) return { kind: 'failed', outcome: e.outcome, detail: e.message };
       if (e instanceof HttpCallError) return { kind: 'failed', outcome: e.response ? `server error (${e.response.status})` : 'unreachable', detail: e.response ? `${e.message}: ${excerpt(e.response.text)}` : e.message };
       throw e;
     }
