@@ -25,6 +25,8 @@ export class ChaosAgent {
   readonly connections: Array<{ instance: string; at: number }> = [];
   readonly disconnects: Array<{ instance: string; at: number }> = [];
   offers = 0;
+  /** Offers that reached it on their first send (pushed at once, through the adapter when another instance made them). */
+  firstSends = 0;
   acks = 0;
   instance: Instance | null = null;
   private socket: AgentSocket | null = null;
@@ -43,6 +45,7 @@ export class ChaosAgent {
     this.socket = socket;
     socket.on('work:offered', (d: WorkDelivery) => {
       this.offers++;
+      if (d.attempt === 1) this.firstSends++;
       socket.emit('work:ack', { deliveryIds: [d.deliveryId] }, () => this.acks++);
       this.take(d.item, 'offer');
     });
