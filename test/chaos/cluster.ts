@@ -26,6 +26,8 @@ export interface Instance {
   /** Every exit the harness did not cause: a crash. */
   crashes: Array<{ code: number | null; at: number; output: string }>;
   starts: number;
+  /** What the instance's earlier processes wrote (warnings and errors: LOG_LEVEL=warn). */
+  past: string;
   /** The boot under way, so a restart and the settle never start one instance twice. */
   booting: Promise<void> | null;
 }
@@ -64,6 +66,8 @@ export class Cluster {
   /** The harness's own connection, outside the proxies: for watching and for killing the app's sessions. */
   private monitor!: pg.Client | mysql.Connection;
   private monitorIds: number[] = [];
+  /** The monitor's statements, one after another (one connection). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly kind: ChaosDatabase,
@@ -108,7 +112,7 @@ export class Cluster {
     for (let i = 0; i < this.size; i++) {
       const proxy = await TcpProxy.start(target.hostname, Number(target.port || (this.kind === 'mysql' ? 3306 : 5432)));
       const port = await freePort();
-      this.instances.push({ name: `i${i + 1}`, port, url: `http://127.0.0.1:${port}`, proxy, process: null, state: 'down', crashes: [], starts: 0, booting: null });
+      this.instances.push({ name: `i${i + 1}`, port, url: `http://127.0.0.1:${port}`, proxy, process: null, state: 'down', crashes: [], starts: 0, past: '', booting: null });
     }
     // The first one alone applies the migrations; the others then start together.
     await this.boot(this.instances[0]);
@@ -130,6 +134,7 @@ export class Cluster {
     const p = spawnTs('server/src/main.ts', [], { ...this.env, PORT: String(instance.port), DATABASE_URL: TcpProxy.via(this.db.url, instance.proxy.port) });
     instance.process = p;
     void p.exited.then((code) => {
+      instance.past += p.stdout() + p.stderr();
       if (instance.process !== p) return;
       if (instance.state !== 'down') {
         // Not the harness's doing: the process ended by itself.
@@ -160,6 +165,12 @@ export class Cluster {
     p.child.kill('SIGKILL');
     await p.exited;
     return pid;
+  }
+
+  /** Everything the instance's processes have written so far. */
+  output(instance: Instance): string {
+    const p = instance.process;
+    return instance.past + (p && p.child.exitCode === null && p.child.signalCode === null ? p.stdout() + p.stderr() : '');
   }
 
   up(): Instance[] {
@@ -197,7 +208,13 @@ export class Cluster {
   }
 
   /** Rows from the scratch database, on the harness's own connection. */
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const run = this.queue.then(() => this.run<T>(sql, params));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run<T>(sql: string, params: unknown[]): Promise<T[]> {
     if (this.kind === 'postgres') return (await (this.monitor as pg.Client).query(sql, params)).rows as T[];
     const [rows] = await (this.monitor as mysql.Connection).query(sql.replace(/\$\d+/g, '?'), params);
     return rows as T[];
@@ -256,7 +273,9 @@ export class Cluster {
       await new Promise<void>((r) => this.balancer.close(() => r()));
     }
     if (this.monitor) await (this.kind === 'postgres' ? (this.monitor as pg.Client).end() : (this.monitor as mysql.Connection).end()).catch(() => undefined);
-    await this.db?.drop().catch((e: unknown) => console.error(`dropping the scratch database: ${(e as Error).message}`));
+    // CHAOS_KEEP_DB=1 leaves the database for a look after a failure.
+    if (process.env.CHAOS_KEEP_DB) console.log(`  kept the database: ${this.db?.url}`);
+    else await this.db?.drop().catch((e: unknown) => console.error(`dropping the scratch database: ${(e as Error).message}`));
     rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -31,6 +31,7 @@ function print(r: Report): boolean {
   const width = Math.max(...Object.keys(r.figures).map((k) => k.length));
   for (const [k, v] of Object.entries(r.figures)) out.push(`  ${k.padEnd(width)}  ${v}`);
   for (const c of r.checks) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  if (r.checks.some((c) => !c.ok)) for (const d of r.details) out.push(`    ${d}`);
   console.log(out.join('\n'));
   return r.checks.every((c) => c.ok);
 }

@@ -27,6 +27,8 @@ export interface Report {
   seconds: { setup: number; drain: number; settle: number };
   figures: Record<string, string | number>;
   checks: Check[];
+  /** What a failed check found, row by row (a few of each). */
+  details: string[];
 }
 
 const FINAL = ['completed', 'failed', 'skipped'];
@@ -307,7 +309,7 @@ export async function runScenario(kind: ChaosDatabase, o: ScenarioOptions, log: 
 
     const crashes = cluster.instances.flatMap((i) => i.crashes.map((c) => ({ name: i.name, ...c })));
     check('no instance ended by itself', crashes.length === 0, crashes.length ? crashes.map((c) => `${c.name} exit ${c.code}: ${c.output.slice(-600)}`).join('\n') : 'none');
-    const rejections = cluster.instances.reduce((a, i) => a + ((i.process?.stdout() ?? '') + (i.process?.stderr() ?? '')).split('process.unhandled-rejection').length - 1, 0);
+    const rejections = cluster.instances.reduce((a, i) => a + cluster.output(i).split('process.unhandled-rejection').length - 1, 0);
     const bad5xx = cluster.carrier.deliveries.filter((d) => d.status >= 500 && d.status !== 502 && d.status !== 503);
     check('no carrier callback answered with a server error', bad5xx.length === 0, `${bad5xx.length} callback(s) got ${[...new Set(bad5xx.map((d) => d.status))].join('/') || 'no'} 5xx`);
 
@@ -327,8 +329,26 @@ export async function runScenario(kind: ChaosDatabase, o: ScenarioOptions, log: 
     check('0 lost pushes to the agent', taskRows.length === o.agentTasks && lost.length === 0, `${taskRows.length} tasks, ${agent.seen.size} reached the agent (${[...agent.seen.values()].filter((s) => s.via === 'offer').length} offered, ${[...agent.seen.values()].filter((s) => s.via === 'sync').length} by resync), ${lost.length} lost`);
     check('the agent\'s offers arrive after it reconnects to another instance', homeKill < Infinity && afterReconnect.length > 0, `${afterReconnect.length} task(s) reached it on ${[...new Set(afterReconnect.map((s) => s.on))].join(', ') || 'no other instance'} after its instance was killed`);
 
+    const details: string[] = [];
+    for (const [leadId] of twiceUnderTwoKeys.slice(0, 3)) {
+      const rows = await cluster.query<Record<string, unknown>>('SELECT id, enrollment_id, type, status, outcome, attempts, created_at FROM participant_actions WHERE lead_id = $1 ORDER BY created_at', [leadId]);
+      details.push(`lead ${leadId} delivered under ${[...keysByLead.get(leadId)!].join(', ')}; its actions: ${JSON.stringify(rows)}`);
+    }
+    for (const l of neverTexted.slice(0, 5)) {
+      const rows = await cluster.query<Record<string, unknown>>(
+        `SELECT pa.status AS action, pa.outcome, pa.detail, c.status, c.provider_sid, c.error_code, c.error_message FROM participant_actions pa LEFT JOIN conversations c ON c.cause_id = pa.id WHERE pa.lead_id = $1 AND pa.type = 'sms'`,
+        [l.id],
+      );
+      details.push(`lead ${l.id} never texted: ${JSON.stringify(rows)}`);
+    }
+    for (const d of bad5xx.slice(0, 5)) details.push(`carrier ${d.kind} ${d.url} → ${d.status} ${d.response.slice(0, 300)}`);
+    for (const i of cluster.instances) {
+      for (const line of cluster.output(i).split('\n').filter((x) => /"level":"error"|unhandled/.test(x)).slice(0, 5)) details.push(`${i.name}: ${line.slice(0, 600)}`);
+    }
+
     return {
       kind,
+      details,
       seconds: { setup: setupSeconds, drain: drainSeconds, settle: settleSeconds },
       figures: {
         leads: leadIds.length,
