@@ -178,6 +178,8 @@ describe('ring pools', () => {
       code: 'POOL_EXHAUSTED',
       message: 'No number in ring pool "Capped" can call now: +16175550200 daily call cap reached (2/2)',
       numbers: [{ e164: '+16175550200', reason: 'daily call cap reached (2/2)' }],
+      // Capacity comes back at the next local midnight (America/New_York).
+      availableAt: '2026-03-03T05:00:00.000Z',
     });
     expect(await dryRun(pool.id, { channel: 'call', to: '+16175559999' })).toMatchObject({ ok: false, code: 'POOL_EXHAUSTED', numbers: [{ reason: 'daily call cap reached (2/2)' }] });
     // Texts have a cap of their own.
