@@ -181,7 +181,7 @@ describe('egress guard', () => {
       inside.reset();
       inside.on('POST /enrich', { status: 200, body: { company: 'Leaked Ltd' } });
       const enrich = (await t.http.post('/api/integrations').set(admin.auth).send({ kind: 'data_append', name: `Enricher ${++seq}`, settings: { url: `http://crm.partner.example:${port(inside)}/enrich` } }).expect(201)).body as IntegrationView;
-      const g = await group([{ type: 'data_append', config: { integrationId: enrich.id, map: { company: 'company' } } }]);
+      const g = await group([{ type: 'data_append', config: { integrationId: enrich.id, map: { 'lead.company': 'company' } } }]);
       const result = await run(t, g.id, (await newLead()).id);
       expect(result.steps[0]).toMatchObject({ status: 'failed', outcome: 'refused address' });
       expect(result.steps[0].error).toContain('crm.partner.example resolves to 127.0.0.1, a loopback address');
