@@ -113,17 +113,19 @@ export class HttpCaller {
     let body = req.body;
     let headers = { ...req.headers };
     let target: string | URL = req.url;
+    /** The redirect's Location as the peer sent it (the guard sees it normalised). */
+    let location = '';
     for (let hop = 0; ; hop++) {
       let checked: { url: URL; addresses: ResolvedAddress[] };
       try {
         checked = await abortable(this.guard.resolveUrl(target), signal);
       } catch (e) {
-        if (e instanceof EgressRefused && hop > 0) throw new EgressRefused(e.host, `the redirect to ${redact(String(target))} was refused: ${e.message}`);
+        if (e instanceof EgressRefused && hop > 0) throw new EgressRefused(e.host, `the redirect to ${redact(location)} was refused: ${e.message}`);
         throw e;
       }
       const res = await exchange(checked.url, checked.addresses, method, headers, body, signal);
-      const location = REDIRECT.has(res.status) ? res.headers.location : undefined;
-      if (!location) return res;
+      if (!REDIRECT.has(res.status) || !res.headers.location) return res;
+      location = res.headers.location;
       if (hop === MAX_REDIRECTS) throw new TooManyRedirects(`more than ${MAX_REDIRECTS} redirects (the last to ${redact(location)})`);
       if (!URL.canParse(location, checked.url.href)) throw new EgressRefused(checked.url.hostname, `the redirect to "${location}" is not a URL`);
       const next = new URL(location, checked.url);

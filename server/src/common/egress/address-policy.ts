@@ -133,7 +133,7 @@ export function ipv6Bytes(address: string): number[] {
  * carries 127.0.0.1, a loopback address", "db.example resolves to 10.0.0.5, a private address".
  */
 export function describeRefusal(r: AddressRefusal, name?: string): string {
-  const kind = `${/^[aeiou]/.test(r.kind) ? 'an' : 'a'} ${r.kind} address`;
+  const kind = `${r.kind === 'unspecified' ? 'an' : 'a'} ${r.kind} address`;
   const carried = r.embedded ? ` (carrying ${r.embedded})` : '';
   if (name) return `${name} resolves to ${r.address}${carried}, ${kind}`;
   return r.embedded ? `${r.address} carries ${r.embedded}, ${kind}` : `${r.address} is ${kind}`;
