@@ -406,9 +406,9 @@ describe('fuzzing every route', () => {
     ids.add(agent.user.id);
     const lead = await t.http.post('/api/leads').set(admin.auth).send({ firstName: 'Fuzz', lastName: 'Target', phones: [{ number: '+12125550100' }], email: 'fuzz@example.test' }).expect(201);
     ids.add(lead.body.id);
-    const queue = await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Fuzz queue' });
+    const queue = await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Fuzz queue', mode: 'preview' }).expect(201);
     ids.add(queue.body.id);
-    const template = await t.http.post('/api/sms-templates').set(admin.auth).send({ name: 'Fuzz', body: 'Hi {{lead.firstName}}' });
+    const template = await t.http.post('/api/sms-templates').set(admin.auth).send({ name: 'Fuzz', body: 'Hi {{lead.firstName}}' }).expect(201);
     ids.add(template.body.id);
     server = t.app.getHttpServer() as Server;
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
