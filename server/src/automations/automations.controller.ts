@@ -10,6 +10,7 @@ import { AutomationsService } from './automations.service.js';
 import { InterestLinks } from './interest-links.js';
 import { Clock } from '../common/clock.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
+import { Accepts } from '../web/media-types.js';
 
 export class ListAutomationRunsQuery {
   @IsOptional() @IsUUID('all', { message: 'must be an enrollment id' }) enrollmentId?: string;
@@ -69,6 +70,7 @@ export class InterestController {
   @Public()
   @ApiExcludeEndpoint()
   @Post(':token')
+  @Accepts('application/x-www-form-urlencoded', 'multipart/form-data') // the page's form
   @HttpCode(200)
   async answer(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const outcome = await this.automations.answer(token);

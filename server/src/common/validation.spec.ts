@@ -21,4 +21,13 @@ describe('flattenValidationErrors', () => {
       { field: 'steps[0].delay', message: 'must not be negative' },
     ]);
   });
+
+  it('names unknown keys the client made up, whatever characters they hold', () => {
+    const unknown = (property: string): ValidationError => ({ property, value: 1, constraints: { whitelistValidation: `property ${property} should not exist` }, children: [] });
+    expect(flattenValidationErrors([unknown('Afm8(3{'), unknown('a b'), unknown('[*')])).toEqual([
+      { field: 'Afm8(3{', message: 'is not an allowed field' },
+      { field: 'a b', message: 'is not an allowed field' },
+      { field: '[*', message: 'is not an allowed field' },
+    ]);
+  });
 });

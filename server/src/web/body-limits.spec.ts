@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { scanForm, scanJson } from './body-limits.js';
+import { BODY_LIMITS, scanForm, scanJson } from './body-limits.js';
 
-const json = (text: string, limits = { depth: 32, keys: 10_000 }) => {
-  const e = scanJson(Buffer.from(text), limits);
+const json = (text: string, limits: { keys?: number } = {}) => {
+  const e = scanJson(Buffer.from(text), { ...BODY_LIMITS, ...limits });
   return e && { status: e.status, fields: e.fields ?? [] };
 };
 
@@ -23,8 +23,18 @@ describe('scanJson', () => {
 
   it('refuses more keys than the limit in the whole body', () => {
     const body = (n: number) => `[${Array.from({ length: n }, (_, i) => `{"k${i}":1}`).join(',')}]`;
-    expect(json(body(10), { depth: 32, keys: 10 })).toBeNull();
-    expect(json(body(11), { depth: 32, keys: 10 })).toEqual({ status: 400, fields: [{ field: 'body', message: 'has more than 10 keys' }] });
+    expect(json(body(10), { keys: 10 })).toBeNull();
+    expect(json(body(11), { keys: 10 })).toEqual({ status: 400, fields: [{ field: 'body', message: 'has more than 10 keys' }] });
+  });
+
+  it('refuses a list longer than any route takes, and one of more objects than any route takes, naming it', () => {
+    const list = (n: number, entry: string) => Array.from({ length: n }, () => entry).join(',');
+    expect(json(`{"numbers":[${list(100_000, '0')}]}`)).toBeNull();
+    expect(json(`{"numbers":[${list(100_001, '0')}]}`)).toEqual({ status: 400, fields: [{ field: 'numbers', message: 'has more than 100000 entries' }] });
+    expect(json(`[${list(100_001, '""')}]`)?.fields[0].field).toBe('body');
+    expect(json(`{"phones":[${list(1000, '{}')}]}`)).toBeNull();
+    expect(json(`{"a":{"phones":[${list(1001, '{"number":"1"}')}]}}`)).toEqual({ status: 400, fields: [{ field: 'a.phones', message: 'has more than 1000 objects or lists' }] });
+    expect(json(`[[${list(1001, '[]')}]]`)?.fields[0].field).toBe('[0]');
   });
 
   it('names a prototype key by its path, escaped or not; a value of that name is fine', () => {
@@ -44,6 +54,6 @@ describe('scanForm', () => {
     expect(scanForm('%5F%5Fproto%5F%5F=1')?.fields?.[0].field).toBe('__proto__');
     expect(scanForm('constructor')?.fields?.[0].field).toBe('constructor');
     expect(scanForm('v=constructor&bad=%E0%A4%A')).toBeNull();
-    expect(scanForm('a=1&'.repeat(11), { depth: 32, keys: 10 })?.fields).toEqual([{ field: 'body', message: 'has more than 10 keys' }]);
+    expect(scanForm('a=1&'.repeat(11), { ...BODY_LIMITS, keys: 10 })?.fields).toEqual([{ field: 'body', message: 'has more than 10 keys' }]);
   });
 });
