@@ -431,15 +431,18 @@ describe('simulated carrier: inbound calls and controls', () => {
   });
 
   it('on the real clock, sped up, a call plays out on its own in carrier seconds', async () => {
-    const { sim, client } = await carrier({ clock: 'real', speed: 50, startAt: new Date('2026-02-01T12:00:00Z') });
+    const { sim, client } = await carrier({ clock: 'real', speed: 10, startAt: new Date('2026-02-01T12:00:00Z') });
     sim.script('+13055550117', { outcome: 'answer', ringSeconds: 2, talkSeconds: 5 });
     hooks.reply('/answer', BRIDGE);
     const call = await client.calls.create({ to: '+13055550117', from: OURS, url: hooks.url('/answer'), statusCallback: hooks.url('/status') });
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 10_000;
     while (sim.call(call.sid).status !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await sim.settle();
     expect(hooks.statuses()).toEqual(['completed']);
-    expect(Math.abs(Number(hooks.at('/status')[0].params.CallDuration) - 5)).toBeLessThanOrEqual(1);
+    // At least the scripted talk time; a busy machine's late timers can only add carrier seconds (10 per real second here).
+    const duration = Number(hooks.at('/status')[0].params.CallDuration);
+    expect(duration).toBeGreaterThanOrEqual(5);
+    expect(duration).toBeLessThanOrEqual(8);
     expect(sim.call(call.sid).endTime?.toISOString().slice(0, 16)).toBe('2026-02-01T12:00');
   });
 });
