@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LoginThrottleEntity } from '../../server/src/auth/login-throttle.entity.js';
+import { accountKey } from '../../server/src/auth/login-throttle.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { createUser, TEST_PASSWORD } from '../support/factories.js';
@@ -17,7 +18,7 @@ async function statuses(t: TestApp, times: number, email: string, password: stri
 
 /** The stored counter of `email` from `address` ('' for the address's own), or undefined when there is none. */
 async function counter(t: TestApp, address: string, email: string): Promise<{ failures: number } | undefined> {
-  const row = await t.dataSource.getRepository(LoginThrottleEntity).findOneBy({ address, email });
+  const row = await t.dataSource.getRepository(LoginThrottleEntity).findOneBy({ address, account: email ? accountKey(email) : '' });
   return row ? { failures: row.failures } : undefined;
 }
 
@@ -122,6 +123,14 @@ describe('sign-in throttling per account and address, and per address', () => {
     const other = await createUser(t, 'agent');
     for (let i = 0; i < 5; i++) await login(t, other.email, 'wrong-password', '::ffff:203.0.113.14').expect(401);
     await login(t, other.email, TEST_PASSWORD, '203.0.113.14').expect(429);
+  });
+
+  it('an account is one email whatever its case, and emails a collation would confuse are kept apart (never a 5xx)', async () => {
+    const G = '203.0.113.18';
+    expect(await statuses(t, 5, 'strasse@example.test', 'wrong-password', G)).toEqual(Array(5).fill(401));
+    await login(t, 'STRASSE@Example.Test', 'wrong-password', G).expect(429);
+    await login(t, 'straße@example.test', 'wrong-password', G).expect(401);
+    await login(t, 'strasse @example.test', 'wrong-password', G).expect(400);
   });
 
   it('counters are forgotten after a quiet spell, and deleted', async () => {

@@ -4,12 +4,13 @@ import { isIPv4, isIPv6 } from 'node:net';
  * The network a sign-in comes from, as the throttle counts it: an IPv4 address as it is,
  * an IPv4 address written as IPv6 (`::ffff:203.0.113.5`) as that IPv4 address, and an
  * IPv6 address as its /64 — one subscriber's network, where an attacker can pick from
- * 2^64 addresses. Anything else (Express found no address) is counted under its text.
+ * 2^64 addresses. Anything else (Express found no address) is counted as `unknown`, one
+ * key for all, so odd values cannot each open a fresh counter.
  */
 export function clientNetwork(ip: string | undefined): string {
   const raw = (ip ?? '').trim().replace(/%.*$/, '');
   if (isIPv4(raw)) return raw;
-  if (!isIPv6(raw)) return (raw || 'unknown').slice(0, 64);
+  if (!isIPv6(raw)) return 'unknown';
   const groups = expandIPv6(raw);
   const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
   if (mapped) return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');

@@ -3,7 +3,7 @@ import { InstantColumn } from '../database/columns.js';
 
 /**
  * One sign-in throttle counter, shared by every instance and kept across restarts: the
- * failures of one account from one network, or (email '') of one network across every
+ * failures of one account from one network, or (account '') of one network across every
  * account. See `login-throttle.ts` for the rules.
  */
 @Entity('login_throttles')
@@ -13,9 +13,14 @@ export class LoginThrottleEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   address: string;
 
-  /** The lower-cased email tried, or '' for the network's own counter. */
-  @PrimaryColumn({ type: 'varchar', length: 254 })
-  email: string;
+  /**
+   * The account tried, as the SHA-256 (hex) of its lower-cased email, or '' for the
+   * network's own counter. A digest, not the email: plain ASCII compares the same under
+   * every collation (MySQL's would take two different emails for one key), and the table
+   * keeps no list of the addresses people typed.
+   */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  account: string;
 
   @Column({ type: 'int' })
   failures: number;

@@ -7,8 +7,8 @@ import { LoginThrottleEntity } from './login-throttle.entity.js';
 
 export interface ThrottleKey {
   address: string;
-  /** '' for the network's own counter. */
-  email: string;
+  /** The account's key (`accountKey`), or '' for the network's own counter. */
+  account: string;
 }
 
 /** A counter to store, with the time after which it may be deleted. */
@@ -30,8 +30,8 @@ export abstract class LoginThrottleRepository {
   abstract prune(now: Date): Promise<number>;
 }
 
-const sameKey = (a: ThrottleKey, b: ThrottleKey) => a.address === b.address && a.email === b.email;
-const byKey = (a: ThrottleKey, b: ThrottleKey) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
+const sameKey = (a: ThrottleKey, b: ThrottleKey) => a.address === b.address && a.account === b.account;
+const byKey = (a: ThrottleKey, b: ThrottleKey) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
 
 @Injectable()
 export class TypeormLoginThrottleRepository extends LoginThrottleRepository {
@@ -85,9 +85,9 @@ export class TypeormLoginThrottleRepository extends LoginThrottleRepository {
       .getRepository(LoginThrottleEntity)
       .createQueryBuilder('t')
       .setLock('pessimistic_write')
-      .where(keys.map((_, i) => `(t.address = :a${i} AND t.email = :e${i})`).join(' OR '), Object.fromEntries(keys.flatMap((k, i) => [[`a${i}`, k.address], [`e${i}`, k.email]])))
+      .where(keys.map((_, i) => `(t.address = :a${i} AND t.account = :e${i})`).join(' OR '), Object.fromEntries(keys.flatMap((k, i) => [[`a${i}`, k.address], [`e${i}`, k.account]])))
       .orderBy('t.address')
-      .addOrderBy('t.email')
+      .addOrderBy('t.account')
       .getMany();
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
@@ -12,6 +13,11 @@ import { LoginThrottleRepository, type ThrottleKey, type ThrottleWrite } from '.
 const BASE_DELAY_MS = 1000;
 /** Expired counters are deleted at most this often by one instance. */
 const PRUNE_EVERY_MS = 60_000;
+
+/** The key of an account in the throttle's table: the SHA-256 (hex) of its lower-cased email. */
+export function accountKey(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
 
 /** An attempt `admit` let through, for `succeeded` to take back. */
 export interface AdmittedAttempt {
@@ -97,8 +103,8 @@ export class LoginThrottle {
   /** The network's counter first, then the pair's (the order `update` hands them back in). */
   private keys(address: string, email: string): ThrottleKey[] {
     return [
-      { address, email: '' },
-      { address, email },
+      { address, account: '' },
+      { address, account: accountKey(email) },
     ];
   }
 
