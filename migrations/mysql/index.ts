@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { LoginThrottles1796589051122 } from './1796589051122-LoginThrottles.js';
 import { SchedulePermissions1796280061835 } from './1796280061835-SchedulePermissions.js';
 import { ConsentLedger1796563912120 } from './1796563912120-ConsentLedger.js';
 import { AudiencesAndLeadViews1796237225418 } from './1796237225418-AudiencesAndLeadViews.js';
@@ -44,4 +45,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   AudiencesAndLeadViews1796237225418,
   SchedulePermissions1796280061835,
   ConsentLedger1796563912120,
+  LoginThrottles1796589051122,
 ];

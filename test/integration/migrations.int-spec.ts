@@ -30,7 +30,7 @@ describe('migrations', () => {
     const applied = await runMigrations(ds);
     expect(applied.length).toBe(ds.migrations.length);
     await expect(pendingMigrations(ds)).resolves.toBe(false);
-    expect(await tableNames(ds)).toEqual(expect.arrayContaining(['users', 'refresh_tokens', 'login_failures', 'migrations']));
+    expect(await tableNames(ds)).toEqual(expect.arrayContaining(['users', 'refresh_tokens', 'login_throttles', 'migrations']));
 
     for (let i = 0; i < ds.migrations.length; i++) await revertLastMigration(ds);
     expect((await tableNames(ds)).filter((n) => n !== 'migrations')).toEqual([]);

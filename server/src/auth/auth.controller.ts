@@ -19,10 +19,10 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password; failed attempts are rate-limited' })
+  @ApiOperation({ summary: 'Sign in with email and password; failures are throttled per account and client address, and per address (429 with Retry-After)' })
   @ApiOkResponse({ type: LoginResponseDto })
   login(@Body() body: LoginDto, @Req() req: Request): Promise<LoginResponse> {
-    return this.auth.login(body.email, body.password, req.ip ?? 'unknown');
+    return this.auth.login(body.email, body.password, req.ip);
   }
 
   @Public()

@@ -6,6 +6,8 @@ import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthRepository, TypeormAuthRepository } from './auth.repository.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottleRepository, TypeormLoginThrottleRepository } from './login-throttle.repository.js';
+import { LoginThrottle } from './login-throttle.service.js';
 import { TokenService } from './token.service.js';
 
 @Module({
@@ -14,7 +16,9 @@ import { TokenService } from './token.service.js';
   providers: [
     AuthService,
     TokenService,
+    LoginThrottle,
     { provide: AuthRepository, useClass: TypeormAuthRepository },
+    { provide: LoginThrottleRepository, useClass: TypeormLoginThrottleRepository },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [TokenService],

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan, MoreThan } from 'typeorm';
-import { LoginFailureEntity } from './login-attempt.entity.js';
+import { DataSource, IsNull } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 
-/** Persistence port for refresh tokens and the login-failure window. */
+/** Persistence port for refresh tokens. */
 export abstract class AuthRepository {
   abstract insertRefreshToken(token: RefreshTokenEntity): Promise<void>;
   abstract findRefreshTokenByHash(hash: string): Promise<RefreshTokenEntity | null>;
@@ -15,13 +14,6 @@ export abstract class AuthRepository {
   abstract rotateRefreshToken(id: string, successor: RefreshTokenEntity, at: Date): Promise<boolean>;
   abstract revokeFamily(familyId: string, at: Date): Promise<void>;
   abstract revokeAllForUser(userId: string, at: Date): Promise<void>;
-
-  abstract recordLoginFailure(failure: LoginFailureEntity): Promise<void>;
-  /** Failures since `since` for the email and for the IP, and the oldest of each. */
-  abstract loginFailuresSince(email: string, ip: string, since: Date): Promise<{ byEmail: Date[]; byIp: Date[] }>;
-  abstract clearLoginFailures(email: string): Promise<void>;
-  /** Drops an account's failures that have left the window. */
-  abstract pruneLoginFailures(email: string, before: Date): Promise<void>;
 }
 
 @Injectable()
@@ -60,26 +52,5 @@ export class TypeormAuthRepository extends AuthRepository {
 
   async revokeAllForUser(userId: string, at: Date): Promise<void> {
     await this.ds.getRepository(RefreshTokenEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: at });
-  }
-
-  async recordLoginFailure(failure: LoginFailureEntity): Promise<void> {
-    await this.ds.getRepository(LoginFailureEntity).insert(failure);
-  }
-
-  async loginFailuresSince(email: string, ip: string, since: Date): Promise<{ byEmail: Date[]; byIp: Date[] }> {
-    const repo = this.ds.getRepository(LoginFailureEntity);
-    const [byEmail, byIp] = await Promise.all([
-      repo.find({ where: { email, at: MoreThan(since) }, order: { at: 'ASC' }, select: { at: true } }),
-      repo.find({ where: { ip, at: MoreThan(since) }, order: { at: 'ASC' }, select: { at: true } }),
-    ]);
-    return { byEmail: byEmail.map((r) => r.at), byIp: byIp.map((r) => r.at) };
-  }
-
-  async clearLoginFailures(email: string): Promise<void> {
-    await this.ds.getRepository(LoginFailureEntity).delete({ email });
-  }
-
-  async pruneLoginFailures(email: string, before: Date): Promise<void> {
-    await this.ds.getRepository(LoginFailureEntity).delete({ email, at: LessThan(before) });
   }
 }

@@ -11,10 +11,8 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { toUserView } from '../users/users.service.js';
 import { AuthRepository } from './auth.repository.js';
+import { LoginThrottle } from './login-throttle.service.js';
 import { TokenService } from './token.service.js';
-
-/** Per-IP allowance, as a multiple of the per-account one (several people may share an office IP). */
-const IP_FACTOR = 4;
 
 @Injectable()
 export class AuthService {
@@ -30,24 +28,24 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
     private readonly events: DomainEvents,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(emailInput: string, password: string, ip: string): Promise<LoginResponse> {
+  /** `ip` is the client's address as Express sees it (trust proxy applied). */
+  async login(emailInput: string, password: string, ip: string | undefined): Promise<LoginResponse> {
     const email = emailInput.trim().toLowerCase();
-    const now = this.clock.now();
-    await this.assertNotThrottled(email, ip, now);
+    const attempt = await this.throttle.admit(email, ip);
 
     const user = await this.users.findByEmail(email);
     const ok = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verify(await (this.dummyHash ??= this.hasher.hash(randomUUID())), password).then(() => false);
     if (!user || !ok || !user.active) {
-      await this.auth.recordLoginFailure({ id: randomUUID(), email, ip, at: now });
-      await this.auth.pruneLoginFailures(email, new Date(now.getTime() - this.config.auth.loginWindowSeconds * 1000));
+      // The attempt is already counted as a failure by the throttle.
       this.logger.event('warn', 'auth.login.failed', { email, ip, reason: !user ? 'unknown-user' : !ok ? 'bad-password' : 'inactive' });
       throw new DomainError(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     }
-    await this.auth.clearLoginFailures(email);
+    await this.throttle.succeeded(attempt);
     this.logger.event('info', 'auth.login.succeeded', { userId: user.id });
     return { ...(await this.issue(user, randomUUID())), user: toUserView(user) };
   }
@@ -81,20 +79,6 @@ export class AuthService {
     await this.auth.revokeFamily(stored.familyId, this.clock.now());
     // Open sockets of this session close now, not when their access token runs out.
     await this.events.emit('session.revoked', { userId: stored.userId, sessionId: stored.familyId });
-  }
-
-  private async assertNotThrottled(email: string, ip: string, now: Date): Promise<void> {
-    const windowMs = this.config.auth.loginWindowSeconds * 1000;
-    const max = this.config.auth.loginMaxFailures;
-    const since = new Date(now.getTime() - windowMs);
-    const { byEmail, byIp } = await this.auth.loginFailuresSince(email, ip, since);
-    const blockedBy = byEmail.length >= max ? byEmail[byEmail.length - max] : byIp.length >= max * IP_FACTOR ? byIp[byIp.length - max * IP_FACTOR] : null;
-    if (!blockedBy) return;
-    const retryAfter = Math.max(1, Math.ceil((blockedBy.getTime() + windowMs - now.getTime()) / 1000));
-    this.logger.event('warn', 'auth.login.throttled', { email, ip, retryAfter });
-    throw new DomainError(ErrorCode.TooManyAttempts, `Too many failed sign-ins; try again in ${retryAfter} s`, undefined, {
-      'Retry-After': String(retryAfter),
-    });
   }
 
   private async issue(user: UserEntity, familyId: string): Promise<TokenPair> {

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     expect(c.seedDemo).toBe(true);
     expect(c.auth.accessTtlSeconds).toBe(900);
     expect(c.auth.jwtSecret).toHaveLength(64);
+    expect(c.auth.throttle).toEqual({ accountAddressFailures: 5, addressFailures: 20, maxDelaySeconds: 900, forgetAfterSeconds: 900 });
   });
 
   it.each([

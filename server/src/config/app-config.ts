@@ -35,8 +35,17 @@ export class AppConfig {
     jwtSecret: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
-    loginMaxFailures: number;
-    loginWindowSeconds: number;
+    /** Sign-in throttling (`auth/login-throttle.ts`); never a lockout of the account itself. */
+    throttle: {
+      /** Failures of one account from one client network before delays begin (1 s, doubling). */
+      accountAddressFailures: number;
+      /** Failures from one client network across every account before delays begin. */
+      addressFailures: number;
+      /** The longest delay. */
+      maxDelaySeconds: number;
+      /** A counter quiet this long after its delay ended starts again from zero. */
+      forgetAfterSeconds: number;
+    };
   };
   readonly seedDemo!: boolean;
   readonly softphoneDir: string | undefined;
@@ -214,8 +223,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtSecret: e.JWT_SECRET ?? developmentSecret(e.PGLITE_DATA_DIR),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: e.JWT_REFRESH_TTL_SECONDS,
-      loginMaxFailures: e.LOGIN_MAX_FAILURES,
-      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      throttle: {
+        accountAddressFailures: e.LOGIN_MAX_FAILURES,
+        addressFailures: e.LOGIN_ADDRESS_MAX_FAILURES,
+        maxDelaySeconds: e.LOGIN_MAX_DELAY_SECONDS,
+        forgetAfterSeconds: e.LOGIN_WINDOW_SECONDS,
+      },
     },
     seedDemo: e.SEED_DEMO ?? kind === 'pglite',
     softphoneDir: e.SOFTPHONE_DIR,

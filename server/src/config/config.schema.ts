@@ -42,6 +42,8 @@ export const envSchema = z.object({
   JWT_ACCESS_TTL_SECONDS: int(30, 86_400).default(900),
   JWT_REFRESH_TTL_SECONDS: int(300, 90 * 86_400).default(14 * 86_400),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_ADDRESS_MAX_FAILURES: int(1, 100_000).default(20),
+  LOGIN_MAX_DELAY_SECONDS: int(1, 86_400).default(900),
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
   SEED_DEMO: bool.optional(),
   SOFTPHONE_DIR: z.string().min(1).optional(),

@@ -1,4 +1,4 @@
-import { LoginFailureEntity } from '../auth/login-attempt.entity.js';
+import { LoginThrottleEntity } from '../auth/login-throttle.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { BlockEntity } from '../compliance/block.entity.js';
 import { ContactAttemptEntity, ContactRefusalEntity } from '../compliance/contact-attempt.entity.js';
@@ -28,7 +28,7 @@ import { UserEntity } from '../users/user.entity.js';
 export const ENTITIES = [
   UserEntity,
   RefreshTokenEntity,
-  LoginFailureEntity,
+  LoginThrottleEntity,
   AccountSettingsEntity,
   LeadEntity,
   LeadPhoneEntity,
