@@ -49,6 +49,8 @@ const LOST_MESSAGES = /connection terminated|connection is closed|connection los
  * again, or left to its lease when trying again is not safe.
  */
 export function isConnectionLost(e: unknown): boolean {
+  // The connection died between two statements of a transaction: TypeORM released it, and the next statement says so.
+  if ((e as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
   const { code, errno } = codes(e);
   if ((code && LOST_CODES.has(code)) || (errno !== undefined && LOST_ERRNOS.has(errno))) return true;
   const message = (e as Error)?.message ?? '';
