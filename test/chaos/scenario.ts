@@ -210,8 +210,9 @@ export async function runScenario(kind: ChaosDatabase, o: ScenarioOptions, log: 
     const killer = (async () => {
       await sleep(6_000);
       while (chaos) {
+        // One instance down at a time: the floor keeps serving while each dies and comes back.
         const live = cluster.up();
-        if (live.length >= 2) await killOne(pick(live), 'random');
+        if (live.length === cluster.instances.length) await killOne(pick(live), 'random');
         await sleep(between(3_000, 6_000));
       }
     })();

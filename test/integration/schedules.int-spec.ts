@@ -6,6 +6,7 @@ import { ScheduleEngine, ACTION_QUEUE } from '../../server/src/schedules/schedul
 import { JobsRepository } from '../../server/src/scheduler/jobs.repository.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SettingsService } from '../../server/src/settings/settings.service.js';
+import { RateLimitEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { ConversationsRepository } from '../../server/src/telephony/conversations/conversations.repository.js';
 import { OutboundRateLimiter } from '../../server/src/telephony/outbound/rate-limiter.js';
 import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
@@ -69,6 +70,8 @@ describe('schedules', () => {
   };
   afterEach(async () => {
     await clockTo(MONDAY_NOON_ET);
+    // The clock went back: a pace slot reserved at a later test time would make the next text wait for it in real time.
+    await t.dataSource.getRepository(RateLimitEntity).createQueryBuilder().delete().execute();
   });
   /** Runs claim rounds until nothing more is due now. */
   const drain = async () => {
