@@ -28,6 +28,8 @@ describe('schedules', () => {
   let admin: Session;
   let agent: Session;
   let seq = 0;
+  /** The texting pool of every schedule that names none: with no pool named, any active pool may be picked, and some tests cap or mute theirs. */
+  let main: RingPoolView;
 
   beforeAll(async () => {
     t = await createTestApp({ now: MONDAY_NOON_ET, env: { CARRIER_SIM_CLOCK: 'manual', OUTBOUND_CALLS_PER_SECOND: '100', OUTBOUND_SMS_PER_SECOND: '100' } });
@@ -36,7 +38,7 @@ describe('schedules', () => {
     scheduler = t.get(SchedulerService);
     admin = await signIn(t, 'admin');
     agent = await signIn(t, 'agent');
-    (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Main', numbers: [{ e164: '+12125550100' }] }).expect(201)).body as RingPoolView;
+    main = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Main', numbers: [{ e164: '+12125550100' }] }).expect(201)).body as RingPoolView;
     await t.http.post('/api/custom-fields').set(admin.auth).send({ key: 'assigned_agent', label: 'Assigned agent', type: 'text' }).expect(201);
     await t.http.post('/api/custom-fields').set(admin.auth).send({ key: 'score', label: 'Score', type: 'number' }).expect(201);
   }, 60_000);
@@ -50,7 +52,7 @@ describe('schedules', () => {
     return { lead, number };
   };
   const createSchedule = async (body: Record<string, unknown>) =>
-    (await t.http.post('/api/schedules').set(admin.auth).send({ name: `S${seq++}`, timezone: 'America/New_York', ...body }).expect(201)).body as ScheduleView;
+    (await t.http.post('/api/schedules').set(admin.auth).send({ name: `S${seq++}`, timezone: 'America/New_York', smsPoolId: main.id, ...body }).expect(201)).body as ScheduleView;
   const enroll = async (scheduleId: string, leadIds: string[]) => (await t.http.post(`/api/schedules/${scheduleId}/enrollments`).set(admin.auth).send({ leadIds }).expect(201)).body as EnrollResult;
   const actions = async (leadId: string) => (await t.http.get(`/api/participant-actions?leadId=${leadId}&limit=100`).set(admin.auth).expect(200)).body as ParticipantActionView[];
   const enrollment = async (id: string) => (await t.http.get(`/api/enrollments/${id}`).set(admin.auth).expect(200)).body as { status: string; exitReason: string | null };
