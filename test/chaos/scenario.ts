@@ -210,8 +210,9 @@ export async function runScenario(kind: ChaosDatabase, o: ScenarioOptions, log: 
     const killer = (async () => {
       await sleep(6_000);
       while (chaos) {
+        // One instance down at a time: the floor keeps serving while each dies and comes back.
         const live = cluster.up();
-        if (live.length >= 2) await killOne(pick(live), 'random');
+        if (live.length === cluster.instances.length) await killOne(pick(live), 'random');
         await sleep(between(3_000, 6_000));
       }
     })();
@@ -357,14 +358,14 @@ export async function runScenario(kind: ChaosDatabase, o: ScenarioOptions, log: 
         'different keys for one lead': twiceUnderTwoKeys.length,
         'texts at the carrier': cluster.carrier.listMessages().length,
         'sms conversations': convStatuses.map((s) => `${s.status} ${s.n}`).join(', '),
-        'kill -9': faults.kills,
+        'kill -9 (one down at a time)': faults.kills,
         'proxy cuts (connections)': `${faults.cuts} (${faults.connectionsCut})`,
         [kind === 'postgres' ? 'pg_terminate_backend rounds (sessions)' : 'KILL CONNECTION rounds (sessions)']: `${faults.terminations} (${faults.sessionsEnded})`,
         'restarts': cluster.instances.reduce((a, i) => a + i.starts - 1, 0),
         'take-over after kill p50/max ms': `${pct(sortedTakeover, 50)} / ${pct(sortedTakeover, 100)} (${takeovers.length} jobs)`,
         'take-over after lease expiry max ms': takeovers.length ? worstAfterLease : 0,
         'agent: reconnects': agent.connections.length - 1,
-        'agent: offers (first sends)': `${agent.offers} (${agent.firstSends})`,
+        'agent: offers (on their first send)': `${agent.offers} (${agent.firstSends})`,
         'agent: due → seen p50/max ms': `${pct(latencies, 50)} / ${pct(latencies, 100)}`,
         'unhandled rejections logged': rejections,
       },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { isConnectionLost } from '../../server/src/database/db-errors.js';
 import { JobEntity } from '../../server/src/scheduler/job.entity.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
@@ -100,6 +101,26 @@ describe('database connection loss', () => {
     await expect(scheduler.runDue()).resolves.toBe(1);
     expect(await job(id)).toMatchObject({ status: 'done', attempt: 1, failures: 0 });
     expect(ran.filter((r) => r === id)).toHaveLength(1);
+    expect(rejections).toEqual([]);
+  });
+
+  it('a transaction whose connection dies between two of its statements fails as a lost connection (so it is retried, or answered 503), not as an unknown error', async () => {
+    const failure = await t.dataSource
+      .transaction(async (em) => {
+        await em.query('SELECT 1');
+        expect(await kill()).toBeGreaterThan(0);
+        // The driver hears of it while the transaction sits between statements.
+        for (let i = 0; i < 100 && !em.queryRunner?.isReleased; i++) await new Promise((r) => setTimeout(r, 10));
+        await em.query('SELECT 1');
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(failure).toBeInstanceOf(Error);
+    expect(isConnectionLost(failure)).toBe(true);
+    // And the pool serves the next statement on a fresh connection.
+    await expect(t.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
     expect(rejections).toEqual([]);
   });
 

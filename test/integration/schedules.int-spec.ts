@@ -5,6 +5,10 @@ import { JsonLogger } from '../../server/src/common/json-logger.js';
 import { ScheduleEngine, ACTION_QUEUE } from '../../server/src/schedules/schedule-engine.js';
 import { JobsRepository } from '../../server/src/scheduler/jobs.repository.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { SettingsService } from '../../server/src/settings/settings.service.js';
+import { RateLimitEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
+import { ConversationsRepository } from '../../server/src/telephony/conversations/conversations.repository.js';
+import { OutboundRateLimiter } from '../../server/src/telephony/outbound/rate-limiter.js';
 import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
@@ -24,6 +28,8 @@ describe('schedules', () => {
   let admin: Session;
   let agent: Session;
   let seq = 0;
+  /** The texting pool of every schedule that names none: with no pool named, any active pool may be picked, and some tests cap or mute theirs. */
+  let main: RingPoolView;
 
   beforeAll(async () => {
     t = await createTestApp({ now: MONDAY_NOON_ET, env: { CARRIER_SIM_CLOCK: 'manual', OUTBOUND_CALLS_PER_SECOND: '100', OUTBOUND_SMS_PER_SECOND: '100' } });
@@ -32,7 +38,7 @@ describe('schedules', () => {
     scheduler = t.get(SchedulerService);
     admin = await signIn(t, 'admin');
     agent = await signIn(t, 'agent');
-    (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Main', numbers: [{ e164: '+12125550100' }] }).expect(201)).body as RingPoolView;
+    main = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Main', numbers: [{ e164: '+12125550100' }] }).expect(201)).body as RingPoolView;
     await t.http.post('/api/custom-fields').set(admin.auth).send({ key: 'assigned_agent', label: 'Assigned agent', type: 'text' }).expect(201);
     await t.http.post('/api/custom-fields').set(admin.auth).send({ key: 'score', label: 'Score', type: 'number' }).expect(201);
   }, 60_000);
@@ -46,7 +52,7 @@ describe('schedules', () => {
     return { lead, number };
   };
   const createSchedule = async (body: Record<string, unknown>) =>
-    (await t.http.post('/api/schedules').set(admin.auth).send({ name: `S${seq++}`, timezone: 'America/New_York', ...body }).expect(201)).body as ScheduleView;
+    (await t.http.post('/api/schedules').set(admin.auth).send({ name: `S${seq++}`, timezone: 'America/New_York', smsPoolId: main.id, ...body }).expect(201)).body as ScheduleView;
   const enroll = async (scheduleId: string, leadIds: string[]) => (await t.http.post(`/api/schedules/${scheduleId}/enrollments`).set(admin.auth).send({ leadIds }).expect(201)).body as EnrollResult;
   const actions = async (leadId: string) => (await t.http.get(`/api/participant-actions?leadId=${leadId}&limit=100`).set(admin.auth).expect(200)).body as ParticipantActionView[];
   const enrollment = async (id: string) => (await t.http.get(`/api/enrollments/${id}`).set(admin.auth).expect(200)).body as { status: string; exitReason: string | null };
@@ -66,6 +72,8 @@ describe('schedules', () => {
   };
   afterEach(async () => {
     await clockTo(MONDAY_NOON_ET);
+    // The clock went back: a pace slot reserved at a later test time would make the next text wait for it in real time.
+    await t.dataSource.getRepository(RateLimitEntity).createQueryBuilder().delete().execute();
   });
   /** Runs claim rounds until nothing more is due now. */
   const drain = async () => {
@@ -273,6 +281,82 @@ describe('schedules', () => {
     await clockTo(2 * 86_400_000);
     await drain();
     expect(texts(number)).toHaveLength(0);
+  });
+
+  it('a worker killed between writing a text and hearing from the carrier: the run that takes over sends it, or adopts the one the carrier took, once', async () => {
+    const s = await createSchedule({ steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'seconds' }, config: { body: 'Exactly once' } }] });
+    const engine = t.get(ScheduleEngine);
+    const logger = new JsonLogger('silent');
+    const limiter = t.get(OutboundRateLimiter);
+    const conversations = t.get(ConversationsRepository);
+    /** Another instance claims the job and dies at `where`, which never returns. */
+    const dieAt = async (where: { patch: () => void; restore: () => void }, leadId: string) => {
+      const doomed = new SchedulerService(t.get(JobsRepository), new JobWakeups(t.dataSource, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+      let died!: () => void;
+      const dead = new Promise<void>((r) => (died = r));
+      where.patch();
+      hang = () => {
+        died();
+        return new Promise<never>(() => undefined);
+      };
+      doomed.register(ACTION_QUEUE, { handle: (p, { job }) => engine.run((p as { id: string }).id, job.attempt > 1) });
+      void doomed.runDue();
+      await dead;
+      where.restore();
+      expect((await actions(leadId))[0]).toMatchObject({ status: 'in_progress', attempts: 1 });
+    };
+    let hang: () => Promise<never> = () => Promise.reject(new Error('unset'));
+    const acquire = limiter.acquire.bind(limiter);
+    const beforeTheCarrier = { patch: () => (limiter.acquire = () => hang()), restore: () => (limiter.acquire = acquire) };
+    const recordPlaced = conversations.recordPlaced.bind(conversations);
+    const afterTheCarrier = { patch: () => (conversations.recordPlaced = () => hang()), restore: () => (conversations.recordPlaced = recordPlaced) };
+
+    for (const [where, textsBefore] of [[beforeTheCarrier, 0], [afterTheCarrier, 1]] as const) {
+      const { lead, number } = await newLead();
+      await enroll(s.id, [lead.id]);
+      await dieAt(where, lead.id);
+      expect(texts(number)).toHaveLength(textsBefore);
+      const [row] = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(admin.auth).expect(200)).body as { items: Array<{ status: string; providerSid: string | null }> }).items;
+      expect(row).toMatchObject({ status: 'initiating', providerSid: null });
+
+      // Past the lease (and past the last sweep for lapsed leases, which an earlier test made at +61 s).
+      await clockTo(90_000);
+      await drain();
+      expect((await actions(lead.id))[0]).toMatchObject({ status: 'completed', outcome: 'sent' });
+      expect(texts(number).map((m) => m.body)).toEqual(['Exactly once']);
+      const convs = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(admin.auth).expect(200)).body as { items: Array<{ status: string; providerSid: string | null }> }).items;
+      expect(convs).toHaveLength(1);
+      expect(convs[0].providerSid).toBe(texts(number)[0].sid);
+    }
+  });
+
+  it('a lead enrolled by two requests at once goes through a schedule without re-enrollment once, even when the first enrollment ends before the second is written', async () => {
+    const s = await createSchedule({ timezone: null, steps: [{ type: 'wait', timing: { kind: 'delay', amount: 1, unit: 'hours' } }] });
+    const { lead } = await newLead();
+    const settings = t.get(SettingsService);
+    const get = settings.get.bind(settings);
+    let raced = false;
+    // Read between the second request's look at the lead's enrollments and its writing one:
+    // meanwhile the first request enrolls the lead and that enrollment ends.
+    settings.get = async () => {
+      if (!raced) {
+        raced = true;
+        const first = await enroll(s.id, [lead.id]);
+        expect(first.enrolled).toHaveLength(1);
+        await t.http.post(`/api/enrollments/${first.enrolled[0].id}/exit`).set(admin.auth).expect(200);
+      }
+      return get();
+    };
+    let second: EnrollResult;
+    try {
+      second = await enroll(s.id, [lead.id]);
+    } finally {
+      settings.get = get;
+    }
+    expect(raced).toBe(true);
+    expect(second).toEqual({ enrolled: [], refused: [{ leadId: lead.id, reason: 'already went through this schedule, which does not allow re-enrollment' }] });
+    const all = (await t.http.get(`/api/schedules/${s.id}/enrollments?leadId=${lead.id}`).set(admin.auth).expect(200)).body as unknown[];
+    expect(all).toHaveLength(1);
   });
 
   it('prevents duplicates, honours exclusive schedules and re-enrollment, pauses and resumes', async () => {

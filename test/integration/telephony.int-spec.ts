@@ -243,6 +243,27 @@ describe('telephony through the simulated carrier', () => {
     expect(await conversation('00000000-0000-4000-8000-000000000001')).toMatchObject({ status: 'failed', errorCode: 'not-placed', errorMessage: 'the call never reached the carrier' });
   });
 
+  it('a text the carrier took but whose sid was never written is adopted by the reconciler, not closed as never sent', async () => {
+    const { lead, number } = await newLead();
+    const repo = t.get(ConversationsRepository);
+    const record = repo.recordPlaced.bind(repo);
+    repo.recordPlaced = async () => {
+      throw new Error('the process died');
+    };
+    try {
+      await t.http.post('/api/sms').set(admin.auth).send({ leadId: lead.id, body: 'Adopt me' }).expect(500);
+    } finally {
+      repo.recordPlaced = record;
+    }
+    const [left] = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(admin.auth).expect(200)).body as { items: ConversationView[] }).items;
+    expect(left).toMatchObject({ status: 'initiating', providerSid: null });
+    t.clock.advance(121_000);
+    expect((await t.get(CallReconciler).run()).adopted).toBeGreaterThanOrEqual(1);
+    const sent = sim.listMessages().filter((m) => m.to === number);
+    expect(sent).toHaveLength(1);
+    expect(await conversation(left.id)).toMatchObject({ providerSid: sent[0].sid, status: 'queued', errorCode: null });
+  });
+
   it('refuses an opted-out, blocked or out-of-hours lead on every outbound path, with the reason recorded', async () => {
     const opted = await newLead();
     await t.http.post('/api/opt-outs').set(admin.auth).send({ address: opted.number, channel: 'all' }).expect(201);

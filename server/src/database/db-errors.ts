@@ -40,6 +40,7 @@ export async function retrying<T>(fn: () => Promise<T>, attempts = 5, also: (e: 
 }
 
 const LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_CON_COUNT_ERROR']);
+const RELEASED = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 const LOST_ERRNOS = new Set([1053, 1927, 2006, 2013, 1317]);
 const LOST_MESSAGES = /connection terminated|connection is closed|connection lost|closed state|terminating connection|server has gone away|lost connection|socket hang up|client has encountered a connection error|cannot use a pool after calling end|timeout exceeded when trying to connect/i;
 
@@ -49,6 +50,8 @@ const LOST_MESSAGES = /connection terminated|connection is closed|connection los
  * again, or left to its lease when trying again is not safe.
  */
 export function isConnectionLost(e: unknown): boolean {
+  // The connection died between two statements of a transaction: TypeORM released it, and the next statement says so.
+  if (RELEASED.has((e as Error)?.name)) return true;
   const { code, errno } = codes(e);
   if ((code && LOST_CODES.has(code)) || (errno !== undefined && LOST_ERRNOS.has(errno))) return true;
   const message = (e as Error)?.message ?? '';

@@ -80,8 +80,8 @@ export class EnrollmentsService implements OnModuleInit {
     if (!lead || lead.lead.deletedAt) return { reason: 'no such lead' };
     const enrollments = this.ds.getRepository(EnrollmentEntity);
     const history = await enrollments.find({ where: { leadId } });
-    if (history.some((e) => e.scheduleId === schedule.id && (e.status === 'active' || e.status === 'paused'))) return { reason: 'already enrolled' };
-    if (!schedule.allowReenrollment && history.some((e) => e.scheduleId === schedule.id)) return { reason: 'already went through this schedule, which does not allow re-enrollment' };
+    const again = this.enrolledBefore(schedule, history);
+    if (again) return { reason: again };
     const openElsewhere = history.filter((e) => e.scheduleId !== schedule.id && (e.status === 'active' || e.status === 'paused'));
     if (schedule.exclusive && openElsewhere.length) return { reason: 'in another schedule, and this one is exclusive' };
     if (openElsewhere.length) {
@@ -93,6 +93,10 @@ export class EnrollmentsService implements OnModuleInit {
       return await this.ds.transaction(async (em) => {
         // One enrollment at a time per schedule, so slow-drip counts are exact across instances.
         await em.getRepository(ScheduleEntity).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: schedule.id }).getOne();
+        // Read again under the lock: another request may have enrolled the lead since, and its
+        // enrollment may even have ended already (freeing the one-open-enrollment key).
+        const refused = this.enrolledBefore(schedule, await em.getRepository(EnrollmentEntity).find({ where: { leadId, scheduleId: schedule.id } }));
+        if (refused) return { reason: refused };
         const now = this.clock.now();
         const startsAt = await this.dripSlot(em, schedule, now, zone);
         const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
@@ -131,6 +135,14 @@ export class EnrollmentsService implements OnModuleInit {
       if (code === '23505' || code === 'ER_DUP_ENTRY') return { reason: 'already enrolled' };
       throw e;
     }
+  }
+
+  /** Why the lead may not join this schedule given its enrollments, if it may not. */
+  private enrolledBefore(schedule: ScheduleEntity, history: EnrollmentEntity[]): string | null {
+    const here = history.filter((e) => e.scheduleId === schedule.id);
+    if (here.some((e) => e.status === 'active' || e.status === 'paused')) return 'already enrolled';
+    if (!schedule.allowReenrollment && here.length) return 'already went through this schedule, which does not allow re-enrollment';
+    return null;
   }
 
   /**

@@ -160,7 +160,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     }
 
     const handler = this.registry.get(step.type);
-    const ctx: ActionContext = stepContext({ action, step, schedule, enrollment }, lead, stepConfig(step), now);
+    // Taken over from a dead run, or run again after one that failed: either way the earlier run is over.
+    const ctx: ActionContext = { ...stepContext({ action, step, schedule, enrollment }, lead, stepConfig(step), now), resumed: resumable || action.attempts > 1 };
     let result: ActionResult;
     try {
       result = handler ? await handler.run(ctx) : { kind: 'failed', outcome: 'error', detail: `no handler for ${step.type}` };

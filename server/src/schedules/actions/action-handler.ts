@@ -45,6 +45,8 @@ export interface ActionContext {
   conversationId: string | null;
   /** Set when the action is a schedule step; null in an action group. */
   run: ScheduleRun | null;
+  /** An earlier run of this action is over, part-way (it failed, or died and its job was taken over after its lease): what it left unfinished may be finished now. */
+  resumed?: boolean;
 }
 
 /** The context for a schedule step (the engine's runs and the inbox's previews). */

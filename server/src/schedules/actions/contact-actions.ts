@@ -167,6 +167,7 @@ export class SmsAction implements ActionHandler {
         cause: ctx.cause,
         idempotencyKey: ctx.idempotencyKey,
         gate: { scope: scopeOf(ctx) },
+        resumeUnfinished: ctx.resumed ?? false,
       });
       if (sms.status === 'failed') return { kind: 'failed', outcome: 'carrier error', detail: sms.errorMessage ?? 'the carrier refused the message' };
       return { kind: 'completed', outcome: 'sent', conversationId: sms.id };

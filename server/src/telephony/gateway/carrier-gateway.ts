@@ -35,6 +35,7 @@ export interface CarrierMessage {
   status: string;
   to: string;
   from: string;
+  body: string | null;
   errorCode: string | null;
   errorMessage: string | null;
 }
@@ -70,6 +71,11 @@ export abstract class CarrierGateway {
   abstract redirectCall(sid: string, twiml: string): Promise<void>;
   /** Calls to `to` from `from` created at or after `after` (to find a call whose sid was never recorded). */
   abstract findCalls(query: { to: string; from: string; after: Date }): Promise<CarrierCall[]>;
+  /**
+   * The latest texts to `to` from `from`, newest first (to find a text whose sid was never
+   * recorded; the caller matches them by their words and by no row holding their sid).
+   */
+  abstract findMessages(query: { to: string; from: string }): Promise<CarrierMessage[]>;
 }
 
 type Client = ReturnType<typeof twilio>;
@@ -91,7 +97,7 @@ function toCall(c: CallInstance): CarrierCall {
 }
 
 function toMessage(m: MessageInstance): CarrierMessage {
-  return { sid: m.sid, status: m.status, to: m.to, from: m.from, errorCode: m.errorCode ? String(m.errorCode) : null, errorMessage: m.errorMessage ?? null };
+  return { sid: m.sid, status: m.status, to: m.to, from: m.from, body: m.body ?? null, errorCode: m.errorCode ? String(m.errorCode) : null, errorMessage: m.errorMessage ?? null };
 }
 
 function carrierError(e: unknown): CarrierError {
@@ -173,6 +179,15 @@ export class TwilioCarrierGateway extends CarrierGateway {
     try {
       const calls = await this.client.calls.list({ to: q.to, from: q.from, startTimeAfter: new Date(q.after.getTime() - 60_000), limit: 20 });
       return calls.map(toCall);
+    } catch (e) {
+      throw carrierError(e);
+    }
+  }
+
+  async findMessages(q: { to: string; from: string }): Promise<CarrierMessage[]> {
+    try {
+      const messages = await this.client.messages.list({ to: q.to, from: q.from, limit: 20 });
+      return messages.map(toMessage);
     } catch (e) {
       throw carrierError(e);
     }

@@ -44,6 +44,12 @@ export interface CallRequest extends ContactRequest {
 
 export interface SmsRequest extends ContactRequest {
   body: string;
+  /**
+   * The caller runs after an earlier attempt under the same key ended (it failed, or died
+   * and its lease lapsed): a text that attempt left without an answer from the carrier is
+   * finished rather than returned as it is.
+   */
+  resumeUnfinished?: boolean;
 }
 
 /** A Conversation row with nothing set but its id, status and times. */
@@ -130,9 +136,10 @@ export class OutboundService {
     const body = request.body.trim();
     if (!body) throw DomainError.validation('body', 'is empty');
     if (body.length > 1600) throw DomainError.validation('body', 'is longer than 1600 characters (10 segments)');
-    const replay = await this.replay(request.idempotencyKey);
-    if (replay) return replay;
+    const earlier = await this.earlierText(request.idempotencyKey, request.resumeUnfinished ?? false);
+    if (earlier) return earlier;
     const { conversation, created } = await this.prepare('sms', request, body);
+    // Made by a concurrent request with the same key, which is alive and sending it.
     if (!created) return toConversationView(conversation);
 
     await this.limiter.acquire('sms', this.config.telephony.smsPerSecond);
@@ -143,6 +150,49 @@ export class OutboundService {
       throw await this.carrierFailed(conversation, e);
     }
     return toConversationView((await this.recordPlaced(conversation, message.sid, message.status)) ?? conversation);
+  }
+
+  /** The text already made under this key; with `resume`, finished first if its attempt died half-way. */
+  private async earlierText(key: string | undefined, resume: boolean): Promise<ConversationView | null> {
+    if (!key) return null;
+    const existing = await this.conversations.findByKey(key);
+    if (!existing) return null;
+    return toConversationView(resume ? await this.unfinished(existing) : existing);
+  }
+
+  /**
+   * A text still `initiating` without a carrier id, asked for again by a run that comes
+   * after an earlier one ended (it failed, or died and its lease lapsed), was written by
+   * an attempt that stopped before the carrier answered it: the carrier may or may not
+   * have it. If it has a text to the same number from the same number with
+   * the same words that no other row holds, that text is adopted; otherwise it is sent
+   * now, under the same row. So the retry neither drops the text nor sends it twice.
+   * Any other row is returned as it is.
+   */
+  private async unfinished(c: ConversationEntity): Promise<ConversationEntity> {
+    if (c.channel !== 'sms' || c.direction !== 'outbound' || c.status !== 'initiating' || c.providerSid || !c.body) return c;
+    const sent = await this.carrierHas(c);
+    if (sent) return (await this.recordPlaced(c, sent.sid, sent.status)) ?? c;
+    await this.limiter.acquire('sms', this.config.telephony.smsPerSecond);
+    let message;
+    try {
+      message = await this.carrier.sendSms({ to: c.toNumber, from: c.fromNumber, body: c.body, statusCallback: this.urls.smsStatus(c.id) });
+    } catch (e) {
+      throw await this.carrierFailed(c, e);
+    }
+    this.logger.warn(`conversation ${c.id}: its first attempt died before the carrier answered; the text was sent now (${message.sid})`);
+    return (await this.recordPlaced(c, message.sid, message.status)) ?? c;
+  }
+
+  /** The carrier's text matching a row that never got its sid, if the carrier has one. */
+  private async carrierHas(c: ConversationEntity): Promise<{ sid: string; status: string } | null> {
+    const found = await this.carrier.findMessages({ to: c.toNumber, from: c.fromNumber });
+    for (const m of found) {
+      if (m.body !== c.body) continue;
+      if (await this.conversations.findBySid(m.sid)) continue;
+      return m;
+    }
+    return null;
   }
 
   /**

@@ -80,13 +80,20 @@ export class CallReconciler implements OnApplicationBootstrap, OnApplicationShut
     }
     let sid = c.providerSid;
     if (!sid) {
-      if (c.channel !== 'call') return this.close(c, report, 'the message never reached the carrier');
-      const found = (await this.carrier.findCalls({ to: c.toNumber, from: c.fromNumber, after: c.createdAt })).filter((x) => x.sid);
-      const candidates = [];
-      for (const x of found) if (!(await this.conversations.findBySid(x.sid))) candidates.push(x);
-      if (!candidates.length) return this.close(c, report, 'the call never reached the carrier');
-      sid = candidates[0].sid;
-      report.adopted++;
+      if (c.channel !== 'call') {
+        // The attempt may have died after the carrier took the text but before its sid was written.
+        const text = await this.textAtCarrier(c);
+        if (!text) return this.close(c, report, 'the message never reached the carrier');
+        sid = text;
+        report.adopted++;
+      } else {
+        const found = (await this.carrier.findCalls({ to: c.toNumber, from: c.fromNumber, after: c.createdAt })).filter((x) => x.sid);
+        const candidates = [];
+        for (const x of found) if (!(await this.conversations.findBySid(x.sid))) candidates.push(x);
+        if (!candidates.length) return this.close(c, report, 'the call never reached the carrier');
+        sid = candidates[0].sid;
+        report.adopted++;
+      }
     }
     if (c.channel === 'call') {
       const call = await this.carrier.fetchCall(sid);
@@ -109,6 +116,15 @@ export class CallReconciler implements OnApplicationBootstrap, OnApplicationShut
     if (!message) return this.close(c, report, 'the carrier does not know the message');
     const after = await this.events.apply(c, { status: message.status, at: this.clock.now(), sid, errorCode: message.errorCode, errorMessage: message.errorMessage, source: 'reconciler', payload: { ...message } });
     if (after && after.status !== c.status) report.updated++;
+  }
+
+  /** The sid of the carrier's text to the same number, from the same number, with the same words, that no row holds. */
+  private async textAtCarrier(c: ConversationEntity): Promise<string | null> {
+    if (c.direction !== 'outbound' || !c.body) return null;
+    for (const m of await this.carrier.findMessages({ to: c.toNumber, from: c.fromNumber })) {
+      if (m.body === c.body && !(await this.conversations.findBySid(m.sid))) return m.sid;
+    }
+    return null;
   }
 
   private async close(c: ConversationEntity, report: ReconcileReport, why: string): Promise<void> {
