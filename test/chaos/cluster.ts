@@ -97,6 +97,8 @@ export class Cluster {
       DATABASE_POOL_SIZE: '8',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       SCHEDULER_LEASE_MS: '10000',
+      // The counting webhook listener is on this machine; the egress guard opens it by address.
+      EGRESS_ALLOW: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: '2000',
       TWILIO_ACCOUNT_SID: CARRIER_SID,
       TWILIO_AUTH_TOKEN: token,
