@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Bytes } from '../common/egress/address-policy.js';
 
 /**
  * The network a sign-in comes from, as the throttle counts it: an IPv4 address as it is,
@@ -11,26 +12,9 @@ export function clientNetwork(ip: string | undefined): string {
   const raw = (ip ?? '').trim().replace(/%.*$/, '');
   if (isIPv4(raw)) return raw;
   if (!isIPv6(raw)) return 'unknown';
-  const groups = expandIPv6(raw);
-  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
-  if (mapped) return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.toString(16))
-    .join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of a valid IPv6 address (`::` and a dotted IPv4 tail expanded). */
-function expandIPv6(address: string): number[] {
-  let text = address.toLowerCase();
-  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (tail) {
-    const [a, b, c, d] = tail.slice(1).map(Number);
-    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, rest] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const missing = 8 - left.length - right.length;
-  return [...left, ...Array<string>(rest === undefined ? 0 : missing).fill('0'), ...right].map((g) => parseInt(g, 16));
+  const b = ipv6Bytes(raw.toLowerCase());
+  const mapped = b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+  if (mapped) return b.slice(12, 16).join('.');
+  const groups = [0, 2, 4, 6].map((i) => ((b[i] << 8) | b[i + 1]).toString(16));
+  return `${groups.join(':')}::/64`;
 }

@@ -28,13 +28,13 @@ export function isRetryable(e: unknown): boolean {
  * victim. InnoDB takes next-key locks on the index it scans, so concurrent claimers
  * and completions can deadlock now and then; each attempt is atomic, so a retry is safe.
  */
-export async function retrying<T>(fn: () => Promise<T>, attempts = 5, also: (e: unknown) => boolean = () => false): Promise<T> {
+export async function retrying<T>(fn: () => Promise<T>, attempts = 5, also: (e: unknown) => boolean = () => false, pause: (attempt: number) => number = (i) => 5 * i + Math.floor(Math.random() * 10)): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();
     } catch (e) {
       if (i >= attempts || !(isRetryable(e) || also(e))) throw e;
-      await new Promise((r) => setTimeout(r, 5 * i + Math.floor(Math.random() * 10)));
+      await new Promise((r) => setTimeout(r, pause(i)));
     }
   }
 }
@@ -59,22 +59,10 @@ export function isConnectionLost(e: unknown): boolean {
   return LOST_MESSAGES.test(message) || LOST_MESSAGES.test(cause);
 }
 
-/** A fault of the database rather than of the statement: worth another try after a pause. */
-export function isTransient(e: unknown): boolean {
-  return isRetryable(e) || isConnectionLost(e);
-}
-
 /**
  * Like `retrying`, for a lost connection too, with pauses that grow to about a second:
  * long enough for the pool to reconnect, short enough to keep the work moving.
  */
-export async function retryingThroughFaults<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (i >= attempts || !isTransient(e)) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(1_000, 25 * 2 ** i) + Math.floor(Math.random() * 25)));
-    }
-  }
+export function retryingThroughFaults<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+  return retrying(fn, attempts, isConnectionLost, (i) => Math.min(1_000, 25 * 2 ** i) + Math.floor(Math.random() * 25));
 }
