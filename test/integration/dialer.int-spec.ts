@@ -353,6 +353,28 @@ describe('power-dial queues', () => {
     await idle(agent);
   });
 
+  it('a precheck that was asking while an opt-out landed keeps no pass for that lead', async () => {
+    const q = await newQueue({ name: 'Asking', mode: 'power' });
+    const lead = await newLead();
+    const other = await newLead();
+    await add(q.id, [lead.lead.id, other.lead.id]);
+    await dialer.paceAll();
+    const rows = await t.dataSource.getRepository(DialQueueItemEntity).findBy({ queueId: q.id });
+    await t.dataSource.getRepository(DialQueueItemEntity).update({ queueId: q.id }, { checkedAt: null });
+    // The opt-out is written (and its reset has run) while the gate was still reading the ledger.
+    const asked = t.clock.now();
+    await t.http.post('/api/opt-outs').set(admin.auth).send({ address: lead.number, channel: 'call' }).expect(201);
+    const repo = t.get(DialItemsRepository);
+    const mine = rows.find((r) => r.leadId === lead.lead.id)!;
+    const theirs = rows.find((r) => r.leadId === other.lead.id)!;
+    const since = new Date(asked.getTime() - 10_000);
+    expect(await repo.markChecked(mine, asked, since)).toBe(false);
+    expect(await repo.markChecked(theirs, asked, since)).toBe(true);
+    expect((await item(mine.id)).checkedAt).toBeNull();
+    // An opt-out from before the check began was seen by the gate: it does not hold the mark back.
+    expect(await repo.markChecked(mine, asked, new Date(asked.getTime() + 1))).toBe(true);
+  });
+
   it('reservations are atomic: concurrent reservers never share a lead, even across queues', async () => {
     const q1 = await newQueue({ name: 'Race 1', mode: 'power' });
     const q2 = await newQueue({ name: 'Race 2', mode: 'power' });

@@ -265,6 +265,29 @@ export class DialItemsRepository {
     return (r.affected ?? 0) > 0;
   }
 
+  /**
+   * Marks a pending item as let through by the gate at `at`, unless an opt-out reaching
+   * its lead was written since `since` (the check's start, less a margin for slow
+   * commits): such an opt-out may have landed after the gate read the ledger, and its
+   * listener's reset may already have run, so the item stays unchecked and is asked
+   * about again when reserved. Returns whether the mark was written.
+   */
+  async markChecked(item: Pick<DialQueueItemEntity, 'id' | 'leadId'>, at: Date, since: Date): Promise<boolean> {
+    const r = await this.items()
+      .createQueryBuilder()
+      .update()
+      .set({ checkedAt: at })
+      .where("id = :id AND status = 'pending'", { id: item.id })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.action = 'opt-out' AND o.channel <> 'email' AND o.created_at >= :since
+           AND (o.address IN (SELECT p.e164 FROM lead_phones p WHERE p.lead_id = :leadId)
+                OR o.id IN (SELECT l.entry_id FROM opt_out_leads l WHERE l.lead_id = :leadId)))`,
+        { since, leadId: item.leadId },
+      )
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
   findById(id: string): Promise<DialQueueItemEntity | null> {
     return this.items().findOneBy({ id });
   }

@@ -40,6 +40,8 @@ const FAILURE_RETRY_MINUTES = 5;
 const CALLER_REFUSED = new Set<string>([ErrorCode.ContactRefused]);
 /** A lead the gate let through this recently is reserved without asking again (the dial asks again). */
 export const PRECHECK_FRESH_MS = 60_000;
+/** An opt-out written this long before a precheck began may still have been committing while the gate read: the mark is not written. */
+const PRECHECK_COMMIT_MARGIN_MS = 10_000;
 /** Leads checked at once ahead of the agents, out of the pool's connections. */
 const PRECHECK_CONCURRENCY = 4;
 
@@ -306,10 +308,8 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       head.filter((i) => !i.checkedAt || i.checkedAt < stale),
       PRECHECK_CONCURRENCY,
       async (item) => {
-        if (await this.gate(q, item, now, window, ['pending'])) {
-          await this.ds.getRepository(DialQueueItemEntity).update({ id: item.id, status: 'pending' }, { checkedAt: now });
-          checked++;
-        }
+        const asked = this.clock.now();
+        if ((await this.gate(q, item, now, window, ['pending'])) && (await this.items.markChecked(item, now, new Date(asked.getTime() - PRECHECK_COMMIT_MARGIN_MS)))) checked++;
       },
     );
     return checked;
