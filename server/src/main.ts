@@ -2,6 +2,7 @@ import { ConfigError } from './config/app-config.js';
 import { DataDirLockedError } from './database/embedded-postgres.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/demo-seed.service.js';
 import { startServer } from './server.js';
+import { FirstAdminService } from './users/first-admin.service.js';
 
 try {
   const server = await startServer();
@@ -10,6 +11,11 @@ try {
   if (server.config.seedDemo) {
     lines.push(`  Demo logins (password "${DEMO_PASSWORD}"):`);
     for (const u of DEMO_USERS) lines.push(`    ${u.role.padEnd(10)} ${u.email}`);
+  }
+  const admin = server.app.get(FirstAdminService).created;
+  if (admin) {
+    lines.push(`  First admin created: ${admin.email}`);
+    if (admin.generatedPassword) lines.push(`  Its password, shown this once: ${admin.generatedPassword}`, `  Sign in and change it under Users.`);
   }
   process.stderr.write(lines.join('\n') + '\n\n');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

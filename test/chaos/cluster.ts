@@ -1,10 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import argon2 from 'argon2';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
@@ -109,6 +108,9 @@ export class Cluster {
       INTEGRATION_TIMEOUT_MS: '5000',
       INTEGRATION_RETRY_BASE_MS: '200',
       REALTIME_RESEND_SECONDS: '2',
+      // The first instance makes the admin the suite signs in as.
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD: PASSWORD,
       ...this.extraEnv,
     };
     for (let i = 0; i < this.size; i++) {
@@ -119,7 +121,6 @@ export class Cluster {
     // The first one alone applies the migrations; the others then start together.
     await this.boot(this.instances[0]);
     await this.connectMonitor();
-    await this.createAdmin();
     await Promise.all(this.instances.slice(1).map((i) => this.boot(i)));
   }
 
@@ -291,14 +292,6 @@ export class Cluster {
     const conn = await mysql.createConnection({ uri: this.db.url, timezone: 'Z', dateStrings: false });
     this.monitor = conn;
     this.monitorIds = [Number((await this.query<{ id: number }>('SELECT CONNECTION_ID() AS id'))[0].id)];
-  }
-
-  /** The first admin, written as the users service writes one (an argon2id hash): there is no one yet to create it over the API. */
-  private async createAdmin(): Promise<void> {
-    const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id });
-    const now = new Date();
-    const sql = 'INSERT INTO users (id, email, name, role, permissions, password_hash, active, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)';
-    await this.query(sql, [randomUUID(), ADMIN_EMAIL, 'Chaos Admin', 'admin', hash, true, now, now]);
   }
 
   /**

@@ -42,6 +42,42 @@ describe('loadConfig', () => {
     expect(c.seedDemo).toBe(false);
   });
 
+  describe('the first admin and the demo', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: generated(), SECRETS_KEY: generated() };
+    const passphrase = randomBytes(12).toString('base64url');
+    it('production refuses the demo users (their password is published) and makes a first admin instead', () => {
+      expect(problems({ ...prod, SEED_DEMO: 'true' })).toEqual([expect.stringMatching(/^SEED_DEMO: the demo users share a published password/)]);
+      const c = loadConfig({ ...prod });
+      expect(c.seedDemo).toBe(false);
+      expect(c.firstAdmin).toEqual({ email: 'admin@switchboard.local', password: undefined });
+      // The embedded database in production: still no demo.
+      expect(loadConfig({ ...prod, PGLITE_DATA_DIR: 'memory' }).seedDemo).toBe(false);
+    });
+    it('production refuses a published, short or patterned ADMIN_PASSWORD and never echoes it', () => {
+      for (const [password, why] of [
+        ['switchboard-demo', 'is a published value'],
+        ['correct horse battery', 'is a published value'],
+        ['Summer2027!', 'must be at least 12 characters'],
+        ['abababababababab', 'is a short pattern repeated'],
+        ['changeme-changeme-please', 'is a placeholder'],
+      ]) {
+        const found = problems({ ...prod, ADMIN_EMAIL: 'owner@example.test', ADMIN_PASSWORD: password });
+        expect(found).toEqual([expect.stringContaining(`ADMIN_PASSWORD: ${why}`)]);
+        expect(found.join(' ')).not.toContain(password);
+      }
+      expect(loadConfig({ ...prod, ADMIN_EMAIL: 'Owner@Example.test', ADMIN_PASSWORD: passphrase }).firstAdmin).toEqual({ email: 'owner@example.test', password: passphrase });
+    });
+    it('in development ADMIN_EMAIL replaces the demo; it is refused beside SEED_DEMO=true and ADMIN_PASSWORD needs it', () => {
+      const c = loadConfig({ ...base, ADMIN_EMAIL: 'owner@example.test' });
+      expect(c.seedDemo).toBe(false);
+      expect(c.firstAdmin).toEqual({ email: 'owner@example.test', password: undefined });
+      expect(loadConfig(base).firstAdmin).toBeNull();
+      expect(problems({ SEED_DEMO: 'true', ADMIN_EMAIL: 'owner@example.test' })).toEqual([expect.stringMatching(/^ADMIN_EMAIL: the first admin is not created beside the demo users/)]);
+      expect(problems({ ADMIN_PASSWORD: passphrase })).toEqual(['ADMIN_EMAIL: required with ADMIN_PASSWORD outside production']);
+      expect(problems({ ADMIN_EMAIL: 'not-an-email' })).toEqual(['ADMIN_EMAIL: expected an email address (got "not-an-email")']);
+    });
+  });
+
   it('names each bad variable, with the value it got', () => {
     expect(problems({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_POOL_SIZE: '0' })).toEqual([
       'PORT: expected a whole number (got "abc")',

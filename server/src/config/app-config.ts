@@ -48,6 +48,11 @@ export class AppConfig {
     };
   };
   readonly seedDemo!: boolean;
+  /**
+   * The first admin, created at start when no admin exists (production, or ADMIN_EMAIL set;
+   * never beside the demo users). No password: one is generated and shown once.
+   */
+  readonly firstAdmin!: { email: string; password: string | undefined } | null;
   readonly softphoneDir: string | undefined;
   readonly corsOrigins!: string[];
   readonly shutdownTimeoutMs!: number;
@@ -151,7 +156,7 @@ function developmentSecret(dataDir: string, name = 'jwt-secret'): string {
 }
 
 /** Variables whose values must never be echoed back (they hold or may hold secrets). */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'SECRETS_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
 
 /** The secrets production checks, how each is judged, and what to do about a weak one. */
 const PRODUCTION_SECRETS: Array<{ name: keyof Env & string; kind: SecretKind; remedy: string }> = [
@@ -159,7 +164,11 @@ const PRODUCTION_SECRETS: Array<{ name: keyof Env & string; kind: SecretKind; re
   { name: 'SECRETS_KEY', kind: 'hex-key', remedy: 'generate one with `openssl rand -hex 32`' },
   { name: 'TWILIO_AUTH_TOKEN', kind: 'text', remedy: 'use the token the carrier issued' },
   { name: 'TWILIO_API_KEY_SECRET', kind: 'text', remedy: 'use the secret the carrier issued' },
+  { name: 'ADMIN_PASSWORD', kind: 'password', remedy: 'choose a long passphrase of your own, or leave it unset and the server generates one' },
 ];
+
+/** The email the first admin signs in with when ADMIN_EMAIL is not set. */
+export const DEFAULT_ADMIN_EMAIL = 'admin@switchboard.local';
 
 /**
  * A production server signs tokens and links and seals stored credentials with these, so
@@ -202,10 +211,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
   if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) problems.push('SECRETS_KEY: required when NODE_ENV=production (it encrypts integration secrets)');
   if (e.NODE_ENV === 'production') problems.push(...productionSecretProblems(e));
+  // The demo users share a password printed in this project's files: anyone could sign in as admin.
+  if (e.NODE_ENV === 'production' && e.SEED_DEMO) {
+    problems.push('SEED_DEMO: the demo users share a published password, so production refuses them; unset it, and the first admin comes from ADMIN_EMAIL and ADMIN_PASSWORD (or a generated password shown once)');
+  }
+  if (e.SEED_DEMO && (e.ADMIN_EMAIL || e.ADMIN_PASSWORD)) problems.push('ADMIN_EMAIL: the first admin is not created beside the demo users; unset SEED_DEMO or ADMIN_EMAIL and ADMIN_PASSWORD');
+  if (e.ADMIN_PASSWORD && !e.ADMIN_EMAIL && e.NODE_ENV !== 'production') problems.push('ADMIN_EMAIL: required with ADMIN_PASSWORD outside production');
   if (!!e.TWILIO_ACCOUNT_SID !== !!e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
   if (problems.length) throw new ConfigError(problems);
 
   const kind = databaseKind(e.DATABASE_URL);
+  // The embedded database seeds the demo in development, unless a first admin of one's own is named.
+  const seedDemo = e.SEED_DEMO ?? (kind === 'pglite' && e.NODE_ENV !== 'production' && !e.ADMIN_EMAIL);
   return new AppConfig({
     env: e.NODE_ENV,
     host: e.HOST,
@@ -230,7 +247,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         forgetAfterSeconds: e.LOGIN_WINDOW_SECONDS,
       },
     },
-    seedDemo: e.SEED_DEMO ?? kind === 'pglite',
+    seedDemo,
+    firstAdmin: !seedDemo && (e.NODE_ENV === 'production' || e.ADMIN_EMAIL) ? { email: (e.ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL).toLowerCase(), password: e.ADMIN_PASSWORD } : null,
     softphoneDir: e.SOFTPHONE_DIR,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -46,6 +46,8 @@ export const envSchema = z.object({
   LOGIN_MAX_DELAY_SECONDS: int(1, 86_400).default(900),
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
   SEED_DEMO: bool.optional(),
+  ADMIN_EMAIL: z.string().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'expected an email address' }).optional(),
+  ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).max(200, { message: 'must be at most 200 characters' }).optional(),
   SOFTPHONE_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),

@@ -7,7 +7,7 @@ import { secretWeakness, type SecretKind } from './secret-strength.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.data', 'coverage']);
 const TEXT_FILE = /(\.(ts|mts|cts|js|mjs|cjs|json|md|ya?ml|svelte|sh|example|env)|Dockerfile|\/\.ci\/[^/]+)$/;
-const SECRET_VARIABLES: Record<string, SecretKind> = { JWT_SECRET: 'text', SECRETS_KEY: 'hex-key', TWILIO_AUTH_TOKEN: 'text', TWILIO_API_KEY_SECRET: 'text' };
+const SECRET_VARIABLES: Record<string, SecretKind> = { JWT_SECRET: 'text', SECRETS_KEY: 'hex-key', TWILIO_AUTH_TOKEN: 'text', TWILIO_API_KEY_SECRET: 'text', ADMIN_PASSWORD: 'password' };
 
 interface Found {
   where: string;
@@ -49,16 +49,17 @@ function secretsInRepository(): Found[] {
       .split('\n')
       .forEach((line, i) => {
         const where = `${file}:${i + 1}`;
-        for (const m of line.matchAll(/\b(JWT_SECRET|SECRETS_KEY|TWILIO_AUTH_TOKEN|TWILIO_API_KEY_SECRET)\b['"]?\s*[:=](?![-?])\s*/g)) {
+        for (const m of line.matchAll(/\b(JWT_SECRET|SECRETS_KEY|TWILIO_AUTH_TOKEN|TWILIO_API_KEY_SECRET|ADMIN_PASSWORD)\b['"]?\s*[:=](?![-?])\s*/g)) {
           const value = assignedLiteral(line.slice((m.index ?? 0) + m[0].length), isCode);
           if (value) found.push({ where, value, kind: SECRET_VARIABLES[m[1]] });
         }
-        for (const m of line.matchAll(/\$\{(JWT_SECRET|SECRETS_KEY|TWILIO_AUTH_TOKEN|TWILIO_API_KEY_SECRET):-([^}]*)\}/g)) {
+        for (const m of line.matchAll(/\$\{(JWT_SECRET|SECRETS_KEY|TWILIO_AUTH_TOKEN|TWILIO_API_KEY_SECRET|ADMIN_PASSWORD):-([^}]*)\}/g)) {
           if (m[2]) found.push({ where, value: m[2], kind: SECRET_VARIABLES[m[1]] });
         }
         if (!isCode) return;
-        for (const m of line.matchAll(/\b[A-Za-z_$][\w$]*(?:secret|token|password)[\w$]*\s*[:=]\s*(['"`])([^'"`\n]+)\1/gi)) {
-          if (!m[2].includes('${')) found.push({ where, value: m[2], kind: 'text' });
+        // A password written here could be some first admin's ADMIN_PASSWORD: judged as one.
+        for (const m of line.matchAll(/\b[A-Za-z_$][\w$]*(secret|token|password)[\w$]*\s*[:=]\s*(['"`])([^'"`\n]+)\2/gi)) {
+          if (!m[3].includes('${')) found.push({ where, value: m[3], kind: /password/i.test(m[1]) ? 'password' : 'text' });
         }
       });
   }

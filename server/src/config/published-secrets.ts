@@ -18,6 +18,9 @@ export const PUBLISHED_SECRETS: ReadonlyArray<{ value: string; where: string }> 
   { value: 'bench-secret-bench-secret-bench-secret-0123', where: 'test/bench/scheduler.ts (earlier versions)' },
   { value: 'auth-token-auth-token', where: 'server/src/telephony/voice-tokens.spec.ts' },
   { value: 'api-secret-api-secret', where: 'server/src/telephony/voice-tokens.spec.ts' },
+  // Passwords the tests sign in with (any could be tried as a first admin's ADMIN_PASSWORD).
+  { value: 'correct horse battery', where: 'test/support/factories.ts (every test user)' },
+  { value: 'a long passphrase of my own', where: 'test/integration/first-admin.int-spec.ts' },
   // The demo and the compose databases.
   { value: 'switchboard-demo', where: 'the demo users’ password' },
   { value: 'switchboard', where: 'docker-compose.yml and .ci/run database passwords' },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FirstAdminService } from './first-admin.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { Permissions } from './permissions.js';
 import { UsersController } from './users.controller.js';
@@ -7,7 +8,7 @@ import { UsersService } from './users.service.js';
 
 @Module({
   controllers: [UsersController],
-  providers: [UsersService, PasswordHasher, Permissions, { provide: UsersRepository, useClass: TypeormUsersRepository }],
+  providers: [UsersService, FirstAdminService, PasswordHasher, Permissions, { provide: UsersRepository, useClass: TypeormUsersRepository }],
   exports: [UsersService, UsersRepository, PasswordHasher, Permissions],
 })
 export class UsersModule {}
