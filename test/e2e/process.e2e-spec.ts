@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,39 @@ describe('the server as a process', () => {
     expect(await first.exited).toBe(0);
     expect(existsSync(`${data}.lock`)).toBe(false);
   }, 90_000);
+
+  it('in production refuses the demo users, and makes a first admin whose generated password is shown once, on the console only', async () => {
+    const secrets = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), SECRETS_KEY: randomBytes(32).toString('hex') };
+    const demo = spawnTs('server/src/main.ts', [], { ...secrets, SEED_DEMO: 'true', LOG_LEVEL: 'silent', PGLITE_DATA_DIR: join(dir, 'prod-demo') });
+    expect(await demo.exited).toBe(1);
+    expect(demo.stderr()).toMatch(/- SEED_DEMO: the demo users share a published password/);
+
+    const data = join(dir, 'prod');
+    const env = { ...secrets, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PGLITE_DATA_DIR: data };
+    const first = spawnTs('server/src/main.ts', [], env);
+    running.push(first);
+    const [, url] = await first.waitFor(/Switchboard is running at (http:\/\/\S+)/, 60_000);
+    const [, password] = await first.waitFor(/Its password, shown this once: (\S+)/, 5_000);
+    expect(first.stderr()).toContain('First admin created: admin@switchboard.local');
+    expect(first.stderr()).not.toContain('agent@switchboard.local');
+    expect(first.stdout()).toContain('"msg":"admin.first.created"');
+    expect(first.stdout()).not.toContain(password); // the JSON log never holds it
+    const signIn = (pw: string) => fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@switchboard.local', password: pw }) });
+    expect((await signIn('switchboard-demo')).status).toBe(401);
+    const login = await signIn(password);
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as LoginResponse).user.role).toBe('admin');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // Started again: the admin exists, nothing new is made or shown.
+    const again = spawnTs('server/src/main.ts', [], env);
+    running.push(again);
+    await again.waitFor(/Switchboard is running at/, 60_000);
+    expect(again.stderr()).not.toContain('First admin created');
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 120_000);
 
   it('migrate and migrate:revert work on the embedded database', async () => {
     const env = { PGLITE_DATA_DIR: join(dir, 'cli'), LOG_LEVEL: 'silent' };
