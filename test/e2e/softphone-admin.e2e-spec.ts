@@ -125,6 +125,13 @@ describe('admin setup screens in a real browser', () => {
     await page.getByLabel('Schedule permissions of Jo Agent').selectOption({ label: 'Edit own' });
     await page.getByTestId('admin-notice').getByText('Jo Agent: edit own').waitFor();
     expect((await api<UserView[]>('/api/users')).find((u) => u.email === 'jo@example.com')).toMatchObject({ permissions: ['schedules.view', 'schedules.edit'], customPermissions: true });
+    // A new password, set by the admin: the old one no longer signs in, the new one does.
+    await page.getByRole('textbox', { name: 'New password for Jo Agent' }).fill('jo-new-password-2');
+    await page.getByRole('form', { name: 'New password for Jo Agent' }).getByRole('button', { name: 'Set' }).click();
+    await page.getByTestId('admin-notice').getByText('Jo Agent: password changed').waitFor();
+    const signIn = (password: string) => fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'jo@example.com', password }) });
+    expect((await signIn('a-long-password-1')).status).toBe(401);
+    expect((await signIn('jo-new-password-2')).status).toBe(200);
     await page.screenshot({ path: join(artifacts, 'admin-users.png'), animations: 'disabled' });
   }, 60_000);
 
