@@ -193,6 +193,33 @@ describe('durable scheduler', () => {
   });
 
 
+  it('work released at shutdown is taken by another instance at once, not after its lease', async () => {
+    const logger = new JsonLogger('silent');
+    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    stopping.register('test.handback', {
+      handle: (_p, { signal }) =>
+        new Promise<void>((resolve) => {
+          started();
+          signal.addEventListener('abort', () => resolve());
+        }),
+    });
+    const finishedBy: string[] = [];
+    scheduler.register('test.handback', { handle: async () => void finishedBy.push(scheduler.owner) });
+    const id = (await scheduler.enqueue('test.handback', {})) as string;
+    await stopping.start();
+    await running;
+    expect(await job(id)).toMatchObject({ status: 'running', leaseOwner: stopping.owner });
+    const stoppedAt = Date.now();
+    await stopping.stop(100);
+    expect(Date.now() - stoppedAt).toBeLessThan(t.config.shutdownTimeoutMs);
+    // The clock has not moved: a job left to its lease could not be claimed now.
+    while ((await scheduler.runDue()) > 0);
+    expect(await job(id)).toMatchObject({ status: 'done', failures: 0 });
+    expect(finishedBy).toEqual([scheduler.owner]);
+  });
+
   it('ticks through @nestjs/schedule and wakes for work due before the next tick', async () => {
     const logger = new JsonLogger('silent');
     const registry = new SchedulerRegistry();

@@ -172,11 +172,14 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     if (pending.length) {
       await Promise.race([Promise.allSettled(pending.map((r) => r.done)), new Promise((r) => setTimeout(r, graceMs).unref())]);
     }
+    const released = this.running.size;
     for (const r of this.running.values()) {
       r.abort.abort();
       await this.repo.release(r.job.id, r.job.attempt, this.clock.now()).catch(() => undefined);
     }
     this.running.clear();
+    // The other instances take the released work at once, not at their next tick.
+    if (released) await this.wakeups.notify().catch(() => undefined);
     await Promise.allSettled([...this.completing]);
   }
 
