@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { Deployment1796594986416 } from './1796594986416-Deployment.js';
 import { LoginThrottles1796589051122 } from './1796589051122-LoginThrottles.js';
 import { SchedulePermissions1796280061835 } from './1796280061835-SchedulePermissions.js';
 import { ConsentLedger1796563912120 } from './1796563912120-ConsentLedger.js';
@@ -46,4 +47,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   SchedulePermissions1796280061835,
   ConsentLedger1796563912120,
   LoginThrottles1796589051122,
+  Deployment1796594986416,
 ];

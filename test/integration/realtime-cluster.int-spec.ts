@@ -1,31 +1,54 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AgentStatusView, ScheduleView, WorkDelivery } from '../../shared/src/index.js';
+import { DEPLOYMENT_ID } from '../../server/src/database/deployment-id.js';
 import { WorkDeliveryEntity } from '../../server/src/realtime/agent.entity.js';
+import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { connect, type RecordingSocket } from '../support/sockets.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 import { listen } from '../support/upload.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Two server instances on one database, their Socket.IO rooms joined through Redis. */
+/**
+ * Two server instances on one database, their Socket.IO rooms joined through Redis. The
+ * second reaches the database by another address (through a proxy, as through a pooler or
+ * another host name): they are one deployment all the same. A third server on a database
+ * of its own shares the Redis and is another deployment.
+ */
 describe('realtime across two instances through Redis', () => {
   let a: TestApp;
   let b: TestApp;
+  let elsewhere: TestApp;
+  let proxy: TcpProxy;
   const sockets: RecordingSocket[] = [];
 
   beforeAll(async () => {
     a = await createTestApp({ now: '2026-03-02T17:00:00.000Z', env: { REDIS_URL } });
-    b = await createTestApp({ now: '2026-03-02T17:00:00.000Z', env: { REDIS_URL }, database: a.db });
+    const target = new URL(a.db.url);
+    proxy = await TcpProxy.start(target.hostname, Number(target.port || (a.db.kind === 'mysql' ? 3306 : 5432)));
+    b = await createTestApp({ now: '2026-03-02T17:00:00.000Z', env: { REDIS_URL, DATABASE_URL: TcpProxy.via(a.db.url, proxy.port) }, database: a.db });
+    elsewhere = await createTestApp({ now: '2026-03-02T17:00:00.000Z', env: { REDIS_URL } });
     await listen(a);
     await listen(b);
-  }, 120_000); // two application boots on one embedded database, on a loaded CI machine
+    await listen(elsewhere);
+  }, 180_000); // three application boots, on a loaded CI machine
   afterAll(async () => {
     for (const s of sockets) s.close();
+    await elsewhere?.close();
     await b?.close();
     await a?.close();
+    await proxy?.close();
   }, 60_000);
+
+  it('instances of one database share its stored deployment id, whatever address they use; another database has its own', () => {
+    expect(b.config.database.url).not.toBe(a.config.database.url);
+    expect(a.get<string>(DEPLOYMENT_ID)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.get<string>(DEPLOYMENT_ID)).toBe(a.get<string>(DEPLOYMENT_ID));
+    expect(elsewhere.get<string>(DEPLOYMENT_ID)).not.toBe(a.get<string>(DEPLOYMENT_ID));
+  });
 
   const socketOn = async (t: TestApp, token: string) => {
     const s = connect(await listen(t), token);
@@ -40,6 +63,10 @@ describe('realtime across two instances through Redis', () => {
     const sup = await signIn(a, 'supervisor');
     const onB = await socketOn(b, agent.accessToken);
     const watchOnA = await socketOn(a, sup.accessToken);
+    // A supervisor of the other deployment on the same Redis.
+    const otherSup = await signIn(elsewhere, 'supervisor');
+    const otherAgent = await signIn(elsewhere, 'agent');
+    const watchElsewhere = await socketOn(elsewhere, otherSup.accessToken);
     // Adapters subscribe asynchronously; give the second instance's subscription a moment.
     await new Promise((r) => setTimeout(r, 300));
 
@@ -62,6 +89,12 @@ describe('realtime across two instances through Redis', () => {
     let seen = await watchOnA.next<AgentStatusView>('supervisor:agent');
     while (seen.userId !== agent.user.id) seen = await watchOnA.next<AgentStatusView>('supervisor:agent');
     expect(seen.state).toBe('ready');
+    // The other deployment heard none of it: its own agent's change, sent after, is the first it sees.
+    await elsewhere.get(AgentStatesService).heartbeat(otherAgent.user.id, { phone: 'simulated', microphone: 'granted' });
+    await elsewhere.http.post('/api/agents/me/state').set(otherAgent.auth).send({ state: 'ready' }).expect(200);
+    const heard = await watchElsewhere.next<AgentStatusView>('supervisor:agent');
+    expect(heard.userId).toBe(otherAgent.user.id);
+    expect(watchElsewhere.received.filter((e) => e.event === 'supervisor:agent').map((e) => (e.payload as AgentStatusView).userId)).not.toContain(agent.user.id);
 
     // Signing out on A closes the socket held by B.
     await a.http.post('/api/auth/logout').send({ refreshToken: agent.refreshToken }).expect(204);

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import { createDataSource, dataSourceOptions } from './data-source.js';
 import { DatabaseHealth } from './database-health.js';
+import { DEPLOYMENT_ID, deploymentIdProvider } from './deployment-id.js';
 import { runMigrations } from './migrator.js';
 
 @Global()
@@ -32,8 +33,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [DatabaseHealth],
-      exports: [DatabaseHealth],
+      providers: [DatabaseHealth, deploymentIdProvider],
+      exports: [DatabaseHealth, DEPLOYMENT_ID],
     };
   }
 }

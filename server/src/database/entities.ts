@@ -21,11 +21,13 @@ import { SmsTemplateEntity } from '../messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from '../action-groups/action-group.entity.js';
 import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from '../automations/automation.entity.js';
 import { LeadViewEntity } from '../schedules/lead-view.entity.js';
+import { DeploymentEntity } from './deployment.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity, in one list shared by the app, the migration CLI and the drift check. */
 export const ENTITIES = [
+  DeploymentEntity,
   UserEntity,
   RefreshTokenEntity,
   LoginThrottleEntity,

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
@@ -12,12 +11,18 @@ import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
+import { DEPLOYMENT_ID } from '../database/deployment-id.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AgentStatesService } from './agent-states.service.js';
 import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The Redis channel prefix of a deployment's fan-out: its stored id, so two deployments on one Redis never mix. */
+export function fanOutChannel(deploymentId: string): string {
+  return `switchboard:${deploymentId}`;
+}
 
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -59,6 +64,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    @Inject(DEPLOYMENT_ID) private readonly deploymentId: string,
   ) {}
 
   onModuleInit(): void {
@@ -74,12 +80,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const sub = pub.duplicate();
       for (const c of [pub, sub]) c.on('error', (e: Error) => this.logger.warn(`realtime redis: ${e.message}`));
       this.redis = [pub, sub];
-      // Instances of one deployment share a database; their channel is named after it, so
-      // deployments (or test runs) on one Redis never hear each other.
-      const u = new URL(this.config.database.url ?? 'embedded://local/');
-      const db = `${u.host}${u.pathname}`;
-      const key = `switchboard:${createHash('sha256').update(`${this.config.database.kind}:${db}`).digest('hex').slice(0, 12)}`;
-      server.adapter(createAdapter(pub, sub, { key }));
+      // Instances of one deployment share the id stored in their database, however they
+      // reach it; deployments (or test runs) on one Redis never hear each other.
+      server.adapter(createAdapter(pub, sub, { key: fanOutChannel(this.deploymentId) }));
     }
     server.use((socket, next) => {
       void this.authenticate(socket as AgentSocket)
