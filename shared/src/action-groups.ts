@@ -26,8 +26,9 @@ export interface ActionGroupView {
   updatedAt: string;
 }
 
-export type GroupRunStatus = 'running' | 'completed' | 'failed';
-export type GroupStepStatus = 'running' | 'completed' | 'skipped' | 'failed';
+/** held: an action waits for capacity (caller IDs, the carrier, the calling window) and the run goes on from it then. */
+export type GroupRunStatus = 'running' | 'held' | 'completed' | 'failed';
+export type GroupStepStatus = 'running' | 'held' | 'completed' | 'skipped' | 'failed';
 
 export interface GroupRunStepView {
   /** Position in the group, nested groups' actions as 2.1, 2.2… */

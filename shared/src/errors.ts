@@ -14,6 +14,8 @@ export const ErrorCode = {
   ContactRefused: 'CONTACT_REFUSED',
   PoolExhausted: 'POOL_EXHAUSTED',
   CarrierError: 'CARRIER_ERROR',
+  /** The carrier is limiting our requests for now (its 429): the same request later succeeds. */
+  CarrierBusy: 'CARRIER_BUSY',
   Internal: 'INTERNAL',
   Unavailable: 'UNAVAILABLE',
 } as const;

@@ -199,6 +199,71 @@ describe('action groups', () => {
     expect(bad.body.fields[0].field).toBe('leadId');
   });
 
+  it('a group\'s text waits while the carrier limits requests, then the run goes on from it and sends it once', async () => {
+    const { lead: l, number } = await newLead();
+    const g = await group({ name: 'Busy carrier', actions: [{ type: 'sms', config: { body: 'We have your order' } }, tagStep('told')] });
+    sim.refuseAsBusy(1);
+    const held = (await t.http.post(`/api/action-groups/${g.id}/run`).set(admin.auth).send({ leadId: l.id, key: 'busy-1' }).expect(200)).body as GroupRunView;
+    expect(held.status).toBe('held');
+    expect(held.steps.map((s) => [s.path, s.status])).toEqual([['1', 'held']]); // the tag waits behind it
+    expect(held.steps[0].detail).toMatch(/^held until \S+: waiting for the carrier/);
+    expect(smsTo(number)).toHaveLength(0);
+    // The refused attempt is on record, failed with the carrier's code; it gave its key back.
+    const refused = await t.dataSource.getRepository(ConversationEntity).findBy({ leadId: l.id });
+    expect(refused.map((c) => [c.status, c.errorCode, c.idempotencyKey])).toEqual([['failed', '20429', null]]);
+    // Nothing before the hold ends; then the run goes on by itself.
+    t.clock.advance(30_000);
+    await t.get(SchedulerService).runDue();
+    expect((await t.http.get(`/api/action-group-runs/${held.id}`).set(admin.auth).expect(200)).body).toMatchObject({ status: 'held' });
+    t.clock.advance(31_000);
+    while ((await t.get(SchedulerService).runDue()) > 0);
+    const done = (await t.http.get(`/api/action-group-runs/${held.id}`).set(admin.auth).expect(200)).body as GroupRunView;
+    expect(done.status).toBe('completed');
+    expect(done.steps.map((s) => [s.path, s.status, s.outcome])).toEqual([['1', 'completed', 'sent'], ['2', 'completed', 'updated']]);
+    expect(smsTo(number)).toHaveLength(1);
+    expect((await lead(l.id)).tags).toContain('told');
+    // The same key again is the same, finished run: nothing more is sent.
+    await t.http.post(`/api/action-groups/${g.id}/run`).set(admin.auth).send({ leadId: l.id, key: 'busy-1' }).expect(200);
+    expect(smsTo(number)).toHaveLength(1);
+  });
+
+  it('a group\'s text waits for a caller ID when its pool is at its daily cap, then for the calling window, and goes out then', async () => {
+    try {
+      const capped = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Capped pool', dailySmsCap: 1, numbers: [{ e164: '+12125550171' }] }).expect(201)).body as { id: string };
+      const g = await group({ name: 'Capped', actions: [{ type: 'sms', config: { body: 'Thanks for calling', poolId: capped.id } }] });
+      const first = await newLead();
+      const second = await newLead();
+      const ran = (await t.http.post(`/api/action-groups/${g.id}/run`).set(admin.auth).send({ leadId: first.lead.id, key: 'cap-1' }).expect(200)).body as GroupRunView;
+      expect(ran.status).toBe('completed');
+      const held = (await t.http.post(`/api/action-groups/${g.id}/run`).set(admin.auth).send({ leadId: second.lead.id, key: 'cap-2' }).expect(200)).body as GroupRunView;
+      expect(held).toMatchObject({ status: 'held' });
+      expect(held.steps[0]).toMatchObject({ status: 'held', outcome: 'held' });
+      expect(held.steps[0].detail).toMatch(/waiting for caller ID capacity until/);
+      expect(smsTo(second.number)).toHaveLength(0);
+      // The day's cap resets at midnight in the pool's zone: the run goes on then, not before.
+      const until = new Date(/^held until (\S+):/.exec(held.steps[0].detail ?? '')![1]);
+      expect(until.getTime()).toBeGreaterThan(t.clock.now().getTime());
+      t.clock.set(new Date(until.getTime() - 1000));
+      while ((await t.get(SchedulerService).runDue()) > 0);
+      expect((await t.dataSource.getRepository(ActionGroupRunEntity).findOneByOrFail({ id: held.id })).status).toBe('held');
+      t.clock.set(until);
+      while ((await t.get(SchedulerService).runDue()) > 0);
+      // Midnight is outside the lead's calling hours: the same action now waits for the window.
+      const step = await t.dataSource.getRepository(ActionGroupRunStepEntity).findOneByOrFail({ runId: held.id, path: '1' });
+      expect(step.status).toBe('held');
+      expect(step.detail).toMatch(/It is 00:00 in America\/New_York; calls are allowed 08:00–21:00/);
+      expect(smsTo(second.number)).toHaveLength(0);
+      t.clock.set(new Date(/^held until (\S+):/.exec(step.detail ?? '')![1]));
+      while ((await t.get(SchedulerService).runDue()) > 0);
+      expect((await t.dataSource.getRepository(ActionGroupRunEntity).findOneByOrFail({ id: held.id })).status).toBe('completed');
+      expect(smsTo(second.number)).toHaveLength(1);
+    } finally {
+      // Hours have passed on this clock: fresh sessions for what follows.
+      admin = await signIn(t, 'admin');
+      agent = await signIn(t, 'agent');
+    }
+  });
+
   it('a schedule step runs a group for the enrolled lead', async () => {
     const { lead: l } = await newLead();
     const g = await group({ name: 'From a step', actions: [tagStep('stepped')] });

@@ -147,6 +147,22 @@ describe('schedules', () => {
     expect((await actions(waiting.lead.id))[0]).toMatchObject({ status: 'completed', outcome: 'sent' });
   });
 
+  it('an SMS step the carrier refuses as too busy waits a minute with the reason and is sent once then', async () => {
+    const s = await createSchedule({ steps: [{ type: 'sms', timing: { kind: 'delay', amount: 0, unit: 'minutes' }, config: { body: 'Busy line' } }] });
+    const { lead, number } = await newLead();
+    sim.refuseAsBusy(1);
+    await enroll(s.id, [lead.id]);
+    await drain();
+    expect(texts(number)).toHaveLength(0);
+    const [held] = await actions(lead.id);
+    expect(held).toMatchObject({ type: 'sms', status: 'pending', dueAt: new Date(t.clock.now().getTime() + 60_000).toISOString() });
+    expect(held.detail).toMatch(/^waiting for the carrier until \S+: The carrier is limiting requests now/);
+    await clockTo(60_000);
+    await drain();
+    expect(texts(number).map((m) => m.body)).toEqual(['Busy line']);
+    expect((await actions(lead.id))[0]).toMatchObject({ status: 'completed', outcome: 'sent' });
+  });
+
   it('an SMS step whose only number cannot text fails for good: waiting would not help', async () => {
     await clockTo(60_000); // created after the main pool, so the main pool stays the default for the other tests
     const pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Voice only ${seq++}`, numbers: [{ e164: '+12125550191', sms: false }] }).expect(201)).body as RingPoolView;

@@ -264,6 +264,25 @@ describe('telephony through the simulated carrier', () => {
     expect(await conversation(left.id)).toMatchObject({ providerSid: sent[0].sid, status: 'queued', errorCode: null });
   });
 
+  it('the carrier refusing as too busy answers 503 with Retry-After; the same request again is sent, under the same key', async () => {
+    const { lead, number } = await newLead();
+    sim.refuseAsBusy(2);
+    const sms = await t.http.post('/api/sms').set(admin.auth).send({ leadId: lead.id, body: 'Try me', idempotencyKey: 'busy-sms' }).expect(503);
+    expect(sms.headers['retry-after']).toBe('60');
+    expect(sms.body).toMatchObject({ code: 'CARRIER_BUSY' });
+    expect(sms.body.message).toMatch(/^The carrier is limiting requests now/);
+    const call = await t.http.post('/api/calls').set(admin.auth).send({ leadId: lead.id, idempotencyKey: 'busy-call' }).expect(503);
+    expect(call.body.code).toBe('CARRIER_BUSY');
+    const sent = (await t.http.post('/api/sms').set(admin.auth).send({ leadId: lead.id, body: 'Try me', idempotencyKey: 'busy-sms' }).expect(201)).body as ConversationView;
+    expect(sent.status).not.toBe('failed');
+    expect(sim.listMessages().filter((m) => m.to === number)).toHaveLength(1);
+    const placed = (await t.http.post('/api/calls').set(admin.auth).send({ leadId: lead.id, idempotencyKey: 'busy-call' }).expect(201)).body as ConversationView;
+    expect(placed.providerSid).toMatch(/^CA/);
+    // The refused attempts stay on record as failed with the carrier's code.
+    const failed = (await t.http.get(`/api/conversations?leadId=${lead.id}&limit=10`).set(admin.auth).expect(200)).body.items as ConversationView[];
+    expect(failed.filter((c) => c.status === 'failed')).toHaveLength(2);
+  });
+
   it('refuses an opted-out, blocked or out-of-hours lead on every outbound path, with the reason recorded', async () => {
     const opted = await newLead();
     await t.http.post('/api/opt-outs').set(admin.auth).send({ address: opted.number, channel: 'all' }).expect(201);

@@ -39,11 +39,17 @@ export function runKey(r: RunRequest): string {
   return key.length <= 255 ? key : `${r.groupId}:${r.trigger}:${createHash('sha256').update(`${ref}:${subject}`).digest('hex')}`;
 }
 
-const STEP_STATUS: Record<ActionResult['kind'], 'completed' | 'skipped' | 'failed'> = {
+/** What a walk through a run's actions found: a failure, or an action held for capacity until when. */
+interface Walk {
+  failed: boolean;
+  heldUntil: Date | null;
+}
+
+const STEP_STATUS: Record<ActionResult['kind'], 'completed' | 'skipped' | 'failed' | 'held'> = {
   completed: 'completed',
   skipped: 'skipped',
   failed: 'failed',
-  held: 'skipped',
+  held: 'held',
   waiting: 'completed',
   exit: 'skipped',
   restart: 'skipped',
@@ -55,7 +61,11 @@ const STEP_STATUS: Record<ActionResult['kind'], 'completed' | 'skipped' | 'faile
  * audit trail before it runs (with its input) and after (outcome, error, time taken); a
  * run cut short is resumed by running it again, which skips the actions already
  * finished and gives an interrupted one the same idempotency key, so its effect happens
- * once. Included groups run in place (their actions numbered 2.1, 2.2…).
+ * once. Included groups run in place (their actions numbered 2.1, 2.2…). An action that
+ * must wait for capacity (no caller ID free, the carrier limiting requests, the calling
+ * window closed) holds the run: it is `held`, the later actions wait behind it, and the run
+ * goes on from that action when capacity returns — queued again for then, or, inside a
+ * schedule step, by the step being held until then.
  */
 @Injectable()
 export class GroupRunner implements OnModuleInit {
@@ -97,6 +107,11 @@ export class GroupRunner implements OnModuleInit {
 
   /** Runs a group now (or finishes a run cut short); a run already finished is returned as it was. */
   async execute(r: RunRequest, scheduleRun: ScheduleRun | null = null): Promise<GroupRunView> {
+    return (await this.executeRun(r, scheduleRun)).view;
+  }
+
+  /** `execute`, with when a held run goes on (null when it is not held). */
+  async executeRun(r: RunRequest, scheduleRun: ScheduleRun | null): Promise<{ view: GroupRunView; heldUntil: Date | null }> {
     const group = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: r.groupId });
     if (!group) throw DomainError.notFound('Action group');
     if (!group.active) throw new DomainError(ErrorCode.Conflict, `The action group ${group.name} is inactive`);
@@ -126,24 +141,34 @@ export class GroupRunner implements OnModuleInit {
         run = await runs.findOneByOrFail({ runKey: key });
       }
     }
-    if (run.status !== 'running') return this.view(run);
+    if (run.status === 'held') {
+      await runs.update({ id: run.id, status: 'held' }, { status: 'running' });
+      run = { ...run, status: 'running' };
+    }
+    if (run.status !== 'running') return { view: await this.view(run), heldUntil: null };
     const done = new Map((await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: run.id })).map((s) => [s.path, s]));
-    let failed = false;
+    const walked: Walk = { failed: false, heldUntil: null };
     const lead = await this.leads.findById(run.leadId);
     if (!lead || lead.lead.deletedAt) {
       await this.record(run, done, { path: '1', groupId: group.id, type: 'lead', input: { leadId: run.leadId } }, async () => ({ kind: 'failed', outcome: 'no lead', detail: `lead ${run.leadId} is gone` }));
-      failed = true;
+      walked.failed = true;
     } else {
-      failed = await this.walk(run, group, '', 1, done, scheduleRun);
+      await this.walk(run, group, '', 1, done, scheduleRun, walked);
     }
-    await runs.update({ id: run.id, status: 'running' }, { status: failed ? 'failed' : 'completed', finishedAt: this.clock.now() });
-    return this.view(await runs.findOneByOrFail({ id: run.id }));
+    if (walked.heldUntil) {
+      await runs.update({ id: run.id, status: 'running' }, { status: 'held' });
+      // Outside a schedule the run is queued again for then; a schedule step holds itself.
+      if (!scheduleRun) await this.scheduler.enqueue(GROUP_RUN_QUEUE, r, { dueAt: walked.heldUntil, dedupeKey: `group-run:${key}:held:${walked.heldUntil.toISOString()}` });
+    } else {
+      await runs.update({ id: run.id, status: 'running' }, { status: walked.failed ? 'failed' : 'completed', finishedAt: this.clock.now() });
+    }
+    return { view: await this.view(await runs.findOneByOrFail({ id: run.id })), heldUntil: walked.heldUntil };
   }
 
-  /** Runs a group's actions in order under `prefix`. True if any failed. */
-  private async walk(run: ActionGroupRunEntity, group: ActionGroupEntity, prefix: string, depth: number, done: Map<string, ActionGroupRunStepEntity>, scheduleRun: ScheduleRun | null): Promise<boolean> {
-    let failed = false;
+  /** Runs a group's actions in order under `prefix`, noting in `walked` any failure, and stopping at an action held for capacity. */
+  private async walk(run: ActionGroupRunEntity, group: ActionGroupEntity, prefix: string, depth: number, done: Map<string, ActionGroupRunStepEntity>, scheduleRun: ScheduleRun | null, walked: Walk): Promise<void> {
     for (const [i, action] of parseActions(group.actions).entries()) {
+      if (walked.heldUntil) return;
       const path = prefix ? `${prefix}.${i + 1}` : `${i + 1}`;
       if (action.type === RUN_GROUP_ACTION) {
         const inner = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: String(action.config.groupId) });
@@ -151,20 +176,23 @@ export class GroupRunner implements OnModuleInit {
         await this.record(run, done, { path, groupId: group.id, type: action.type, input: action.config }, async () =>
           ok ? { kind: 'completed', outcome: 'included', detail: `group ${inner.name}` } : { kind: 'failed', outcome: inner ? 'not run' : 'no group', detail: !inner ? `group ${String(action.config.groupId)} is gone` : !inner.active ? `group ${inner.name} is inactive` : `deeper than ${MAX_GROUP_DEPTH} groups` },
         );
-        if (ok) failed = (await this.walk(run, inner, path, depth + 1, done, scheduleRun)) || failed;
-        else failed = true;
+        if (ok) await this.walk(run, inner, path, depth + 1, done, scheduleRun, walked);
+        else walked.failed = true;
         continue;
       }
       const handler = this.registry.get(action.type);
+      let heldUntil: Date | null = null;
       const status = await this.record(run, done, { path, groupId: group.id, type: action.type, input: action.config }, async () => {
         if (!handler) return { kind: 'failed', outcome: 'unknown type', detail: `no handler for ${action.type}` };
         // Re-read: an earlier action of the run may have changed the lead.
         const lead = (await this.leads.findById(run.leadId)) as LeadRecord;
-        return handler.run(this.context(run, group, path, lead, action.config, scheduleRun));
+        const result = await handler.run(this.context(run, group, path, lead, action.config, scheduleRun));
+        if (result.kind === 'held') heldUntil = result.until;
+        return result;
       });
-      if (status === 'failed') failed = true;
+      if (status === 'failed') walked.failed = true;
+      if (status === 'held') walked.heldUntil = heldUntil ?? new Date(this.clock.now().getTime() + 60_000);
     }
-    return failed;
   }
 
   private context(run: Pick<ActionGroupRunEntity, 'id' | 'actorId' | 'conversationId'>, group: ActionGroupEntity, path: string, lead: LeadRecord, config: Record<string, unknown>, scheduleRun: ScheduleRun | null): ActionContext {
@@ -176,7 +204,8 @@ export class GroupRunner implements OnModuleInit {
       ownerId: scheduleRun?.action.ownerId ?? run.actorId ?? lead.lead.ownerId,
       cause: { type: 'action-run', id: run.id },
       origin: `action group ${group.name}`,
-      onRefusal: 'skip',
+      // A closed calling window holds the action until it opens; an opt-out or block skips it.
+      onRefusal: 'hold',
       conversationId: run.conversationId,
       run: scheduleRun,
     };
@@ -195,8 +224,10 @@ export class GroupRunner implements OnModuleInit {
   ): Promise<string> {
     const steps = this.ds.getRepository(ActionGroupRunStepEntity);
     const earlier = done.get(step.path);
-    if (earlier && earlier.status !== 'running') return earlier.status;
+    if (earlier && earlier.status !== 'running' && earlier.status !== 'held') return earlier.status;
     let id = earlier?.id;
+    // Held for capacity: tried again now, under the same row and idempotency key.
+    if (earlier?.status === 'held') await steps.update({ id: earlier.id, status: 'held' }, { status: 'running', startedAt: this.clock.now() });
     if (!id) {
       id = randomUUID();
       try {
@@ -219,10 +250,10 @@ export class GroupRunner implements OnModuleInit {
     }
     const status = STEP_STATUS[result.kind];
     const outcome = 'outcome' in result ? result.outcome : result.kind === 'exit' ? 'exit ignored' : result.kind === 'restart' ? 'restart ignored' : 'held';
-    const detail = (result.kind === 'held' ? `not allowed now: ${result.detail}` : 'detail' in result ? result.detail : null) || null;
+    const detail = (result.kind === 'held' ? `held until ${result.until.toISOString()}: ${result.detail}` : 'detail' in result ? result.detail : null) || null;
     // A failure's reason is its error: what was thrown, or what the action reported.
     const reason = error ?? (status === 'failed' ? detail : null);
-    await steps.update({ id }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, error: reason?.slice(0, 4000) ?? null, finishedAt: this.clock.now(), durationMs: Math.round(performance.now() - t0) });
+    await steps.update({ id }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, error: reason?.slice(0, 4000) ?? null, finishedAt: status === 'held' ? null : this.clock.now(), durationMs: Math.round(performance.now() - t0) });
     return status;
   }
 

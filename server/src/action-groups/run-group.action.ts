@@ -38,11 +38,13 @@ export class RunGroupAction implements ActionHandler {
     if (!ctx.run) return { kind: 'skipped', outcome: 'not in a schedule', detail: 'groups inside groups run in place' };
     const groupId = String(ctx.config.groupId);
     if (!(await this.runner.isActive(groupId))) return { kind: 'skipped', outcome: 'group inactive', detail: `action group ${groupId} is inactive` };
-    const run = await this.runner.execute(
+    const { view: run, heldUntil } = await this.runner.executeRun(
       // Each firing of an automation runs the group again; a schedule step runs it once per stay.
       { groupId, trigger: ctx.cause.type === 'automation-run' ? 'automation' : 'schedule_step', triggerRef: ctx.cause.type === 'automation-run' ? ctx.cause.id : ctx.run.action.id, leadId: ctx.lead.lead.id, conversationId: null, enrollmentId: ctx.run.enrollment.id, actorId: null },
       ctx.run,
     );
+    // An action of the group waits for capacity: so does the step, and the run goes on from it then.
+    if (heldUntil) return { kind: 'held', until: heldUntil, detail: `run ${run.id}: ${run.steps.find((s) => s.status === 'held')?.detail ?? 'an action waits for capacity'}` };
     const failed = run.steps.filter((s) => s.status === 'failed');
     if (failed.length) return { kind: 'failed', outcome: 'group failed', detail: `run ${run.id}: ${failed.map((s) => `${s.path} ${s.type}: ${s.error ?? s.outcome}`).join('; ')}` };
     return { kind: 'completed', outcome: 'group run', detail: `run ${run.id}: ${run.steps.length} action(s)` };

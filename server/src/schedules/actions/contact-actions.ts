@@ -52,10 +52,15 @@ export function refusalResult(ctx: ActionContext, e: unknown): ActionResult | nu
     if (ctx.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: e.message };
     return { kind: 'skipped', outcome: 'refused by compliance', detail: e.message };
   }
-  if (e.code === ErrorCode.PoolExhausted && ctx.run) {
+  if (e.code === ErrorCode.PoolExhausted) {
     // Out of caller IDs for now (daily caps, quarantine): the step waits for capacity and is tried again then.
     const back = (e.details as PoolPickRefusal | undefined)?.availableAt;
     if (back) return { kind: 'held', until: new Date(back), detail: `waiting for caller ID capacity until ${back}: ${e.message}` };
+  }
+  if (e.code === ErrorCode.CarrierBusy) {
+    // The carrier is limiting requests: nothing was sent, and the same request later goes through.
+    const at = (e.details as { retryAt?: string } | undefined)?.retryAt;
+    if (at) return { kind: 'held', until: new Date(at), detail: `waiting for the carrier until ${at}: ${e.message}` };
   }
   if (e.code === ErrorCode.PoolExhausted || e.code === ErrorCode.CarrierError) return { kind: 'failed', outcome: e.code === ErrorCode.PoolExhausted ? 'no caller id' : 'carrier error', detail: e.message };
   if (e.code === ErrorCode.ValidationFailed) return { kind: 'failed', outcome: 'invalid', detail: e.message };

@@ -223,6 +223,8 @@ export class SimulatedCarrier {
   private sidSeq = 0;
   private deliverySeq = 0;
   private stopped = false;
+  /** New calls and texts still to refuse with the carrier's 429 (too many requests at once). */
+  private busyFor = 0;
 
   constructor(readonly options: SimulatedCarrierOptions) {
     this.random = mulberry32(options.seed);
@@ -275,6 +277,11 @@ export class SimulatedCarrier {
   now(): Date {
     if (this.options.clock === 'manual') return new Date(this.manualNow);
     return new Date(this.clockOrigin + (Date.now() - this.realOrigin) * this.speed);
+  }
+
+  /** The next `count` requests to place a call or send a text are refused as the carrier refuses too many at once: HTTP 429, code 20429. */
+  refuseAsBusy(count: number): void {
+    this.busyFor = count;
   }
 
   /** Forces the outcome of calls and texts to `to` until replaced, or cleared with null. */
@@ -437,6 +444,10 @@ export class SimulatedCarrier {
     if (!path.startsWith(`${prefix}/`)) throw notFound(path);
     const rest = path.slice(prefix.length);
     const one = /^\/(Calls|Messages)\/([^/]+)\.json$/.exec(rest);
+    if (method === 'POST' && (rest === '/Calls.json' || rest === '/Messages.json') && this.busyFor > 0) {
+      this.busyFor--;
+      throw new CarrierHttpError(429, 20429, 'Too Many Requests');
+    }
     if (rest === '/Calls.json') {
       if (method === 'POST') return [201, this.callJson(this.createCall(params))];
       if (method === 'GET') return [200, this.callPage(url.searchParams)];

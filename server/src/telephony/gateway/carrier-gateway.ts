@@ -50,6 +50,11 @@ export class CarrierError extends Error {
     super(message);
     this.name = 'CarrierError';
   }
+
+  /** The carrier refused because we sent too much at once (HTTP 429, its code 20429): nothing was done, and the same request later succeeds. */
+  get rateLimited(): boolean {
+    return this.status === 429 || this.carrierCode === 20429;
+  }
 }
 
 /**

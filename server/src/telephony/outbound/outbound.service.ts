@@ -18,6 +18,9 @@ import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
 import { WebhookUrls } from '../webhooks/webhook-urls.js';
 import { OutboundRateLimiter } from './rate-limiter.js';
 
+/** How long a request the carrier rate-limited waits before it is tried again (the carrier sends no Retry-After). */
+export const CARRIER_BUSY_RETRY_SECONDS = 60;
+
 export interface ContactRequest {
   leadId: string;
   /** The agent the call is bridged to (and who owns the conversation). */
@@ -359,6 +362,13 @@ export class OutboundService {
       { errorCode: err.carrierCode ? String(err.carrierCode) : 'request', errorMessage: err.message, source: 'api', payload: { error: err.message, status: err.status } },
       now,
     );
+    if (err.rateLimited) {
+      // Nothing was sent. The attempt stays on record as failed, but gives its key back, so
+      // the same request tried again later (a held step, a client's retry) is sent anew.
+      await this.conversations.update(conversation.id, { idempotencyKey: null });
+      const retryAt = new Date(now.getTime() + CARRIER_BUSY_RETRY_SECONDS * 1000);
+      return new DomainError(ErrorCode.CarrierBusy, `The carrier is limiting requests now (${err.message}); try again after ${retryAt.toISOString()}`, undefined, { 'Retry-After': String(CARRIER_BUSY_RETRY_SECONDS) }, { conversationId: conversation.id, retryAt: retryAt.toISOString() });
+    }
     return new DomainError(ErrorCode.CarrierError, `The carrier refused the request: ${err.message}`, undefined, undefined, { conversationId: conversation.id });
   }
 }
