@@ -1,4 +1,4 @@
-import type { SoftphoneHealth } from './realtime.js';
+import type { SoftphoneHealth } from './softphone-health.js';
 
 /** Power-dial queues: what the API and the softphone exchange about them. */
 

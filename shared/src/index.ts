@@ -7,6 +7,7 @@ export * from './imports.js';
 export * from './conversations.js';
 export * from './ring-pools.js';
 export * from './schedules.js';
+export * from './softphone-health.js';
 export * from './realtime.js';
 export * from './dialer.js';
 export * from './dispositions.js';

@@ -23,11 +23,6 @@ export interface AgentRules {
   wrapUpMaxSeconds: number;
 }
 
-/** What the softphone reports of itself with each heartbeat. */
-export interface SoftphoneHealth {
-  phone: 'registered' | 'unregistered' | 'error' | 'simulated';
-  microphone: 'granted' | 'denied' | 'prompt' | 'unknown';
-}
 
 export interface AgentStatusView {
   userId: string;
@@ -59,6 +54,7 @@ export interface AgentStateChangeView {
 }
 
 import type { DialCard, QueueStats } from './dialer.js';
+import type { SoftphoneHealth } from './softphone-health.js';
 
 export const WORK_KINDS = ['participant_action', 'callback', 'queue_item'] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];

@@ -1,33 +1,9 @@
 import { DateTime } from 'luxon';
 import { US_CALLING_RULES } from './data/us-calling-rules.js';
+import type { CallingRulesData, LocalWindow, RegionRule, Weekday } from './calling-rules-data.js';
 import { type HolidayRule, usFederalHolidays } from './holidays.js';
 
-/** A local time-of-day range, `HH:mm`, end exclusive ('24:00' allowed). */
-export interface LocalWindow {
-  start: string;
-  end: string;
-}
-
-/** ISO weekday: 1 = Monday … 7 = Sunday. */
-export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
-
-export interface RegionRule {
-  label: string;
-  /** The region's window on every day not named in `days`. */
-  window?: LocalWindow;
-  /** Per-day windows; null means no calls that day. */
-  days?: Partial<Record<Weekday, LocalWindow | null>>;
-  noCallOnHolidays?: boolean;
-  maxCallsPer24h?: number;
-  maxCallsPerDay?: number;
-  note?: string;
-}
-
-export interface CallingRulesData {
-  disclaimer?: string;
-  defaultWindow: LocalWindow;
-  regions: Record<string, RegionRule>;
-}
+export type { CallingRulesData, LocalWindow, RegionRule, Weekday } from './calling-rules-data.js';
 
 export interface CallingRules extends CallingRulesData {
   holidays: HolidayRule[];

@@ -1,4 +1,4 @@
-import type { CallingRulesData } from '../calling-window.js';
+import type { CallingRulesData } from '../calling-rules-data.js';
 
 /**
  * The shipped calling-hours rules: the federal window and some stricter state

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConversationEntity } from '../conversations/conversation.entity.js';
-import type { CarrierParams } from './carrier-events.service.js';
+import type { CarrierParams } from './carrier-params.js';
 
 /** What to do with an answered outbound call: the TwiML the carrier follows. */
 export type BridgeRoute = (conversation: ConversationEntity, params: CarrierParams, query: Record<string, string | undefined>) => Promise<string>;

@@ -19,8 +19,9 @@ import { OutboundService } from '../outbound/outbound.service.js';
 import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
 import { WebhookUrls } from './webhook-urls.js';
 import { BridgeRoutes } from './bridge-routes.js';
+import type { CarrierParams } from './carrier-params.js';
 
-export type CarrierParams = Record<string, string | undefined>;
+export type { CarrierParams } from './carrier-params.js';
 
 /** The Voice client identity of an agent, as the softphone registers it. */
 
