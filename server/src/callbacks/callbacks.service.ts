@@ -11,7 +11,7 @@ import { isValidTimezone } from '../common/timezones.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
 import { AppConfig } from '../config/app-config.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
-import { effectiveZones } from '../leads/leads.service.js';
+import { effectiveZones } from '../phone/zones.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { UsersRepository } from '../users/users.repository.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { US_ZONES, zonesForNumber } from './area-codes.js';
+import { US_ZONES, zonesForNumber } from '../phone/area-codes.js';
 import { evaluateCallingWindow, loadDefaultCallingRules, type LocalWindow } from './calling-window.js';
 import { usFederalHolidays } from './holidays.js';
 

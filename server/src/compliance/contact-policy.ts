@@ -5,9 +5,9 @@ import type { Channel, EligibilityView, OptOutEntryView, Refusal, RefusalCode } 
 import { Clock } from '../common/clock.js';
 import { isValidTimezone } from '../common/timezones.js';
 import type { LeadEntity } from '../leads/lead.entity.js';
-import { effectiveZones } from '../leads/leads.service.js';
+import { effectiveZones } from '../phone/zones.js';
 import { SettingsService } from '../settings/settings.service.js';
-import { US_ZONES } from './area-codes.js';
+import { US_ZONES } from '../phone/area-codes.js';
 import { type AttemptCaps, type AttemptHistory, evaluateAttemptCaps, stricterCaps } from './attempt-caps.js';
 import { type CallingRules, evaluateCallingWindow, type LocalWindow } from './calling-window.js';
 import { CallingRulesService } from './calling-rules.service.js';

@@ -5,10 +5,10 @@ import type { CountryCode } from 'libphonenumber-js';
 import { ErrorCode, type AccessClaims, type DncListView, type DncLoadView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { normalizePhone } from '../leads/phone.js';
+import { normalizePhone } from '../phone/phone-number.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { DncIndex } from './dnc-index.js';
-import { dncDigits } from './dnc-normalize.js';
+import { dncDigits } from '../phone/dnc-digits.js';
 import type { DncListEntity } from './dnc.entity.js';
 import { DncRepository } from './dnc.repository.js';
 

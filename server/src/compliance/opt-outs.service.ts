@@ -15,7 +15,7 @@ import {
 } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { normalizePhone } from '../leads/phone.js';
+import { normalizePhone } from '../phone/phone-number.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { BlockEntity } from './block.entity.js';

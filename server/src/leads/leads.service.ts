@@ -11,19 +11,18 @@ import {
   type LeadView,
   type Page,
   type PhoneLabel,
-  type TimezoneSource,
 } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
-import { zonesForNumber } from '../compliance/area-codes.js';
+import { effectiveZones } from '../phone/zones.js';
 import { type AccountSettings, SettingsService } from '../settings/settings.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CustomFieldDefinitionEntity } from './custom-field.entity.js';
 import type { BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
 import type { LeadEntity } from './lead.entity.js';
 import { type LeadCursor, type LeadFilter, type LeadRecord, LeadsRepository } from './leads.repository.js';
-import { normalizePhone } from './phone.js';
+import { normalizePhone } from '../phone/phone-number.js';
 import { isCalendarDate } from '../common/iso-dates.js';
 
 const CUSTOM_FIELDS_MAX_BYTES = 16_384;
@@ -41,16 +40,6 @@ export function decodeCursor(s: string): LeadCursor {
   } catch {
     throw DomainError.validation('cursor', 'is not a cursor this API returned');
   }
-}
-
-/** Where calling hours look: the lead's zone(s) and how they were found. */
-export function effectiveZones(lead: Pick<LeadEntity, 'timezone' | 'phone' | 'region'>, settings: AccountSettings): { zones: string[]; source: TimezoneSource; region: string | null } {
-  const fromNumber = lead.phone ? zonesForNumber(lead.phone) : null;
-  const region = lead.region ?? fromNumber?.region ?? null;
-  if (lead.timezone && isValidTimezone(lead.timezone)) return { zones: [lead.timezone], source: 'explicit', region };
-  if (fromNumber?.zones.length) return { zones: fromNumber.zones, source: 'area-code', region };
-  if (isValidTimezone(settings.defaultTimezone)) return { zones: [settings.defaultTimezone], source: 'account-default', region };
-  return { zones: [], source: 'unknown', region };
 }
 
 @Injectable()

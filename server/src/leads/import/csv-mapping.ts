@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/src/index.js';
 import { isValidTimezone } from '../../common/timezones.js';
 import { checkCustomValue } from '../leads.service.js';
-import { normalizePhone } from '../phone.js';
+import { normalizePhone } from '../../phone/phone-number.js';
 
 /** Header spellings (lower-cased, letters and digits only) that suggest a target. */
 const SYNONYMS: Record<string, ImportTarget> = {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { PoolChannel, PoolPickRefusal } from '../../../../shared/src/index.js';
-import { zonesForNumber } from '../../compliance/area-codes.js';
+import { zonesForNumber } from '../../phone/area-codes.js';
 import type { PoolNumberEntity, RingPoolEntity } from './ring-pool.entity.js';
 
 /*

@@ -15,8 +15,8 @@ import {
 } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
-import { zonesForNumber } from '../../compliance/area-codes.js';
-import { normalizePhone } from '../../leads/phone.js';
+import { zonesForNumber } from '../../phone/area-codes.js';
+import { normalizePhone } from '../../phone/phone-number.js';
 import { SettingsService } from '../../settings/settings.service.js';
 import {
   answerRateWindows,

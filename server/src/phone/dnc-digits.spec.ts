@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dncDigits } from './dnc-normalize.js';
+import { dncDigits } from './dnc-digits.js';
 
 describe('dncDigits', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { normalizePhone } from './phone.js';
+import { normalizePhone } from './phone-number.js';
 
 describe('normalizePhone', () => {
   it.each([
