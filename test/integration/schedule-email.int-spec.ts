@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
-import { EmailMessageEntity } from '../../server/src/schedules/schedule.entity.js';
+import { EmailMessageEntity } from '../../server/src/email/email-message.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { listen } from '../support/upload.js';

@@ -12,7 +12,8 @@ import { ConversationEntity, ConversationEventEntity, RateLimitEntity } from '..
 import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from '../telephony/ring-pools/ring-pool.entity.js';
 import { ClusterLockEntity, JobEntity } from '../scheduler/job.entity.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
-import { EmailMessageEntity, EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
+import { EmailMessageEntity } from '../email/email-message.entity.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
 import { AgentPresenceEntity, AgentStateChangeEntity, WorkDeliveryEntity } from '../realtime/agent.entity.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from '../dispositions/disposition.entity.js';

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { SignedTokens } from '../common/signed-tokens.js';
 import { AppConfig } from '../config/app-config.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
-import { EmailMessageEntity } from '../schedules/schedule.entity.js';
+import { EmailMessagesRepository } from './email-messages.repository.js';
 
 /** Links of our own that must reach us as they are (not counted as clicks). */
 const OWN_LINKS = /\/api\/(unsubscribe|interest|t)\//;
@@ -23,7 +21,7 @@ export class EmailTracking {
   private readonly tokens: SignedTokens;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly messages: EmailMessagesRepository,
     private readonly leads: LeadsRepository,
     private readonly clock: Clock,
     config: AppConfig,
@@ -52,12 +50,10 @@ export class EmailTracking {
   /** Records an open (or a click, which also means it was opened); the first of each counts. */
   async record(messageId: string, kind: 'open' | 'click'): Promise<void> {
     const now = this.clock.now();
-    const messages = this.ds.getRepository(EmailMessageEntity);
-    const message = await messages.findOneBy({ id: messageId });
+    const message = await this.messages.findById(messageId);
     if (!message) return;
-    const opened = await messages.update({ id: messageId, openedAt: IsNull() }, { openedAt: now });
-    const clicked = kind === 'click' ? await messages.update({ id: messageId, clickedAt: IsNull() }, { clickedAt: now }) : { affected: 0 };
-    if (clicked.affected) await this.leads.touchActivity(message.leadId, 'email-clicked', now, false);
-    else if (opened.affected) await this.leads.touchActivity(message.leadId, 'email-opened', now, false);
+    const seen = await this.messages.markSeen(messageId, kind, now);
+    if (seen.firstClick) await this.leads.touchActivity(message.leadId, 'email-clicked', now, false);
+    else if (seen.firstOpen) await this.leads.touchActivity(message.leadId, 'email-opened', now, false);
   }
 }

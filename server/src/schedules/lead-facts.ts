@@ -5,7 +5,7 @@ import { OptOutsService } from '../compliance/opt-outs.service.js';
 import type { LeadRecord } from '../leads/leads.repository.js';
 import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
 import type { LeadFacts } from './criteria.js';
-import { EmailMessageEntity } from './schedule.entity.js';
+import { EmailMessagesRepository } from '../email/email-messages.repository.js';
 
 /**
  * What criteria and exit rules can ask about a lead: its fields, and its activity since
@@ -16,6 +16,7 @@ export class LeadFactsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly optOuts: OptOutsService,
+    private readonly emails: EmailMessagesRepository,
   ) {}
 
   async build(record: LeadRecord, since: Date, scope?: { type: 'schedule'; id: string }): Promise<LeadFacts> {
@@ -24,7 +25,7 @@ export class LeadFactsService {
     // Independent reads, side by side; the ledger once for every address of the lead.
     const [conversations, emails, covered] = await Promise.all([
       this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } }),
-      this.ds.getRepository(EmailMessageEntity).find({ select: { status: true, openedAt: true, clickedAt: true }, where: { leadId: l.id, createdAt: MoreThanOrEqual(since) } }),
+      this.emails.outcomesSince(l.id, since),
       this.optOuts.coveredChannels(l.email ? [...phones, l.email] : phones, ['call', 'sms', 'email'], scope, l.id),
     ]);
     const calls = conversations.filter((c) => c.channel === 'call' && c.direction === 'outbound');

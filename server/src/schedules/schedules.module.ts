@@ -2,11 +2,7 @@ import { Module } from '@nestjs/common';
 import { AUTOMATION_ACTION_TYPES, INTEGRATION_ACTION_TYPES, SCHEDULE_ACTION_TYPES } from '../../../shared/src/index.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
-import { Mailer } from '../email/mailer.js';
-import { UnsubscribeLinks } from '../email/unsubscribe-links.js';
-import { UnsubscribeController } from '../email/unsubscribe.controller.js';
-import { EmailTracking } from '../email/email-tracking.js';
-import { TrackingController } from '../email/tracking.controller.js';
+import { EmailModule } from '../email/email.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
@@ -29,15 +25,12 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
 
 /** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
 @Module({
-  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
-  controllers: [SchedulesController, LeadViewsController, EnrollmentsController, ParticipantActionsController, UnsubscribeController, TrackingController],
+  imports: [LeadsModule, ComplianceModule, EmailModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
+  controllers: [SchedulesController, LeadViewsController, EnrollmentsController, ParticipantActionsController],
   providers: [
     ...HANDLERS,
     { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...new Set([...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES, ...AUTOMATION_ACTION_TYPES])]), inject: HANDLERS },
     MergeContexts,
-    Mailer,
-    UnsubscribeLinks,
-    EmailTracking,
     LeadFactsService,
     ScheduleEngine,
     SchedulesService,
@@ -46,6 +39,6 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     AudiencesService,
     ParticipantActionsService,
   ],
-  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, Mailer, EmailAction],
+  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, EmailModule, EmailAction],
 })
 export class SchedulesModule {}

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { type ConversationView, ErrorCode, type PoolPickRefusal } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -14,7 +12,8 @@ import { EmailTracking } from '../../email/email-tracking.js';
 import { OutboundService } from '../../telephony/outbound/outbound.service.js';
 import { WebhookUrls } from '../../telephony/webhooks/webhook-urls.js';
 import { UsersRepository } from '../../users/users.repository.js';
-import { EmailMessageEntity, type ScheduleEntity } from '../schedule.entity.js';
+import { type EmailMessage, EmailMessagesRepository } from '../../email/email-messages.repository.js';
+import type { ScheduleEntity } from '../schedule.entity.js';
 import { type MergeContext, renderTemplate, validateTemplate } from '../templates.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from './action-handler.js';
 import { DialIntake } from '../../dialer/dial-intake.js';
@@ -197,7 +196,7 @@ export class EmailAction implements ActionHandler {
   readonly channel = 'email' as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly messages: EmailMessagesRepository,
     private readonly policy: ContactPolicy,
     private readonly mailer: Mailer,
     private readonly links: UnsubscribeLinks,
@@ -238,8 +237,8 @@ export class EmailAction implements ActionHandler {
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
-    const messages = this.ds.getRepository(EmailMessageEntity);
-    const earlier = await messages.findOneBy({ idempotencyKey: ctx.idempotencyKey });
+    const messages = this.messages;
+    const earlier = await messages.findByKey(ctx.idempotencyKey);
     if (earlier) {
       // A run repeated after a crash: never send twice. A send cut off mid-way is reported, not retried.
       if (earlier.status === 'sent') return { kind: 'completed', outcome: 'sent' };
@@ -265,7 +264,7 @@ export class EmailAction implements ActionHandler {
     // An HTML email reports its opens and clicks (a plain-text one cannot carry a pixel).
     if (html) body = this.tracking.instrument(body, id, this.urls.base());
     const domain = (this.config.email.from.match(/@([^>\s]+)/)?.[1] ?? 'switchboard.local').toLowerCase();
-    const row: EmailMessageEntity = {
+    const row: EmailMessage = {
       id,
       leadId: ctx.lead.lead.id,
       toAddress: to,
@@ -282,7 +281,7 @@ export class EmailAction implements ActionHandler {
       openedAt: null,
       clickedAt: null,
     };
-    await messages.insert({ ...row });
+    await messages.insert(row);
     try {
       const sent = await this.mailer.send({
         from: row.fromAddress,
@@ -300,15 +299,15 @@ export class EmailAction implements ActionHandler {
       const refused = sent.rejected.find((r) => r.address.toLowerCase() === to.toLowerCase());
       if (refused) {
         const status = refused.permanent ? 'bounced' : 'failed';
-        await messages.update({ id: row.id }, { status, messageId: sent.messageId, error: refused.reason.slice(0, 1000) });
+        await messages.update(row.id, { status, messageId: sent.messageId, error: refused.reason.slice(0, 1000) });
         return { kind: 'failed', outcome: refused.permanent ? 'bounced' : 'send failed', detail: refused.reason };
       }
-      await messages.update({ id: row.id }, { status: 'sent', messageId: sent.messageId, sentAt: this.clock.now() });
+      await messages.update(row.id, { status: 'sent', messageId: sent.messageId, sentAt: this.clock.now() });
       await this.leads.touchActivity(ctx.lead.lead.id, 'email-out', this.clock.now(), true);
       return { kind: 'completed', outcome: 'sent' };
     } catch (e) {
       const permanent = e instanceof MailError && e.permanent;
-      await messages.update({ id: row.id }, { status: permanent ? 'bounced' : 'failed', error: (e as Error).message.slice(0, 1000) });
+      await messages.update(row.id, { status: permanent ? 'bounced' : 'failed', error: (e as Error).message.slice(0, 1000) });
       return { kind: 'failed', outcome: permanent ? 'bounced' : 'send failed', detail: (e as Error).message };
     }
   }
