@@ -68,12 +68,13 @@ describe('dispositions', () => {
   it('a queue\'s catalogue replaces account-wide and shipped ones by code; inactive ones are hidden', async () => {
     const agent = await signIn(t, 'agent');
     const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Dispo catalogue', mode: 'power', agentIds: [agent.user.id] }).expect(201)).body as DialQueueView;
+    await t.http.post('/api/dispositions').set(admin.auth).send({ scopeType: 'account', code: 'sent-brochure', label: 'Sent a brochure', flags: { contacted: true } }).expect(201);
     await t.http.post('/api/dispositions').set(admin.auth).send({ scopeType: 'queue', scopeId: q.id, code: 'sale', label: 'Policy sold', flags: { contacted: true, humanAnswered: true, success: true, final: true } }).expect(201);
     const hidden = (await t.http.post('/api/dispositions').set(admin.auth).send({ scopeType: 'queue', scopeId: q.id, code: 'voicemail', label: 'VM', active: false }).expect(201)).body as DispositionView;
     const list = (await t.http.get(`/api/dispositions/effective?queueId=${q.id}`).set(agent.auth).expect(200)).body as DispositionView[];
     const codes = list.map((d) => d.code);
     expect(list.find((d) => d.code === 'sale')).toMatchObject({ label: 'Policy sold', scope: { type: 'queue', id: q.id } });
-    expect(codes).toContain('hot-lead'); // account-wide
+    expect(codes).toContain('sent-brochure'); // account-wide
     expect(codes).toContain('no-answer'); // shipped
     expect(codes).not.toContain('voicemail');
     await t.http.patch(`/api/dispositions/${hidden.id}`).set(admin.auth).send({ active: true }).expect(200);

@@ -3,9 +3,11 @@ import type { AgentStatusView, ScheduleView, WorkDelivery } from '../../shared/s
 import { DEPLOYMENT_ID } from '../../server/src/database/deployment-id.js';
 import { WorkDeliveryEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { RealtimeHub } from '../../server/src/realtime/work-push.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
+import { eventually } from '../support/eventually.js';
 import { connect, type RecordingSocket } from '../support/sockets.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { listen } from '../support/upload.js';
@@ -67,8 +69,8 @@ describe('realtime across two instances through Redis', () => {
     const otherSup = await signIn(elsewhere, 'supervisor');
     const otherAgent = await signIn(elsewhere, 'agent');
     const watchElsewhere = await socketOn(elsewhere, otherSup.accessToken);
-    // Adapters subscribe asynchronously; give the second instance's subscription a moment.
-    await new Promise((r) => setTimeout(r, 300));
+    // Adapters subscribe in the background: both instances are on the channel before the offer.
+    await eventually('both instances subscribed', async () => (await a.get(RealtimeHub).server!.of('/').adapter.serverCount()) >= 2);
 
     const lead = (await a.http.post('/api/leads').set(admin.auth).send({ phones: [{ number: '+17185559001' }], firstName: 'Bo', ownerId: agent.user.id }).expect(201)).body as { id: string };
     const s = (await a.http

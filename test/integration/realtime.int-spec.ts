@@ -2,12 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { AgentStatusView, ScheduleView, WorkDelivery, WorkItem } from '../../shared/src/index.js';
 import { WorkDeliveryEntity } from '../../server/src/realtime/agent.entity.js';
 import { RealtimeGateway } from '../../server/src/realtime/realtime.gateway.js';
-import { WorkPush } from '../../server/src/realtime/work-push.service.js';
+import { RealtimeHub, userRoom, WorkPush } from '../../server/src/realtime/work-push.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { UsersService } from '../../server/src/users/users.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn, TEST_PASSWORD } from '../support/factories.js';
+import { eventually } from '../support/eventually.js';
 import { connect, type RecordingSocket } from '../support/sockets.js';
 import { listen } from '../support/upload.js';
 
@@ -115,7 +116,8 @@ describe('realtime: the softphone socket', () => {
     const kept = await offerTask(agent.user.id, 'Kept while away');
     const shown = await s.next<WorkDelivery>('work:offered');
     s.close();
-    await new Promise((r) => setTimeout(r, 50));
+    // Away once the server has let the socket go.
+    await eventually('the agent has no socket', async () => (await t.get(RealtimeHub).server!.in(userRoom(agent.user.id)).fetchSockets()).length === 0);
     const later = await offerTask(agent.user.id, 'Offered while away');
     // Ready, so the callback goes to them when due (an offline owner's would go to anyone).
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);

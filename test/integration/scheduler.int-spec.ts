@@ -58,8 +58,22 @@ describe('durable scheduler', () => {
 
   it('two instances claim disjoint work and together run every job exactly once', async () => {
     seen.length = 0;
+    // Each job waits until both instances are running one, so both take part.
+    const owners = new Set<string>();
+    let together!: () => void;
+    const both = new Promise<void>((r) => (together = r));
+    for (const s of [scheduler, other]) {
+      s.register('test.together', {
+        handle: async (payload, { job }) => {
+          owners.add(s.owner);
+          if (owners.size === 2) together();
+          await Promise.race([both, new Promise((r) => setTimeout(r, 5_000))]);
+          seen.push({ id: job.id, owner: s.owner, payload });
+        },
+      });
+    }
     const ids = new Set<string>();
-    for (let i = 0; i < 120; i++) ids.add((await scheduler.enqueue('test.record', { i })) as string);
+    for (let i = 0; i < 120; i++) ids.add((await scheduler.enqueue('test.together', { i })) as string);
     // Both keep claiming until nothing is left, at the same time.
     const drain = async (s: SchedulerService) => {
       while ((await s.runDue()) > 0) {
@@ -70,10 +84,8 @@ describe('durable scheduler', () => {
     const ran = seen.map((s) => s.id);
     expect(ran.length).toBe(120);
     expect(new Set(ran)).toEqual(ids);
-    const byOwner = new Set(seen.map((s) => s.owner));
-    expect(byOwner.size).toBeGreaterThanOrEqual(1);
-    const done = await t.dataSource.getRepository(JobEntity).countBy({ status: 'done', queue: 'test.record' });
-    expect(done).toBe(120 + 2);
+    expect(new Set(seen.map((s) => s.owner))).toEqual(new Set([scheduler.owner, other.owner]));
+    expect(await t.dataSource.getRepository(JobEntity).countBy({ status: 'done', queue: 'test.together' })).toBe(120);
   });
 
   it("a crashed worker's job is re-claimed after its lease, and the stale worker's completion changes nothing", async () => {
@@ -245,8 +257,13 @@ describe('durable scheduler', () => {
   it('a cluster-wide lock lets one instance at a time run once-per-cluster work', async () => {
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
-    const first = scheduler.once('nightly', 60_000, () => hold.then(() => 'first'));
-    await new Promise((r) => setTimeout(r, 20));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const first = scheduler.once('nightly', 60_000, () => {
+      holding();
+      return hold.then(() => 'first');
+    });
+    await held; // the first instance holds the lock and is running
     expect(await other.once('nightly', 60_000, async () => 'second')).toBeNull();
     release();
     expect(await first).toBe('first');

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
 import { type EnrollmentView, type EnrollResult, ErrorCode } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { LeadEntity } from '../leads/lead.entity.js';
@@ -130,9 +131,7 @@ export class EnrollmentsService implements OnModuleInit {
         return { enrollment: { ...enrollment, currentStepId: action.stepId } };
       });
     } catch (e) {
-      const err = e as { code?: string; driverError?: { code?: string } };
-      const code = err.driverError?.code ?? err.code;
-      if (code === '23505' || code === 'ER_DUP_ENTRY') return { reason: 'already enrolled' };
+      if (isUniqueViolation(e)) return { reason: 'already enrolled' };
       throw e;
     }
   }

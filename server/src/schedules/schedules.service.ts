@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
+import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
@@ -367,9 +368,7 @@ export class SchedulesService {
   }
 
   private nameTaken(e: unknown, name: string): unknown {
-    const err = e as { code?: string; driverError?: { code?: string } };
-    const code = err.driverError?.code ?? err.code;
-    if (code === '23505' || code === 'ER_DUP_ENTRY') return new DomainError(ErrorCode.Conflict, `A schedule named "${name}" already exists`, [{ field: 'name', message: 'is taken' }]);
+    if (isUniqueViolation(e)) return new DomainError(ErrorCode.Conflict, `A schedule named "${name}" already exists`, [{ field: 'name', message: 'is taken' }]);
     return e;
   }
 

@@ -24,6 +24,12 @@ class Hooks {
   private server: Server | null = null;
   private replies = new Map<string, (params: Record<string, string>) => string>();
   private failures = new Map<string, number>();
+  private waiting: Array<{ path: string; resolve: (hit: Hit) => void }> = [];
+
+  /** The next request to `path` (one already received and not yet waited for counts). */
+  arrival(path: string): Promise<Hit> {
+    return new Promise((resolve) => this.waiting.push({ path, resolve }));
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -39,7 +45,10 @@ class Hooks {
           res.writeHead(500).end('boom');
           return;
         }
-        this.hits.push({ path, url, params, valid: twilio.validateRequest(TOKEN, String(req.headers['x-twilio-signature']), url, params) });
+        const hit = { path, url, params, valid: twilio.validateRequest(TOKEN, String(req.headers['x-twilio-signature']), url, params) };
+        this.hits.push(hit);
+        const w = this.waiting.findIndex((x) => x.path === path);
+        if (w >= 0) this.waiting.splice(w, 1)[0].resolve(hit);
         const reply = this.replies.get(path);
         if (!reply) return void res.writeHead(204).end();
         res.writeHead(200, { 'Content-Type': 'text/xml' }).end(reply(params));
@@ -57,6 +66,7 @@ class Hooks {
     this.hits.length = 0;
     this.replies.clear();
     this.failures.clear();
+    this.waiting = [];
   }
 
   url(path: string): string {
@@ -434,9 +444,10 @@ describe('simulated carrier: inbound calls and controls', () => {
     const { sim, client } = await carrier({ clock: 'real', speed: 10, startAt: new Date('2026-02-01T12:00:00Z') });
     sim.script('+13055550117', { outcome: 'answer', ringSeconds: 2, talkSeconds: 5 });
     hooks.reply('/answer', BRIDGE);
+    const ended = hooks.arrival('/status'); // the completed callback: the call played out by itself
     const call = await client.calls.create({ to: '+13055550117', from: OURS, url: hooks.url('/answer'), statusCallback: hooks.url('/status') });
-    const deadline = Date.now() + 10_000;
-    while (sim.call(call.sid).status !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await ended;
+    expect(sim.call(call.sid).status).toBe('completed');
     await sim.settle();
     expect(hooks.statuses()).toEqual(['completed']);
     // At least the scripted talk time; a busy machine's late timers can only add carrier seconds (10 per real second here).
