@@ -1,0 +1,206 @@
+/**
+ * HTTP under load: `--clients` (100) concurrent clients for `--seconds` (60) against one
+ * server process on PostgreSQL, on a mix of reads (lead pages, one lead, conversation
+ * pages, queue figures) and writes (a new lead, a disposition). Prints, per kind and
+ * overall: requests, requests/s, p50/p99/max, errors; and the server's RSS.
+ *
+ * The server is started as the product starts (`server/src/main.ts`, NODE_ENV=production)
+ * on a scratch database seeded with `--leads` (5000) leads and 2,000 finished calls.
+ *
+ *   node --import @swc-node/register/esm-register test/bench/http-load.ts [--clients 100] [--seconds 60] [--leads 5000]
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createDataSource } from '../../server/src/database/data-source.js';
+import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
+import { createScratchDatabase } from '../support/databases.js';
+import { spawnTs } from '../support/process.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const CLIENTS = Number(arg('clients', '100'));
+const SECONDS = Number(arg('seconds', '60'));
+const LEADS = Number(arg('leads', '5000'));
+const CALLS = 2_000;
+process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+
+type Kind = 'leads page' | 'one lead' | 'conversations page' | 'queue figures' | 'create lead' | 'disposition';
+/** The mix, as weights: reads first. */
+const MIX: Array<[Kind, number]> = [
+  ['leads page', 25],
+  ['one lead', 20],
+  ['conversations page', 20],
+  ['queue figures', 15],
+  ['create lead', 10],
+  ['disposition', 10],
+];
+const READS = new Set<Kind>(['leads page', 'one lead', 'conversations page', 'queue figures']);
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const ms = (n: number) => (Number.isNaN(n) ? '-' : `${n.toFixed(1)}`);
+
+async function main(): Promise<void> {
+  const db = await createScratchDatabase('postgres', 20, { migrated: true });
+  const password = randomBytes(18).toString('base64url');
+  const server = spawnTs('server/src/main.ts', [], {
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '20',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_KEY: randomBytes(32).toString('hex'),
+    ADMIN_EMAIL: 'bench-admin@example.test',
+    ADMIN_PASSWORD: password,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    JWT_ACCESS_TTL_SECONDS: '3600',
+  });
+  const keepAlive = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  try {
+    const [, base] = await server.waitFor(/Switchboard is running at (http:\/\/\S+)/, 120_000);
+    const origin = new URL(base);
+    /** One request on a kept-alive connection: its status and a reader for its JSON body. */
+    const call = (method: string, path: string, token: string | null, body?: unknown) =>
+      new Promise<{ status: number; json: () => unknown }>((resolve, reject) => {
+        const payload = body ? JSON.stringify(body) : undefined;
+        const req = request(
+          { host: origin.hostname, port: origin.port, path, method, agent: keepAlive, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) as unknown }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    const login = await call('POST', '/api/auth/login', null, { email: 'bench-admin@example.test', password });
+    if (login.status !== 200) throw new Error(`admin sign-in failed: ${login.status}`);
+    const admin = (login.json() as { accessToken: string }).accessToken;
+
+    // Seed: leads over the API (as a CRM sync would), an agent, a queue, finished calls.
+    const agentPassword = randomBytes(18).toString('base64url');
+    const agent = (await call('POST', '/api/users', admin, { email: 'bench-agent@example.test', name: 'Bench Agent', role: 'agent', password: agentPassword })).json() as { id: string };
+    const pools = await call('POST', '/api/ring-pools', admin, { name: 'Bench pool', numbers: [{ e164: '+12125550180' }] });
+    const pool = pools.json() as { id: string };
+    const queue = (await call('POST', '/api/dial-queues', admin, { name: 'Bench queue', mode: 'power', ringPoolId: pool.id, agentIds: [agent.id] })).json() as { id: string };
+    const leadIds: string[] = [];
+    const t0 = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < LEADS) {
+          const i = next++;
+          const r = await call('POST', '/api/leads', admin, { firstName: `Load${i}`, lastName: 'Bench', phones: [{ number: `+1212${String(2000000 + i).padStart(7, '0')}` }], tags: i % 3 ? ['bench'] : ['bench', 'hot'] });
+          if (r.status !== 201) throw new Error(`seeding lead ${i}: ${r.status}`);
+          leadIds.push((r.json() as { id: string }).id);
+        }
+      }),
+    );
+    await call('POST', `/api/dial-queues/${queue.id}/leads`, admin, { leadIds: leadIds.slice(0, 2_000) });
+    const ds = await createDataSource({ kind: 'postgres', url: db.url, poolSize: 2 });
+    await ds.initialize();
+    const now = new Date();
+    const calls: ConversationEntity[] = leadIds.slice(0, CALLS).map((leadId, i) => ({
+      id: randomUUID(), leadId, agentId: agent.id, channel: 'call', direction: 'outbound', fromNumber: '+12125550180', toNumber: `+1212${String(2000000 + i).padStart(7, '0')}`,
+      providerSid: `CA${randomBytes(16).toString('hex')}`, status: 'completed', body: null, answeredBy: 'human', createdAt: now, ringingAt: now, answeredAt: now, endedAt: now, durationSeconds: 60 + (i % 240),
+      disposition: null, dispositionBy: null, dispositionAt: null, notes: null, recordingUrl: null, errorCode: null, errorMessage: null, poolId: pool.id, poolNumberId: null,
+      causeType: null, causeId: null, idempotencyKey: null, lastSequence: 0, updatedAt: now,
+    }));
+    for (let i = 0; i < calls.length; i += 500) await ds.getRepository(ConversationEntity).insert(calls.slice(i, i + 500));
+    await ds.query('VACUUM ANALYZE');
+    await ds.destroy();
+    console.log(`http load: seeded ${LEADS} leads (${((Date.now() - t0) / 1000).toFixed(0)} s) and ${CALLS} calls; ${CLIENTS} clients for ${SECONDS} s`);
+
+    const pid = server.child.pid as number;
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const rssAtStart = rss();
+    let rssPeak = rssAtStart;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rss())), 1000);
+
+    const lat = new Map<Kind, number[]>(MIX.map(([k]) => [k, []]));
+    const errors = new Map<Kind, number>(MIX.map(([k]) => [k, 0]));
+    const errorSamples: string[] = [];
+    const total = MIX.reduce((a, [, w]) => a + w, 0);
+    const pick = (): Kind => {
+      let r = Math.random() * total;
+      for (const [k, w] of MIX) if ((r -= w) < 0) return k;
+      return MIX[0][0];
+    };
+    const until = Date.now() + SECONDS * 1000;
+    let created = 0;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        // Each client dispositions its own calls (no two clients race for one), alternating codes.
+        const mine = calls.filter((_, i) => i % CLIENTS === c);
+        let turn = 0;
+        while (Date.now() < until) {
+          const kind = pick();
+          let req: Promise<{ status: number }>;
+          let want = 200;
+          switch (kind) {
+            case 'leads page':
+              req = call('GET', `/api/leads?limit=50${Math.random() < 0.5 ? '&tag=hot' : ''}`, admin);
+              break;
+            case 'one lead':
+              req = call('GET', `/api/leads/${leadIds[Math.floor(Math.random() * leadIds.length)]}`, admin);
+              break;
+            case 'conversations page':
+              req = call('GET', '/api/conversations?limit=50', admin);
+              break;
+            case 'queue figures':
+              req = call('GET', `/api/dial-queues/${queue.id}/stats`, admin);
+              break;
+            case 'create lead':
+              want = 201;
+              req = call('POST', '/api/leads', admin, { firstName: `New${c}-${created++}`, phones: [{ number: `+1415${String(2000000 + ((c * 100_000 + created) % 7_999_999)).padStart(7, '0')}` }] });
+              break;
+            case 'disposition':
+              want = 201;
+              req = call('POST', `/api/conversations/${mine[turn % mine.length].id}/disposition`, admin, { code: turn++ % 2 ? 'no-answer' : 'not-interested' });
+              break;
+          }
+          const t = performance.now();
+          try {
+            const r = await req;
+            lat.get(kind)!.push(performance.now() - t);
+            if (r.status !== want) {
+              errors.set(kind, errors.get(kind)! + 1);
+              if (errorSamples.length < 5) errorSamples.push(`${kind}: ${r.status}`);
+            }
+          } catch (e) {
+            errors.set(kind, errors.get(kind)! + 1);
+            if (errorSamples.length < 5) errorSamples.push(`${kind}: ${(e as Error).message}`);
+          }
+        }
+      }),
+    );
+    clearInterval(sampler);
+
+    const rows: string[] = [];
+    const line = (name: string, xs: number[], errs: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      rows.push(`${name.padEnd(20)} ${String(s.length).padStart(8)} ${(s.length / SECONDS).toFixed(0).padStart(8)} ${ms(pct(s, 50)).padStart(8)} ${ms(pct(s, 99)).padStart(8)} ${ms(s.at(-1) ?? NaN).padStart(8)} ${String(errs).padStart(7)}`);
+    };
+    rows.push(`${'kind'.padEnd(20)} ${'requests'.padStart(8)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'errors'.padStart(7)}`);
+    for (const [k] of MIX) line(k, lat.get(k)!, errors.get(k)!);
+    line('all reads', MIX.filter(([k]) => READS.has(k)).flatMap(([k]) => lat.get(k)!), MIX.filter(([k]) => READS.has(k)).reduce((a, [k]) => a + errors.get(k)!, 0));
+    line('all writes', MIX.filter(([k]) => !READS.has(k)).flatMap(([k]) => lat.get(k)!), MIX.filter(([k]) => !READS.has(k)).reduce((a, [k]) => a + errors.get(k)!, 0));
+    line('all', [...lat.values()].flat(), [...errors.values()].reduce((a, b) => a + b, 0));
+    console.log(rows.join('\n'));
+    console.log(`server RSS: ${rssAtStart.toFixed(0)} MiB at start, ${rssPeak.toFixed(0)} MiB at most, ${rss().toFixed(0)} MiB at the end`);
+    if (errorSamples.length) console.log(`first errors: ${errorSamples.join('; ')}`);
+  } finally {
+    keepAlive.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await db.drop();
+  }
+}
+
+await main();
