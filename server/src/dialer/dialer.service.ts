@@ -1,6 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import twilio from 'twilio';
 import { DataSource, In, IsNull } from 'typeorm';
 import { type AgentStatusView, type DialOutcome, ErrorCode } from '../../../shared/src/index.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
@@ -19,7 +18,8 @@ import type { ConversationEntity } from '../telephony/conversations/conversation
 import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { OutboundService } from '../telephony/outbound/outbound.service.js';
 import { BridgeRoutes } from '../telephony/webhooks/bridge-routes.js';
-import { agentIdentity, type CarrierParams } from '../telephony/webhooks/carrier-events.service.js';
+import { CallScript } from '../telephony/call-script.js';
+import type { CarrierParams } from '../telephony/webhooks/carrier-params.js';
 import { WebhookUrls } from '../telephony/webhooks/webhook-urls.js';
 import { callingWindowOf, retryRulesOf } from './dial-queue.codec.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
@@ -370,13 +370,10 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
    * two seconds hears the abandon message.
    */
   async bridge(conversation: ConversationEntity, p: CarrierParams, query: Record<string, string | undefined>): Promise<string> {
-    const response = new twilio.twiml.VoiceResponse();
+    const script = new CallScript();
     const item = conversation.causeId ? await this.items.findById(conversation.causeId) : null;
     const q = item ? await this.queues.findOneBy({ id: item.queueId }) : null;
-    if (!item || !q) {
-      response.hangup();
-      return response.toString();
-    }
+    if (!item || !q) return script.hangUp().toString();
     const now = this.clock.now();
     const waited = Math.max(0, Math.min(BRIDGE_WAIT_SECONDS, Number(query.w ?? 0) || 0));
     if (p.AnsweredBy?.startsWith('machine') || p.AnsweredBy === 'fax') {
@@ -389,13 +386,8 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
         this.announce([item.id]);
         await this.states.transition(item.agentId, ['reserved'], 'ready', 'a machine answered');
       }
-      if (drop) {
-        const message = q.voicemailMessage as string;
-        if (/^https?:\/\//.test(message)) response.play(message);
-        else response.say(message);
-      }
-      response.hangup();
-      return response.toString();
+      if (drop) script.speak(q.voicemailMessage as string);
+      return script.hangUp().toString();
     }
     if (waited === 0) await this.calls.update({ conversationId: conversation.id }, { answeredAt: now, human: true });
     let agentId: string | null = null;
@@ -406,19 +398,11 @@ export class Dialer implements OnModuleInit, OnApplicationBootstrap, OnApplicati
       await this.items.move(item.id, ['reserved', 'dialing'], { agentId, updatedAt: now });
       this.announce([item.id]);
       await this.events.emit('dial.queue-changed', { queueId: q.id });
-      const dial = response.dial({ timeout: 15, answerOnBridge: true });
-      dial.client(agentIdentity(agentId));
-      return response.toString();
+      return script.connectToAgent(agentId, 15).toString();
     }
-    if (waited < BRIDGE_WAIT_SECONDS) {
-      response.pause({ length: 1 });
-      response.redirect({ method: 'POST' }, `${this.urls.bridge(conversation.id)}&w=${waited + 1}`);
-      return response.toString();
-    }
+    if (waited < BRIDGE_WAIT_SECONDS) return script.waitThenAsk(1, `${this.urls.bridge(conversation.id)}&w=${waited + 1}`).toString();
     await this.calls.update({ conversationId: conversation.id }, { outcome: 'abandoned' });
-    response.say(q.abandonMessage);
-    response.hangup();
-    return response.toString();
+    return script.say(q.abandonMessage).hangUp().toString();
   }
 
   /** A queue call reached its final status: the figures, the agent, and the lead's next try or its end. */
