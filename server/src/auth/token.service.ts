@@ -5,7 +5,7 @@ import { isRole, type AccessClaims } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 
-/** Signs and verifies access tokens (HS256 JWT) against the injected clock. */
+/** Signs and verifies access tokens (HS256 JWT, with the module's key made from JWT_SECRET) against the injected clock. */
 @Injectable()
 export class TokenService {
   constructor(
@@ -22,7 +22,7 @@ export class TokenService {
     const expiresIn = this.config.auth.accessTtlSeconds;
     const token = this.jwt.sign(
       { ...claims, iat: this.nowSeconds() },
-      { secret: this.config.auth.jwtSecret, expiresIn, algorithm: 'HS256', issuer: 'switchboard', audience: 'switchboard' },
+      { expiresIn, algorithm: 'HS256', issuer: 'switchboard', audience: 'switchboard' },
     );
     return { token, expiresIn };
   }
@@ -36,7 +36,6 @@ export class TokenService {
   verifyWithExpiry(token: string): { claims: AccessClaims; expiresAt: number } | null {
     try {
       const payload = this.jwt.verify<AccessClaims & { iat: number; exp: number }>(token, {
-        secret: this.config.auth.jwtSecret,
         algorithms: ['HS256'],
         issuer: 'switchboard',
         audience: 'switchboard',
