@@ -8,6 +8,9 @@ import { guardProcess } from './common/process-guards.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
+/** Nest's listen hands its arguments on to the HTTP server's `listen`; its types name only port and host. */
+type ListenWithBacklog = (port: number, host: string, backlog: number) => Promise<unknown>;
+
 export interface RunningServer {
   app: NestExpressApplication;
   config: AppConfig;
@@ -34,7 +37,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     // configureApp() installs the body parsers, with their limits; Nest's defaults would not have them.
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), { logger, bodyParser: false, abortOnError: false });
     configureApp(app, config);
-    await app.listen(config.port, config.host);
+    // With the kernel's queue of pending connections as long as configured: a reconnect
+    // storm past the runtime's default (511) has its connections dropped and retried by TCP
+    // seconds later.
+    await (app.listen.bind(app) as unknown as ListenWithBacklog)(config.port, config.host, config.listenBacklog);
   } catch (e) {
     unguard();
     await embedded?.stop();

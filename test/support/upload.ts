@@ -13,9 +13,7 @@ export interface StreamedResponse {
  * without building them in memory (supertest needs the whole body up front).
  */
 export async function streamRequest(t: TestApp, method: string, path: string, body: Readable, headers: Record<string, string>): Promise<StreamedResponse> {
-  const server = t.app.getHttpServer() as Server;
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = new URL(await listen(t));
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -41,6 +39,7 @@ export async function streamRequest(t: TestApp, method: string, path: string, bo
 /** Makes the test app listen on a local port (webhooks need a URL to reach) and returns its base URL. */
 export async function listen(t: TestApp): Promise<string> {
   const server = t.app.getHttpServer() as Server;
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // With the configured backlog, as the production server listens.
+  if (!server.listening) await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: t.config.listenBacklog }, resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

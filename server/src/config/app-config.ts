@@ -20,6 +20,8 @@ export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
   readonly host!: string;
   readonly port!: number;
+  /** Connections queued by the kernel before they are accepted (see LISTEN_BACKLOG). */
+  readonly listenBacklog!: number;
   readonly publicUrl!: string | undefined;
   readonly logLevel!: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly database!: {
@@ -227,6 +229,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    listenBacklog: e.LISTEN_BACKLOG,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     database: {

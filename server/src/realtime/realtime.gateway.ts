@@ -10,9 +10,11 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
+import { BatchedByKey } from '../common/batched-by-key.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEPLOYMENT_ID } from '../database/deployment-id.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
+import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AgentStatesService } from './agent-states.service.js';
 import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
@@ -51,6 +53,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly expiry = new Map<string, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
   private redis: Redis[] = [];
+  /**
+   * Handshakes read their user in batches: when every softphone reconnects at once, a
+   * statement per batch instead of one pooled query per socket (which queued hundreds deep
+   * behind the pool and left nothing for the work being offered). Each handshake still
+   * reads the row after it arrived, so a deactivated user is refused at once.
+   */
+  private readonly handshakeUsers = new BatchedByKey<UserEntity>(async (ids) => new Map((await this.users.findByIds([...ids.keys()])).map((u) => [u.id, u])));
 
   constructor(
     private readonly hub: RealtimeHub,
@@ -121,7 +130,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (typeof token !== 'string' || !token) throw unauthorized('unauthorized: send the access token as auth.token');
     const verified = this.tokens.verifyWithExpiry(token);
     if (!verified) throw unauthorized('unauthorized: the access token is invalid or has expired');
-    const user = await this.users.findById(verified.claims.sub);
+    // `sub` is ours (the token is signed), but one malformed id must not fail the batch it shares.
+    if (!UUID.test(verified.claims.sub)) throw unauthorized('unauthorized: the user is not active');
+    const user = await this.handshakeUsers.get(verified.claims.sub);
     if (!user || !user.active) throw unauthorized('unauthorized: the user is not active');
     socket.data = { userId: user.id, role: user.role, name: user.name, sessionId: verified.claims.sid ?? null, expiresAt: verified.expiresAt };
   }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity.js';
 
 /** Persistence port for users. */
 export abstract class UsersRepository {
   abstract findById(id: string): Promise<UserEntity | null>;
+  /** Several users in one statement; ids with no user are absent. */
+  abstract findByIds(ids: string[]): Promise<UserEntity[]>;
   abstract findByEmail(email: string): Promise<UserEntity | null>;
   abstract list(): Promise<UserEntity[]>;
   abstract insert(user: UserEntity): Promise<void>;
@@ -23,6 +25,10 @@ export class TypeormUsersRepository extends UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  findByIds(ids: string[]): Promise<UserEntity[]> {
+    return ids.length ? this.repo.findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
