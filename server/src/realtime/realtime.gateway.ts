@@ -14,8 +14,7 @@ import { BatchedByKey } from '../common/batched-by-key.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEPLOYMENT_ID } from '../database/deployment-id.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
-import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { type User, UsersRepository } from '../users/users.repository.js';
 import { AgentStatesService } from './agent-states.service.js';
 import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
 
@@ -59,7 +58,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    * behind the pool and left nothing for the work being offered). Each handshake still
    * reads the row after it arrived, so a deactivated user is refused at once.
    */
-  private readonly handshakeUsers = new BatchedByKey<UserEntity>(async (ids) => new Map((await this.users.findByIds([...ids.keys()])).map((u) => [u.id, u])));
+  private readonly handshakeUsers = new BatchedByKey<User>(async (ids) => new Map((await this.users.findByIds([...ids.keys()])).map((u) => [u.id, u])));
 
   constructor(
     private readonly hub: RealtimeHub,

@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity.js';
 
+/** A user as stored, for the rooms that read users through this port. */
+export type User = UserEntity;
+
 /** Persistence port for users. */
 export abstract class UsersRepository {
   abstract findById(id: string): Promise<UserEntity | null>;
