@@ -41,6 +41,21 @@ describe('durable scheduler', () => {
   });
 
   const job = (id: string) => t.dataSource.getRepository(JobEntity).findOneByOrFail({ id });
+  /** Another instance whose handler for `queue` runs until the instance stops it; `running` once it has begun. */
+  const stoppingInstance = (queue: string) => {
+    const logger = new JsonLogger('silent');
+    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    stopping.register(queue, {
+      handle: (_p, { signal }) =>
+        new Promise<void>((resolve) => {
+          started();
+          signal.addEventListener('abort', () => resolve());
+        }),
+    });
+    return { stopping, running };
+  };
 
   it('runs a due job once with its payload; a dedupe key admits one job; future work waits', async () => {
     seen.length = 0;
@@ -185,17 +200,7 @@ describe('durable scheduler', () => {
   });
 
   it('shutdown releases a job it cannot finish in time, without counting a failure', async () => {
-    const logger = new JsonLogger('silent');
-    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
-    let started!: () => void;
-    const running = new Promise<void>((r) => (started = r));
-    stopping.register('test.slow', {
-      handle: (_p, { signal }) =>
-        new Promise<void>((resolve) => {
-          started();
-          signal.addEventListener('abort', () => resolve());
-        }),
-    });
+    const { stopping, running } = stoppingInstance('test.slow');
     const id = (await scheduler.enqueue('test.slow', {})) as string;
     await stopping.start();
     await running;
@@ -204,19 +209,8 @@ describe('durable scheduler', () => {
     expect(await job(id)).toMatchObject({ status: 'pending', failures: 0, leaseOwner: null });
   });
 
-
   it('work released at shutdown is taken by another instance at once, not after its lease', async () => {
-    const logger = new JsonLogger('silent');
-    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
-    let started!: () => void;
-    const running = new Promise<void>((r) => (started = r));
-    stopping.register('test.handback', {
-      handle: (_p, { signal }) =>
-        new Promise<void>((resolve) => {
-          started();
-          signal.addEventListener('abort', () => resolve());
-        }),
-    });
+    const { stopping, running } = stoppingInstance('test.handback');
     const finishedBy: string[] = [];
     scheduler.register('test.handback', { handle: async () => void finishedBy.push(scheduler.owner) });
     const id = (await scheduler.enqueue('test.handback', {})) as string;
