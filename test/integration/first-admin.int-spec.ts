@@ -3,16 +3,24 @@ import { UserEntity } from '../../server/src/users/user.entity.js';
 import { FirstAdminService } from '../../server/src/users/first-admin.service.js';
 import { UsersService } from '../../server/src/users/users.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createScratchDatabase } from '../support/databases.js';
+import { createScratchDatabase, type ScratchDatabase } from '../support/databases.js';
 
 const login = (t: TestApp, email: string, password: string) => t.http.post('/api/auth/login').send({ email, password });
+/** A migrated database of the test's own for `body`, dropped after. */
+async function onFreshDatabase(body: (db: ScratchDatabase) => Promise<void>): Promise<void> {
+  const db = await createScratchDatabase(undefined, undefined, { migrated: true });
+  try {
+    await body(db);
+  } finally {
+    await db.drop();
+  }
+}
 const admins = async (t: TestApp) => (await t.dataSource.getRepository(UserEntity).findBy({ role: 'admin' })).map((u) => u.email);
 
 describe('the first admin of a server without the demo', () => {
   it('is created once with a generated password shown once; a restart and a second instance create nothing', async () => {
-    const db = await createScratchDatabase(undefined, undefined, { migrated: true });
     const env = { ADMIN_EMAIL: 'Owner@Example.test' };
-    try {
+    await onFreshDatabase(async (db) => {
       const first = await createTestApp({ database: db, env });
       const made = first.get(FirstAdminService).created;
       expect(made).toMatchObject({ email: 'owner@example.test' });
@@ -29,26 +37,20 @@ describe('the first admin of a server without the demo', () => {
       // The generated password still signs in after the restart: it was stored, not re-made.
       expect((await login(restarted, 'owner@example.test', made!.generatedPassword!)).status).toBe(200);
       await restarted.close();
-    } finally {
-      await db.drop();
-    }
+    });
   }, 120_000);
 
   it('two instances starting together on an empty database make one admin, and one of them says so', async () => {
-    const db = await createScratchDatabase(undefined, undefined, { migrated: true });
-    try {
+    await onFreshDatabase(async (db) => {
       const apps = await Promise.all([0, 1].map(() => createTestApp({ database: db, env: { ADMIN_EMAIL: 'owner@example.test' } })));
       expect(apps.map((a) => a.get(FirstAdminService).created).filter(Boolean)).toHaveLength(1);
       expect(await admins(apps[0])).toEqual(['owner@example.test']);
       for (const a of apps) await a.close();
-    } finally {
-      await db.drop();
-    }
+    });
   }, 120_000);
 
   it('takes ADMIN_PASSWORD when given, and never makes a second admin where one exists', async () => {
-    const db = await createScratchDatabase(undefined, undefined, { migrated: true });
-    try {
+    await onFreshDatabase(async (db) => {
       const t = await createTestApp({ database: db, env: { ADMIN_EMAIL: 'owner@example.test', ADMIN_PASSWORD: 'a long passphrase of my own' } });
       expect(t.get(FirstAdminService).created).toEqual({ email: 'owner@example.test', generatedPassword: null });
       expect((await login(t, 'owner@example.test', 'a long passphrase of my own')).status).toBe(200);
@@ -58,14 +60,11 @@ describe('the first admin of a server without the demo', () => {
       expect(again.get(FirstAdminService).created).toBeNull();
       expect(await admins(again)).toEqual(['owner@example.test']);
       await again.close();
-    } finally {
-      await db.drop();
-    }
+    });
   }, 120_000);
 
   it('an email that belongs to an agent is not turned into an admin', async () => {
-    const db = await createScratchDatabase(undefined, undefined, { migrated: true });
-    try {
+    await onFreshDatabase(async (db) => {
       const t = await createTestApp({ database: db });
       await t.get(UsersService).create({ email: 'taken@example.test', name: 'An Agent', role: 'agent', password: 'agent-password-1' });
       await t.close();
@@ -74,9 +73,7 @@ describe('the first admin of a server without the demo', () => {
       expect(await admins(again)).toEqual([]);
       expect((await again.dataSource.getRepository(UserEntity).findOneByOrFail({ email: 'taken@example.test' })).role).toBe('agent');
       await again.close();
-    } finally {
-      await db.drop();
-    }
+    });
   }, 120_000);
 
   it('without ADMIN_EMAIL outside production nothing is made', async () => {

@@ -38,7 +38,7 @@ export class FirstAdminService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const wanted = this.config.firstAdmin;
     if (!wanted) return;
-    if ((await this.repo.list()).some((u) => u.role === 'admin')) return;
+    if (await this.repo.anyWithRole('admin')) return;
     const password = wanted.password ?? randomBytes(18).toString('base64url');
     try {
       if (!(await this.users.ensure(wanted.email, 'Administrator', 'admin', password))) {

@@ -13,6 +13,8 @@ export abstract class UsersRepository {
   abstract findByIds(ids: string[]): Promise<UserEntity[]>;
   abstract findByEmail(email: string): Promise<UserEntity | null>;
   abstract list(): Promise<UserEntity[]>;
+  /** Whether any user holds this role (active or not). */
+  abstract anyWithRole(role: UserEntity['role']): Promise<boolean>;
   abstract insert(user: UserEntity): Promise<void>;
   abstract update(id: string, patch: Partial<Omit<UserEntity, 'id'>>): Promise<void>;
 }
@@ -40,6 +42,10 @@ export class TypeormUsersRepository extends UsersRepository {
 
   list(): Promise<UserEntity[]> {
     return this.repo.find({ order: { role: 'ASC', email: 'ASC' } });
+  }
+
+  async anyWithRole(role: UserEntity['role']): Promise<boolean> {
+    return (await this.repo.count({ where: { role }, take: 1 })) > 0;
   }
 
   async insert(user: UserEntity): Promise<void> {
