@@ -27,7 +27,9 @@ import type { DialQueueView } from '../../shared/src/index.js';
 import { DomainEvents } from '../../server/src/common/domain-events.js';
 import { DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
-import { Dialer } from '../../server/src/dialer/dialer.service.js';
+import { DialItemMoves } from '../../server/src/dialer/dial-item-moves.service.js';
+import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
+import { DialReservations } from '../../server/src/dialer/dial-reservations.service.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { UserEntity } from '../../server/src/users/user.entity.js';
@@ -83,7 +85,9 @@ async function main(): Promise<void> {
     await t.dataSource.query('ANALYZE leads; ANALYZE lead_phones; ANALYZE dial_queue_items');
     console.log(`dialer bench: ${LEADS.toLocaleString('en-US')} leads queued in ${((performance.now() - started) / 1000).toFixed(1)} s; ${AGENTS} agents`);
 
-    const dialer = t.get(Dialer);
+    const dialer = t.get(DialPacer);
+    const reservations = t.get(DialReservations);
+    const moves = t.get(DialItemMoves);
     const states = t.get(AgentStatesService);
     const queue = await t.dataSource.getRepository(DialQueueEntity).findOneByOrFail({ id: q.id });
     for (const a of agents) await states.heartbeat(a.id, { phone: 'simulated', microphone: 'granted' });
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     const reserveTimes: number[] = [];
     for (let i = 0; i < RESERVES; i++) {
       const t0 = performance.now();
-      const [item] = await dialer.reserve(queue, agents[0].id, 1);
+      const [item] = await reservations.reserve(queue, agents[0].id, 1);
       reserveTimes.push(performance.now() - t0);
       if (!item) throw new Error('the queue ran dry');
     }
@@ -194,7 +198,7 @@ async function main(): Promise<void> {
     const handBack = async (group: UserEntity[]) => {
       // Each agent passes on their lead (it goes back for later) and signs off until their next turn.
       const held = await t.dataSource.getRepository(DialQueueItemEntity).find({ select: { id: true, agentId: true }, where: { queueId: q.id, status: 'reserved' } });
-      for (const h of held) if (h.agentId) await dialer.skipCard(h.id, h.agentId).catch(() => undefined);
+      for (const h of held) if (h.agentId) await moves.skipCard(h.id, h.agentId).catch(() => undefined);
       for (const a of group) await states.change(a.id, 'offline', { kind: 'agent', userId: a.id });
     };
 

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DialItemView, DialQueueView, LeadView, QueueActivity, QueueStats, RingPoolView, WorkItem } from '../../shared/src/index.js';
 import { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
-import { Dialer } from '../../server/src/dialer/dialer.service.js';
-import { QueueStatsPush } from '../../server/src/dialer/queue-stats.push.js';
+import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
+import { DialReservations } from '../../server/src/dialer/dial-reservations.service.js';
+import { QueueStatsPush } from '../../server/src/supervision/queue-stats.push.js';
 import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
@@ -25,14 +26,14 @@ describe('power-dial queues', () => {
   let base: string;
   let admin: Session;
   let pool: RingPoolView;
-  let dialer: Dialer;
+  let dialer: DialPacer;
   let seq = 0;
 
   beforeAll(async () => {
     t = await createTestApp({ now: NOON_ET, env: { CARRIER_SIM_CLOCK: 'manual', OUTBOUND_CALLS_PER_SECOND: '100', AGENT_STALE_SECONDS: '3600' } });
     base = await listen(t);
     sim = t.get<SimulatedCarrier>(SIMULATED_CARRIER);
-    dialer = t.get(Dialer);
+    dialer = t.get(DialPacer);
     admin = await signIn(t, 'admin');
     pool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: 'Dialer pool', numbers: [{ e164: '+12125550140' }, { e164: '+12125550141' }] }).expect(201)).body as RingPoolView;
   }, 60_000);
@@ -336,7 +337,7 @@ describe('power-dial queues', () => {
     // A pacing pass (adding leads asks for one) checks them while no agent is ready.
     await dialer.paceAll();
     const queue = await t.dataSource.getRepository(DialQueueEntity).findOneByOrFail({ id: q.id });
-    expect(await dialer.precheck(queue, 10)).toBe(0); // fresh: nothing to ask again
+    expect(await t.get(DialReservations).precheck(queue, 10)).toBe(0); // fresh: nothing to ask again
     expect((await itemsOf(q.id)).every((i) => i.status === 'pending')).toBe(true);
     const rows = await t.dataSource.getRepository(DialQueueItemEntity).findBy({ queueId: q.id });
     expect(rows.every((r) => r.checkedAt?.getTime() === t.clock.now().getTime())).toBe(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CallbackView, DialItemView, DialQueueView, DispositionChangeView, DispositionView, LeadView, RingPoolView } from '../../shared/src/index.js';
-import { Dialer } from '../../server/src/dialer/dialer.service.js';
+import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
@@ -42,7 +42,7 @@ describe('dispositions', () => {
     await t.http.post(`/api/dial-queues/${queue.id}/leads`).set(admin.auth).send({ leadIds: [leadId] }).expect(200);
     await t.get(AgentStatesService).heartbeat(agent.user.id, { phone: 'simulated', microphone: 'granted' });
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);
-    await t.get(Dialer).paceAll();
+    await t.get(DialPacer).paceAll();
     await sim.advance(30_000);
     const items = (await t.http.get(`/api/dial-queues/${queue.id}/items?limit=1000`).set(admin.auth).expect(200)).body as DialItemView[];
     const item = items.find((i) => i.leadId === leadId)!;
@@ -147,7 +147,7 @@ describe('dispositions', () => {
     await t.get(SchedulerService).runDue();
     await t.get(AgentStatesService).heartbeat(agent.user.id, { phone: 'simulated', microphone: 'granted' });
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'ready' }).expect(200);
-    await t.get(Dialer).paceAll();
+    await t.get(DialPacer).paceAll();
     await sim.advance(30_000);
     const items = (await t.http.get(`/api/dial-queues/${q.id}/items`).set(admin.auth).expect(200)).body as DialItemView[];
     const conversationId = items[0].conversationId as string;

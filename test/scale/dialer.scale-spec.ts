@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DialQueueView, RingPoolView } from '../../shared/src/index.js';
 import { DialCallEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialQueuesService } from '../../server/src/dialer/dial-queues.service.js';
-import { Dialer } from '../../server/src/dialer/dialer.service.js';
+import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
 import { LeadEntity, LeadPhoneEntity } from '../../server/src/leads/lead.entity.js';
 import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
@@ -91,7 +91,7 @@ describe('the predictive dialer at scale', () => {
     await t.http.post(`/api/dial-queues/${q.id}/leads`).set(admin.auth).send({ leadIds: leads.map((l) => l.id) }).expect(200);
 
     const states = t.get(AgentStatesService);
-    const dialer = t.get(Dialer);
+    const dialer = t.get(DialPacer);
     for (const a of agents) {
       await states.heartbeat(a.id, { phone: 'simulated', microphone: 'granted' });
       await states.change(a.id, 'ready', { kind: 'agent', userId: a.id });

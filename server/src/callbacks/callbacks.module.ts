@@ -4,13 +4,14 @@ import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CallbacksController } from './callbacks.controller.js';
+import { CallbacksRepository, TypeormCallbacksRepository } from './callbacks.repository.js';
 import { CallbacksService } from './callbacks.service.js';
 
 /** Scheduled callbacks: booking, the due-time gate check, escalation and the overdue list. */
 @Module({
   imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule],
   controllers: [CallbacksController],
-  providers: [CallbacksService],
-  exports: [CallbacksService],
+  providers: [CallbacksService, { provide: CallbacksRepository, useClass: TypeormCallbacksRepository }],
+  exports: [CallbacksService, CallbacksRepository],
 })
 export class CallbacksModule {}

@@ -288,6 +288,11 @@ export class DialItemsRepository {
     return (r.affected ?? 0) > 0;
   }
 
+  /** Runs `fn` in one transaction (a list's leads go in all together or not at all). */
+  inTransaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
   findById(id: string): Promise<DialQueueItemEntity | null> {
     return this.items().findOneBy({ id });
   }
@@ -300,6 +305,38 @@ export class DialItemsRepository {
   /** Leads reserved for an agent and not dialed (the cards on their screen). */
   reservedFor(agentId: string): Promise<DialQueueItemEntity[]> {
     return this.items().find({ where: { agentId, status: 'reserved' }, order: { reservedAt: 'ASC' } });
+  }
+
+  /** A queue's item, or null when it is not in that queue. */
+  findInQueue(id: string, queueId: string): Promise<DialQueueItemEntity | null> {
+    return this.items().findOneBy({ id, queueId });
+  }
+
+  /** A queue's items in dialing order, of one status or all. */
+  list(queueId: string, status: string | undefined, limit: number): Promise<DialQueueItemEntity[]> {
+    return this.items().find({ where: { queueId, ...(status ? { status } : {}) }, order: { callbackFirst: 'DESC', priority: 'DESC', dueAt: 'ASC' }, take: limit });
+  }
+
+  /** The next `n` leads due in a queue, in dialing order (what the precheck looks at). */
+  head(queueId: string, now: Date, n: number): Promise<DialQueueItemEntity[]> {
+    return this.items()
+      .createQueryBuilder('i')
+      .where("i.queue_id = :queueId AND i.status = 'pending' AND i.due_at <= :now", { queueId, now })
+      .orderBy('i.callback_first', 'DESC')
+      .addOrderBy('i.priority', 'DESC')
+      .addOrderBy('i.due_at', 'ASC')
+      .limit(n)
+      .getMany();
+  }
+
+  /** The lead waiting in the queue becomes this callback's turn, first in line. */
+  async becomeCallback(queueId: string, leadId: string, callbackId: string, ownerId: string | null, now: Date): Promise<void> {
+    await this.items().update({ activeKey: `${queueId}:${leadId}`, status: 'pending' }, { source: 'callback', sourceId: callbackId, callbackFirst: 1, ownerId, updatedAt: now });
+  }
+
+  /** The gate's earlier answer no longer holds for these leads' waiting items (an opt-out reached them). */
+  async uncheckPending(leadIds: string[]): Promise<void> {
+    await this.items().update({ leadId: In(leadIds), status: 'pending' }, { checkedAt: null });
   }
 
   async countEligible(queueId: string, now: Date): Promise<number> {

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView, QueueActivity, QueueStats } from '../../../shared/src/index.js';
+import type { AccessClaims, DialItemView, DialQueueView } from '../../../shared/src/index.js';
 import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
-import { Dialer } from './dialer.service.js';
-import { AbandonRateQuery, AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { DialCalls } from './dial-calls.service.js';
+import { DialItemMoves } from './dial-item-moves.service.js';
+import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('dial queues')
@@ -61,41 +62,23 @@ export class DialQueuesController {
   removeItem(@Param('id', UuidParamPipe) id: string, @Param('itemId', UuidParamPipe) itemId: string): Promise<DialItemView> {
     return this.queues.removeItem(id, itemId);
   }
-
-  @Roles('admin', 'supervisor')
-  @Get(':id/abandon-rate')
-  @ApiOperation({ summary: 'Abandoned over answered calls day by day and over the rolling window (30 days by default), against the cap' })
-  abandonRate(@Param('id', UuidParamPipe) id: string, @Query() query: AbandonRateQuery) {
-    return this.queues.abandonByDay(id, query.days ?? 30);
-  }
-
-  @Roles('admin', 'supervisor')
-  @Get(':id/activity')
-  @ApiOperation({ summary: 'The last hour minute by minute (dials, connects) and today\'s calls by disposition, for the charts' })
-  activity(@Param('id', UuidParamPipe) id: string): Promise<QueueActivity> {
-    return this.queues.activity(id);
-  }
-
-  @Roles('admin', 'supervisor')
-  @Get(':id/stats')
-  @ApiOperation({ summary: 'The live figures supervisors receive over the socket' })
-  stats(@Param('id', UuidParamPipe) id: string): Promise<QueueStats> {
-    return this.queues.stats(id);
-  }
 }
 
 @ApiTags('dial queues')
 @ApiBearerAuth()
 @Controller('dialer/items')
 export class DialerItemsController {
-  constructor(private readonly dialer: Dialer) {}
+  constructor(
+    private readonly calls: DialCalls,
+    private readonly moves: DialItemMoves,
+  ) {}
 
   @AnyRole()
   @Post(':id/dial')
   @HttpCode(204)
   @ApiOperation({ summary: 'Dial the lead on my card (preview, or progressive before its countdown ends)' })
   dial(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
-    return this.dialer.dialCard(id, actor.sub);
+    return this.calls.dialCard(id, actor.sub);
   }
 
   @AnyRole()
@@ -103,6 +86,6 @@ export class DialerItemsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Pass on the lead on my card: it returns to the queue for later, and I get the next' })
   skip(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
-    return this.dialer.skipCard(id, actor.sub);
+    return this.moves.skipCard(id, actor.sub);
   }
 }

@@ -5,18 +5,24 @@ import { LeadsModule } from '../leads/leads.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
-import { DialFigures } from './dial-figures.js';
+import { UsersModule } from '../users/users.module.js';
+import { DialCalls } from './dial-calls.service.js';
 import { DialIntakeModule } from './dial-intake.js';
+import { DialItemMoves } from './dial-item-moves.service.js';
+import { DialPacer } from './dial-pacer.service.js';
 import { DialerItemsController, DialQueuesController } from './dial-queues.controller.js';
 import { DialQueuesService } from './dial-queues.service.js';
-import { Dialer } from './dialer.service.js';
-import { QueueStatsPush } from './queue-stats.push.js';
+import { DialReservations } from './dial-reservations.service.js';
+import { PacingFigures } from './pacing-figures.js';
 
-/** Power-dial queues: intake, reservation, pacing, bridging answered calls, outcomes and the live figures. */
+/**
+ * Power-dial queues: intake, the pacer, reservations with the gate, calls (placing,
+ * bridging, outcomes) and item moves. The supervisors' figures read it from `supervision/`.
+ */
 @Module({
-  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule],
+  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, UsersModule],
   controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialFigures, Dialer, DialQueuesService, QueueStatsPush],
-  exports: [Dialer, DialQueuesService],
+  providers: [DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService],
+  exports: [DialIntakeModule, DialPacer, DialReservations, DialCalls, DialItemMoves, DialQueuesService],
 })
 export class DialerModule {}

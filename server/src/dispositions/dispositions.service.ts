@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '../../../shared/src/index.js';
-import { ActionGroupEntity } from '../action-groups/action-group.entity.js';
-import { CallbackEntity } from '../callbacks/callback.entity.js';
+import { ActionGroupsService } from '../action-groups/action-groups.service.js';
+import { CallbacksRepository } from '../callbacks/callbacks.repository.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
 import { orderedId } from '../common/ids.js';
@@ -12,10 +12,10 @@ import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
 import { isUniqueViolation } from '../database/db-errors.js';
-import { DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
+import { DialIntake } from '../dialer/dial-intake.js';
 import { AgentStatesService } from '../realtime/agent-states.service.js';
-import { ParticipantActionEntity, ScheduleEntity } from '../schedules/schedule.entity.js';
-import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
+import { SchedulesRepository } from '../schedules/schedules.repository.js';
+import { type Conversation, ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { DispositionChangeEntity, DispositionEntity } from './disposition.entity.js';
 import type { CreateDispositionDto, SetDispositionDto, UpdateDispositionDto } from './dto/disposition.dto.js';
 
@@ -51,6 +51,11 @@ interface Origin {
 export class DispositionsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly conversations: ConversationsRepository,
+    private readonly dialIntake: DialIntake,
+    private readonly schedules: SchedulesRepository,
+    private readonly callbackRows: CallbacksRepository,
+    private readonly groups: ActionGroupsService,
     private readonly optOuts: OptOutsService,
     private readonly callbacks: CallbacksService,
     private readonly states: AgentStatesService,
@@ -135,37 +140,37 @@ export class DispositionsService {
     if (scopeType !== 'account') {
       if (!scopeId) problems.push({ field: 'scopeId', message: `is required for a ${scopeType} catalogue` });
       else {
-        const found = scopeType === 'queue' ? await this.ds.getRepository(DialQueueEntity).countBy({ id: scopeId }) : await this.ds.getRepository(ScheduleEntity).countBy({ id: scopeId, deletedAt: IsNull() });
+        const found = scopeType === 'queue' ? await this.dialIntake.queueExists(scopeId) : await this.schedules.scheduleExists(scopeId);
         if (!found) problems.push({ field: 'scopeId', message: `is not a ${scopeType === 'queue' ? 'dial queue' : 'schedule'} (${scopeId})` });
       }
     }
-    if (actionGroupId && !(await this.ds.getRepository(ActionGroupEntity).countBy({ id: actionGroupId }))) problems.push({ field: 'actionGroupId', message: `is not an action group (${actionGroupId})` });
+    if (actionGroupId && !(await this.groups.exists(actionGroupId))) problems.push({ field: 'actionGroupId', message: `is not an action group (${actionGroupId})` });
     if (problems.length) throw new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
   }
 
   /** The queue, schedule and enrollment a conversation came from. */
-  private async originOf(c: ConversationEntity): Promise<Origin> {
+  private async originOf(c: Conversation): Promise<Origin> {
     const none: Origin = { queueId: null, scheduleId: null, enrollmentId: null };
     if (!c.causeId) return none;
     const fromAction = async (actionId: string, queueId: string | null): Promise<Origin> => {
-      const a = await this.ds.getRepository(ParticipantActionEntity).findOne({ select: { scheduleId: true, enrollmentId: true }, where: { id: actionId } });
+      const a = await this.schedules.actionRefs(actionId);
       return { queueId, scheduleId: a?.scheduleId ?? null, enrollmentId: a?.enrollmentId ?? null };
     };
     if (c.causeType === 'participant-action') return fromAction(c.causeId, null);
     if (c.causeType === 'queue-item') {
-      const item = await this.ds.getRepository(DialQueueItemEntity).findOneBy({ id: c.causeId });
+      const item = await this.dialIntake.originOf(c.causeId);
       if (!item) return none;
       return item.source === 'schedule' && item.sourceId ? fromAction(item.sourceId, item.queueId) : { ...none, queueId: item.queueId };
     }
     if (c.causeType === 'callback') {
-      const cb = await this.ds.getRepository(CallbackEntity).findOneBy({ id: c.causeId });
+      const cb = await this.callbackRows.findById(c.causeId);
       return { ...none, queueId: cb?.queueId ?? null, enrollmentId: cb?.enrollmentId ?? null };
     }
     return none;
   }
 
-  private async conversation(id: string, actor: AccessClaims): Promise<ConversationEntity> {
-    const c = await this.ds.getRepository(ConversationEntity).findOneBy({ id });
+  private async conversation(id: string, actor: AccessClaims): Promise<Conversation> {
+    const c = await this.conversations.findById(id);
     if (!c || (actor.role === 'agent' && c.agentId !== actor.sub)) throw DomainError.notFound('Conversation');
     return c;
   }
@@ -184,11 +189,8 @@ export class DispositionsService {
     if (dto.callbackAt && !d.flags.callback) throw DomainError.validation('callbackAt', `"${d.code}" does not book a callback`);
     const now = this.clock.now();
     // Only from the disposition read: of two posts racing, one wins and the other finds it set.
-    const moved = await this.ds.getRepository(ConversationEntity).update(
-      { id: c.id, disposition: c.disposition === null ? IsNull() : c.disposition },
-      { disposition: d.code, dispositionBy: actor.sub, dispositionAt: now, ...(dto.notes !== undefined ? { notes: dto.notes } : {}), updatedAt: now },
-    );
-    if (!moved.affected) {
+    const moved = await this.conversations.setDisposition(c.id, c.disposition, { disposition: d.code, dispositionBy: actor.sub, dispositionAt: now, ...(dto.notes !== undefined ? { notes: dto.notes } : {}), updatedAt: now });
+    if (!moved) {
       const again = await this.conversation(conversationId, actor);
       if (again.disposition === d.code) return { disposition: d, change: null };
       throw new DomainError(ErrorCode.Conflict, `The disposition was changed to "${again.disposition}" meanwhile`);

@@ -5,6 +5,9 @@ import { Brackets, DataSource, type EntityManager, In, IsNull, type SelectQueryB
 import { CustomFieldDefinitionEntity } from './custom-field.entity.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './lead.entity.js';
 
+/** A lead as stored, for the rooms that read leads through this port. */
+export type Lead = LeadEntity;
+
 /** A lead row with its numbers (in order) and tags. */
 export interface LeadRecord {
   lead: LeadEntity;
@@ -73,11 +76,17 @@ export abstract class LeadsRepository {
   abstract findById(id: string): Promise<LeadRecord | null>;
   /** Live leads among `ids`, with numbers and tags. */
   abstract findByIds(ids: string[]): Promise<LeadRecord[]>;
+  /** The lead's row alone, deleted or not (the caller tells a deleted lead apart): one statement. */
+  abstract findRow(id: string): Promise<LeadEntity | null>;
+  /** Which of these ids are leads that are not deleted. */
+  abstract existingIds(ids: string[]): Promise<string[]>;
   abstract search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]>;
   /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
   abstract softDelete(ids: string[], at: Date): Promise<number>;
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
+  /** Every lead holding this number, deleted ones too. */
+  abstract holdersOfNumber(e164: string): Promise<string[]>;
   /** Leads (not deleted) with this email address, compared without regard to case. */
   abstract findLeadIdsByEmail(email: string): Promise<string[]>;
   /** Records the lead's latest activity (never moving it back); `contacted` also sets lastContactedAt. */
@@ -119,6 +128,16 @@ export class TypeormLeadsRepository extends LeadsRepository {
   async findByIds(ids: string[]): Promise<LeadRecord[]> {
     if (!ids.length) return [];
     return this.attach(await this.ds.getRepository(LeadEntity).findBy({ id: In(ids), deletedAt: IsNull() }));
+  }
+
+  findRow(id: string): Promise<LeadEntity | null> {
+    return this.ds.getRepository(LeadEntity).findOneBy({ id });
+  }
+
+  async existingIds(ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const found = await this.ds.getRepository(LeadEntity).find({ select: { id: true, deletedAt: true }, where: { id: In(ids) } });
+    return found.filter((f) => !f.deletedAt).map((f) => f.id);
   }
 
   async search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]> {
@@ -192,6 +211,11 @@ export class TypeormLeadsRepository extends LeadsRepository {
       .where('p.e164 = :e164', { e164 })
       .getRawMany<{ leadId: string }>();
     return [...new Set(rows.map((r) => r.leadId))];
+  }
+
+  async holdersOfNumber(e164: string): Promise<string[]> {
+    const rows = await this.ds.getRepository(LeadPhoneEntity).find({ select: { leadId: true }, where: { e164 } });
+    return rows.map((r) => r.leadId);
   }
 
   async findLeadIdsByEmail(email: string): Promise<string[]> {

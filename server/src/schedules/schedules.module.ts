@@ -18,6 +18,7 @@ import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentsController, LeadViewsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
 import { AudiencesService } from './audiences.service.js';
 import { SchedulesService } from './schedules.service.js';
+import { SchedulesRepository, TypeormSchedulesRepository } from './schedules.repository.js';
 import { ScheduleAccess } from './schedule-access.js';
 import { DialIntakeModule } from '../dialer/dial-intake.js';
 
@@ -38,7 +39,8 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     EnrollmentsService,
     AudiencesService,
     ParticipantActionsService,
+    { provide: SchedulesRepository, useClass: TypeormSchedulesRepository },
   ],
-  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, EmailModule, EmailAction],
+  exports: [ActionRegistry, SchedulesRepository, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, EmailModule, EmailAction],
 })
 export class SchedulesModule {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type ConversationView, ErrorCode, type PoolPickRefusal } from '../../../../shared/src/index.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -17,6 +17,7 @@ import type { ScheduleEntity } from '../schedule.entity.js';
 import { type MergeContext, renderTemplate, validateTemplate } from '../templates.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from './action-handler.js';
 import { DialIntake } from '../../dialer/dial-intake.js';
+import { SchedulesRepository } from '../schedules.repository.js';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -79,7 +80,7 @@ function scopeOf(ctx: ActionContext): { type: 'schedule'; id: string } | undefin
 
 /** Dial: pushed to the owner to call (manual), placed by the engine and bridged to the owner (automatic), or put in a power-dial queue. */
 @Injectable()
-export class DialAction implements ActionHandler {
+export class DialAction implements ActionHandler, OnModuleInit {
   readonly type = 'dial';
   readonly activations = ['manual', 'automatic'] as const;
   readonly channel = 'call' as const;
@@ -87,7 +88,13 @@ export class DialAction implements ActionHandler {
   constructor(
     private readonly outbound: OutboundService,
     private readonly intake: DialIntake,
+    private readonly schedules: SchedulesRepository,
   ) {}
+
+  /** A lead a step put in a queue is dialed only while that step is still running. */
+  onModuleInit(): void {
+    this.intake.whileOpen('schedule', async (actionId) => (await this.schedules.actionRefs(actionId))?.status === 'in_progress');
+  }
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
     const issues: FieldIssue[] = [];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, LessThan } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, LessThan } from 'typeorm';
 import { orderedId } from '../../common/ids.js';
 import { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
 import { type StatusEvent, transition } from './conversation-state.js';
@@ -38,6 +38,9 @@ export interface EventExtras {
   payload: Record<string, unknown>;
 }
 
+/** A conversation as stored, for the rooms that read conversations through this port. */
+export type Conversation = ConversationEntity;
+
 /** Persistence port for conversations and their callback audit trail. */
 export abstract class ConversationsRepository {
   /** Inserts; when the idempotency key is taken, returns the conversation that holds it instead. */
@@ -50,6 +53,11 @@ export abstract class ConversationsRepository {
   /** Applies a status event under a row lock and appends it to the audit trail. */
   abstract applyEvent(id: string, event: StatusEvent, extras: EventExtras, receivedAt: Date): Promise<AppliedEvent | null>;
   abstract update(id: string, patch: Partial<ConversationEntity>): Promise<void>;
+  /**
+   * Sets the disposition (with who, when, notes) only while it is still `expected`: of two
+   * posts racing, one wins. Returns whether it was written.
+   */
+  abstract setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>): Promise<boolean>;
   /** Notes something done to a call that is not a carrier status (hold, resume) in its event log. */
   abstract note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void>;
   abstract search(filter: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]>;
@@ -131,6 +139,11 @@ export class TypeormConversationsRepository extends ConversationsRepository {
 
   async update(id: string, patch: Partial<ConversationEntity>): Promise<void> {
     await this.repo.update({ id }, patch);
+  }
+
+  async setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>): Promise<boolean> {
+    const r = await this.repo.update({ id, disposition: expected === null ? IsNull() : expected }, patch);
+    return (r.affected ?? 0) > 0;
   }
 
   search(f: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]> {

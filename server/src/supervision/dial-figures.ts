@@ -5,6 +5,10 @@ import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import type { DialMode, QueueActivity, QueueStats, SoftphoneHealth } from '../../../shared/src/index.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { Clock } from '../common/clock.js';
+import { DialCallsRepository } from '../dialer/dial-calls.repository.js';
+import { DialCallEntity, type DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
+import { DialItemsRepository } from '../dialer/dial-items.repository.js';
+import { dayStart } from '../dialer/pacing-figures.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from '../realtime/agent.entity.js';
 import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
@@ -12,34 +16,24 @@ import { ConversationEntity } from '../telephony/conversations/conversation.enti
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
 import { UserEntity } from '../users/user.entity.js';
 import { LeadEntity } from '../leads/lead.entity.js';
-import { DialCallEntity, type DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
-import { DialItemsRepository } from './dial-items.repository.js';
-import type { PacingInput } from './pacing.js';
 
-/** The answer rate is measured over this many recent calls, and not trusted below `MIN_SAMPLE`. */
-const RATE_WINDOW = 200;
-const MIN_SAMPLE = 20;
 /** A participant action due longer ago than this is overdue. */
 const ACTION_OVERDUE_MS = 60 * 60_000;
 
 /** a/b in percent with two decimals; 0 when nothing was counted. */
 const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 100 : 0);
 
-interface Rates {
-  answered: number;
-  abandoned: number;
-}
-
 /**
- * What a queue's calls add up to: the inputs of predictive pacing and the supervisors'
- * live figures. Everything is read from `dial_calls` (one row per call the queue placed)
- * on its (queue, placed_at) index, agents' states and the work tables.
+ * What a queue's calls add up to: the supervisors' live figures, the charts and the
+ * abandon rate. A read model: it reads `dial_calls` (one row per call the queue placed)
+ * on its (queue, placed_at) index, agents' states and the work tables, and writes nothing.
  */
 @Injectable()
 export class DialFigures {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly items: DialItemsRepository,
+    private readonly dialCalls: DialCallsRepository,
     private readonly settings: SettingsService,
     private readonly pools: RingPoolsService,
     private readonly clock: Clock,
@@ -49,71 +43,6 @@ export class DialFigures {
     return this.ds.getRepository(DialCallEntity);
   }
 
-  /** Start of today in the account's zone, as an instant. */
-  async dayStart(now: Date): Promise<Date> {
-    const zone = (await this.settings.get()).defaultTimezone;
-    return DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate();
-  }
-
-  /** Calls a person answered (bridged or not) and those abandoned, placed since `from`. */
-  private async rates(queueId: string, from: Date): Promise<Rates> {
-    const row = await this.calls
-      .createQueryBuilder('c')
-      .select('SUM(CASE WHEN c.human = :human THEN 1 ELSE 0 END)', 'answered')
-      .addSelect("SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END)", 'abandoned')
-      .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId, from, human: true })
-      .getRawOne<{ answered: string | number | null; abandoned: string | number | null }>();
-    return { answered: Number(row?.answered ?? 0), abandoned: Number(row?.abandoned ?? 0) };
-  }
-
-  async pacingInput(q: DialQueueEntity, agentIds: string[], ready: number): Promise<PacingInput> {
-    const now = this.clock.now();
-    const [recent, ringing, waiting, avgTalk, thirty, today] = await Promise.all([
-      this.calls.find({ select: { human: true, outcome: true }, where: { queueId: q.id }, order: { placedAt: 'DESC' }, take: RATE_WINDOW }),
-      this.calls
-        .createQueryBuilder('c')
-        .where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NULL AND c.placed_at >= :since', { id: q.id, since: new Date(now.getTime() - 10 * 60_000) })
-        .getCount(),
-      this.calls
-        .createQueryBuilder('c')
-        .where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NOT NULL AND c.human = :human AND c.placed_at >= :since', { id: q.id, human: true, since: new Date(now.getTime() - 10 * 60_000) })
-        .getCount(),
-      this.averageTalk(q.id, new Date(now.getTime() - 24 * 3600_000)),
-      this.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
-      this.dayStart(now).then((from) => this.rates(q.id, from)),
-    ]);
-    const ended = recent.filter((c) => c.outcome !== null);
-    const onCall = agentIds.length
-      ? await this.ds.getRepository(AgentPresenceEntity).find({ select: { userId: true, stateSince: true }, where: { userId: In(agentIds), state: 'on_call' } })
-      : [];
-    const finishing = onCall.filter((a) => now.getTime() - a.stateSince.getTime() >= (avgTalk ?? 60) * 1000).length;
-    return {
-      ready,
-      finishing,
-      ringing,
-      waiting,
-      answerRate: ended.length >= MIN_SAMPLE ? ended.filter((c) => c.human).length / ended.length : null,
-      abandon30d: thirty.answered ? thirty.abandoned / thirty.answered : 0,
-      abandonToday: today.answered ? today.abandoned / today.answered : 0,
-      answeredToday: today.answered,
-      cap: q.abandonCapBp / 10_000,
-      maxLinesPerAgent: q.maxLinesPerAgent,
-    };
-  }
-
-  private async averageTalk(queueId: string, from: Date): Promise<number | null> {
-    const row = await this.calls
-      .createQueryBuilder('c')
-      .select('AVG(c.talk_seconds)', 'avg')
-      .where("c.queue_id = :queueId AND c.placed_at >= :from AND c.outcome = 'answered'", { queueId, from })
-      .getRawOne<{ avg: string | number | null }>();
-    return row?.avg == null ? null : Number(row.avg);
-  }
-
-  /**
-   * The abandon rate day by day (the account zone's days) over the last `days`, with the
-   * rolling total: what the 3% rule is judged on.
-   */
   /** The last hour minute by minute (dials, connects) and today's calls by disposition. */
   async activity(q: DialQueueEntity): Promise<QueueActivity> {
     const now = this.clock.now();
@@ -144,6 +73,10 @@ export class DialFigures {
     return { queueId: q.id, minutes, dispositions };
   }
 
+  /**
+   * The abandon rate day by day (the account zone's days) over the last `days`, with the
+   * rolling total: what the 3% rule is judged on.
+   */
   async abandonByDay(q: DialQueueEntity, days: number): Promise<{ days: Array<{ day: string; answered: number; abandoned: number; ratePct: number }>; rolling: { answered: number; abandoned: number; ratePct: number }; capPct: number }> {
     const now = this.clock.now();
     const zone = (await this.settings.get()).defaultTimezone;
@@ -166,7 +99,7 @@ export class DialFigures {
   /** The live figures of one queue. */
   async stats(q: DialQueueEntity, agentIds: string[], pacingRatio: number): Promise<QueueStats> {
     const now = this.clock.now();
-    const from = await this.dayStart(now);
+    const from = await dayStart(this.settings, now);
     const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool, onLeads] = await Promise.all([
       this.items.countEligible(q.id, now),
       agentIds.length ? this.ds.getRepository(UserEntity).find({ select: { id: true, name: true }, where: { id: In(agentIds) } }) : Promise.resolve([]),
@@ -185,7 +118,7 @@ export class DialFigures {
         .addSelect("SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END)", 'abandoned')
         .where('c.queue_id = :id AND c.placed_at >= :from', { id: q.id, from, human: true })
         .getRawOne<{ dials: string | number; human: string | null; connects: string | null; abandoned: string | null }>(),
-      this.averageTalk(q.id, from),
+      this.dialCalls.averageTalk(q.id, from),
       agentIds.length
         ? this.ds
             .getRepository(AgentStateChangeEntity)
@@ -194,7 +127,7 @@ export class DialFigures {
             .where("s.user_id IN (:...agentIds) AND s.from_state = 'wrap_up' AND s.at >= :from", { agentIds, from })
             .getRawOne<{ avg: string | number | null }>()
         : Promise.resolve(null),
-      this.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
+      this.dialCalls.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
       this.ds
         .getRepository(CallbackEntity)
         .createQueryBuilder('c')

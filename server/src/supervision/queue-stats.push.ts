@@ -1,14 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import type { QueueStats } from '../../../shared/src/index.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { queueRoom, RealtimeHub } from '../realtime/work-push.service.js';
-import { DialQueueEntity } from './dial-queue.entity.js';
-import { DialFigures } from './dial-figures.js';
-import { Dialer } from './dialer.service.js';
+import { QueueFiguresService } from './queue-figures.service.js';
 
 /** Figures are sent again at least this often while watched, so time in state moves and other instances' changes show. */
 const REFRESH_MS = 5000;
@@ -26,9 +22,7 @@ export class QueueStatsPush implements OnModuleInit, OnApplicationBootstrap, OnA
   private running: Promise<number> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly figures: DialFigures,
-    private readonly dialer: Dialer,
+    private readonly figures: QueueFiguresService,
     private readonly hub: RealtimeHub,
     private readonly events: DomainEvents,
     private readonly config: AppConfig,
@@ -61,10 +55,8 @@ export class QueueStatsPush implements OnModuleInit, OnApplicationBootstrap, OnA
     await this.running;
   }
 
-  async compute(queueIds: string[]): Promise<QueueStats[]> {
-    if (!queueIds.length) return [];
-    const queues = await this.ds.getRepository(DialQueueEntity).findBy({ id: In(queueIds) });
-    return Promise.all(queues.map(async (q) => this.figures.stats(q, await this.dialer.agentsOf(q.id), this.dialer.ratios.get(q.id) ?? 1)));
+  compute(queueIds: string[]): Promise<QueueStats[]> {
+    return this.figures.many(queueIds);
   }
 
   /**

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { DialCallEntity } from './dial-queue.entity.js';
+
+/** Calls a person answered (bridged or not) and those abandoned. */
+export interface AnswerRates {
+  answered: number;
+  abandoned: number;
+}
+
+/**
+ * The `dial_calls` table: one row per call a queue placed, written as the call moves
+ * (placed, answered, bridged, ended) and read on its (queue, placed_at) index for pacing
+ * and the supervisors' figures.
+ */
+@Injectable()
+export class DialCallsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private get calls() {
+    return this.ds.getRepository(DialCallEntity);
+  }
+
+  /** The row of a call just placed; a second insert for the same conversation changes nothing. */
+  async recordPlaced(row: DialCallEntity): Promise<void> {
+    await this.calls.createQueryBuilder().insert().values(row).orIgnore().execute();
+  }
+
+  findByConversation(conversationId: string): Promise<DialCallEntity | null> {
+    return this.calls.findOneBy({ conversationId });
+  }
+
+  async update(conversationId: string, patch: Partial<DialCallEntity>): Promise<void> {
+    await this.calls.update({ conversationId }, patch);
+  }
+
+  /** Ends the call's row once: true for the one caller that ended it. */
+  async endOnce(conversationId: string, patch: Partial<DialCallEntity>): Promise<boolean> {
+    const r = await this.calls.update({ conversationId, endedAt: IsNull() }, patch);
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** The last `n` calls' outcomes, newest first. */
+  recent(queueId: string, n: number): Promise<Array<Pick<DialCallEntity, 'human' | 'outcome'>>> {
+    return this.calls.find({ select: { human: true, outcome: true }, where: { queueId }, order: { placedAt: 'DESC' }, take: n });
+  }
+
+  /** Calls placed since `since` still ringing (nobody answered yet). */
+  ringing(queueId: string, since: Date): Promise<number> {
+    return this.calls.createQueryBuilder('c').where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NULL AND c.placed_at >= :since', { id: queueId, since }).getCount();
+  }
+
+  /** Calls placed since `since` a person answered who waits for an agent. */
+  waiting(queueId: string, since: Date): Promise<number> {
+    return this.calls
+      .createQueryBuilder('c')
+      .where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NOT NULL AND c.human = :human AND c.placed_at >= :since', { id: queueId, human: true, since })
+      .getCount();
+  }
+
+  /** Calls a person answered (bridged or not) and those abandoned, placed since `from`. */
+  async rates(queueId: string, from: Date): Promise<AnswerRates> {
+    const row = await this.calls
+      .createQueryBuilder('c')
+      .select('SUM(CASE WHEN c.human = :human THEN 1 ELSE 0 END)', 'answered')
+      .addSelect("SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END)", 'abandoned')
+      .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId, from, human: true })
+      .getRawOne<{ answered: string | number | null; abandoned: string | number | null }>();
+    return { answered: Number(row?.answered ?? 0), abandoned: Number(row?.abandoned ?? 0) };
+  }
+
+  /** Seconds of talk on answered calls placed since `from`; null when there were none. */
+  async averageTalk(queueId: string, from: Date): Promise<number | null> {
+    const row = await this.calls
+      .createQueryBuilder('c')
+      .select('AVG(c.talk_seconds)', 'avg')
+      .where("c.queue_id = :queueId AND c.placed_at >= :from AND c.outcome = 'answered'", { queueId, from })
+      .getRawOne<{ avg: string | number | null }>();
+    return row?.avg == null ? null : Number(row.avg);
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { DialQueueAgentEntity, DialQueueEntity } from './dial-queue.entity.js';
+
+/** The queues table and who works each queue. */
+@Injectable()
+export class DialQueuesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private get queues() {
+    return this.ds.getRepository(DialQueueEntity);
+  }
+
+  findById(id: string): Promise<DialQueueEntity | null> {
+    return this.queues.findOneBy({ id });
+  }
+
+  /** The queue, which must exist (an item's queue). */
+  getById(id: string): Promise<DialQueueEntity> {
+    return this.queues.findOneByOrFail({ id });
+  }
+
+  findByIds(ids: string[]): Promise<DialQueueEntity[]> {
+    return this.queues.findBy({ id: In(ids) });
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.queues.countBy({ id })) > 0;
+  }
+
+  /** Every queue by name, with its agents. */
+  async list(): Promise<Array<{ queue: DialQueueEntity; agentIds: string[] }>> {
+    const rows = await this.queues.find({ order: { name: 'ASC' } });
+    const agents = rows.length ? await this.ds.getRepository(DialQueueAgentEntity).findBy({ queueId: In(rows.map((r) => r.id)) }) : [];
+    return rows.map((queue) => ({ queue, agentIds: agents.filter((a) => a.queueId === queue.id).map((a) => a.userId) }));
+  }
+
+  async activeIds(): Promise<string[]> {
+    return (await this.queues.find({ select: { id: true }, where: { active: true } })).map((q) => q.id);
+  }
+
+  async agentsOf(queueId: string): Promise<string[]> {
+    return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { queueId } })).map((a) => a.userId);
+  }
+
+  /** The active queues an agent works, by name. */
+  activeQueuesOf(userId: string): Promise<DialQueueEntity[]> {
+    return this.queues.createQueryBuilder('q').innerJoin(DialQueueAgentEntity, 'a', 'a.queue_id = q.id AND a.user_id = :userId', { userId }).where('q.active = :active', { active: true }).orderBy('q.name', 'ASC').getMany();
+  }
+
+  /** The queue and (when given) its agents, in one transaction; a taken name throws the unique violation. */
+  async save(q: DialQueueEntity, agentIds: string[] | undefined, insert: boolean): Promise<void> {
+    await this.ds.transaction(async (em) => {
+      if (insert) await em.getRepository(DialQueueEntity).insert({ ...q });
+      else await em.getRepository(DialQueueEntity).save({ ...q });
+      if (agentIds) {
+        await em.getRepository(DialQueueAgentEntity).delete({ queueId: q.id });
+        const unique = [...new Set(agentIds)];
+        if (unique.length) await em.getRepository(DialQueueAgentEntity).insert(unique.map((userId) => ({ queueId: q.id, userId })));
+      }
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DialerModule } from '../dialer/dialer.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { TelephonyModule } from '../telephony/telephony.module.js';
+import { DialFigures } from './dial-figures.js';
+import { QueueFiguresController } from './queue-figures.controller.js';
+import { QueueFiguresService } from './queue-figures.service.js';
+import { QueueStatsPush } from './queue-stats.push.js';
+
+/** Read models for supervisors: a queue's live figures, its charts and abandon rate, and their pushes to the watching sockets. */
+@Module({
+  imports: [DialerModule, SettingsModule, TelephonyModule, RealtimeModule],
+  controllers: [QueueFiguresController],
+  providers: [DialFigures, QueueFiguresService, QueueStatsPush],
+})
+export class SupervisionModule {}
