@@ -13,7 +13,7 @@ import { RunGroupAction } from './run-group.action.js';
   imports: [SchedulesModule, LeadsModule, ComplianceModule],
   controllers: [ActionGroupsController],
   providers: [ActionGroupsService, GroupRunner, RunGroupAction],
-  exports: [GroupRunner, ActionGroupsService],
+  exports: [GroupRunner],
 })
 export class ActionGroupsModule implements OnModuleInit {
   constructor(

@@ -40,11 +40,6 @@ export class ActionGroupsService {
     return (await this.rows.find({ order: { name: 'ASC' } })).map(toGroupView);
   }
 
-  /** Whether an action group exists (dispositions name the group they fire). */
-  async exists(id: string): Promise<boolean> {
-    return (await this.rows.countBy({ id })) > 0;
-  }
-
   async get(id: string): Promise<ActionGroupView> {
     const row = await this.rows.findOneBy({ id });
     if (!row) throw DomainError.notFound('Action group');

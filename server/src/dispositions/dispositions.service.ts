@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '../../../shared/src/index.js';
-import { ActionGroupsService } from '../action-groups/action-groups.service.js';
+import { ActionGroupsRepository } from '../action-groups/action-groups.repository.js';
 import { CallbacksRepository } from '../callbacks/callbacks.repository.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
@@ -55,7 +55,7 @@ export class DispositionsService {
     private readonly dialIntake: DialIntake,
     private readonly schedules: SchedulesRepository,
     private readonly callbackRows: CallbacksRepository,
-    private readonly groups: ActionGroupsService,
+    private readonly groups: ActionGroupsRepository,
     private readonly optOuts: OptOutsService,
     private readonly callbacks: CallbacksService,
     private readonly states: AgentStatesService,

@@ -18,7 +18,7 @@ import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentsController, LeadViewsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
 import { AudiencesService } from './audiences.service.js';
 import { SchedulesService } from './schedules.service.js';
-import { SchedulesRepository, TypeormSchedulesRepository } from './schedules.repository.js';
+import { SchedulesRepositoryModule } from './schedules.repository.js';
 import { ScheduleAccess } from './schedule-access.js';
 import { DialIntakeModule } from '../dialer/dial-intake.js';
 
@@ -26,7 +26,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
 
 /** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
 @Module({
-  imports: [LeadsModule, ComplianceModule, EmailModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
+  imports: [LeadsModule, ComplianceModule, EmailModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule, SchedulesRepositoryModule],
   controllers: [SchedulesController, LeadViewsController, EnrollmentsController, ParticipantActionsController],
   providers: [
     ...HANDLERS,
@@ -39,8 +39,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     EnrollmentsService,
     AudiencesService,
     ParticipantActionsService,
-    { provide: SchedulesRepository, useClass: TypeormSchedulesRepository },
   ],
-  exports: [ActionRegistry, SchedulesRepository, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, EmailModule, EmailAction],
+  exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, EmailModule, EmailAction],
 })
 export class SchedulesModule {}

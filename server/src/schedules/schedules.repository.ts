@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { ParticipantActionEntity, ScheduleEntity } from './schedule.entity.js';
@@ -32,3 +32,13 @@ export class TypeormSchedulesRepository extends SchedulesRepository {
     return this.ds.getRepository(ParticipantActionEntity).findOne({ select: { scheduleId: true, enrollmentId: true, status: true }, where: { id } });
   }
 }
+
+/**
+ * The port alone, for rooms that only ask: importing it does not pull in the schedules'
+ * module (its engine and its listeners).
+ */
+@Module({
+  providers: [{ provide: SchedulesRepository, useClass: TypeormSchedulesRepository }],
+  exports: [SchedulesRepository],
+})
+export class SchedulesRepositoryModule {}
