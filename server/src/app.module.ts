@@ -7,7 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DialerModule } from './dialer/dialer.module.js';
 import { ActionGroupsModule } from './action-groups/action-groups.module.js';
-import { AutomationsModule } from './automations/automations.module.js';
+import { AutomationsModule } from './schedules/automations/automations.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { DispositionsModule } from './dispositions/dispositions.module.js';

@@ -20,7 +20,7 @@ import { DispositionChangeEntity, DispositionEntity } from '../dispositions/disp
 import { IntegrationEntity, IntegrationLinkEntity } from '../integrations/integration.entity.js';
 import { SmsTemplateEntity } from '../messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from '../action-groups/action-group.entity.js';
-import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from '../automations/automation.entity.js';
+import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from '../schedules/automations/automation.entity.js';
 import { LeadViewEntity } from '../schedules/lead-view.entity.js';
 import { DeploymentEntity } from './deployment.entity.js';
 import { AccountSettingsEntity } from '../settings/account-settings.entity.js';

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ActionGroupsModule } from '../action-groups/action-groups.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { DispositionsController } from './dispositions.controller.js';
 import { DispositionsService } from './dispositions.service.js';
+import { DispositionGroupUses } from './group-uses.js';
 
 /** Disposition catalogues and setting dispositions on conversations, with their effects. */
 @Module({
-  imports: [ComplianceModule, CallbacksModule, RealtimeModule],
+  imports: [ComplianceModule, CallbacksModule, RealtimeModule, ActionGroupsModule],
   controllers: [DispositionsController],
-  providers: [DispositionsService],
+  providers: [DispositionsService, DispositionGroupUses],
   exports: [DispositionsService],
 })
 export class DispositionsModule {}

@@ -41,6 +41,15 @@ export interface LeadUpdate {
   tags?: string[];
 }
 
+/** A lead (deleted or not) with its numbers and tags, read inside the caller's transaction. */
+export async function leadRecordIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
+  const lead = await em.getRepository(LeadEntity).findOneBy({ id });
+  if (!lead) return null;
+  const phones = await em.getRepository(LeadPhoneEntity).find({ where: { leadId: id }, order: { position: 'ASC' } });
+  const tags = await em.getRepository(LeadTagEntity).find({ where: { leadId: id } });
+  return { lead, phones: phones.map((p) => ({ e164: p.e164, label: p.label })), tags: tags.map((t) => t.tag).sort() };
+}
+
 /** Inserts leads with their numbers and tags, a few statements for the lot, inside the caller's transaction. */
 export async function insertLeads(em: EntityManager, records: LeadRecord[]): Promise<void> {
   if (!records.length) return;
@@ -78,6 +87,8 @@ export abstract class LeadsRepository {
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
   abstract softDelete(ids: string[], at: Date): Promise<number>;
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
+  /** Live leads whose company is one of `names` (compared without regard to case), oldest first, at most `limit`. */
+  abstract findLeadIdsByCompany(names: string[], limit: number): Promise<string[]>;
   /** Leads (not deleted) with this email address, compared without regard to case. */
   abstract findLeadIdsByEmail(email: string): Promise<string[]>;
   /** Records the lead's latest activity (never moving it back); `contacted` also sets lastContactedAt. */
@@ -192,6 +203,21 @@ export class TypeormLeadsRepository extends LeadsRepository {
       .where('p.e164 = :e164', { e164 })
       .getRawMany<{ leadId: string }>();
     return [...new Set(rows.map((r) => r.leadId))];
+  }
+
+  async findLeadIdsByCompany(names: string[], limit: number): Promise<string[]> {
+    const lowered = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
+    if (!lowered.length) return [];
+    const rows = await this.ds
+      .getRepository(LeadEntity)
+      .createQueryBuilder('l')
+      .select('l.id', 'id')
+      .where('LOWER(l.company) IN (:...names) AND l.deleted_at IS NULL', { names: lowered })
+      .orderBy('l.created_at', 'ASC')
+      .addOrderBy('l.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
   }
 
   async findLeadIdsByEmail(email: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView, WorkItem } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { AgentStatesService } from './agent-states.service.js';
 import { AgentRulesDto, HistoryQuery, SetAgentStateDto } from './dto/agents.dto.js';

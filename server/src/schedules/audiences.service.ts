@@ -10,8 +10,7 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { type LeadFilter, LeadsRepository } from '../leads/leads.repository.js';
 import { leadFilterOf } from './lead-filter.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
-import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
-import { DEFAULT_SETTINGS } from '../settings/settings.service.js';
+import { defaultTimezoneIn } from '../settings/settings.repository.js';
 import { type Criteria, evaluateCriteria, validateCriteria } from './criteria.js';
 import type { EnrollFilterDto, LeadViewDto } from './dto/schedule.dto.js';
 import { EnrollmentsService } from './enrollments.service.js';
@@ -87,7 +86,7 @@ export class AudiencesService implements OnModuleInit {
     const m = em ?? this.ds.manager;
     const s = await m.getRepository(ScheduleEntity).findOneBy({ id: scheduleId });
     if (!s || !s.audience || !s.active || s.deletedAt) return;
-    const zone = s.timezone ?? (await m.getRepository(AccountSettingsEntity).findOneBy({ id: 1 }))?.defaultTimezone ?? DEFAULT_SETTINGS.defaultTimezone;
+    const zone = s.timezone ?? (await defaultTimezoneIn(m));
     const now = DateTime.fromJSDate(this.clock.now(), { zone });
     let at: DateTime;
     if (soon) at = now;

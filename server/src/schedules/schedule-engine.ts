@@ -6,13 +6,11 @@ import { Clock } from '../common/clock.js';
 import { orderedId } from '../common/ids.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
-import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
 import { actionItem, leadName } from '../realtime/inbox.service.js';
-import { LeadsRepository, type LeadRecord, updateLead } from '../leads/leads.repository.js';
+import { LeadsRepository, type LeadRecord, leadRecordIn, updateLead } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
-import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
-import { DEFAULT_SETTINGS } from '../settings/settings.service.js';
-import { UserEntity } from '../users/user.entity.js';
+import { defaultTimezoneIn } from '../settings/settings.repository.js';
+import { activeUserIdIn } from '../users/users.repository.js';
 import { type ActionContext, type ActionResult, stepContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
 import { evaluateCriteria, type LeadFacts } from './criteria.js';
@@ -21,7 +19,7 @@ import { LeadFactsService } from './lead-facts.js';
 import { calendarOf, exitCriteriaOf, stepConfig, stepCriteria, stepFieldUpdates, stepTiming } from './schedule-codec.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
 import { computeDueAt, type TimingWindow } from './timing.js';
-import { pickSmartStep } from '../automations/smart-step.js';
+import { pickSmartStep } from './automations/smart-step.js';
 
 export const ACTION_QUEUE = 'schedule.action';
 /** A smart schedule choosing a lead's next step. */
@@ -328,8 +326,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
   /** Every read here goes through `em`: on the embedded database a query on another connection waits for the transaction. */
   async dueFor(schedule: ScheduleEntity, step: ScheduleStepEntity, basisAt: Date, anchorAt: Date, em: EntityManager = this.ds.manager): Promise<Date> {
-    const settings = await em.getRepository(AccountSettingsEntity).findOneBy({ id: 1 });
-    const defaultTimezone = settings?.defaultTimezone ?? DEFAULT_SETTINGS.defaultTimezone;
+    const defaultTimezone = await defaultTimezoneIn(em);
     return computeDueAt({ timing: stepTiming(step), window: step.timingWindow as TimingWindow, previousAt: basisAt, anchorAt, calendar: calendarOf(schedule, defaultTimezone) });
   }
 
@@ -348,9 +345,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       const value = (JSON.parse(lead.lead.customFields || '{}') as Record<string, unknown>)[key];
       if (typeof value === 'string' && value.trim()) {
         const v = value.trim();
-        const users = em.getRepository(UserEntity);
-        const user = UUID.test(v) ? await users.findOneBy({ id: v }) : v.includes('@') ? await users.findOneBy({ email: v.toLowerCase() }) : null;
-        if (user?.active) return user.id;
+        const owner = UUID.test(v) ? await activeUserIdIn(em, { id: v }) : v.includes('@') ? await activeUserIdIn(em, { email: v }) : null;
+        if (owner) return owner;
       }
     }
     return lead.lead.ownerId;
@@ -422,12 +418,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** A lead with its numbers and tags, read inside the caller's transaction. */
-  async leadIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
-    const lead = await em.getRepository(LeadEntity).findOneBy({ id });
-    if (!lead) return null;
-    const phones = await em.getRepository(LeadPhoneEntity).find({ where: { leadId: id }, order: { position: 'ASC' } });
-    const tags = await em.getRepository(LeadTagEntity).find({ where: { leadId: id } });
-    return { lead, phones: phones.map((p) => ({ e164: p.e164, label: p.label })), tags: tags.map((t) => t.tag).sort() };
+  leadIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
+    return leadRecordIn(em, id);
   }
 
   async load(actionId: string): Promise<Loaded | null> {

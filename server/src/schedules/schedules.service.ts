@@ -9,11 +9,10 @@ import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
-import { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AudiencesService } from './audiences.service.js';
-import { StepAutomationEntity } from '../automations/automation.entity.js';
-import { automationsOf, deleteAutomations, saveAutomations, validateAutomations } from '../automations/step-automations.js';
+import { StepAutomationEntity } from './automations/automation.entity.js';
+import { automationsOf, deleteAutomations, saveAutomations, validateAutomations } from './automations/step-automations.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
 import type { ValidationContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
@@ -222,6 +221,11 @@ export class SchedulesService {
     return this.get(id);
   }
 
+  /** Whether a schedule (not deleted) has this id. */
+  async exists(id: string): Promise<boolean> {
+    return this.ds.getRepository(ScheduleEntity).exists({ where: { id, deletedAt: IsNull() } });
+  }
+
   async find(id: string): Promise<ScheduleEntity> {
     const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() });
     if (!s) throw DomainError.notFound('Schedule');
@@ -262,7 +266,7 @@ export class SchedulesService {
         } else problems.push({ field: `exitCriteria.${k}`, message: `is not an exit rule (${[...EXIT_FLAGS, 'conditions'].join(', ')})` });
       }
     }
-    const scheduleExists = viewer ? (id: string) => this.access.canEdit(id, viewer) : async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
+    const scheduleExists = viewer ? (id: string) => this.access.canEdit(id, viewer) : (id: string) => this.exists(id);
     for (const [field, ids] of [['coordinatorId', dto.coordinatorId ? [dto.coordinatorId] : []], ['watcherIds', dto.watcherIds ?? []]] as const) {
       for (const userId of ids) if (!(await this.users.findById(userId))?.active) problems.push({ field, message: `no active user ${userId}` });
     }
@@ -293,7 +297,7 @@ export class SchedulesService {
   private async checkSharing(dto: SharingDto, ownerId: string | null, prefix: string): Promise<FieldError[]> {
     const problems: FieldError[] = [];
     const users = dto.users ?? [];
-    const active = new Set(users.length ? (await this.ds.getRepository(UserEntity).find({ select: { id: true }, where: { id: In(users.map((u) => u.userId)), active: true } })).map((u) => u.id) : []);
+    const active = new Set(await this.users.activeIds(users.map((u) => u.userId)));
     const seen = new Set<string>();
     for (const [i, share] of users.entries()) {
       if (seen.has(share.userId)) problems.push({ field: `${prefix}users[${i}].userId`, message: 'names the same user twice' });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity.js';
 
 /** A user as stored, for the rooms that read users through this port. */
@@ -11,6 +11,8 @@ export abstract class UsersRepository {
   abstract findById(id: string): Promise<UserEntity | null>;
   /** Several users in one statement; ids with no user are absent. */
   abstract findByIds(ids: string[]): Promise<UserEntity[]>;
+  /** Of these ids, those of active users, in one statement. */
+  abstract activeIds(ids: string[]): Promise<string[]>;
   abstract findByEmail(email: string): Promise<UserEntity | null>;
   abstract list(): Promise<UserEntity[]>;
   /** Whether any user holds this role (active or not). */
@@ -36,6 +38,11 @@ export class TypeormUsersRepository extends UsersRepository {
     return ids.length ? this.repo.findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
+  async activeIds(ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    return (await this.repo.find({ select: { id: true }, where: { id: In([...new Set(ids)]), active: true } })).map((u) => u.id);
+  }
+
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ email: email.toLowerCase() });
   }
@@ -56,4 +63,15 @@ export class TypeormUsersRepository extends UsersRepository {
   async update(id: string, patch: Partial<Omit<UserEntity, 'id'>>): Promise<void> {
     await this.repo.update({ id }, patch);
   }
+}
+
+/**
+ * Inside a caller's transaction: the id of the active user with this id or email, if any
+ * (a step's owner named in a lead's field). Read through `em` because the embedded
+ * database serves no other connection while a transaction is open.
+ */
+export async function activeUserIdIn(em: EntityManager, key: { id: string } | { email: string }): Promise<string | null> {
+  const where = 'id' in key ? { id: key.id } : { email: key.email.toLowerCase() };
+  const user = await em.getRepository(UserEntity).findOne({ select: { id: true, active: true }, where });
+  return user?.active ? user.id : null;
 }
