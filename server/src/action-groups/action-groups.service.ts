@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import type { FieldIssue, ValidationContext } from '../schedules/actions/action-handler.js';
 import { ActionRegistry } from '../schedules/actions/action-registry.js';
-import { invalid, SchedulesService } from '../schedules/schedules.service.js';
+import { SchedulesService } from '../schedules/schedules.service.js';
 import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { ActionGroupEntity } from './action-group.entity.js';
 import type { ActionGroupDto, KeywordEventDto } from './dto/action-group.dto.js';
@@ -89,7 +89,7 @@ export class ActionGroupsService {
     try {
       await write();
     } catch (e) {
-      if (isUniqueViolation(e)) throw invalid([{ field: 'name', message: `an action group named "${name}" already exists` }]);
+      if (isUniqueViolation(e)) throw DomainError.invalid([{ field: 'name', message: `an action group named "${name}" already exists` }]);
       throw e;
     }
   }
@@ -120,7 +120,7 @@ export class ActionGroupsService {
       problems.push(...(await handler.validate(action.config ?? {}, { prefix: `${at}.config`, activation: 'automatic', customFieldTypes, scheduleId: null, scheduleExists })));
     }
     if (!problems.length) problems.push(...(await this.checkNesting(selfId, dto)));
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw DomainError.invalid(problems);
   }
 
   /** Cycles (this group reached again through the groups it includes) and the depth limit, over every group as it would be saved. */

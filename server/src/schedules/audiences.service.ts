@@ -12,7 +12,7 @@ import { leadFilterOf } from './lead-filter.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { defaultTimezoneIn } from '../settings/settings.repository.js';
 import { type Criteria, evaluateCriteria, validateCriteria } from './criteria.js';
-import type { EnrollFilterDto, LeadViewDto } from './dto/schedule.dto.js';
+import type { LeadViewDto } from './dto/schedule.dto.js';
 import { EnrollmentsService } from './enrollments.service.js';
 import { fieldFacts, NO_ACTIVITY } from './lead-facts.js';
 import { LeadViewEntity } from './lead-view.entity.js';

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
-import { LeadsRepository, type LeadFilter, type LeadRecord } from '../leads/leads.repository.js';
+import { LeadsRepository, type LeadRecord } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { EnrollFilterDto } from './dto/schedule.dto.js';
 import { leadFilterOf } from './lead-filter.js';

@@ -15,10 +15,12 @@ import { EnrollmentsService } from './enrollments.service.js';
 import { LeadFactsService } from './lead-facts.js';
 import { ParticipantActionsService } from './participant-actions.service.js';
 import { ScheduleEngine } from './schedule-engine.js';
+import { SmartPicks } from './smart-picks.js';
 import { EnrollmentsController, LeadViewsController, ParticipantActionsController, SchedulesController } from './schedules.controller.js';
 import { AudiencesService } from './audiences.service.js';
 import { SchedulesService } from './schedules.service.js';
 import { ScheduleAccess } from './schedule-access.js';
+import { ScheduleChecks } from './schedule-checks.js';
 import { DialIntakeModule } from '../dialer/dial-intake.js';
 
 const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction, WaitAction, ChoiceAction, AddToScheduleAction, RestartScheduleAction, ModifyLeadAction, OptOutAction, BlockAction];
@@ -33,8 +35,10 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     MergeContexts,
     LeadFactsService,
     ScheduleEngine,
+    SmartPicks,
     SchedulesService,
     ScheduleAccess,
+    ScheduleChecks,
     EnrollmentsService,
     AudiencesService,
     ParticipantActionsService,
