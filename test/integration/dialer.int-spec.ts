@@ -8,7 +8,7 @@ import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { connect } from '../support/sockets.js';

@@ -4,7 +4,7 @@ import { Dialer } from '../../server/src/dialer/dialer.service.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { listen } from '../support/upload.js';

@@ -16,7 +16,7 @@ import { LeadEntity, LeadPhoneEntity } from '../../server/src/leads/lead.entity.
 import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
 import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createUser, signIn } from '../support/factories.js';
 import { listen } from '../support/upload.js';
