@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
@@ -8,7 +9,7 @@ import { CallbacksService } from './callbacks.service.js';
 
 /** Scheduled callbacks: booking, the due-time gate check, escalation and the overdue list. */
 @Module({
-  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule],
+  imports: [LeadsModule, ComplianceModule, SettingsModule, UsersModule, AgentsModule],
   controllers: [CallbacksController],
   providers: [CallbacksService],
   exports: [CallbacksService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
@@ -14,7 +15,7 @@ import { QueueStatsPush } from './queue-stats.push.js';
 
 /** Power-dial queues: intake, reservation, pacing, bridging answered calls, outcomes and the live figures. */
 @Module({
-  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule],
+  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule],
   controllers: [DialQueuesController, DialerItemsController],
   providers: [DialFigures, Dialer, DialQueuesService, QueueStatsPush],
   exports: [Dialer, DialQueuesService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
@@ -7,7 +8,7 @@ import { DispositionsService } from './dispositions.service.js';
 
 /** Disposition catalogues and setting dispositions on conversations, with their effects. */
 @Module({
-  imports: [ComplianceModule, CallbacksModule, RealtimeModule],
+  imports: [ComplianceModule, CallbacksModule, RealtimeModule, AgentsModule],
   controllers: [DispositionsController],
   providers: [DispositionsService],
   exports: [DispositionsService],

@@ -15,7 +15,7 @@ import { AppConfig } from '../config/app-config.js';
 import { DEPLOYMENT_ID } from '../database/deployment-id.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { type User, UsersRepository } from '../users/users.repository.js';
-import { AgentStatesService } from './agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
