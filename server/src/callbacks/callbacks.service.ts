@@ -61,6 +61,10 @@ export class CallbacksService implements OnModuleInit {
   onModuleInit(): void {
     this.scheduler.register(CALLBACK_DUE_QUEUE, { handle: (p) => this.becomeDue((p as { id: string }).id) });
     this.scheduler.register(CALLBACK_ESCALATE_QUEUE, { handle: (p) => this.escalate((p as { id: string }).id) });
+    // An owner whose softphone went silent cannot take their due callbacks: anyone may.
+    this.events.on('agent.went-stale', async ({ userId }) => {
+      await this.escalateOwnedBy(userId);
+    });
   }
 
   private get repo() {

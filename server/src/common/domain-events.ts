@@ -53,6 +53,8 @@ export interface DomainEventMap {
   };
   /** An agent's state, liveness or softphone health changed. */
   'agent.status-changed': { status: AgentStatusView; from: AgentState };
+  /** An agent's heartbeats stopped (the stale sweep marked them): work waiting on them goes to others. */
+  'agent.went-stale': { userId: string };
 }
 
 type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;

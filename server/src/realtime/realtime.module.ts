@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { AuthModule } from '../auth/auth.module.js';
-import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { InboxController } from './inbox.controller.js';
 import { InboxService } from './inbox.service.js';
@@ -10,7 +9,7 @@ import { RealtimeHub, WorkPush } from './work-push.service.js';
 
 /** Socket.IO push to the softphone, at-least-once offers and acks, the work inbox. */
 @Module({
-  imports: [AuthModule, UsersModule, AgentsModule, CallbacksModule],
+  imports: [AuthModule, UsersModule, AgentsModule],
   controllers: [InboxController],
   providers: [RealtimeHub, InboxService, WorkPush, RealtimeGateway],
   exports: [WorkPush, RealtimeHub],
