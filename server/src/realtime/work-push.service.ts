@@ -10,7 +10,8 @@ import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { AgentStatesService } from '../agents/agent-states.service.js';
 import { WorkDeliveryEntity } from './work-delivery.entity.js';
-import { InboxService, type Recipients } from './inbox.service.js';
+import { InboxService } from './inbox.service.js';
+import type { Recipients } from './work-sources.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
