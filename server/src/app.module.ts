@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { JsonLogger } from './common/json-logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -28,7 +29,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, HealthModule, DemoModule],
     };
   }
 }

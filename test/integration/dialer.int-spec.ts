@@ -4,8 +4,8 @@ import { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from '../../serv
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
 import { QueueStatsPush } from '../../server/src/dialer/queue-stats.push.js';
-import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { AgentPresenceEntity } from '../../server/src/agents/agent.entity.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CallbackView, DialItemView, DialQueueView, DispositionChangeView, DispositionView, LeadView, RingPoolView } from '../../shared/src/index.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';

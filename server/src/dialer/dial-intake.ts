@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AgentsModule } from '../agents/agents.module.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DialItemsRepository } from './dial-items.repository.js';
@@ -67,6 +68,7 @@ export class DialIntake {
 }
 
 @Module({
+  imports: [AgentsModule],
   providers: [DialItemsRepository, DialIntake],
   exports: [DialItemsRepository, DialIntake],
 })

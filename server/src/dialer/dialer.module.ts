@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
@@ -11,12 +12,13 @@ import { DialerItemsController, DialQueuesController } from './dial-queues.contr
 import { DialQueuesService } from './dial-queues.service.js';
 import { Dialer } from './dialer.service.js';
 import { QueueStatsPush } from './queue-stats.push.js';
+import { QueueWorkSource } from './queue-work-source.js';
 
 /** Power-dial queues: intake, reservation, pacing, bridging answered calls, outcomes and the live figures. */
 @Module({
-  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule],
+  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule],
   controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialFigures, Dialer, DialQueuesService, QueueStatsPush],
+  providers: [DialFigures, Dialer, DialQueuesService, QueueStatsPush, QueueWorkSource],
   exports: [Dialer, DialQueuesService],
 })
 export class DialerModule {}

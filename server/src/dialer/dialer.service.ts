@@ -11,7 +11,7 @@ import { JsonLogger } from '../common/json-logger.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
 import { AppConfig } from '../config/app-config.js';
 import { LeadEntity, LeadPhoneEntity } from '../leads/lead.entity.js';
-import { AgentStatesService } from '../realtime/agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
 import type { ConversationEntity } from '../telephony/conversations/conversation.entity.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActionGroupsModule } from '../action-groups/action-groups.module.js';
+import { AgentsModule } from '../agents/agents.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
@@ -9,7 +10,7 @@ import { DispositionGroupUses } from './group-uses.js';
 
 /** Disposition catalogues and setting dispositions on conversations, with their effects. */
 @Module({
-  imports: [ComplianceModule, CallbacksModule, RealtimeModule, ActionGroupsModule],
+  imports: [ComplianceModule, CallbacksModule, RealtimeModule, AgentsModule, ActionGroupsModule],
   controllers: [DispositionsController],
   providers: [DispositionsService, DispositionGroupUses],
   exports: [DispositionsService],

@@ -13,7 +13,7 @@ import { DomainEvents } from '../common/domain-events.js';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
-import { AgentStatesService } from '../realtime/agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { ParticipantActionEntity, ScheduleEntity } from '../schedules/schedule.entity.js';
 import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from './disposition.entity.js';

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
 import { CustomFieldDefinitionEntity } from './custom-field.entity.js';
+import { leadName } from './lead-name.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './lead.entity.js';
 
 /** A lead row with its numbers (in order) and tags. */
@@ -82,6 +83,8 @@ export abstract class LeadsRepository {
   abstract findById(id: string): Promise<LeadRecord | null>;
   /** Live leads among `ids`, with numbers and tags. */
   abstract findByIds(ids: string[]): Promise<LeadRecord[]>;
+  /** How these leads are named on agents' screens, in one statement (deleted ones too: open work may still show them). */
+  abstract namesOf(ids: string[]): Promise<Map<string, string>>;
   abstract search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]>;
   /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
@@ -130,6 +133,12 @@ export class TypeormLeadsRepository extends LeadsRepository {
   async findByIds(ids: string[]): Promise<LeadRecord[]> {
     if (!ids.length) return [];
     return this.attach(await this.ds.getRepository(LeadEntity).findBy({ id: In(ids), deletedAt: IsNull() }));
+  }
+
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true, firstName: true, lastName: true, company: true }, where: { id: In([...new Set(ids)]) } });
+    return new Map(leads.map((l) => [l.id, leadName(l)]));
   }
 
   async search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]> {

@@ -4,11 +4,13 @@ import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { EmailModule } from '../email/email.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
 import { UsersModule } from '../users/users.module.js';
 import type { ActionHandler } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
+import { ActionWorkSource } from './action-work-source.js';
 import { DialAction, EmailAction, MergeContexts, SmsAction } from './actions/contact-actions.js';
 import { AddToScheduleAction, BlockAction, CallbackAction, ChoiceAction, ModifyLeadAction, OptOutAction, RestartScheduleAction, TaskAction, WaitAction } from './actions/flow-actions.js';
 import { EnrollmentsService } from './enrollments.service.js';
@@ -27,7 +29,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
 
 /** Schedules: definitions, enrollments, participant actions, the engine and the action registry. */
 @Module({
-  imports: [LeadsModule, ComplianceModule, EmailModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule],
+  imports: [LeadsModule, ComplianceModule, EmailModule, SettingsModule, UsersModule, TelephonyModule, CallbacksModule, DialIntakeModule, RealtimeModule],
   controllers: [SchedulesController, LeadViewsController, EnrollmentsController, ParticipantActionsController],
   providers: [
     ...HANDLERS,
@@ -42,6 +44,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     EnrollmentsService,
     AudiencesService,
     ParticipantActionsService,
+    ActionWorkSource,
   ],
   exports: [ActionRegistry, ScheduleEngine, EnrollmentsService, SchedulesService, ScheduleAccess, MergeContexts, EmailModule, EmailAction],
 })

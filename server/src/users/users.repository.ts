@@ -15,6 +15,8 @@ export abstract class UsersRepository {
   abstract activeIds(ids: string[]): Promise<string[]>;
   abstract findByEmail(email: string): Promise<UserEntity | null>;
   abstract list(): Promise<UserEntity[]>;
+  /** Active users holding any of these roles, by name. */
+  abstract listActive(roles: Array<UserEntity['role']>): Promise<UserEntity[]>;
   /** Whether any user holds this role (active or not). */
   abstract anyWithRole(role: UserEntity['role']): Promise<boolean>;
   abstract insert(user: UserEntity): Promise<void>;
@@ -49,6 +51,10 @@ export class TypeormUsersRepository extends UsersRepository {
 
   list(): Promise<UserEntity[]> {
     return this.repo.find({ order: { role: 'ASC', email: 'ASC' } });
+  }
+
+  listActive(roles: Array<UserEntity['role']>): Promise<UserEntity[]> {
+    return this.repo.find({ where: { active: true, role: In(roles) }, order: { name: 'ASC' } });
   }
 
   async anyWithRole(role: UserEntity['role']): Promise<boolean> {
