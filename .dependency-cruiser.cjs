@@ -2,7 +2,7 @@
  * The house rules for the server's imports, checked in CI (`npm run lint:deps`, part of
  * `npm test`). Rooms stand on floors; a room imports only from its own floor or below:
  *
- *   composition  app.module, server, main, app.factory, demo, database/entities (the entity list)
+ *   composition  app.module, server, main, app.factory, demo, entities (the entity list)
  *   read models  supervision
  *   workflows    schedules (with automations), callbacks, dialer, dispositions, action-groups, integrations, messaging
  *   channels     telephony, email, realtime
@@ -23,7 +23,7 @@ const FLOORS = [
   ['workflows', ['schedules', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging']],
   ['read-models', ['supervision']],
 ];
-const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main)\\.ts$|^server/src/demo/|^server/src/database/entities\\.ts$';
+const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main)\\.ts$|^server/src/demo/|^server/src/entities\\.ts$';
 const rooms = (names) => `^server/src/(${names.join('|')})/`;
 
 /** Each floor may not import from any floor above it. */

@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ENTITIES } from './entities.js';
 import { DialerModule } from './dialer/dialer.module.js';
 import { ActionGroupsModule } from './action-groups/action-groups.module.js';
 import { AutomationsModule } from './schedules/automations/automations.module.js';
@@ -29,7 +30,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, HealthModule, DemoModule],
     };
   }
 }
