@@ -2,9 +2,9 @@
  * The house rules for the server's imports, checked in CI (`npm run lint:deps`, part of
  * `npm test`). Rooms stand on floors; a room imports only from its own floor or below:
  *
- *   composition  app.module, server, main, app.factory, demo, database/entities (the entity list)
+ *   composition  app.module, server, main, app.factory, demo, entities (the entity list)
  *   read models  supervision
- *   workflows    schedules, automations, callbacks, dialer, dispositions, action-groups, integrations, messaging
+ *   workflows    schedules (with automations), callbacks, dialer, dispositions, action-groups, integrations, messaging
  *   channels     telephony, email, realtime
  *   records      leads, compliance, agents
  *   identity     users, auth, settings
@@ -20,10 +20,10 @@ const FLOORS = [
   ['identity', ['users', 'auth', 'settings']],
   ['records', ['leads', 'compliance', 'agents']],
   ['channels', ['telephony', 'email', 'realtime']],
-  ['workflows', ['schedules', 'automations', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging']],
+  ['workflows', ['schedules', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging']],
   ['read-models', ['supervision']],
 ];
-const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main)\\.ts$|^server/src/demo/|^server/src/database/entities\\.ts$';
+const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main)\\.ts$|^server/src/demo/|^server/src/entities\\.ts$';
 /** Read models (supervision: queue figures, stats pushes) may read any feature's tables; they never write them. */
 const READ_MODELS = '^server/src/supervision/';
 const rooms = (names) => `^server/src/(${names.join('|')})/`;

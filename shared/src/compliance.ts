@@ -185,3 +185,12 @@ export interface DncListView {
 export interface DncLoadView extends DncListView {
   invalid: Array<{ line: number; value: string; reason: string }>;
 }
+
+/** How often a lead may be tried on one channel (a missing cap is no cap); stored account-wide and per state. */
+export interface AttemptCaps {
+  perDay?: number;
+  per24h?: number;
+  lifetime?: number;
+}
+
+export type AttemptCapsByChannel = Partial<Record<Channel, AttemptCaps>>;

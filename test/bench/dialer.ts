@@ -30,8 +30,8 @@ import { DialItemsRepository } from '../../server/src/dialer/dial-items.reposito
 import { DialItemMoves } from '../../server/src/dialer/dial-item-moves.service.js';
 import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
 import { DialReservations } from '../../server/src/dialer/dial-reservations.service.js';
-import { AgentPresenceEntity, AgentStateChangeEntity } from '../../server/src/realtime/agent.entity.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { AgentPresenceEntity, AgentStateChangeEntity } from '../../server/src/agents/agent.entity.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { UserEntity } from '../../server/src/users/user.entity.js';
 import { createTestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';

@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createDataSource } from '../../server/src/database/data-source.js';
+import { ENTITIES } from '../../server/src/entities.js';
 import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { createScratchDatabase } from '../support/databases.js';
 import { spawnTs } from '../support/process.js';
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       }),
     );
     await call('POST', `/api/dial-queues/${queue.id}/leads`, admin, { leadIds: leadIds.slice(0, 2_000) });
-    const ds = await createDataSource({ kind: 'postgres', url: db.url, poolSize: 2 });
+    const ds = await createDataSource({ kind: 'postgres', url: db.url, poolSize: 2, entities: ENTITIES });
     await ds.initialize();
     const now = new Date();
     const calls: ConversationEntity[] = leadIds.slice(0, CALLS).map((leadId, i) => ({

@@ -26,6 +26,7 @@ import { SystemClock } from '../../server/src/common/clock.js';
 import { JsonLogger } from '../../server/src/common/json-logger.js';
 import { loadConfig } from '../../server/src/config/app-config.js';
 import { createDataSource } from '../../server/src/database/data-source.js';
+import { ENTITIES } from '../../server/src/entities.js';
 import { runMigrations } from '../../server/src/database/migrator.js';
 import { JobEntity } from '../../server/src/scheduler/job.entity.js';
 import { TypeormJobsRepository } from '../../server/src/scheduler/jobs.repository.js';
@@ -109,7 +110,7 @@ async function paced(sys: System): Promise<{ p50: number; p99: number }> {
 async function ours(url: string, admin: pg.Client): Promise<System> {
   const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET: randomBytes(32).toString('hex'), SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATABASE_POOL_SIZE: '10' });
   const logger = new JsonLogger('silent');
-  const ds = await createDataSource({ kind: 'postgres', url, poolSize: 10 });
+  const ds = await createDataSource({ kind: 'postgres', url, poolSize: 10, entities: ENTITIES });
   await ds.initialize();
   await runMigrations(ds);
   const repo = new TypeormJobsRepository(ds);

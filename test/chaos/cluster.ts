@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { spawnTs, type Spawned } from '../support/process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { DialItemView, DialQueueView, LeadView } from '../../shared/src/index.js';
 import type { RunningServer } from '../../server/src/server.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 
 const PASSWORD = 'switchboard-demo';

@@ -3,7 +3,7 @@ import type { ActionGroupView, CallbackView, ConversationView, GroupPlanView, Gr
 import { ActionGroupRunEntity, ActionGroupRunStepEntity } from '../../server/src/action-groups/action-group.entity.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';

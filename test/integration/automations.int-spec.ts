@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import type { AutomationRunView, LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
-import { StepAutomationEntity } from '../../server/src/automations/automation.entity.js';
-import { InterestLinks } from '../../server/src/automations/interest-links.js';
+import { StepAutomationEntity } from '../../server/src/schedules/automations/automation.entity.js';
+import { InterestLinks } from '../../server/src/schedules/automations/interest-links.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { ScheduleEntity } from '../../server/src/schedules/schedule.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';

@@ -5,7 +5,7 @@ import type { ConversationView, EligibilityView, LeadView, OptOutEntryView } fro
 import { REVOCATION_WORDS } from '../../server/src/compliance/data/consent-law.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import type { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { ConversationsRepository, TypeormConversationsRepository } from '../../server/src/telephony/conversations/conversations.repository.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';

@@ -5,11 +5,11 @@ import { DialItemsRepository } from '../../server/src/dialer/dial-items.reposito
 import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
 import { DialReservations } from '../../server/src/dialer/dial-reservations.service.js';
 import { QueueStatsPush } from '../../server/src/supervision/queue-stats.push.js';
-import { AgentPresenceEntity } from '../../server/src/realtime/agent.entity.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { AgentPresenceEntity } from '../../server/src/agents/agent.entity.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { connect } from '../support/sockets.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../server/src/database/data-source.js';
+import { ENTITIES } from '../../server/src/entities.js';
 import { pendingMigrations, revertLastMigration, runMigrations, schemaDrift } from '../../server/src/database/migrator.js';
 import { createScratchDatabase, testDatabaseKind, type ScratchDatabase } from '../support/databases.js';
 
@@ -18,7 +19,7 @@ describe('migrations', () => {
   beforeAll(async () => {
     db = await createScratchDatabase();
     const kind = testDatabaseKind() === 'mysql' ? 'mysql' : 'postgres';
-    ds = await createDataSource({ kind, url: db.url, poolSize: 3 });
+    ds = await createDataSource({ kind, url: db.url, poolSize: 3, entities: ENTITIES });
     await ds.initialize();
   });
   afterAll(async () => {

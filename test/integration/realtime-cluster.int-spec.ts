@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AgentStatusView, ScheduleView, WorkDelivery } from '../../shared/src/index.js';
 import { DEPLOYMENT_ID } from '../../server/src/database/deployment-id.js';
-import { WorkDeliveryEntity } from '../../server/src/realtime/agent.entity.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { WorkDeliveryEntity } from '../../server/src/realtime/work-delivery.entity.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { RealtimeHub } from '../../server/src/realtime/work-push.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AgentStatusView } from '../../shared/src/index.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { connect, type RecordingSocket } from '../support/sockets.js';

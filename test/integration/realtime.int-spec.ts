@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AgentStatusView, ScheduleView, WorkDelivery, WorkItem } from '../../shared/src/index.js';
-import { WorkDeliveryEntity } from '../../server/src/realtime/agent.entity.js';
+import { WorkDeliveryEntity } from '../../server/src/realtime/work-delivery.entity.js';
 import { RealtimeGateway } from '../../server/src/realtime/realtime.gateway.js';
 import { RealtimeHub, userRoom, WorkPush } from '../../server/src/realtime/work-push.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
-import { AgentStatesService } from '../../server/src/realtime/agent-states.service.js';
+import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { UsersService } from '../../server/src/users/users.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn, TEST_PASSWORD } from '../support/factories.js';
@@ -226,7 +226,7 @@ describe('realtime: the softphone socket', () => {
       pauseReasons: [{ code: 'break', label: 'Break', maxMinutes: 15 }, { code: 'coaching', label: 'Coaching', maxMinutes: null }],
       wrapUpMaxSeconds: 60,
     });
-    const { AgentStatesService } = await import('../../server/src/realtime/agent-states.service.js');
+    const { AgentStatesService } = await import('../../server/src/agents/agent-states.service.js');
     const states = t.get(AgentStatesService);
     t.clock.advance(1_000);
     await states.change(agent.user.id, 'on_call', { kind: 'system' }, 'call');

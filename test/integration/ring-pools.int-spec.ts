@@ -6,7 +6,6 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 // The account's zone is America/New_York: 17:00 UTC is noon there in March (EST).

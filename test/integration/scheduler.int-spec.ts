@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { JsonLogger } from '../../server/src/common/json-logger.js';
 import { createDataSource } from '../../server/src/database/data-source.js';
+import { ENTITIES } from '../../server/src/entities.js';
 import { JobEntity } from '../../server/src/scheduler/job.entity.js';
 import { JobsRepository, TypeormJobsRepository } from '../../server/src/scheduler/jobs.repository.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
@@ -21,7 +22,7 @@ describe('durable scheduler', () => {
     t = await createTestApp();
     scheduler = t.get(SchedulerService);
     // A second instance on its own connections to the same database, as another server would be.
-    otherDs = await createDataSource({ kind: t.db.kind, url: t.db.url, poolSize: 4 });
+    otherDs = await createDataSource({ kind: t.db.kind, url: t.db.url, poolSize: 4, entities: ENTITIES });
     await otherDs.initialize();
     const logger = new JsonLogger('silent');
     other = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());

@@ -11,7 +11,7 @@ import { ConversationsRepository } from '../../server/src/telephony/conversation
 import { OutboundRateLimiter } from '../../server/src/telephony/outbound/rate-limiter.js';
 import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createUser, signIn, TEST_PASSWORD } from '../support/factories.js';
 import { listen } from '../support/upload.js';

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import type { ConversationView, LeadView, RingPoolView } from '../../shared/src/index.js';
 import { ComplianceRepository } from '../../server/src/compliance/compliance.repository.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { ConversationsRepository } from '../../server/src/telephony/conversations/conversations.repository.js';
 import { OutboundRateLimiter } from '../../server/src/telephony/outbound/rate-limiter.js';

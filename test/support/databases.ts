@@ -52,7 +52,7 @@ async function migratedDump(): Promise<Blob> {
   } catch {
     const embedded = await EmbeddedPostgres.start({ dataDir: 'memory', maxConnections: 4 });
     try {
-      const ds = await createDataSource({ kind: 'pglite', url: embedded.url, poolSize: 2 });
+      const ds = await createDataSource({ kind: 'pglite', url: embedded.url, poolSize: 2, entities: [] });
       await ds.initialize();
       await runMigrations(ds);
       await ds.destroy();

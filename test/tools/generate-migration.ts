@@ -9,6 +9,7 @@
  */
 import { writeFileSync, readFileSync } from 'node:fs';
 import { createDataSource } from '../../server/src/database/data-source.js';
+import { ENTITIES } from '../../server/src/entities.js';
 import { runMigrations } from '../../server/src/database/migrator.js';
 import { createScratchDatabase } from '../support/databases.js';
 
@@ -21,7 +22,7 @@ const timestamp = Date.now();
 
 for (const kind of ['postgres', 'mysql'] as const) {
   const scratch = await createScratchDatabase(kind);
-  const ds = await createDataSource({ kind, url: scratch.url, poolSize: 2 });
+  const ds = await createDataSource({ kind, url: scratch.url, poolSize: 2, entities: ENTITIES });
   await ds.initialize();
   try {
     await runMigrations(ds);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { type ActionGroupView, ErrorCode, type GroupActionView, type KeywordEventResult, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -9,13 +9,13 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import type { FieldIssue, ValidationContext } from '../schedules/actions/action-handler.js';
 import { ActionRegistry } from '../schedules/actions/action-registry.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { invalid } from '../schedules/schedules.service.js';
-import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
+import { SchedulesService } from '../schedules/schedules.service.js';
+import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { ActionGroupEntity } from './action-group.entity.js';
 import type { ActionGroupDto, KeywordEventDto } from './dto/action-group.dto.js';
 import { childrenOf, normalPhrase, parseActions } from './group-actions.js';
 import { GroupRunner } from './group-runner.js';
+import { ActionGroupUses } from './group-uses.js';
 
 /**
  * Action groups: saved only when every action is a known type usable in a group with
@@ -29,6 +29,9 @@ export class ActionGroupsService {
     private readonly registry: ActionRegistry,
     private readonly leads: LeadsRepository,
     private readonly runner: GroupRunner,
+    private readonly uses: ActionGroupUses,
+    private readonly schedules: SchedulesService,
+    private readonly conversations: ConversationsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -69,10 +72,8 @@ export class ActionGroupsService {
     const row = await this.rows.findOneBy({ id });
     if (!row) throw DomainError.notFound('Action group');
     const includedBy = (await this.rows.find()).filter((g) => childrenOf(parseActions(g.actions)).includes(id)).map((g) => g.name);
-    const { DispositionEntity } = await import('../dispositions/disposition.entity.js');
-    const dispositions = await this.ds.getRepository(DispositionEntity).find({ select: { code: true }, where: { actionGroupId: id } });
-    if (includedBy.length || dispositions.length) {
-      const users = [...includedBy.map((n) => `group ${n}`), ...dispositions.map((d) => `disposition ${d.code}`)];
+    const users = [...includedBy.map((n) => `group ${n}`), ...(await this.uses.of(id))];
+    if (users.length) {
       throw new DomainError(ErrorCode.Conflict, `The group is still used by ${users.join(', ')}; deactivate it instead`);
     }
     await this.rows.delete({ id });
@@ -88,7 +89,7 @@ export class ActionGroupsService {
     try {
       await write();
     } catch (e) {
-      if (isUniqueViolation(e)) throw invalid([{ field: 'name', message: `an action group named "${name}" already exists` }]);
+      if (isUniqueViolation(e)) throw DomainError.invalid([{ field: 'name', message: `an action group named "${name}" already exists` }]);
       throw e;
     }
   }
@@ -99,7 +100,7 @@ export class ActionGroupsService {
     const problems: FieldIssue[] = [];
     if (!dto.actions.length) problems.push({ field: 'actions', message: 'must list at least one action' });
     const customFieldTypes = Object.fromEntries((await this.leads.listCustomFields()).map((f) => [f.key, f.type])) as ValidationContext['customFieldTypes'];
-    const scheduleExists = async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
+    const scheduleExists = (id: string) => this.schedules.exists(id);
     const usable = this.registry.types().filter((t) => this.registry.get(t)?.inGroups !== false);
     for (const [i, action] of dto.actions.entries()) {
       const at = `actions[${i}]`;
@@ -119,7 +120,7 @@ export class ActionGroupsService {
       problems.push(...(await handler.validate(action.config ?? {}, { prefix: `${at}.config`, activation: 'automatic', customFieldTypes, scheduleId: null, scheduleExists })));
     }
     if (!problems.length) problems.push(...(await this.checkNesting(selfId, dto)));
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw DomainError.invalid(problems);
   }
 
   /** Cycles (this group reached again through the groups it includes) and the depth limit, over every group as it would be saved. */
@@ -163,7 +164,7 @@ export class ActionGroupsService {
   async keywordEvent(dto: KeywordEventDto, actorId: string | null): Promise<KeywordEventResult> {
     let leadId = dto.leadId ?? null;
     if (dto.conversationId) {
-      const c = await this.ds.getRepository(ConversationEntity).findOne({ select: { id: true, leadId: true }, where: { id: dto.conversationId } });
+      const c = await this.conversations.findById(dto.conversationId);
       if (!c) throw DomainError.validation('conversationId', `no conversation ${dto.conversationId}`);
       if (leadId && c.leadId && c.leadId !== leadId) throw DomainError.validation('leadId', 'is not the conversation\'s lead');
       leadId = leadId ?? c.leadId;

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { ErrorCode, type AccessClaims, type Role } from '../../../shared/src/index.js';
 import { DomainError } from '../common/domain-error.js';
 import { requestContext } from '../common/request-context.js';
-import { PUBLIC_KEY, ROLES_KEY } from './access.decorators.js';
+import { PUBLIC_KEY, ROLES_KEY } from '../web/access.decorators.js';
 import { TokenService } from './token.service.js';
 
 export function bearerToken(header: string | undefined): string | null {

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AccessClaims, LoginResponse, TokenPair, UserView } from '../../../shared/src/index.js';
 import { UsersService } from '../users/users.service.js';
 import { UserViewDto } from '../users/dto/user.dto.js';
-import { AnyRole, CurrentUser, Public } from './access.decorators.js';
+import { AnyRole, CurrentUser, Public } from '../web/access.decorators.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, LoginResponseDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
 

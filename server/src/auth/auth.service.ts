@@ -7,8 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from '../users/password-hasher.js';
-import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { type User, UsersRepository } from '../users/users.repository.js';
 import { toUserView } from '../users/users.service.js';
 import { AuthRepository } from './auth.repository.js';
 import { LoginThrottle } from './login-throttle.service.js';
@@ -81,7 +80,7 @@ export class AuthService {
     await this.events.emit('session.revoked', { userId: stored.userId, sessionId: stored.familyId });
   }
 
-  private async issue(user: UserEntity, familyId: string): Promise<TokenPair> {
+  private async issue(user: User, familyId: string): Promise<TokenPair> {
     const now = this.clock.now();
     const refresh = this.newRefresh(user.id, familyId, now);
     await this.auth.insertRefreshToken(refresh.entity);
@@ -103,7 +102,7 @@ export class AuthService {
     return { token: secret.token, entity };
   }
 
-  private pair(user: UserEntity, refreshToken: string, refreshExpiresAt: Date, sessionId: string): TokenPair {
+  private pair(user: User, refreshToken: string, refreshExpiresAt: Date, sessionId: string): TokenPair {
     const access = this.tokens.signAccess({ sub: user.id, role: user.role, name: user.name, email: user.email, sid: sessionId });
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
   }

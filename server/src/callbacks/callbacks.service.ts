@@ -9,13 +9,13 @@ import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { effectiveZones } from '../phone/zones.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { AgentPresenceEntity } from '../realtime/agent.entity.js';
 import { CallbackEntity } from './callback.entity.js';
 
 export const CALLBACK_DUE_QUEUE = 'callback.due';
@@ -50,6 +50,7 @@ export class CallbacksService implements OnModuleInit {
     private readonly scheduler: SchedulerService,
     private readonly leads: LeadsRepository,
     private readonly users: UsersRepository,
+    private readonly agents: AgentStatesService,
     private readonly policy: ContactPolicy,
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
@@ -60,6 +61,10 @@ export class CallbacksService implements OnModuleInit {
   onModuleInit(): void {
     this.scheduler.register(CALLBACK_DUE_QUEUE, { handle: (p) => this.becomeDue((p as { id: string }).id) });
     this.scheduler.register(CALLBACK_ESCALATE_QUEUE, { handle: (p) => this.escalate((p as { id: string }).id) });
+    // An owner whose softphone went silent cannot take their due callbacks: anyone may.
+    this.events.on('agent.went-stale', async ({ userId }) => {
+      await this.escalateOwnedBy(userId);
+    });
   }
 
   private get repo() {
@@ -135,8 +140,7 @@ export class CallbacksService implements OnModuleInit {
     }
     const owner = cb.ownerId ? await this.users.findById(cb.ownerId) : null;
     // Available: an active user signed in to the softphone, not offline, heartbeats fresh.
-    const presence = owner?.active ? await this.ds.getRepository(AgentPresenceEntity).findOneBy({ userId: owner.id }) : null;
-    const ownerAvailable = !!presence && presence.state !== 'offline' && !presence.stale;
+    const ownerAvailable = owner?.active ? await this.agents.present(owner.id) : false;
     await this.ds.transaction(async (em) => {
       // An owner who cannot take it (away, deactivated, or none) means anyone on the queue at once.
       const r = await em.getRepository(CallbackEntity).update(

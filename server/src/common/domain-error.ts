@@ -47,6 +47,11 @@ export class DomainError extends Error {
   static validation(field: string, message: string): DomainError {
     return new DomainError(ErrorCode.ValidationFailed, `${field}: ${message}`, [{ field, message }]);
   }
+
+  /** Every problem found with a request, each naming its field. */
+  static invalid(problems: FieldError[]): DomainError {
+    return new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  }
 }
 
 export function statusForCode(code: ErrorCode): number {

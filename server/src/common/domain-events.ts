@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AgentState, AgentStatusView, WorkItem } from '../../../shared/src/index.js';
+import type { AgentState, AgentStatusView, WorkItem, WorkKind } from '../../../shared/src/index.js';
 import { afterCommit } from './after-commit.js';
 import { JsonLogger } from './json-logger.js';
 
@@ -25,7 +25,7 @@ export interface DomainEventMap {
    * withdraws it from the rest. Emit after the change commits.
    */
   'work.changed': {
-    kind: 'participant_action' | 'callback' | 'queue_item';
+    kind: WorkKind;
     ids: string[];
     /** Items as just written, with whom they are open for, so the push need not read them back. */
     known?: Array<{ item: WorkItem; recipients: string[] | 'anyone' }>;
@@ -53,6 +53,8 @@ export interface DomainEventMap {
   };
   /** An agent's state, liveness or softphone health changed. */
   'agent.status-changed': { status: AgentStatusView; from: AgentState };
+  /** An agent's heartbeats stopped (the stale sweep marked them): work waiting on them goes to others. */
+  'agent.went-stale': { userId: string };
 }
 
 type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;

@@ -1,12 +1,6 @@
-import type { Channel, Refusal } from '../../../shared/src/index.js';
+import type { AttemptCaps, Channel, Refusal } from '../../../shared/src/index.js';
 
-export interface AttemptCaps {
-  perDay?: number;
-  per24h?: number;
-  lifetime?: number;
-}
-
-export type AttemptCapsByChannel = Partial<Record<Channel, AttemptCaps>>;
+export type { AttemptCaps, AttemptCapsByChannel } from '../../../shared/src/index.js';
 
 /** The stricter of two caps, field by field (a missing cap is no cap). */
 export function stricterCaps(a: AttemptCaps, b: AttemptCaps): AttemptCaps {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { US_CALLING_RULES } from './data/us-calling-rules.js';
-import type { CallingRulesData, LocalWindow, RegionRule, Weekday } from './calling-rules-data.js';
+import type { CallingRulesData, LocalWindow, Weekday } from './calling-rules-data.js';
 import { type HolidayRule, usFederalHolidays } from './holidays.js';
 
 export type { CallingRulesData, LocalWindow, RegionRule, Weekday } from './calling-rules-data.js';

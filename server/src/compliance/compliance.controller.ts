@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, 
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, BlockView, ConsentReviewView, EligibilityView, OptOutEntryView } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { AttemptCapsByChannel } from './attempt-caps.js';
 import type { CallingRules } from './calling-window.js';

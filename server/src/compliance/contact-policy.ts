@@ -4,7 +4,6 @@ import { DateTime } from 'luxon';
 import type { Channel, EligibilityView, OptOutEntryView, Refusal, RefusalCode } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { isValidTimezone } from '../common/timezones.js';
-import type { LeadEntity } from '../leads/lead.entity.js';
 import { effectiveZones } from '../phone/zones.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { US_ZONES } from '../phone/area-codes.js';
@@ -21,7 +20,7 @@ const INACTIVE_STATUSES = new Set(['do-not-contact', 'inactive', 'archived']);
 
 /** The lead as the gate needs it (with every number, when the caller has them: a revocation reaches them all). */
 export interface GateLead {
-  lead: Pick<LeadEntity, 'id' | 'status' | 'email' | 'phone' | 'timezone' | 'region'>;
+  lead: { id: string; status: string; email: string | null; phone: string | null; timezone: string | null; region: string | null };
   phones?: Array<{ e164: string }>;
 }
 

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { REVOCATION_WORDS } from './data/consent-law.js';
 import { classifyInboundText, normalizeInbound } from './revocation-classifier.js';
 
-const kind = (text: string) => classifyInboundText(text).kind;
 
 describe('classifyInboundText: carrier keywords', () => {
   it.each([

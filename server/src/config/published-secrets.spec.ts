@@ -58,7 +58,7 @@ function secretsInRepository(): Found[] {
         }
         if (!isCode) return;
         // A password written here could be some first admin's ADMIN_PASSWORD: judged as one.
-        for (const m of line.matchAll(/\b[A-Za-z_$][\w$]*(secret|token|password)[\w$]*\s*[:=]\s*(['"`])([^'"`\n]+)\2/gi)) {
+        for (const m of line.matchAll(/(?<![\w$])[\w$]*?(secret|token|password)[\w$]*\s*[:=]\s*(['"`])([^'"`\n]+)\2/gi)) {
           if (!m[3].includes('${')) found.push({ where, value: m[3], kind: /password/i.test(m[1]) ? 'password' : 'text' });
         }
       });
@@ -72,6 +72,8 @@ describe('published secrets', () => {
   it('finds the secret values written in the repository (the scan works)', () => {
     expect(found).toContainEqual({ where: expect.stringMatching(/^test\/support\/app\.ts:\d+$/), value: 'test-secret-test-secret-test-secret-0123456789', kind: 'text' });
     expect(found.some((f) => f.where.startsWith('server/src/telephony/voice-tokens.spec.ts'))).toBe(true);
+    // A constant named only PASSWORD (or a bare `password:` field) is read too.
+    expect(found.some((f) => f.kind === 'password' && /^test\/.+:\d+$/.test(f.where))).toBe(true);
   });
 
   it('no secret value written anywhere in the repository would be accepted in production', () => {

@@ -21,6 +21,10 @@ export const PUBLISHED_SECRETS: ReadonlyArray<{ value: string; where: string }> 
   // Passwords the tests sign in with (any could be tried as a first admin's ADMIN_PASSWORD).
   { value: 'correct horse battery', where: 'test/support/factories.ts (every test user)' },
   { value: 'a long passphrase of my own', where: 'test/integration/first-admin.int-spec.ts' },
+  { value: 'agent-password-1', where: 'test/integration/first-admin.int-spec.ts' },
+  { value: 'long enough pw', where: 'test/integration/auth.int-spec.ts, validation.int-spec.ts' },
+  { value: 'not the password', where: 'test/integration/auth.int-spec.ts (a wrong password)' },
+  { value: 'chaos-suite-password', where: 'test/chaos/cluster.ts (the chaos suite’s first admin)' },
   // The demo and the compose databases.
   { value: 'switchboard-demo', where: 'the demo users’ password' },
   { value: 'switchboard', where: 'docker-compose.yml and .ci/run database passwords' },

@@ -21,7 +21,7 @@ try {
     embedded = await EmbeddedPostgres.start({ dataDir: config.database.pgliteDataDir, maxConnections: 4 });
     url = embedded.url;
   }
-  const ds = await createDataSource({ kind: config.database.kind, url: url!, poolSize: 2 });
+  const ds = await createDataSource({ kind: config.database.kind, url: url!, poolSize: 2, entities: [] });
   await ds.initialize();
   try {
     if (command === 'run') {

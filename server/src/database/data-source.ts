@@ -5,7 +5,6 @@ import type { DatabaseKind } from '../config/app-config.js';
 import { MYSQL_MIGRATIONS } from '../../../migrations/mysql/index.js';
 import { POSTGRES_MIGRATIONS } from '../../../migrations/postgres/index.js';
 import { AfterCommitSubscriber } from '../common/after-commit.js';
-import { ENTITIES } from './entities.js';
 
 const TIMESTAMP_WITHOUT_TZ = 1114;
 let pgConfigured = false;
@@ -27,6 +26,12 @@ export interface ConnectionSpec {
   poolSize: number;
   /** For the MySQL family: the server is MariaDB (TypeORM reads its catalogue differently). */
   mariadb?: boolean;
+  /**
+   * The tables the connection maps: the composition root's list (`server/src/entities.ts`),
+   * or none for a connection that only runs migrations. Given by the caller, so the database
+   * room knows no feature.
+   */
+  entities: NonNullable<DataSourceOptions['entities']>;
 }
 
 /** Asks a MySQL-family server whether it is MariaDB. */
@@ -49,7 +54,7 @@ export async function createDataSource(spec: Omit<ConnectionSpec, 'mariadb'>): P
 
 /** TypeORM options for one database. Never `synchronize`: migrations own the schema. */
 export function dataSourceOptions(spec: ConnectionSpec): DataSourceOptions {
-  const common = { entities: ENTITIES, subscribers: [AfterCommitSubscriber], synchronize: false, migrationsRun: false, logging: false as const };
+  const common = { entities: spec.entities, subscribers: [AfterCommitSubscriber], synchronize: false, migrationsRun: false, logging: false as const };
   if (spec.kind === 'mysql') {
     const url = spec.url.replace(/^mariadb:/, 'mysql:');
     return {

@@ -4,7 +4,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
-import { AgentStatesService } from '../realtime/agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { CallScript } from '../telephony/call-script.js';
 import { type Conversation, ConversationsRepository } from '../telephony/conversations/conversations.repository.js';

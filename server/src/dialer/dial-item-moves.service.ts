@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
-import { AgentStatesService } from '../realtime/agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
 import { DialIntake } from './dial-intake.js';
 import { DialItemsRepository } from './dial-items.repository.js';

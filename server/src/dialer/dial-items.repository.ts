@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { isUniqueViolation, retrying } from '../database/db-errors.js';
-import { AgentPresenceEntity, AgentStateChangeEntity } from '../realtime/agent.entity.js';
+import { type AgentPresence, AgentStatesRepository } from '../agents/agent-states.repository.js';
 import { DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 
 /** Statuses in which an item holds its lead (`busy_key` set). */
@@ -17,7 +17,10 @@ export const BUSY_STATUSES = ['reserved', 'dialing'] as const;
 export class DialItemsRepository {
   private readonly postgres: boolean;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly agents: AgentStatesRepository,
+  ) {
     this.postgres = ds.options.type === 'postgres';
   }
 
@@ -227,19 +230,13 @@ export class DialItemsRepository {
   }
 
   /** The agent's presence row, locked, while they are ready and alive; null otherwise. */
-  private lockReadyAgent(em: EntityManager, agentId: string, aliveSince: Date): Promise<AgentPresenceEntity | null> {
-    return em
-      .getRepository(AgentPresenceEntity)
-      .createQueryBuilder('p')
-      .where("p.user_id = :agentId AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { agentId, stale: false, aliveSince })
-      .setLock('pessimistic_write')
-      .getOne();
+  private lockReadyAgent(em: EntityManager, agentId: string, aliveSince: Date): Promise<AgentPresence | null> {
+    return this.agents.lockReady(em, agentId, aliveSince);
   }
 
   /** The ready → reserved move as the agent states service writes every change: the state, and its history row. */
-  private async moveToReserved(em: EntityManager, agent: AgentPresenceEntity, reason: string, now: Date): Promise<void> {
-    await em.getRepository(AgentPresenceEntity).update({ userId: agent.userId }, { state: 'reserved', reason, stateSince: now, updatedAt: now });
-    await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId: agent.userId, fromState: 'ready', toState: 'reserved', reason, actorId: null, at: now, durationMs: Math.max(0, now.getTime() - agent.stateSince.getTime()) });
+  private async moveToReserved(em: EntityManager, agent: AgentPresence, reason: string, now: Date): Promise<void> {
+    await this.agents.move(em, agent.userId, agent, 'reserved', reason, null, now);
   }
 
   /** A raw row, named by columns, as the entity (an item unless another entity is given). */

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
-import { AgentStatesService } from '../realtime/agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { AUTO_DIAL_QUEUE, DialCalls } from './dial-calls.service.js';
 import { callingWindowOf } from './dial-queue.codec.js';

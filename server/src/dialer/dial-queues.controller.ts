@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, DialItemView, DialQueueView } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialCalls } from './dial-calls.service.js';
 import { DialItemMoves } from './dial-item-moves.service.js';

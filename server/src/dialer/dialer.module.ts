@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
@@ -14,15 +15,16 @@ import { DialerItemsController, DialQueuesController } from './dial-queues.contr
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialReservations } from './dial-reservations.service.js';
 import { PacingFigures } from './pacing-figures.js';
+import { QueueWorkSource } from './queue-work-source.js';
 
 /**
  * Power-dial queues: intake, the pacer, reservations with the gate, calls (placing,
  * bridging, outcomes) and item moves. The supervisors' figures read it from `supervision/`.
  */
 @Module({
-  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, UsersModule],
+  imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule, UsersModule],
   controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService],
+  providers: [DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
   exports: [DialIntakeModule, DialPacer, DialReservations, DialCalls, DialItemMoves, DialQueuesService],
 })
 export class DialerModule {}

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, In } from 'typeorm';
+import { AgentStatesRepository } from '../agents/agent-states.repository.js';
 import { Clock } from '../common/clock.js';
-import { AgentPresenceEntity } from '../realtime/agent.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
 import type { DialQueueEntity } from './dial-queue.entity.js';
@@ -23,8 +21,8 @@ export async function dayStart(settings: SettingsService, now: Date): Promise<Da
 @Injectable()
 export class PacingFigures {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly calls: DialCallsRepository,
+    private readonly agents: AgentStatesRepository,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
   ) {}
@@ -41,9 +39,7 @@ export class PacingFigures {
       dayStart(this.settings, now).then((from) => this.calls.rates(q.id, from)),
     ]);
     const ended = recent.filter((c) => c.outcome !== null);
-    const onCall = agentIds.length
-      ? await this.ds.getRepository(AgentPresenceEntity).find({ select: { userId: true, stateSince: true }, where: { userId: In(agentIds), state: 'on_call' } })
-      : [];
+    const onCall = await this.agents.onCall(agentIds);
     const finishing = onCall.filter((a) => now.getTime() - a.stateSince.getTime() >= (avgTalk ?? 60) * 1000).length;
     return {
       ready,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, DispositionChangeView, DispositionView } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { DispositionsService } from './dispositions.service.js';
 import { CatalogueQuery, CreateDispositionDto, EffectiveQuery, SetDispositionDto, UpdateDispositionDto } from './dto/disposition.dto.js';

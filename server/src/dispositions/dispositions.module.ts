@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ActionGroupsModule } from '../action-groups/action-groups.module.js';
 import { ActionGroupsRepositoryModule } from '../action-groups/action-groups.repository.js';
+import { AgentsModule } from '../agents/agents.module.js';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { DialIntakeModule } from '../dialer/dial-intake.js';
@@ -8,12 +10,13 @@ import { SchedulesRepositoryModule } from '../schedules/schedules.repository.js'
 import { TelephonyModule } from '../telephony/telephony.module.js';
 import { DispositionsController } from './dispositions.controller.js';
 import { DispositionsService } from './dispositions.service.js';
+import { DispositionGroupUses } from './group-uses.js';
 
 /** Disposition catalogues and setting dispositions on conversations, with their effects. */
 @Module({
-  imports: [ComplianceModule, CallbacksModule, RealtimeModule, TelephonyModule, DialIntakeModule, SchedulesRepositoryModule, ActionGroupsRepositoryModule],
+  imports: [ComplianceModule, CallbacksModule, RealtimeModule, AgentsModule, ActionGroupsModule, TelephonyModule, DialIntakeModule, SchedulesRepositoryModule, ActionGroupsRepositoryModule],
   controllers: [DispositionsController],
-  providers: [DispositionsService],
+  providers: [DispositionsService, DispositionGroupUses],
   exports: [DispositionsService],
 })
 export class DispositionsModule {}

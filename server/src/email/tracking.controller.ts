@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../web/access.decorators.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { EmailTracking } from './email-tracking.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../web/access.decorators.js';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
 import { Accepts } from '../web/media-types.js';
 import { UnsubscribeLinks } from './unsubscribe-links.js';

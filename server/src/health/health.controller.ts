@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../web/access.decorators.js';
 import { DatabaseHealth } from '../database/database-health.js';
 
 @ApiTags('health')

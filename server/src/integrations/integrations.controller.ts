@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { INTEGRATION_SPECS, type IntegrationKindSpec, type IntegrationView } from '../../../shared/src/index.js';
-import { Roles } from '../auth/access.decorators.js';
+import { Roles } from '../web/access.decorators.js';
 import { IntegrationDto, UpdateIntegrationDto } from './dto/integration.dto.js';
 import { IntegrationsService } from './integrations.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';

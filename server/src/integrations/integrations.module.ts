@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ActionRegistry } from '../schedules/actions/action-registry.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
+import { TelephonyModule } from '../telephony/telephony.module.js';
 import { KeapContactAction, ZohoContactAction } from './actions/crm.actions.js';
 import { DataAppendAction } from './actions/data-append.action.js';
 import { FtpUploadAction, S3UploadAction } from './actions/upload.actions.js';
@@ -15,7 +16,7 @@ const ACTIONS = [WebhookAction, DataAppendAction, S3UploadAction, FtpUploadActio
 
 /** Outside services (their settings and sealed secrets), the egress guard every request to them passes, and the actions that reach them, in the shared action registry. */
 @Module({
-  imports: [SchedulesModule],
+  imports: [SchedulesModule, TelephonyModule],
   controllers: [IntegrationsController],
   providers: [IntegrationsService, EgressGuard, { provide: HostResolver, useClass: SystemHostResolver }, HttpCaller, ...ACTIONS],
   exports: [IntegrationsService],

@@ -8,7 +8,6 @@ import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import type { FieldIssue } from '../schedules/actions/action-handler.js';
-import { invalid } from '../schedules/schedules.service.js';
 import type { IntegrationDto } from './dto/integration.dto.js';
 import { EgressGuard } from './egress/egress-guard.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integration.entity.js';
@@ -54,7 +53,7 @@ export class IntegrationsService {
   }
 
   async create(dto: IntegrationDto): Promise<IntegrationView> {
-    if (!dto.kind || !(INTEGRATION_KINDS as readonly string[]).includes(dto.kind)) throw invalid([{ field: 'kind', message: `must be one of ${INTEGRATION_KINDS.join(', ')}` }]);
+    if (!dto.kind || !(INTEGRATION_KINDS as readonly string[]).includes(dto.kind)) throw DomainError.invalid([{ field: 'kind', message: `must be one of ${INTEGRATION_KINDS.join(', ')}` }]);
     const kind = dto.kind as IntegrationKind;
     const settings = this.checked(kind, dto.settings ?? {}, this.secretsIn(dto.secrets ?? {}, {}, kind));
     const now = this.clock.now();
@@ -66,7 +65,7 @@ export class IntegrationsService {
   async update(id: string, dto: Partial<IntegrationDto>): Promise<IntegrationView> {
     const row = await this.row(id);
     const kind = row.kind as IntegrationKind;
-    if (dto.kind && dto.kind !== kind) throw invalid([{ field: 'kind', message: `cannot change (this is a ${kind} integration)` }]);
+    if (dto.kind && dto.kind !== kind) throw DomainError.invalid([{ field: 'kind', message: `cannot change (this is a ${kind} integration)` }]);
     const current = JSON.parse(this.box.open(row.secrets)) as Record<string, string>;
     const settings = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...(dto.settings ?? {}) };
     const next = this.checked(kind, settings, this.secretsIn(dto.secrets ?? {}, current, kind));
@@ -148,7 +147,7 @@ export class IntegrationsService {
       else settings[s.key] = v;
     }
     issues.push(...secrets.issues);
-    if (issues.length) throw invalid(issues);
+    if (issues.length) throw DomainError.invalid(issues);
     return { settings, secrets: secrets.values };
   }
 
@@ -156,7 +155,7 @@ export class IntegrationsService {
     try {
       await run();
     } catch (e) {
-      if (isUniqueViolation(e)) throw invalid([{ field: 'name', message: `an integration named "${name}" already exists` }]);
+      if (isUniqueViolation(e)) throw DomainError.invalid([{ field: 'name', message: `an integration named "${name}" already exists` }]);
       throw e;
     }
   }

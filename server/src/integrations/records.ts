@@ -1,10 +1,9 @@
 import { csvCell } from '../common/csv.js';
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import type { LeadRecord } from '../leads/leads.repository.js';
 import { applyLeadChanges, type LeadChange, validateLeadChanges } from '../schedules/lead-changes.js';
 import type { FieldIssue } from '../schedules/actions/action-handler.js';
-import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
+import type { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { pick } from './http-caller.js';
 
 /** What the upload actions write: the lead, and the conversation behind the action if any. */
@@ -37,8 +36,8 @@ export interface LeadExport {
   } | null;
 }
 
-export async function leadExport(ds: DataSource, lead: LeadRecord, conversationId: string | null): Promise<LeadExport> {
-  const c = conversationId ? await ds.getRepository(ConversationEntity).findOneBy({ id: conversationId }) : null;
+export async function leadExport(conversations: ConversationsRepository, lead: LeadRecord, conversationId: string | null): Promise<LeadExport> {
+  const c = conversationId ? await conversations.findById(conversationId) : null;
   const l = lead.lead;
   return {
     lead: { id: l.id, firstName: l.firstName, lastName: l.lastName, company: l.company, email: l.email, phone: l.phone, phones: lead.phones.map((p) => p.e164), region: l.region, status: l.status, tags: lead.tags, custom: JSON.parse(l.customFields || '{}') as Record<string, unknown> },

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type AccessClaims, type CustomFieldDefinition, type LeadView, type Page } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { BulkDeleteLeadsDto, BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
 import { LeadsService } from './leads.service.js';

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
 import { CustomFieldDefinitionEntity } from './custom-field.entity.js';
+import { leadName } from './lead-name.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './lead.entity.js';
 
 /** A lead as stored, for the rooms that read leads through this port. */
@@ -44,6 +45,15 @@ export interface LeadUpdate {
   tags?: string[];
 }
 
+/** A lead (deleted or not) with its numbers and tags, read inside the caller's transaction. */
+export async function leadRecordIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
+  const lead = await em.getRepository(LeadEntity).findOneBy({ id });
+  if (!lead) return null;
+  const phones = await em.getRepository(LeadPhoneEntity).find({ where: { leadId: id }, order: { position: 'ASC' } });
+  const tags = await em.getRepository(LeadTagEntity).find({ where: { leadId: id } });
+  return { lead, phones: phones.map((p) => ({ e164: p.e164, label: p.label })), tags: tags.map((t) => t.tag).sort() };
+}
+
 /** Inserts leads with their numbers and tags, a few statements for the lot, inside the caller's transaction. */
 export async function insertLeads(em: EntityManager, records: LeadRecord[]): Promise<void> {
   if (!records.length) return;
@@ -80,6 +90,8 @@ export abstract class LeadsRepository {
   abstract findRow(id: string): Promise<LeadEntity | null>;
   /** Which of these ids are leads that are not deleted. */
   abstract existingIds(ids: string[]): Promise<string[]>;
+  /** How these leads are named on agents' screens, in one statement (deleted ones too: open work may still show them). */
+  abstract namesOf(ids: string[]): Promise<Map<string, string>>;
   abstract search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]>;
   /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
@@ -87,6 +99,8 @@ export abstract class LeadsRepository {
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
   /** Every lead holding this number, deleted ones too. */
   abstract holdersOfNumber(e164: string): Promise<string[]>;
+  /** Live leads whose company is one of `names` (compared without regard to case), oldest first, at most `limit`. */
+  abstract findLeadIdsByCompany(names: string[], limit: number): Promise<string[]>;
   /** Leads (not deleted) with this email address, compared without regard to case. */
   abstract findLeadIdsByEmail(email: string): Promise<string[]>;
   /** Records the lead's latest activity (never moving it back); `contacted` also sets lastContactedAt. */
@@ -138,6 +152,12 @@ export class TypeormLeadsRepository extends LeadsRepository {
     if (!ids.length) return [];
     const found = await this.ds.getRepository(LeadEntity).find({ select: { id: true, deletedAt: true }, where: { id: In(ids) } });
     return found.filter((f) => !f.deletedAt).map((f) => f.id);
+  }
+
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const leads = await this.ds.getRepository(LeadEntity).find({ select: { id: true, firstName: true, lastName: true, company: true }, where: { id: In([...new Set(ids)]) } });
+    return new Map(leads.map((l) => [l.id, leadName(l)]));
   }
 
   async search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]> {
@@ -216,6 +236,21 @@ export class TypeormLeadsRepository extends LeadsRepository {
   async holdersOfNumber(e164: string): Promise<string[]> {
     const rows = await this.ds.getRepository(LeadPhoneEntity).find({ select: { leadId: true }, where: { e164 } });
     return rows.map((r) => r.leadId);
+  }
+
+  async findLeadIdsByCompany(names: string[], limit: number): Promise<string[]> {
+    const lowered = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
+    if (!lowered.length) return [];
+    const rows = await this.ds
+      .getRepository(LeadEntity)
+      .createQueryBuilder('l')
+      .select('l.id', 'id')
+      .where('LOWER(l.company) IN (:...names) AND l.deleted_at IS NULL', { names: lowered })
+      .orderBy('l.created_at', 'ASC')
+      .addOrderBy('l.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
   }
 
   async findLeadIdsByEmail(email: string): Promise<string[]> {

@@ -8,7 +8,6 @@ import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { MergeContexts } from '../schedules/actions/contact-actions.js';
-import { invalid } from '../schedules/schedules.service.js';
 import { renderTemplate, validateTemplate } from '../schedules/templates.js';
 import { SmsTemplateEntity } from './sms-template.entity.js';
 
@@ -68,14 +67,14 @@ export class SmsTemplatesService {
     const problems = body.length > MAX_BODY ? [{ field: 'body', message: `is longer than ${MAX_BODY} characters` }] : [];
     const custom = (await this.leads.listCustomFields()).map((f) => f.key);
     problems.push(...validateTemplate(body, custom, 'body'));
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw DomainError.invalid(problems);
   }
 
   private async write(run: () => Promise<unknown>, name: string): Promise<void> {
     try {
       await run();
     } catch (e) {
-      if (isUniqueViolation(e)) throw invalid([{ field: 'name', message: `a template named "${name}" already exists` }]);
+      if (isUniqueViolation(e)) throw DomainError.invalid([{ field: 'name', message: `a template named "${name}" already exists` }]);
       throw e;
     }
   }

@@ -5,7 +5,6 @@ import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io';
 import { type AckResult, ErrorCode, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type QueueStats, type SoftphoneHealth, type WorkItem } from '../../../shared/src/index.js';
 import { TokenService } from '../auth/token.service.js';
-import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
@@ -15,7 +14,7 @@ import { AppConfig } from '../config/app-config.js';
 import { DEPLOYMENT_ID } from '../database/deployment-id.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { type User, UsersRepository } from '../users/users.repository.js';
-import { AgentStatesService } from './agent-states.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
 import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,7 +63,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly hub: RealtimeHub,
     private readonly push: WorkPush,
     private readonly states: AgentStatesService,
-    private readonly callbacks: CallbacksService,
     private readonly tokens: TokenService,
     private readonly users: UsersRepository,
     private readonly scheduler: SchedulerService,
@@ -117,10 +115,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     await Promise.all(this.redis.map((c) => c.quit().catch(() => undefined)));
   }
 
-  /** Once per cluster: agents whose heartbeats stopped are marked stale; their due callbacks go to anyone. */
+  /** Once per cluster: agents whose heartbeats stopped are marked stale, and each is announced (callbacks hands their due ones to anyone). */
   async sweep(): Promise<string[]> {
     const stale = await this.scheduler.once('realtime.stale-sweep', this.config.realtime.heartbeatSeconds * 1000, () => this.states.sweepStale());
-    for (const userId of stale ?? []) await this.callbacks.escalateOwnedBy(userId);
+    for (const userId of stale ?? []) await this.events.emit('agent.went-stale', { userId });
     return stale ?? [];
   }
 

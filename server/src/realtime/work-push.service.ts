@@ -8,9 +8,10 @@ import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
-import { WorkDeliveryEntity } from './agent.entity.js';
-import { AgentStatesService } from './agent-states.service.js';
-import { InboxService, type Recipients } from './inbox.service.js';
+import { AgentStatesService } from '../agents/agent-states.service.js';
+import { WorkDeliveryEntity } from './work-delivery.entity.js';
+import { InboxService } from './inbox.service.js';
+import type { Recipients } from './work-sources.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 

@@ -8,8 +8,7 @@ import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
-import { LeadEntity } from '../leads/lead.entity.js';
-import { LeadsRepository, type LeadFilter, type LeadRecord } from '../leads/leads.repository.js';
+import { LeadsRepository, type LeadRecord } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { EnrollFilterDto } from './dto/schedule.dto.js';
 import { leadFilterOf } from './lead-filter.js';
@@ -176,18 +175,10 @@ export class EnrollmentsService implements OnModuleInit {
 
   /** Every lead of these accounts (companies, matched without regard to case), oldest first. */
   private async leadsOfAccounts(accounts: string[]): Promise<string[]> {
-    const names = [...new Set(accounts.map((a) => a.trim().toLowerCase()).filter(Boolean))];
-    if (!names.length) return [];
-    const rows = await this.ds
-      .getRepository(LeadEntity)
-      .createQueryBuilder('l')
-      .select('l.id', 'id')
-      .where('LOWER(l.company) IN (:...names) AND l.deleted_at IS NULL', { names })
-      .orderBy('l.created_at', 'ASC')
-      .addOrderBy('l.id', 'ASC')
-      .getRawMany<{ id: string }>();
-    if (rows.length > MAX_ENROLL_BY_FILTER) throw DomainError.validation('accounts', `have more than ${MAX_ENROLL_BY_FILTER} leads; add fewer at a time`);
-    return rows.map((r) => r.id);
+    // One more than may be enrolled at once: enough to know there are too many.
+    const ids = await this.leads.findLeadIdsByCompany(accounts, MAX_ENROLL_BY_FILTER + 1);
+    if (ids.length > MAX_ENROLL_BY_FILTER) throw DomainError.validation('accounts', `have more than ${MAX_ENROLL_BY_FILTER} leads; add fewer at a time`);
+    return ids;
   }
 
   private async matching(filter: EnrollFilterDto): Promise<string[]> {

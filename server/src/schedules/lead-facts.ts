@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThanOrEqual } from 'typeorm';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
 import type { LeadRecord } from '../leads/leads.repository.js';
-import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
+import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import type { LeadFacts } from './criteria.js';
 import { EmailMessagesRepository } from '../email/email-messages.repository.js';
 
@@ -14,7 +12,7 @@ import { EmailMessagesRepository } from '../email/email-messages.repository.js';
 @Injectable()
 export class LeadFactsService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly conversations: ConversationsRepository,
     private readonly optOuts: OptOutsService,
     private readonly emails: EmailMessagesRepository,
   ) {}
@@ -24,7 +22,7 @@ export class LeadFactsService {
     const phones = record.phones.map((p) => p.e164);
     // Independent reads, side by side; the ledger once for every address of the lead.
     const [conversations, emails, covered] = await Promise.all([
-      this.ds.getRepository(ConversationEntity).find({ where: { leadId: l.id, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } }),
+      this.conversations.forLeadSince(l.id, since),
       this.emails.outcomesSince(l.id, since),
       this.optOuts.coveredChannels(l.email ? [...phones, l.email] : phones, ['call', 'sms', 'email'], scope, l.id),
     ]);

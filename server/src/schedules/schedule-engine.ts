@@ -6,22 +6,20 @@ import { Clock } from '../common/clock.js';
 import { orderedId } from '../common/ids.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
-import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from '../leads/lead.entity.js';
-import { actionItem, leadName } from '../realtime/inbox.service.js';
-import { LeadsRepository, type LeadRecord, updateLead } from '../leads/leads.repository.js';
+import { leadName } from '../leads/lead-name.js';
+import { LeadsRepository, type LeadRecord, leadRecordIn, updateLead } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
-import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
-import { DEFAULT_SETTINGS } from '../settings/settings.service.js';
-import { UserEntity } from '../users/user.entity.js';
+import { defaultTimezoneIn } from '../settings/settings.repository.js';
+import { activeUserIdIn } from '../users/users.repository.js';
 import { type ActionContext, type ActionResult, stepContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
+import { actionItem } from './action-work-source.js';
 import { evaluateCriteria, type LeadFacts } from './criteria.js';
 import { applyLeadChanges } from './lead-changes.js';
 import { LeadFactsService } from './lead-facts.js';
 import { calendarOf, exitCriteriaOf, stepConfig, stepCriteria, stepFieldUpdates, stepTiming } from './schedule-codec.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
 import { computeDueAt, type TimingWindow } from './timing.js';
-import { pickSmartStep } from '../automations/smart-step.js';
 
 export const ACTION_QUEUE = 'schedule.action';
 /** A smart schedule choosing a lead's next step. */
@@ -77,7 +75,6 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.scheduler.register(ACTION_QUEUE, { handle: (payload, { job }) => this.run((payload as { id: string }).id, job.attempt > 1) });
-    this.scheduler.register(SMART_PICK_QUEUE, { handle: (p) => this.pickSmart((p as { enrollmentId: string; basisAt: string }).enrollmentId, new Date((p as { basisAt: string }).basisAt)) });
     this.events.on('conversation.settled', (e) => this.onConversationSettled(e.causeType, e.causeId, e.conversationId, e.status));
     this.events.on('dial.item-finished', async (e) => {
       if (e.source !== 'schedule' || !e.sourceId) return;
@@ -281,55 +278,9 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await this.scheduler.enqueue(SMART_PICK_QUEUE, { enrollmentId, basisAt: basisAt.toISOString() }, { dueAt, em });
   }
 
-  /**
-   * Chooses a smart schedule lead's next step: among the steps it has not done since it
-   * (re)started, the most specific one whose conditions its behaviour and fields meet now
-   * (a step without conditions only when none with conditions does). None fits: it looks
-   * again after CRITERIA_RECHECK_MS. Every step done: the enrollment is complete. Paused or
-   * the schedule off: it looks again later. The step's timing counts from `basisAt`.
-   */
-  async pickSmart(enrollmentId: string, basisAt: Date): Promise<void> {
-    const now = this.clock.now();
-    const later = () => this.enqueueSmartPick(undefined, enrollmentId, basisAt, new Date(now.getTime() + CRITERIA_RECHECK_MS));
-    const enrollment = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id: enrollmentId });
-    if (!enrollment || (enrollment.status !== 'active' && enrollment.status !== 'paused')) return;
-    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: enrollment.scheduleId });
-    if (!schedule || schedule.deletedAt) return;
-    if (enrollment.status === 'paused' || !schedule.active) return later();
-    // Already on a step (a repeated job): nothing to choose.
-    if (await this.ds.getRepository(ParticipantActionEntity).exists({ where: { enrollmentId, status: In([...OPEN_ACTION_STATUSES]) } })) return;
-    const lead = await this.leads.findById(enrollment.leadId);
-    if (!lead || lead.lead.deletedAt) return this.exit(enrollmentId, 'lead deleted');
-    const steps = await this.ds.getRepository(ScheduleStepEntity).find({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
-    const done = new Set(
-      (await this.ds.getRepository(ParticipantActionEntity).find({ select: { stepId: true, createdAt: true }, where: { enrollmentId, status: In(['completed', 'skipped', 'failed']) } }))
-        .filter((a) => a.createdAt >= enrollment.startsAt)
-        .map((a) => a.stepId),
-    );
-    const candidates = steps.filter((st) => !done.has(st.id));
-    if (!candidates.length) {
-      await this.ds.transaction((em) => this.endEnrollment(em, enrollmentId, 'completed', 'all steps done', now));
-      return;
-    }
-    const facts = await this.facts.build(lead, enrollment.enrolledAt, { type: 'schedule', id: schedule.id });
-    const exitReason = this.exitReason(schedule, facts, now);
-    if (exitReason) return this.exit(enrollmentId, exitReason);
-    const picked = pickSmartStep(candidates.map((st) => ({ id: st.id, position: st.position, criteria: stepCriteria(st) })), facts, now);
-    if (!picked) return later();
-    const step = candidates.find((st) => st.id === picked.id) as ScheduleStepEntity;
-    await this.ds.transaction(async (em) => {
-      // The enrollment row held while its step is made: two picks never both make one.
-      const current = await em.getRepository(EnrollmentEntity).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id: enrollmentId }).getOne();
-      if (!current || current.status !== 'active') return;
-      if (await em.getRepository(ParticipantActionEntity).exists({ where: { enrollmentId, status: In([...OPEN_ACTION_STATUSES]) } })) return;
-      await this.createAction(em, current, schedule, step, basisAt, await this.leadIn(em, current.leadId));
-    });
-  }
-
   /** Every read here goes through `em`: on the embedded database a query on another connection waits for the transaction. */
   async dueFor(schedule: ScheduleEntity, step: ScheduleStepEntity, basisAt: Date, anchorAt: Date, em: EntityManager = this.ds.manager): Promise<Date> {
-    const settings = await em.getRepository(AccountSettingsEntity).findOneBy({ id: 1 });
-    const defaultTimezone = settings?.defaultTimezone ?? DEFAULT_SETTINGS.defaultTimezone;
+    const defaultTimezone = await defaultTimezoneIn(em);
     return computeDueAt({ timing: stepTiming(step), window: step.timingWindow as TimingWindow, previousAt: basisAt, anchorAt, calendar: calendarOf(schedule, defaultTimezone) });
   }
 
@@ -348,9 +299,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       const value = (JSON.parse(lead.lead.customFields || '{}') as Record<string, unknown>)[key];
       if (typeof value === 'string' && value.trim()) {
         const v = value.trim();
-        const users = em.getRepository(UserEntity);
-        const user = UUID.test(v) ? await users.findOneBy({ id: v }) : v.includes('@') ? await users.findOneBy({ email: v.toLowerCase() }) : null;
-        if (user?.active) return user.id;
+        const owner = UUID.test(v) ? await activeUserIdIn(em, { id: v }) : v.includes('@') ? await activeUserIdIn(em, { email: v }) : null;
+        if (owner) return owner;
       }
     }
     return lead.lead.ownerId;
@@ -422,12 +372,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** A lead with its numbers and tags, read inside the caller's transaction. */
-  async leadIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
-    const lead = await em.getRepository(LeadEntity).findOneBy({ id });
-    if (!lead) return null;
-    const phones = await em.getRepository(LeadPhoneEntity).find({ where: { leadId: id }, order: { position: 'ASC' } });
-    const tags = await em.getRepository(LeadTagEntity).find({ where: { leadId: id } });
-    return { lead, phones: phones.map((p) => ({ e164: p.e164, label: p.label })), tags: tags.map((t) => t.tag).sort() };
+  leadIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
+    return leadRecordIn(em, id);
   }
 
   async load(actionId: string): Promise<Loaded | null> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, NewScheduleDto, ReassignActionDto, ScheduleDto, ScheduleSharingDto } from './dto/schedule.dto.js';
 import { ScheduleAccess } from './schedule-access.js';
 import { DomainError } from '../common/domain-error.js';

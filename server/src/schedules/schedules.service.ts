@@ -2,32 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { type AccessClaims, ACTIVATIONS, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
+import { type AccessClaims, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
-import { isValidTimezone } from '../common/timezones.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
-import { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AudiencesService } from './audiences.service.js';
-import { StepAutomationEntity } from '../automations/automation.entity.js';
-import { automationsOf, deleteAutomations, saveAutomations, validateAutomations } from '../automations/step-automations.js';
-import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
-import type { ValidationContext } from './actions/action-handler.js';
+import { automationsOf, deleteAutomations, saveAutomations } from './automations/step-automations.js';
 import { ActionRegistry } from './actions/action-registry.js';
-import { validateCriteria } from './criteria.js';
-import type { NewScheduleDto, ScheduleDto, ScheduleSharingDto, ShareDto, SharingDto, StepDto } from './dto/schedule.dto.js';
+import type { NewScheduleDto, ScheduleDto, ScheduleSharingDto, ShareDto, StepDto } from './dto/schedule.dto.js';
 import { ScheduleAccess, type Viewer } from './schedule-access.js';
-import { validateLeadChanges } from './lead-changes.js';
+import { ScheduleChecks } from './schedule-checks.js';
 import { DEFAULT_EXIT_CRITERIA, toScheduleView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedule.entity.js';
-import { validateTiming } from './timing.js';
-import { isCalendarDate } from '../common/iso-dates.js';
-
-const EXIT_FLAGS = ['onOptOut', 'onUnsubscribe', 'onBounce', 'onReply', 'onDispositionExit'] as const;
 
 /**
  * Schedules and their steps: create, read, edit, delete. Everything a request names is
@@ -42,11 +31,10 @@ export class SchedulesService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly registry: ActionRegistry,
     private readonly engine: ScheduleEngine,
-    private readonly leads: LeadsRepository,
-    private readonly pools: RingPoolsService,
     private readonly users: UsersRepository,
     private readonly audiences: AudiencesService,
     private readonly access: ScheduleAccess,
+    private readonly checks: ScheduleChecks,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
   ) {}
@@ -95,7 +83,7 @@ export class SchedulesService {
 
   /** A new schedule owned by its creator, private unless `sharing` says otherwise (`viewer`: the creator's permissions, when already read). */
   async create(dto: NewScheduleDto, actor: AccessClaims, viewer?: Viewer): Promise<ScheduleView> {
-    await this.check(dto, null, dto.sharing ? await this.checkSharing(dto.sharing, actor.sub, 'sharing.') : [], viewer ?? (await this.access.viewer(actor)));
+    await this.checks.check(dto, null, dto.sharing ? await this.checks.checkSharing(dto.sharing, actor.sub, 'sharing.') : [], viewer ?? (await this.access.viewer(actor)));
     const now = this.clock.now();
     const schedule: ScheduleEntity = {
       id: randomUUID(),
@@ -130,8 +118,8 @@ export class SchedulesService {
     });
     const ids = dto.steps.map((s) => s.id).filter(Boolean);
     if (new Set(ids).size !== ids.length) problems.push({ field: 'steps', message: 'names the same step twice' });
-    if (problems.length) throw invalid(problems);
-    await this.check(dto, id, [], viewer);
+    if (problems.length) throw DomainError.invalid(problems);
+    await this.checks.check(dto, id, [], viewer);
 
     const now = this.clock.now();
     const kept = new Map(dto.steps.filter((s) => s.id).map((s) => [s.id as string, s]));
@@ -188,9 +176,9 @@ export class SchedulesService {
   async share(s: ScheduleEntity, dto: ScheduleSharingDto): Promise<ScheduleSharingResult> {
     const id = s.id;
     const ownerId = dto.ownerId ?? s.ownerId;
-    const problems = await this.checkSharing(dto, ownerId, '');
+    const problems = await this.checks.checkSharing(dto, ownerId, '');
     if (dto.ownerId && !(await this.users.findById(dto.ownerId))?.active) problems.push({ field: 'ownerId', message: `no active user ${dto.ownerId}` });
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw DomainError.invalid(problems);
     const now = this.clock.now();
     await this.ds.transaction(async (em) => {
       await em.getRepository(ScheduleEntity).update({ id }, { sharedWith: dto.everyone, ownerId, updatedAt: now });
@@ -222,6 +210,11 @@ export class SchedulesService {
     return this.get(id);
   }
 
+  /** Whether a schedule (not deleted) has this id. */
+  async exists(id: string): Promise<boolean> {
+    return this.ds.getRepository(ScheduleEntity).exists({ where: { id, deletedAt: IsNull() } });
+  }
+
   async find(id: string): Promise<ScheduleEntity> {
     const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() });
     if (!s) throw DomainError.notFound('Schedule');
@@ -230,78 +223,6 @@ export class SchedulesService {
 
   steps(em: EntityManager, scheduleId: string): Promise<ScheduleStepEntity[]> {
     return em.getRepository(ScheduleStepEntity).find({ where: { scheduleId, deletedAt: IsNull() }, order: { position: 'ASC' } });
-  }
-
-  // ── checks ────────────────────────────────────────────────────────────────────────
-
-  /** Every problem with a schedule as sent; with a `viewer`, schedules its steps add leads to must be ones they may edit. */
-  private async check(dto: ScheduleDto, scheduleId: string | null, problems: FieldError[] = [], viewer?: Viewer): Promise<void> {
-    if (!dto.steps.length) problems.push({ field: 'steps', message: 'must have at least one step' });
-    if (dto.timezone && !isValidTimezone(dto.timezone)) problems.push({ field: 'timezone', message: `unknown time zone ${dto.timezone}` });
-    if (dto.businessHours && dto.businessHours.start >= dto.businessHours.end) problems.push({ field: 'businessHours.end', message: 'must be after the start' });
-    if (dto.businessDays && !dto.businessDays.length) problems.push({ field: 'businessDays', message: 'must name at least one day' });
-    if (dto.businessDays && new Set(dto.businessDays).size !== dto.businessDays.length) problems.push({ field: 'businessDays', message: 'names a day twice' });
-    for (const holiday of dto.holidays ?? []) if (!isCalendarDate(holiday)) problems.push({ field: 'holidays', message: `${holiday} is not a date` });
-    const customFields = await this.leads.listCustomFields();
-    const customFieldTypes = Object.fromEntries(customFields.map((f) => [f.key, f.type])) as ValidationContext['customFieldTypes'];
-    const userField = (v: string | null | undefined, field: string) => {
-      if (!v) return;
-      const key = v.startsWith('custom.') ? v.slice('custom.'.length) : v;
-      if (!customFieldTypes[key]) problems.push({ field, message: `no custom field ${key}` });
-    };
-    userField(dto.delegationField, 'delegationField');
-    for (const [field, poolId] of [['dialPoolId', dto.dialPoolId], ['smsPoolId', dto.smsPoolId]] as const) {
-      if (poolId && !(await this.pools.exists(poolId))) problems.push({ field, message: `no ring pool ${poolId}` });
-    }
-    if (dto.exitCriteria) {
-      for (const [k, v] of Object.entries(dto.exitCriteria)) {
-        if ((EXIT_FLAGS as readonly string[]).includes(k)) {
-          if (typeof v !== 'boolean') problems.push({ field: `exitCriteria.${k}`, message: 'must be true or false' });
-        } else if (k === 'conditions') {
-          if (v !== null) problems.push(...validateCriteria(v, customFieldTypes, 'exitCriteria.conditions'));
-        } else problems.push({ field: `exitCriteria.${k}`, message: `is not an exit rule (${[...EXIT_FLAGS, 'conditions'].join(', ')})` });
-      }
-    }
-    const scheduleExists = viewer ? (id: string) => this.access.canEdit(id, viewer) : async (id: string) => !!(await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() }));
-    for (const [field, ids] of [['coordinatorId', dto.coordinatorId ? [dto.coordinatorId] : []], ['watcherIds', dto.watcherIds ?? []]] as const) {
-      for (const userId of ids) if (!(await this.users.findById(userId))?.active) problems.push({ field, message: `no active user ${userId}` });
-    }
-    problems.push(...(await this.audiences.validate(dto.audience, customFieldTypes)));
-    const stepIds = dto.steps.map((s) => s.id).filter(Boolean) as string[];
-    const knownAutomations = stepIds.length ? await this.ds.getRepository(StepAutomationEntity).find({ select: { id: true, stepId: true }, where: { stepId: In(stepIds) } }) : [];
-    for (const [i, step] of dto.steps.entries()) {
-      const at = `steps[${i}]`;
-      const handler = this.registry.get(step.type);
-      if (!handler) {
-        problems.push({ field: `${at}.type`, message: `unknown action type ${step.type} (one of ${this.registry.types().join(', ')})` });
-        continue;
-      }
-      const activation = step.activation ?? handler.activations[0];
-      if (!handler.activations.includes(activation)) problems.push({ field: `${at}.activation`, message: `${step.type} can only be ${handler.activations.join(' or ')}` });
-      if (!(ACTIVATIONS as readonly string[]).includes(activation)) problems.push({ field: `${at}.activation`, message: 'must be automatic or manual' });
-      problems.push(...validateTiming(step.timing, step.window ?? 'immediate').map((p) => ({ ...p, field: `${at}.${p.field}` })));
-      if (step.criteria) problems.push(...validateCriteria(step.criteria, customFieldTypes, `${at}.criteria`));
-      problems.push(...validateLeadChanges(step.fieldUpdates, customFieldTypes, `${at}.fieldUpdates`));
-      userField(step.ownerField, `${at}.ownerField`);
-      problems.push(...(await handler.validate(step.config ?? {}, { prefix: `${at}.config`, activation, customFieldTypes, scheduleId, scheduleExists })));
-      const known = new Set(knownAutomations.filter((a) => a.stepId === step.id).map((a) => a.id));
-      problems.push(...(await validateAutomations(step.automations, this.registry, { customFieldTypes, scheduleId, scheduleExists }, `${at}.automations`, known)));
-    }
-    if (problems.length) throw invalid(problems);
-  }
-
-  private async checkSharing(dto: SharingDto, ownerId: string | null, prefix: string): Promise<FieldError[]> {
-    const problems: FieldError[] = [];
-    const users = dto.users ?? [];
-    const active = new Set(users.length ? (await this.ds.getRepository(UserEntity).find({ select: { id: true }, where: { id: In(users.map((u) => u.userId)), active: true } })).map((u) => u.id) : []);
-    const seen = new Set<string>();
-    for (const [i, share] of users.entries()) {
-      if (seen.has(share.userId)) problems.push({ field: `${prefix}users[${i}].userId`, message: 'names the same user twice' });
-      else if (share.userId === ownerId) problems.push({ field: `${prefix}users[${i}].userId`, message: 'is the owner, who has every right already' });
-      else if (!active.has(share.userId)) problems.push({ field: `${prefix}users[${i}].userId`, message: `no active user ${share.userId}` });
-      seen.add(share.userId);
-    }
-    return problems;
   }
 
   private async writeShares(em: EntityManager, scheduleId: string, users: ShareDto[], ownerId: string | null, now: Date): Promise<void> {
@@ -429,7 +350,4 @@ function normalTiming(t: Record<string, unknown>): Record<string, unknown> {
   return t.kind === 'day' ? { kind: 'day', day: t.day, at: t.at } : { kind: 'delay', amount: t.amount ?? 0, unit: t.unit ?? 'minutes' };
 }
 
-export function invalid(problems: FieldError[]): DomainError {
-  return new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-}
 

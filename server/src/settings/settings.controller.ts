@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AnyRole, Roles } from '../auth/access.decorators.js';
+import { AnyRole, Roles } from '../web/access.decorators.js';
 import { UpdateSettingsDto } from './dto/settings.dto.js';
 import { type AccountSettings, SettingsService } from './settings.service.js';
 

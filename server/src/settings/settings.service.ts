@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { AttemptCapsByChannel } from '../compliance/attempt-caps.js';
+import type { AttemptCapsByChannel } from '../../../shared/src/index.js';
 import type { AccountSettingsEntity } from './account-settings.entity.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';
 import type { UpdateSettingsDto } from './dto/settings.dto.js';
-import { SettingsRepository } from './settings.repository.js';
+import { type AccountSettings, DEFAULT_SETTINGS, SettingsRepository } from './settings.repository.js';
 
-export interface AccountSettings {
-  defaultTimezone: string;
-  defaultCountry: string;
-}
-
-export const DEFAULT_SETTINGS: AccountSettings = { defaultTimezone: 'America/New_York', defaultCountry: 'US' };
+export type { AccountSettings };
 
 @Injectable()
 export class SettingsService {

@@ -5,11 +5,11 @@ import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import type { DialMode, QueueActivity, QueueStats, SoftphoneHealth } from '../../../shared/src/index.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { Clock } from '../common/clock.js';
+import { AgentStatesRepository } from '../agents/agent-states.repository.js';
 import { DialCallsRepository } from '../dialer/dial-calls.repository.js';
 import { DialCallEntity, type DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../dialer/dial-items.repository.js';
 import { dayStart } from '../dialer/pacing-figures.js';
-import { AgentPresenceEntity, AgentStateChangeEntity } from '../realtime/agent.entity.js';
 import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
@@ -34,6 +34,7 @@ export class DialFigures {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly items: DialItemsRepository,
     private readonly dialCalls: DialCallsRepository,
+    private readonly agents: AgentStatesRepository,
     private readonly settings: SettingsService,
     private readonly pools: RingPoolsService,
     private readonly clock: Clock,
@@ -103,7 +104,7 @@ export class DialFigures {
     const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool, onLeads] = await Promise.all([
       this.items.countEligible(q.id, now),
       agentIds.length ? this.ds.getRepository(UserEntity).find({ select: { id: true, name: true }, where: { id: In(agentIds) } }) : Promise.resolve([]),
-      agentIds.length ? this.ds.getRepository(AgentPresenceEntity).find({ where: { userId: In(agentIds) } }) : Promise.resolve([]),
+      this.agents.findMany(agentIds),
       this.calls
         .createQueryBuilder('c')
         .select('SUM(CASE WHEN c.answered_at IS NULL THEN 1 ELSE 0 END)', 'ringing')
@@ -119,14 +120,7 @@ export class DialFigures {
         .where('c.queue_id = :id AND c.placed_at >= :from', { id: q.id, from, human: true })
         .getRawOne<{ dials: string | number; human: string | null; connects: string | null; abandoned: string | null }>(),
       this.dialCalls.averageTalk(q.id, from),
-      agentIds.length
-        ? this.ds
-            .getRepository(AgentStateChangeEntity)
-            .createQueryBuilder('s')
-            .select('AVG(s.duration_ms)', 'avg')
-            .where("s.user_id IN (:...agentIds) AND s.from_state = 'wrap_up' AND s.at >= :from", { agentIds, from })
-            .getRawOne<{ avg: string | number | null }>()
-        : Promise.resolve(null),
+      this.agents.averageWrapUpMs(agentIds, from),
       this.dialCalls.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
       this.ds
         .getRepository(CallbackEntity)
@@ -196,7 +190,7 @@ export class DialFigures {
         connects,
         connectRatePct: pct(connects, dials),
         avgTalkSeconds: Math.round(avgTalk ?? 0),
-        avgWrapSeconds: Math.round(Number(wrap?.avg ?? 0) / 1000),
+        avgWrapSeconds: Math.round((wrap ?? 0) / 1000),
         abandoned,
         abandonRatePct: pct(abandoned, human),
       },

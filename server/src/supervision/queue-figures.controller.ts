@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { QueueActivity, QueueStats } from '../../../shared/src/index.js';
-import { Roles } from '../auth/access.decorators.js';
+import { Roles } from '../web/access.decorators.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 import { AbandonRateQuery } from '../dialer/dto/dial-queue.dto.js';
 import { QueueFiguresService } from './queue-figures.service.js';

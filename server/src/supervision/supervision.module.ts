@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { DialerModule } from '../dialer/dialer.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
@@ -10,7 +11,7 @@ import { QueueStatsPush } from './queue-stats.push.js';
 
 /** Read models for supervisors: a queue's live figures, its charts and abandon rate, and their pushes to the watching sockets. */
 @Module({
-  imports: [DialerModule, SettingsModule, TelephonyModule, RealtimeModule],
+  imports: [DialerModule, AgentsModule, SettingsModule, TelephonyModule, RealtimeModule],
   controllers: [QueueFiguresController],
   providers: [DialFigures, QueueFiguresService, QueueStatsPush],
 })

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type AccessClaims } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { SIMULATED_CARRIER } from './carrier/carrier.providers.js';
-import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from './carrier/simulated/simulated-carrier.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { SimDigitsDto, SimInboundCallDto, SimInboundSmsDto, SimMuteDto } from './dto/telephony.dto.js';
 import { WebhookUrls } from './webhooks/webhook-urls.js';

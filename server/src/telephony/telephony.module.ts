@@ -4,7 +4,7 @@ import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { CallsController } from './calls.controller.js';
 import { carrierGatewayProvider, SIMULATED_CARRIER, simulatedCarrierProvider } from './carrier/carrier.providers.js';
-import type { SimulatedCarrier } from './carrier/simulated-carrier.js';
+import type { SimulatedCarrier } from './carrier/simulated/simulated-carrier.js';
 import { ConversationsRepository, TypeormConversationsRepository } from './conversations/conversations.repository.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { ConsentConfirmations } from './outbound/consent-confirmations.js';

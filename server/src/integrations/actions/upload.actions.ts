@@ -4,11 +4,10 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Client as FtpClient } from 'basic-ftp';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
+import { ConversationsRepository } from '../../telephony/conversations/conversations.repository.js';
 import { EgressGuard, EgressRefused } from '../egress/egress-guard.js';
 import { IntegrationsService, type OpenIntegration } from '../integrations.service.js';
 import { fileName, leadExport, renderExport, validateFileName } from '../records.js';
@@ -28,8 +27,8 @@ function validateUpload(config: Record<string, unknown>, ctx: ValidationContext,
   return issues;
 }
 
-async function exportFor(ds: DataSource, ctx: ActionContext, pattern: unknown) {
-  const file = renderExport(await leadExport(ds, ctx.lead, ctx.conversationId), ctx.config.format === 'csv' ? 'csv' : 'json');
+async function exportFor(conversations: ConversationsRepository, ctx: ActionContext, pattern: unknown) {
+  const file = renderExport(await leadExport(conversations, ctx.lead, ctx.conversationId), ctx.config.format === 'csv' ? 'csv' : 'json');
   const name = fileName(typeof pattern === 'string' ? pattern : DEFAULT_NAME, { leadId: ctx.lead.lead.id, conversationId: ctx.conversationId, now: ctx.now, idempotencyKey: ctx.idempotencyKey, extension: file.extension });
   return { file, name };
 }
@@ -45,7 +44,7 @@ export class S3UploadAction implements ActionHandler {
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly conversations: ConversationsRepository,
     private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
     private readonly guard: EgressGuard,
@@ -62,13 +61,13 @@ export class S3UploadAction implements ActionHandler {
 
   async describe(ctx: ActionContext): Promise<string> {
     const i = await this.integrations.open(String(ctx.config.integrationId), 's3');
-    const { name } = await exportFor(this.ds, ctx, ctx.config.key);
+    const { name } = await exportFor(this.conversations, ctx, ctx.config.key);
     return `write s3://${String(i.settings.bucket)}/${this.objectKey(i, name)}`;
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
     const i = await this.integrations.open(String(ctx.config.integrationId), 's3');
-    const { file, name } = await exportFor(this.ds, ctx, ctx.config.key);
+    const { file, name } = await exportFor(this.conversations, ctx, ctx.config.key);
     const key = this.objectKey(i, name);
     const where = `s3://${String(i.settings.bucket)}/${key}`;
     const endpoint = typeof i.settings.endpoint === 'string' ? i.settings.endpoint : undefined;
@@ -119,7 +118,7 @@ export class FtpUploadAction implements ActionHandler {
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly conversations: ConversationsRepository,
     private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
     private readonly guard: EgressGuard,
@@ -131,13 +130,13 @@ export class FtpUploadAction implements ActionHandler {
 
   async describe(ctx: ActionContext): Promise<string> {
     const i = await this.integrations.open(String(ctx.config.integrationId), 'ftp');
-    const { name } = await exportFor(this.ds, ctx, ctx.config.fileName);
+    const { name } = await exportFor(this.conversations, ctx, ctx.config.fileName);
     return `upload ${name} to ${i.settings.secure === 'none' ? 'ftp' : 'ftps'}://${String(i.settings.host)}/${String(i.settings.directory ?? '')}`;
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
     const i = await this.integrations.open(String(ctx.config.integrationId), 'ftp');
-    const { file, name } = await exportFor(this.ds, ctx, ctx.config.fileName);
+    const { file, name } = await exportFor(this.conversations, ctx, ctx.config.fileName);
     const secure = i.settings.secure === 'implicit' ? 'implicit' : i.settings.secure === 'explicit';
     const where = `${secure ? 'ftps' : 'ftp'}://${String(i.settings.host)}`;
     let lastError = '';

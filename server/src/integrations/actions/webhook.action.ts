@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import { MergeContexts } from '../../schedules/actions/contact-actions.js';
 import { type MergeContext, renderTemplate, validateTemplate } from '../../schedules/templates.js';
+import { ConversationsRepository } from '../../telephony/conversations/conversations.repository.js';
 import { EgressGuard } from '../egress/egress-guard.js';
 import { HttpCallError, HttpCallRefused, HttpCaller, redact } from '../http-caller.js';
 import { IntegrationsService } from '../integrations.service.js';
@@ -36,6 +37,7 @@ export class WebhookAction implements ActionHandler {
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly conversations: ConversationsRepository,
     private readonly http: HttpCaller,
     private readonly integrations: IntegrationsService,
     private readonly merge: MergeContexts,
@@ -88,7 +90,7 @@ export class WebhookAction implements ActionHandler {
     const bodyType = String(ctx.config.bodyType ?? 'json');
     let body: string | undefined;
     if (bodyType !== 'none' && method !== 'GET' && method !== 'DELETE') {
-      const fields = ctx.config.body ? rendered(ctx.config.body, m) : { event: ctx.origin, ...(await leadExport(this.ds, ctx.lead, ctx.conversationId)) };
+      const fields = ctx.config.body ? rendered(ctx.config.body, m) : { event: ctx.origin, ...(await leadExport(this.conversations, ctx.lead, ctx.conversationId)) };
       if (bodyType === 'form') {
         body = new URLSearchParams(Object.entries(fields as Record<string, unknown>).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
         headers['Content-Type'] ??= 'application/x-www-form-urlencoded';

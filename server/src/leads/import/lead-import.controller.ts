@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AccessClaims, ImportIssueView, LeadImportUploadView, LeadImportView } from '../../../../shared/src/index.js';
-import { CurrentUser, Roles } from '../../auth/access.decorators.js';
+import { CurrentUser, Roles } from '../../web/access.decorators.js';
 import { ImportIssuesQuery, ListImportsQuery, StartImportDto, UploadQuery } from './lead-import.dto.js';
 import { Accepts } from '../../web/media-types.js';
 import { CSV_TYPES, LeadImportService } from './lead-import.service.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { CarrierGateway, TwilioCarrierGateway } from '../gateway/carrier-gateway.js';
-import { SimulatedCarrier } from './simulated-carrier.js';
+import { SimulatedCarrier } from './simulated/simulated-carrier.js';
 import { createTwilioClient } from './twilio-client.js';
 
 /** The simulated carrier's account: a fixed sid, and a token made fresh for each process. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import twilio from 'twilio';
-import { SimulatedCarrier, type SimulatedCarrierOptions } from './simulated-carrier.js';
+import { SimulatedCarrier, type SimulatedCarrierOptions } from './simulated/simulated-carrier.js';
 import { createTwilioClient, type TwilioClient } from './twilio-client.js';
 
 const SID = `AC${'1'.repeat(32)}`;

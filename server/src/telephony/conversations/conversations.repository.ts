@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, IsNull, LessThan } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, LessThan, MoreThanOrEqual } from 'typeorm';
 import { orderedId } from '../../common/ids.js';
 import { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
 import { type StatusEvent, transition } from './conversation-state.js';
@@ -62,6 +62,8 @@ export abstract class ConversationsRepository {
   abstract note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void>;
   abstract search(filter: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]>;
   /** Conversations not final whose last change is older than `before`. */
+  /** The lead's conversations created since `since`, oldest first. */
+  abstract forLeadSince(leadId: string, since: Date): Promise<ConversationEntity[]>;
   abstract unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]>;
   abstract events(id: string): Promise<ConversationEventEntity[]>;
   /** The agent of the lead's most recent call, if any. */
@@ -170,6 +172,10 @@ export class TypeormConversationsRepository extends ConversationsRepository {
       );
     }
     return qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(limit).getMany();
+  }
+
+  forLeadSince(leadId: string, since: Date): Promise<ConversationEntity[]> {
+    return this.ds.getRepository(ConversationEntity).find({ where: { leadId, createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'ASC' } });
   }
 
   unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]> {

@@ -216,6 +216,11 @@ export interface CallCounts {
   answered: number;
 }
 
+/** Calls and answers summed over usage rows. */
+export function sumCounts(rows: Array<{ calls: number; answered: number }>): CallCounts {
+  return rows.reduce((a, u) => ({ calls: a.calls + u.calls, answered: a.answered + u.answered }), { calls: 0, answered: 0 });
+}
+
 export interface AnswerRateVerdict {
   quarantine: boolean;
   recentRate: number | null;

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView } from '../../../../shared/src/index.js';
-import { Roles } from '../../auth/access.decorators.js';
+import { Roles } from '../../web/access.decorators.js';
 import { AddNumbersDto, PickQueryDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
 import { RingPoolsService } from './ring-pools.service.js';
 import { UuidParamPipe } from '../../common/param-pipes.js';

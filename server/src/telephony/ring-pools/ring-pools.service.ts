@@ -3,11 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
 import {
   ErrorCode,
-  type AnswerWindowView,
   type CallerIdStrategy,
   type FieldError,
   type PoolChannel,
-  type PoolNumberHealth,
   type PoolNumberView,
   type PoolPickView,
   type RingPoolHealth,
@@ -22,20 +20,18 @@ import {
   answerRateWindows,
   type AnswerRateVerdict,
   areaCode,
-  type CallCounts,
   chooseNumber,
   type DayUsage,
-  effectiveStatus,
   isQuarantined,
   judgeAnswerRate,
   localDay,
   type PoolPick,
-  remainingToday,
   capacityReturnsAt,
-  unusable,
+  sumCounts,
 } from './caller-id.js';
 import type { PoolNumberDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
-import type { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from './ring-pool.entity.js';
+import type { PoolNumberEntity, RingPoolEntity } from './ring-pool.entity.js';
+import { toNumberView, toPoolHealth, toPoolView } from './ring-pool-views.js';
 import { RingPoolsRepository } from './ring-pools.repository.js';
 
 export const POOL_DEFAULTS = {
@@ -56,48 +52,7 @@ export interface PoolLead {
   region: string | null;
 }
 
-const NO_USAGE: DayUsage = { calls: 0, answered: 0, sms: 0 };
 const HOUR_MS = 3_600_000;
-
-export function toNumberView(n: PoolNumberEntity, now: Date): PoolNumberView {
-  return {
-    id: n.id,
-    e164: n.e164,
-    carrierSid: n.carrierSid,
-    voice: n.voice,
-    sms: n.sms,
-    region: n.region,
-    areaCode: n.areaCode,
-    status: effectiveStatus(n, now),
-    quarantinedUntil: n.quarantinedUntil?.toISOString() ?? null,
-    quarantineReason: n.quarantineReason,
-    lastUsedAt: n.lastUsedAt?.toISOString() ?? null,
-    createdAt: n.createdAt.toISOString(),
-  };
-}
-
-function toPoolView(p: RingPoolEntity, numbers: PoolNumberEntity[], now: Date): RingPoolView {
-  return {
-    id: p.id,
-    name: p.name,
-    strategy: p.strategy as CallerIdStrategy,
-    dailyCallCap: p.dailyCallCap,
-    dailySmsCap: p.dailySmsCap,
-    quarantine: { enabled: p.quarantineEnabled, minCalls: p.quarantineMinCalls, ratioPct: p.quarantineRatioPct, coolDownHours: p.coolDownHours },
-    active: p.active,
-    numbers: numbers.filter((n) => n.poolId === p.id).map((n) => toNumberView(n, now)),
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
-  };
-}
-
-function sumCounts(rows: PoolNumberUsageEntity[]): CallCounts {
-  return rows.reduce((a, u) => ({ calls: a.calls + u.calls, answered: a.answered + u.answered }), { calls: 0, answered: 0 });
-}
-
-function windowView(span: { from: string; to: string }, c: CallCounts): AnswerWindowView {
-  return { ...span, ...c, rate: c.calls ? c.answered / c.calls : null };
-}
 
 function nameTaken(name: string): DomainError {
   return new DomainError(ErrorCode.Conflict, `name: a ring pool named "${name}" already exists`, [{ field: 'name', message: 'is already taken' }]);
@@ -219,13 +174,13 @@ export class RingPoolsService {
     await this.repo.deleteNumber(numberId);
   }
 
-  /** The pool a contact uses when its work names none: the oldest active pool with a number for the channel. */
   /** One of our numbers by its E.164 form, with its pool, or null. */
   async numberByE164(e164: string): Promise<{ id: string; poolId: string } | null> {
     const [n] = await this.repo.findNumbersByE164([e164]);
     return n ? { id: n.id, poolId: n.poolId } : null;
   }
 
+  /** The pool a contact uses when its work names none: the oldest active pool with a number for the channel. */
   async defaultPoolId(channel: PoolChannel): Promise<string | null> {
     const pools = (await this.repo.pools()).filter((p) => p.active);
     const numbers = await this.repo.numbers(pools.map((p) => p.id));
@@ -329,26 +284,8 @@ export class RingPoolsService {
     const pool = await this.find(poolId);
     const numbers = await this.repo.numbers([poolId]);
     const windows = answerRateWindows(at, await this.zone());
-    const ids = numbers.map((n) => n.id);
-    const rows = await this.repo.usageBetween(ids, windows.baseline.from, windows.recent.to);
-    const remaining = { calls: 0, sms: 0 };
-    const out: PoolNumberHealth[] = numbers.map((n) => {
-      const mine = rows.filter((u) => u.numberId === n.id);
-      const todayRow = mine.find((u) => u.day === windows.today);
-      const today = todayRow ? { calls: todayRow.calls, answered: todayRow.answered, sms: todayRow.sms } : { ...NO_USAGE };
-      const left = { calls: remainingToday(n, pool, today, 'call', at), sms: remainingToday(n, pool, today, 'sms', at) };
-      remaining.calls += left.calls;
-      remaining.sms += left.sms;
-      return {
-        ...toNumberView(n, at),
-        today,
-        remaining: left,
-        recent: windowView(windows.recent, sumCounts(mine.filter((u) => u.day >= windows.recent.from))),
-        baseline: windowView(windows.baseline, sumCounts(mine.filter((u) => u.day <= windows.baseline.to))),
-        usable: { call: unusable(n, pool, today, 'call', at), sms: unusable(n, pool, today, 'sms', at) },
-      };
-    });
-    return { poolId, day: windows.today, caps: { calls: pool.dailyCallCap, sms: pool.dailySmsCap }, remainingToday: remaining, numbers: out };
+    const rows = await this.repo.usageBetween(numbers.map((n) => n.id), windows.baseline.from, windows.recent.to);
+    return toPoolHealth(poolId, pool, numbers, rows, windows, at);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Body, Controller, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../../auth/access.decorators.js';
+import { Public } from '../../web/access.decorators.js';
 import { CarrierEventsService, type CarrierParams } from './carrier-events.service.js';
 import { Accepts } from '../../web/media-types.js';
 import { CarrierSignatureGuard } from './carrier-signature.guard.js';

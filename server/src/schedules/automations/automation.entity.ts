@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { IdColumn, InstantColumn, RefColumn } from '../database/columns.js';
+import { IdColumn, InstantColumn, RefColumn } from '../../database/columns.js';
 
 /**
  * An automation attached to a schedule step: a trigger (entering the step after a delay,

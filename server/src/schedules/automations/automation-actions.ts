@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { INTEREST_EFFECTS } from '../../../shared/src/index.js';
-import { Clock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
-import { Mailer } from '../email/mailer.js';
-import { updateLead } from '../leads/leads.repository.js';
-import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../schedules/actions/action-handler.js';
-import { EmailAction } from '../schedules/actions/contact-actions.js';
-import { applyLeadChanges, type LeadChange } from '../schedules/lead-changes.js';
-import { ScheduleEngine } from '../schedules/schedule-engine.js';
-import { EnrollmentEntity, type ScheduleEntity } from '../schedules/schedule.entity.js';
-import { WebhookUrls } from '../telephony/webhooks/webhook-urls.js';
-import { UserEntity } from '../users/user.entity.js';
+import { INTEREST_EFFECTS } from '../../../../shared/src/index.js';
+import { Clock } from '../../common/clock.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Mailer } from '../../email/mailer.js';
+import { updateLead } from '../../leads/leads.repository.js';
+import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../actions/action-handler.js';
+import { EmailAction } from '../actions/contact-actions.js';
+import { applyLeadChanges, type LeadChange } from '../lead-changes.js';
+import { ScheduleEngine } from '../schedule-engine.js';
+import { EnrollmentEntity, type ScheduleEntity } from '../schedule.entity.js';
+import { WebhookUrls } from '../../telephony/webhooks/webhook-urls.js';
+import { UsersRepository } from '../../users/users.repository.js';
 import { InterestLinks } from './interest-links.js';
 
 const TAG = /^[a-z0-9][a-z0-9 _:.-]{0,63}$/;
@@ -159,7 +159,7 @@ export class NotifyAction implements ActionHandler {
   readonly channel = 'email' as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly users: UsersRepository,
     private readonly email: EmailAction,
     private readonly mailer: Mailer,
     private readonly links: InterestLinks,
@@ -224,7 +224,7 @@ export class NotifyAction implements ActionHandler {
     if (who.coordinator && schedule.coordinatorId) ids.add(schedule.coordinatorId);
     if (who.watchers) for (const id of JSON.parse(schedule.watcherIds || '[]') as string[]) ids.add(id);
     if (!ids.size) return;
-    const users = await this.ds.getRepository(UserEntity).findBy({ id: In([...ids]), active: true });
+    const users = (await this.users.findByIds([...ids])).filter((u) => u.active);
     const l = ctx.lead.lead;
     const leadName = [l.firstName, l.lastName].filter(Boolean).join(' ') || l.email || l.id;
     const outcome = 'outcome' in result ? result.outcome : result.kind;

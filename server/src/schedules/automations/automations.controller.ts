@@ -3,14 +3,14 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
-import { type AccessClaims, AUTOMATION_RUN_STATUSES, type AutomationRunView, type InterestOutcome } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Public } from '../auth/access.decorators.js';
-import { ScheduleAccess } from '../schedules/schedule-access.js';
+import { type AccessClaims, AUTOMATION_RUN_STATUSES, type AutomationRunView, type InterestOutcome } from '../../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Public } from '../../web/access.decorators.js';
+import { ScheduleAccess } from '../schedule-access.js';
 import { AutomationsService } from './automations.service.js';
 import { InterestLinks } from './interest-links.js';
-import { Clock } from '../common/clock.js';
-import { UuidParamPipe } from '../common/param-pipes.js';
-import { Accepts } from '../web/media-types.js';
+import { Clock } from '../../common/clock.js';
+import { UuidParamPipe } from '../../common/param-pipes.js';
+import { Accepts } from '../../web/media-types.js';
 
 export class ListAutomationRunsQuery {
   @IsOptional() @IsUUID('all', { message: 'must be an enrollment id' }) enrollmentId?: string;

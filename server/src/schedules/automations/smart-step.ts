@@ -1,5 +1,5 @@
-import type { LastContactedMode } from '../../../shared/src/index.js';
-import { type Criteria, evaluateCriteria, type LeadFacts } from '../schedules/criteria.js';
+import type { LastContactedMode } from '../../../../shared/src/index.js';
+import { type Criteria, evaluateCriteria, type LeadFacts } from '../criteria.js';
 
 /** A step a smart schedule may run next. */
 export interface SmartCandidate {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In } from 'typeorm';
-import { AUTOMATION_ACTION_TYPES, type AutomationActionView, type StepAutomationView } from '../../../shared/src/index.js';
-import type { FieldIssue, ValidationContext } from '../schedules/actions/action-handler.js';
-import type { ActionRegistry } from '../schedules/actions/action-registry.js';
+import { AUTOMATION_ACTION_TYPES, type AutomationActionView, type StepAutomationView } from '../../../../shared/src/index.js';
+import type { FieldIssue, ValidationContext } from '../actions/action-handler.js';
+import type { ActionRegistry } from '../actions/action-registry.js';
 import { type AutomationTrigger, type DelayParts, describeTrigger, type RepeatUnit, validateTrigger } from './automation-timing.js';
 import { AutomationRunEntity, StepAutomationEntity } from './automation.entity.js';
 

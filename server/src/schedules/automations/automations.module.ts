@@ -1,9 +1,10 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { LeadsModule } from '../leads/leads.module.js';
-import { ActionRegistry } from '../schedules/actions/action-registry.js';
-import { SchedulesModule } from '../schedules/schedules.module.js';
-import { TelephonyModule } from '../telephony/telephony.module.js';
+import { AppConfig } from '../../config/app-config.js';
+import { LeadsModule } from '../../leads/leads.module.js';
+import { ActionRegistry } from '../actions/action-registry.js';
+import { SchedulesModule } from '../schedules.module.js';
+import { TelephonyModule } from '../../telephony/telephony.module.js';
+import { UsersModule } from '../../users/users.module.js';
 import { AddTagsAction, ArchiveLeadAction, MarkInactiveAction, NotifyAction, RemoveFromScheduleAction, RemoveTagsAction } from './automation-actions.js';
 import { AutomationRunsController, InterestController } from './automations.controller.js';
 import { AutomationsService } from './automations.service.js';
@@ -13,7 +14,7 @@ const HANDLERS = [NotifyAction, AddTagsAction, RemoveTagsAction, MarkInactiveAct
 
 /** Step automations: their firings, their actions, and the "Still interested?" links. */
 @Module({
-  imports: [SchedulesModule, LeadsModule, TelephonyModule],
+  imports: [SchedulesModule, LeadsModule, TelephonyModule, UsersModule],
   controllers: [AutomationRunsController, InterestController],
   providers: [...HANDLERS, AutomationsService, { provide: InterestLinks, useFactory: (c: AppConfig) => new InterestLinks(c.auth.jwtSecret), inject: [AppConfig] }],
   exports: [AutomationsService],

@@ -1,4 +1,4 @@
-import { SignedTokens } from '../common/signed-tokens.js';
+import { SignedTokens } from '../../common/signed-tokens.js';
 
 /**
  * What a "Still interested?" link carries: the automation firing that sent it (so whose

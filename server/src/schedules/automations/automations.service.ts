@@ -2,19 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
-import { type AutomationRunView, type InterestAnswer, type InterestEffect, type InterestOutcome, OPEN_ACTION_STATUSES } from '../../../shared/src/index.js';
-import { Clock } from '../common/clock.js';
-import { JsonLogger } from '../common/json-logger.js';
-import { AppConfig } from '../config/app-config.js';
-import { isUniqueViolation } from '../database/db-errors.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
-import { SchedulerService } from '../scheduler/scheduler.service.js';
-import { AccountSettingsEntity } from '../settings/account-settings.entity.js';
-import { DEFAULT_SETTINGS } from '../settings/settings.service.js';
-import type { ActionContext, ActionResult } from '../schedules/actions/action-handler.js';
-import { ActionRegistry } from '../schedules/actions/action-registry.js';
-import { ScheduleEngine } from '../schedules/schedule-engine.js';
-import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedules/schedule.entity.js';
+import { type AutomationRunView, type InterestAnswer, type InterestEffect, type InterestOutcome, OPEN_ACTION_STATUSES } from '../../../../shared/src/index.js';
+import { Clock } from '../../common/clock.js';
+import { JsonLogger } from '../../common/json-logger.js';
+import { AppConfig } from '../../config/app-config.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
+import { LeadsRepository } from '../../leads/leads.repository.js';
+import { SchedulerService } from '../../scheduler/scheduler.service.js';
+import { defaultTimezoneIn } from '../../settings/settings.repository.js';
+import type { ActionContext, ActionResult } from '../actions/action-handler.js';
+import { ActionRegistry } from '../actions/action-registry.js';
+import { ScheduleEngine } from '../schedule-engine.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedule.entity.js';
 import { type AutomationTrigger, firstFireAt, nextFireAt } from './automation-timing.js';
 import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from './automation.entity.js';
 import { InterestLinks } from './interest-links.js';
@@ -239,7 +238,7 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
 
   private async zoneOf(em: EntityManager, schedule: ScheduleEntity): Promise<string> {
     if (schedule.timezone) return schedule.timezone;
-    return (await em.getRepository(AccountSettingsEntity).findOneBy({ id: 1 }))?.defaultTimezone ?? DEFAULT_SETTINGS.defaultTimezone;
+    return defaultTimezoneIn(em);
   }
 
   // ── reading ───────────────────────────────────────────────────────────────────────

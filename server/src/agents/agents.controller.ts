@@ -1,21 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView, WorkItem } from '../../../shared/src/index.js';
-import { AnyRole, CurrentUser, Roles } from '../auth/access.decorators.js';
+import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView } from '../../../shared/src/index.js';
+import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { AgentStatesService } from './agent-states.service.js';
 import { AgentRulesDto, HistoryQuery, SetAgentStateDto } from './dto/agents.dto.js';
-import { WorkPush } from './work-push.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('agents')
 @ApiBearerAuth()
 @Controller('agents')
 export class AgentsController {
-  constructor(
-    private readonly states: AgentStatesService,
-    private readonly push: WorkPush,
-  ) {}
+  constructor(private readonly states: AgentStatesService) {}
 
   @Roles('admin', 'supervisor')
   @Get()
@@ -49,13 +45,6 @@ export class AgentsController {
   @ApiOperation({ summary: 'Go ready, pause with a reason, or go offline' })
   setMine(@Body() body: SetAgentStateDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
     return this.states.change(actor.sub, body.state, { kind: 'agent', userId: actor.sub }, body.reason ?? null);
-  }
-
-  @AnyRole()
-  @Get('me/inbox')
-  @ApiOperation({ summary: 'Everything open for me now (what the softphone resyncs over its socket)' })
-  inbox(@CurrentUser() actor: AccessClaims): Promise<Array<WorkItem & { deliveryId: string | null }>> {
-    return this.push.sync(actor.sub);
   }
 
   @Roles('admin', 'supervisor')

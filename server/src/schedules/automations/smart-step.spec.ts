@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { LeadFacts } from '../schedules/criteria.js';
-import { modeAfter } from '../leads/lead-activity.js';
+import type { LeadFacts } from '../criteria.js';
+import { modeAfter } from '../../leads/lead-activity.js';
 import { type ActivityEvent, lastContactedMode, pickSmartStep, type SmartCandidate } from './smart-step.js';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SignedTokens } from '../common/signed-tokens.js';
+import { SignedTokens } from '../../common/signed-tokens.js';
 import { InterestLinks } from './interest-links.js';
 
 describe('"Still interested?" links', () => {

@@ -1,0 +1,85 @@
+import { LoginThrottleEntity } from './auth/login-throttle.entity.js';
+import { RefreshTokenEntity } from './auth/refresh-token.entity.js';
+import { BlockEntity } from './compliance/block.entity.js';
+import { ContactAttemptEntity, ContactRefusalEntity } from './compliance/contact-attempt.entity.js';
+import { DncListEntity, DncNumberEntity } from './compliance/dnc.entity.js';
+import { OptOutEntity, OptOutLeadEntity } from './compliance/opt-out.entity.js';
+import { ConsentReviewEntity } from './compliance/consent-review.entity.js';
+import { CustomFieldDefinitionEntity } from './leads/custom-field.entity.js';
+import { LeadImportEntity, LeadImportIssueEntity } from './leads/import/lead-import.entity.js';
+import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './leads/lead.entity.js';
+import { ConversationEntity, ConversationEventEntity, RateLimitEntity } from './telephony/conversations/conversation.entity.js';
+import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from './telephony/ring-pools/ring-pool.entity.js';
+import { ClusterLockEntity, JobEntity } from './scheduler/job.entity.js';
+import { CallbackEntity } from './callbacks/callback.entity.js';
+import { EmailMessageEntity } from './email/email-message.entity.js';
+import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedules/schedule.entity.js';
+import { AgentPresenceEntity, AgentStateChangeEntity } from './agents/agent.entity.js';
+import { WorkDeliveryEntity } from './realtime/work-delivery.entity.js';
+import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dialer/dial-queue.entity.js';
+import { DispositionChangeEntity, DispositionEntity } from './dispositions/disposition.entity.js';
+import { IntegrationEntity, IntegrationLinkEntity } from './integrations/integration.entity.js';
+import { SmsTemplateEntity } from './messaging/sms-template.entity.js';
+import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-groups/action-group.entity.js';
+import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from './schedules/automations/automation.entity.js';
+import { LeadViewEntity } from './schedules/lead-view.entity.js';
+import { DeploymentEntity } from './database/deployment.entity.js';
+import { AccountSettingsEntity } from './settings/account-settings.entity.js';
+import { UserEntity } from './users/user.entity.js';
+
+/** Every entity, in one list shared by the app, the migration CLI and the drift check. */
+export const ENTITIES = [
+  DeploymentEntity,
+  UserEntity,
+  RefreshTokenEntity,
+  LoginThrottleEntity,
+  AccountSettingsEntity,
+  LeadEntity,
+  LeadPhoneEntity,
+  LeadTagEntity,
+  CustomFieldDefinitionEntity,
+  OptOutEntity,
+  OptOutLeadEntity,
+  ConsentReviewEntity,
+  BlockEntity,
+  ContactAttemptEntity,
+  ContactRefusalEntity,
+  DncListEntity,
+  DncNumberEntity,
+  LeadImportEntity,
+  LeadImportIssueEntity,
+  RingPoolEntity,
+  PoolNumberEntity,
+  PoolNumberUsageEntity,
+  ConversationEntity,
+  ConversationEventEntity,
+  RateLimitEntity,
+  JobEntity,
+  ClusterLockEntity,
+  ScheduleEntity,
+  LeadViewEntity,
+  StepAutomationEntity,
+  AutomationRunEntity,
+  InterestAnswerEntity,
+  ScheduleStepEntity,
+  ScheduleShareEntity,
+  EnrollmentEntity,
+  ParticipantActionEntity,
+  EmailMessageEntity,
+  CallbackEntity,
+  AgentPresenceEntity,
+  AgentStateChangeEntity,
+  WorkDeliveryEntity,
+  DialQueueEntity,
+  DialQueueAgentEntity,
+  DialQueueItemEntity,
+  DialCallEntity,
+  DispositionEntity,
+  DispositionChangeEntity,
+  ActionGroupEntity,
+  ActionGroupRunEntity,
+  ActionGroupRunStepEntity,
+  IntegrationEntity,
+  IntegrationLinkEntity,
+  SmsTemplateEntity,
+];
