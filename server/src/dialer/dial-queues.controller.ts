@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView } from '../../../shared/src/index.js';
+import type { AccessClaims, DialItemView, DialQueueView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialCalls } from './dial-calls.service.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type RetryRule } from '../../../shared/src/index.js';
+import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type RetryRule } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';

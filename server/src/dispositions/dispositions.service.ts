@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '../../../shared/src/index.js';
+import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '#shared';
 import { ActionGroupsRepository } from '../action-groups/action-groups.repository.js';
 import { CallbacksRepository } from '../callbacks/callbacks.repository.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';

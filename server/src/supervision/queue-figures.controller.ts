@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { QueueActivity, QueueStats } from '../../../shared/src/index.js';
+import type { QueueActivity, QueueStats } from '#shared';
 import { Roles } from '../web/access.decorators.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 import { AbandonRateQuery } from '../dialer/dto/dial-queue.dto.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { QueueActivity, QueueStats } from '../../../shared/src/index.js';
+import type { QueueActivity, QueueStats } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import { DialPacer } from '../dialer/dial-pacer.service.js';
 import type { DialQueueEntity } from '../dialer/dial-queue.entity.js';
