@@ -10,6 +10,7 @@ import { AgentStatesService } from '../../server/src/agents/agent-states.service
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
+import { eventually } from '../support/eventually.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 import { connect } from '../support/sockets.js';
@@ -115,6 +116,8 @@ describe('power-dial queues', () => {
     await add(q.id, [answered.lead.id], 5);
     await add(q.id, [missed.lead.id], 1);
     await ready(agent);
+    // The agent's own pass may still be placing the call when \`ready\` returns (another pass held the row).
+    await eventually('the first lead is called', async () => !!(await itemsOf(q.id)).find((i) => i.leadId === answered.lead.id)?.conversationId);
     await sim.advance(15_000);
     const first = (await itemsOf(q.id)).find((i) => i.leadId === answered.lead.id)!;
     await t.http.post(`/api/conversations/${first.conversationId}/disposition`).set(agent.auth).send({ code: 'sale' }).expect(201);
