@@ -7,7 +7,12 @@
  * The server is started as the product starts (`server/src/main.ts`, NODE_ENV=production)
  * on a scratch database seeded with `--leads` (5000) leads and 2,000 finished calls.
  *
+ * `--checkout DIR,DIR…` runs the server from each checkout in turn (this one by default),
+ * `--rounds N` times over, alternating, and ends with each checkout's medians over its rounds;
+ * `--profile DIR` has each server write a CPU profile there when it stops.
+ *
  *   node --import @swc-node/register/esm-register test/bench/http-load.ts [--clients 100] [--seconds 60] [--leads 5000]
+ *     [--checkout /work/main,.] [--rounds 3] [--profile /tmp/prof]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,7 +21,8 @@ import { createDataSource } from '../../server/src/database/data-source.js';
 import { ENTITIES } from '../../server/src/entities.js';
 import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { createScratchDatabase } from '../support/databases.js';
-import { spawnTs } from '../support/process.js';
+import { resolve } from 'node:path';
+import { ROOT, spawnTs } from '../support/process.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +32,9 @@ const CLIENTS = Number(arg('clients', '100'));
 const SECONDS = Number(arg('seconds', '60'));
 const LEADS = Number(arg('leads', '5000'));
 const CALLS = 2_000;
+const CHECKOUTS = arg('checkout', ROOT).split(',').map((d) => resolve(d));
+const ROUNDS = Number(arg('rounds', '1'));
+const PROFILE = arg('profile', '');
 process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Kind = 'leads page' | 'one lead' | 'conversations page' | 'queue figures' | 'create lead' | 'disposition';
@@ -43,7 +52,18 @@ const READS = new Set<Kind>(['leads page', 'one lead', 'conversations page', 'qu
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const ms = (n: number) => (Number.isNaN(n) ? '-' : `${n.toFixed(1)}`);
 
-async function main(): Promise<void> {
+/** One run's figures, for the medians over rounds. */
+interface Figures {
+  rps: number;
+  readP50: number;
+  readP99: number;
+  writeP50: number;
+  writeP99: number;
+  errors: number;
+  rssPeak: number;
+}
+
+async function run(root: string): Promise<Figures> {
   const db = await createScratchDatabase('postgres', 20, { migrated: true });
   const password = randomBytes(18).toString('base64url');
   const server = spawnTs('server/src/main.ts', [], {
@@ -58,7 +78,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     PORT: '0',
     JWT_ACCESS_TTL_SECONDS: '3600',
-  });
+  }, { root, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [] });
   const keepAlive = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     const [, base] = await server.waitFor(/Switchboard is running at (http:\/\/\S+)/, 120_000);
@@ -116,7 +136,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < calls.length; i += 500) await ds.getRepository(ConversationEntity).insert(calls.slice(i, i + 500));
     await ds.query('VACUUM ANALYZE');
     await ds.destroy();
-    console.log(`http load: seeded ${LEADS} leads (${((Date.now() - t0) / 1000).toFixed(0)} s) and ${CALLS} calls; ${CLIENTS} clients for ${SECONDS} s`);
+    console.log(`http load (${root}): seeded ${LEADS} leads (${((Date.now() - t0) / 1000).toFixed(0)} s) and ${CALLS} calls; ${CLIENTS} clients for ${SECONDS} s`);
 
     const pid = server.child.pid as number;
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -196,11 +216,35 @@ async function main(): Promise<void> {
     console.log(rows.join('\n'));
     console.log(`server RSS: ${rssAtStart.toFixed(0)} MiB at start, ${rssPeak.toFixed(0)} MiB at most, ${rss().toFixed(0)} MiB at the end`);
     if (errorSamples.length) console.log(`first errors: ${errorSamples.join('; ')}`);
+    const sorted = (ks: Kind[]) => ks.flatMap((k) => lat.get(k)!).sort((a, b) => a - b);
+    const reads = sorted(MIX.map(([k]) => k).filter((k) => READS.has(k)));
+    const writes = sorted(MIX.map(([k]) => k).filter((k) => !READS.has(k)));
+    return {
+      rps: (reads.length + writes.length) / SECONDS,
+      readP50: pct(reads, 50),
+      readP99: pct(reads, 99),
+      writeP50: pct(writes, 50),
+      writeP99: pct(writes, 99),
+      errors: [...errors.values()].reduce((a, b) => a + b, 0),
+      rssPeak,
+    };
   } finally {
     keepAlive.destroy();
     server.child.kill('SIGTERM');
     await server.exited;
     await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results = new Map<string, Figures[]>(CHECKOUTS.map((c) => [c, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const c of CHECKOUTS) results.get(c)!.push(await run(c));
+  if (ROUNDS * CHECKOUTS.length === 1) return;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`\nmedians over ${ROUNDS} round(s): req/s, reads p50/p99 ms, writes p50/p99 ms, errors, peak RSS MiB`);
+  for (const [c, fs] of results) {
+    const m = (f: keyof Figures) => median(fs.map((x) => x[f]));
+    console.log(`${c}: ${m('rps').toFixed(0)} req/s, reads ${ms(m('readP50'))}/${ms(m('readP99'))}, writes ${ms(m('writeP50'))}/${ms(m('writeP99'))}, errors ${m('errors')}, RSS ${m('rssPeak').toFixed(0)}`);
   }
 }
 
