@@ -23,7 +23,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { DialQueueView } from '../../shared/src/index.js';
+import type { DialQueueView } from '#shared';
 import { DomainEvents } from '../../server/src/common/domain-events.js';
 import { DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';

@@ -12,7 +12,7 @@ import { stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { LeadImportUploadView, LeadImportView } from '../../shared/src/index.js';
+import type { LeadImportUploadView, LeadImportView } from '#shared';
 import { LeadImportRunner } from '../../server/src/leads/import/lead-import.runner.js';
 import { createTestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';

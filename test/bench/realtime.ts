@@ -11,7 +11,7 @@
  *   node --import @swc-node/register/esm-register test/bench/realtime.ts [--agents 1000] [--waves 5]
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkDelivery } from '../../shared/src/index.js';
+import type { WorkDelivery } from '#shared';
 import { TokenService } from '../../server/src/auth/token.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { UserEntity } from '../../server/src/users/user.entity.js';

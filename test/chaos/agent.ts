@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, WorkDelivery, WorkItem } from '../../shared/src/index.js';
+import type { ClientToServerEvents, ServerToClientEvents, WorkDelivery, WorkItem } from '#shared';
 import type { Cluster, Instance } from './cluster.js';
 
 type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,4 +1,4 @@
-import type { LeadView, RingPoolView, ScheduleView, UserView } from '../../shared/src/index.js';
+import type { LeadView, RingPoolView, ScheduleView, UserView } from '#shared';
 import { HttpPeer } from '../support/http-peer.js';
 import { ChaosAgent } from './agent.js';
 import { ADMIN_EMAIL, type ChaosDatabase, Cluster, type Instance, PASSWORD } from './cluster.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POSTGRES_MIGRATIONS } from '../../migrations/postgres/index.js';
-import type { LoginResponse } from '../../shared/src/index.js';
+import type { LoginResponse } from '#shared';
 import { spawnTs, type Spawned } from '../support/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-process-'));

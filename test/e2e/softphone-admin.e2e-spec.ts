@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { DialQueueView, DispositionView, LeadView, Page as ListPage, RingPoolView, ScheduleView, UserView } from '../../shared/src/index.js';
+import type { DialQueueView, DispositionView, LeadView, Page as ListPage, RingPoolView, ScheduleView, UserView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
 import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 

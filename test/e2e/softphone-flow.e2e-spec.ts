@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { DialItemView, DialQueueView, LeadView } from '../../shared/src/index.js';
+import type { DialItemView, DialQueueView, LeadView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { AgentStatusView, VoiceTokenView } from '../../shared/src/index.js';
+import type { AgentStatusView, VoiceTokenView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
 import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
 

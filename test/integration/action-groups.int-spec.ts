@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ActionGroupView, CallbackView, ConversationView, GroupPlanView, GroupRunView, KeywordEventResult, LeadView } from '../../shared/src/index.js';
+import type { ActionGroupView, CallbackView, ConversationView, GroupPlanView, GroupRunView, KeywordEventResult, LeadView } from '#shared';
 import { ActionGroupRunEntity, ActionGroupRunStepEntity } from '../../server/src/action-groups/action-group.entity.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
-import type { LoginResponse, TokenPair } from '../../shared/src/index.js';
+import type { LoginResponse, TokenPair } from '#shared';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createUser, signIn, TEST_PASSWORD } from '../support/factories.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import type { AutomationRunView, LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
+import type { AutomationRunView, LeadView, ParticipantActionView, ScheduleView } from '#shared';
 import { StepAutomationEntity } from '../../server/src/schedules/automations/automation.entity.js';
 import { InterestLinks } from '../../server/src/schedules/automations/interest-links.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';

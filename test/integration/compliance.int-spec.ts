@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { EligibilityView, LeadView } from '../../shared/src/index.js';
+import type { EligibilityView, LeadView } from '#shared';
 import { ComplianceService } from '../../server/src/compliance/compliance.service.js';
 import { ContactPolicy } from '../../server/src/compliance/contact-policy.js';
 import { ComplianceRepository } from '../../server/src/compliance/compliance.repository.js';

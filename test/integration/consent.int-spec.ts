@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import twilio from 'twilio';
 import { DataSource } from 'typeorm';
-import type { ConversationView, EligibilityView, LeadView, OptOutEntryView } from '../../shared/src/index.js';
+import type { ConversationView, EligibilityView, LeadView, OptOutEntryView } from '#shared';
 import { REVOCATION_WORDS } from '../../server/src/compliance/data/consent-law.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';

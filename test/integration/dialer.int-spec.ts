@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DialItemView, DialQueueView, LeadView, QueueActivity, QueueStats, RingPoolView, WorkItem } from '../../shared/src/index.js';
+import type { DialItemView, DialQueueView, LeadView, QueueActivity, QueueStats, RingPoolView, WorkItem } from '#shared';
 import { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CallbackView, DialItemView, DialQueueView, DispositionChangeView, DispositionView, LeadView, RingPoolView } from '../../shared/src/index.js';
+import type { CallbackView, DialItemView, DialQueueView, DispositionChangeView, DispositionView, LeadView, RingPoolView } from '#shared';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DncListView, DncLoadView, EligibilityView, LeadView } from '../../shared/src/index.js';
+import type { DncListView, DncLoadView, EligibilityView, LeadView } from '#shared';
 import { DncService } from '../../server/src/compliance/dnc.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';

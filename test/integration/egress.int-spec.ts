@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ActionGroupView, GroupRunView, IntegrationView, LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
+import type { ActionGroupView, GroupRunView, IntegrationView, LeadView, ParticipantActionView, ScheduleView } from '#shared';
 import { HostResolver, type ResolvedAddress, SystemHostResolver } from '../../server/src/integrations/egress/host-resolver.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';

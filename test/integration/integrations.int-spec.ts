@@ -7,7 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FtpSrv } from 'ftp-srv';
 import S3rver from 's3rver';
-import type { ActionGroupView, ConversationView, GroupRunView, IntegrationView, LeadView } from '../../shared/src/index.js';
+import type { ActionGroupView, ConversationView, GroupRunView, IntegrationView, LeadView } from '#shared';
 import { IntegrationEntity } from '../../server/src/integrations/integration.entity.js';
 import { IntegrationsService } from '../../server/src/integrations/integrations.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';

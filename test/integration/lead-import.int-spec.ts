@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ImportIssueView, LeadImportUploadView, LeadImportView, LeadView } from '../../shared/src/index.js';
+import type { ImportIssueView, LeadImportUploadView, LeadImportView, LeadView } from '#shared';
 import { LeadImportEntity } from '../../server/src/leads/import/lead-import.entity.js';
 import { LeadImportRepository } from '../../server/src/leads/import/lead-import.repository.js';
 import { LeadImportRunner } from '../../server/src/leads/import/lead-import.runner.js';

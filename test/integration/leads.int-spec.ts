@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { LeadView, Page } from '../../shared/src/index.js';
+import type { LeadView, Page } from '#shared';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
 

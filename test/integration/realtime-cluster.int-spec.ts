@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AgentStatusView, ScheduleView, WorkDelivery } from '../../shared/src/index.js';
+import type { AgentStatusView, ScheduleView, WorkDelivery } from '#shared';
 import { DEPLOYMENT_ID } from '../../server/src/database/deployment-id.js';
 import { WorkDeliveryEntity } from '../../server/src/realtime/work-delivery.entity.js';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';

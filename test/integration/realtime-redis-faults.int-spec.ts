@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AgentStatusView } from '../../shared/src/index.js';
+import type { AgentStatusView } from '#shared';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AgentStatusView, ScheduleView, WorkDelivery, WorkItem } from '../../shared/src/index.js';
+import type { AgentStatusView, ScheduleView, WorkDelivery, WorkItem } from '#shared';
 import { WorkDeliveryEntity } from '../../server/src/realtime/work-delivery.entity.js';
 import { RealtimeGateway } from '../../server/src/realtime/realtime.gateway.js';
 import { RealtimeHub, userRoom, WorkPush } from '../../server/src/realtime/work-push.service.js';

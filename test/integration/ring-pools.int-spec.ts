@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView, Role } from '../../shared/src/index.js';
+import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView, Role } from '#shared';
 import { PoolNumberUsageEntity } from '../../server/src/telephony/ring-pools/ring-pool.entity.js';
 import { RingPoolsService } from '../../server/src/telephony/ring-pools/ring-pools.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';

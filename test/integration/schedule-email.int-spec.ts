@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { LeadView, ParticipantActionView, ScheduleView } from '../../shared/src/index.js';
+import type { LeadView, ParticipantActionView, ScheduleView } from '#shared';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { EmailMessageEntity } from '../../server/src/email/email-message.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';

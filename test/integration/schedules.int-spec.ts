@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { EnrollResult, LeadView, ParticipantActionView, RingPoolView, ScheduleView } from '../../shared/src/index.js';
+import type { EnrollResult, LeadView, ParticipantActionView, RingPoolView, ScheduleView } from '#shared';
 import { JsonLogger } from '../../server/src/common/json-logger.js';
 import { ScheduleEngine, ACTION_QUEUE } from '../../server/src/schedules/schedule-engine.js';
 import { JobsRepository } from '../../server/src/scheduler/jobs.repository.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import twilio from 'twilio';
-import type { ConversationView, LeadView, RingPoolView } from '../../shared/src/index.js';
+import type { ConversationView, LeadView, RingPoolView } from '#shared';
 import { ComplianceRepository } from '../../server/src/compliance/compliance.repository.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';

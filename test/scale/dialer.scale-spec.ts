@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DialQueueView, RingPoolView } from '../../shared/src/index.js';
+import type { DialQueueView, RingPoolView } from '#shared';
 import { DialCallEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialQueuesService } from '../../server/src/dialer/dial-queues.service.js';
 import { Dialer } from '../../server/src/dialer/dialer.service.js';

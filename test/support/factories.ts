@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LoginResponse, Role, UserView } from '../../shared/src/index.js';
+import type { LoginResponse, Role, UserView } from '#shared';
 import { UsersService } from '../../server/src/users/users.service.js';
 import type { TestApp } from './app.js';
 

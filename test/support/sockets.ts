@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/src/index.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '#shared';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, ActionGroupView, GroupPlanView, GroupRunView, KeywordEventResult } from '../../../shared/src/index.js';
+import type { AccessClaims, ActionGroupView, GroupPlanView, GroupRunView, KeywordEventResult } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { ActionGroupsService } from './action-groups.service.js';
 import { ActionGroupDto, DryRunDto, KeywordEventDto, RunGroupDto } from './dto/action-group.dto.js';

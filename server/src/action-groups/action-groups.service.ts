@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type ActionGroupView, ErrorCode, type GroupActionView, type KeywordEventResult, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
+import { type ActionGroupView, ErrorCode, type GroupActionView, type KeywordEventResult, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';

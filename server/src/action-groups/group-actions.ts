@@ -1,4 +1,4 @@
-import { type GroupActionView, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
+import { type GroupActionView, RUN_GROUP_ACTION } from '#shared';
 
 /** A group's stored actions. */
 export function parseActions(json: string): GroupActionView[] {

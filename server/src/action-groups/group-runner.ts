@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { ErrorCode, type GroupPlanStepView, type GroupPlanView, type GroupRunStepView, type GroupRunView, type GroupTrigger, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '../../../shared/src/index.js';
+import { ErrorCode, type GroupPlanStepView, type GroupPlanView, type GroupRunStepView, type GroupRunView, type GroupTrigger, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';

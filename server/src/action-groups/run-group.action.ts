@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RUN_GROUP_ACTION } from '../../../shared/src/index.js';
+import { RUN_GROUP_ACTION } from '#shared';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../schedules/actions/action-handler.js';
 import { ActionGroupEntity } from './action-group.entity.js';
 import { GroupRunner } from './group-runner.js';

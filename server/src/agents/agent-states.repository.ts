@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull, LessThan, MoreThanOrEqual, Not, Or } from 'typeorm';
-import type { AgentState } from '../../../shared/src/index.js';
+import type { AgentState } from '#shared';
 import { AgentPresenceEntity, AgentStateChangeEntity } from './agent.entity.js';
 
 /** An agent's presence row as stored, for the rooms that read agents through this port. */

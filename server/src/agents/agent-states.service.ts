@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '../../../shared/src/index.js';
+import { type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView } from '../../../shared/src/index.js';
+import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { AgentStatesService } from './agent-states.service.js';

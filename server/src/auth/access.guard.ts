@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ErrorCode, type AccessClaims, type Role } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type Role } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import { requestContext } from '../common/request-context.js';
 import { PUBLIC_KEY, ROLES_KEY } from '../web/access.decorators.js';

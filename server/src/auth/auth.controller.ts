@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { AccessClaims, LoginResponse, TokenPair, UserView } from '../../../shared/src/index.js';
+import type { AccessClaims, LoginResponse, TokenPair, UserView } from '#shared';
 import { UsersService } from '../users/users.service.js';
 import { UserViewDto } from '../users/dto/user.dto.js';
 import { AnyRole, CurrentUser, Public } from '../web/access.decorators.js';

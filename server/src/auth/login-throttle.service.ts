@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ErrorCode } from '../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { JsonLogger } from '../common/json-logger.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { isRole, type AccessClaims } from '../../../shared/src/index.js';
+import { isRole, type AccessClaims } from '#shared';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AccessClaims, type CallbackView, ErrorCode } from '../../../shared/src/index.js';
+import { type AccessClaims, type CallbackView, ErrorCode } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { BookCallbackDto, CompleteCallbackDto, ListCallbacksQuery, ReassignActionDto, RescheduleCallbackDto } from '../schedules/dto/schedule.dto.js';

@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
-import { type AccessClaims, type CallbackOrigin, type CallbackView, ErrorCode } from '../../../shared/src/index.js';
+import { type AccessClaims, type CallbackOrigin, type CallbackView, ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';

@@ -1,4 +1,4 @@
-import { ErrorCode, type FieldError } from '../../../shared/src/index.js';
+import { ErrorCode, type FieldError } from '#shared';
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AgentState, AgentStatusView, WorkItem, WorkKind } from '../../../shared/src/index.js';
+import type { AgentState, AgentStatusView, WorkItem, WorkKind } from '#shared';
 import { afterCommit } from './after-commit.js';
 import { JsonLogger } from './json-logger.js';
 

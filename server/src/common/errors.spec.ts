@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
-import { ErrorCode } from '../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { DomainError } from './domain-error.js';
 import { toErrorBody } from './exception.filter.js';
 

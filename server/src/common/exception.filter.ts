@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ErrorCode, type ErrorBody } from '../../../shared/src/index.js';
+import { ErrorCode, type ErrorBody } from '#shared';
 import { isConnectionLost } from '../database/db-errors.js';
 import { DomainError } from './domain-error.js';
 import { JsonLogger } from './json-logger.js';

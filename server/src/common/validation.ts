@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage, ValidateBy, type ValidationOptions } from 'class-validator';
-import { ErrorCode, type FieldError } from '../../../shared/src/index.js';
+import { ErrorCode, type FieldError } from '#shared';
 import { DomainError } from './domain-error.js';
 import { isCalendarDate, isIsoDateTime } from './iso-dates.js';
 

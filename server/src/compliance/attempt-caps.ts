@@ -1,6 +1,6 @@
-import type { AttemptCaps, Channel, Refusal } from '../../../shared/src/index.js';
+import type { AttemptCaps, Channel, Refusal } from '#shared';
 
-export type { AttemptCaps, AttemptCapsByChannel } from '../../../shared/src/index.js';
+export type { AttemptCaps, AttemptCapsByChannel } from '#shared';
 
 /** The stricter of two caps, field by field (a missing cap is no cap). */
 export function stricterCaps(a: AttemptCaps, b: AttemptCaps): AttemptCaps {

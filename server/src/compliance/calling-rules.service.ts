@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode } from '../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { SettingsService } from '../settings/settings.service.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, BlockView, ConsentReviewView, EligibilityView, OptOutEntryView } from '../../../shared/src/index.js';
+import type { AccessClaims, BlockView, ConsentReviewView, EligibilityView, OptOutEntryView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { AttemptCapsByChannel } from './attempt-caps.js';

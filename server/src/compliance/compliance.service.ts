@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CHANNELS, type AccessClaims, type BlockView, type Channel, type ConsentReviewView, type ConsentScopeView, type EligibilityView, type OptOutChannel, type OptOutEntryView } from '../../../shared/src/index.js';
+import { CHANNELS, type AccessClaims, type BlockView, type Channel, type ConsentReviewView, type ConsentScopeView, type EligibilityView, type OptOutChannel, type OptOutEntryView } from '#shared';
 import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
 import { csvLine } from '../common/csv.js';

@@ -1,4 +1,4 @@
-import type { OptOutChannel } from '../../../shared/src/index.js';
+import type { OptOutChannel } from '#shared';
 
 const CHANNEL_WORDS: Record<Exclude<OptOutChannel, 'all'>, string> = { call: 'calls', sms: 'texts', email: 'emails' };
 

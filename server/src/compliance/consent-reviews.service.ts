@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type AccessClaims, type Channel, type ConsentOrigin, type ConsentReviewView, type OptOutChannel, type OptOutEntryView } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type Channel, type ConsentOrigin, type ConsentReviewView, type OptOutChannel, type OptOutEntryView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { ComplianceRepository } from './compliance.repository.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ConsentRulesView, ConsentScopeView } from '../../../shared/src/index.js';
+import type { ConsentRulesView, ConsentScopeView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { REVOKE_ALL, scopeInForce } from './data/consent-law.js';

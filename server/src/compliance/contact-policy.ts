@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import type { Channel, EligibilityView, OptOutEntryView, Refusal, RefusalCode } from '../../../shared/src/index.js';
+import type { Channel, EligibilityView, OptOutEntryView, Refusal, RefusalCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { effectiveZones } from '../phone/zones.js';

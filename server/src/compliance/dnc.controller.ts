@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req }
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Request } from 'express';
-import { ErrorCode, type AccessClaims, type DncListView, type DncLoadView } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type DncListView, type DncLoadView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { Accepts, mediaType } from '../web/media-types.js';

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
-import { ErrorCode, type AccessClaims, type DncListView, type DncLoadView } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type DncListView, type DncLoadView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizePhone } from '../phone/phone-number.js';

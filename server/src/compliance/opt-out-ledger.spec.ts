@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Channel } from '../../../shared/src/index.js';
+import type { Channel } from '#shared';
 import { forbidding, inForce, type LedgerEntry, type LedgerQuery, reach, type ScopeMode, supersedes } from './opt-out-ledger.js';
 
 const PHONE = '+13055550100';

@@ -1,4 +1,4 @@
-import type { Channel, OptOutChannel } from '../../../shared/src/index.js';
+import type { Channel, OptOutChannel } from '#shared';
 
 /**
  * What an entry is:

@@ -12,7 +12,7 @@ import {
   type OptOutChannel,
   type OptOutEntryView,
   type OptOutSource,
-} from '../../../shared/src/index.js';
+} from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizePhone } from '../phone/phone-number.js';

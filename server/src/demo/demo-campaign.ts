@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AccessClaims, LeadView } from '../../../shared/src/index.js';
+import type { AccessClaims, LeadView } from '#shared';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
 import { JsonLogger } from '../common/json-logger.js';

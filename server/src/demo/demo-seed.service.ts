@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Role } from '../../../shared/src/index.js';
+import type { Role } from '#shared';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { LeadsRepository } from '../leads/leads.repository.js';

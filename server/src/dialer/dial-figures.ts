@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import type { DialMode, QueueActivity, QueueStats, SoftphoneHealth } from '../../../shared/src/index.js';
+import type { DialMode, QueueActivity, QueueStats, SoftphoneHealth } from '#shared';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { Clock } from '../common/clock.js';
 import { AgentStatesRepository } from '../agents/agent-states.repository.js';

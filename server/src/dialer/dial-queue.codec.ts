@@ -1,4 +1,4 @@
-import type { DialItemView, DialMode, DialQueueView, RetryRule } from '../../../shared/src/index.js';
+import type { DialItemView, DialMode, DialQueueView, RetryRule } from '#shared';
 import type { LocalWindow } from '../compliance/calling-window.js';
 import type { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView, QueueActivity, QueueStats } from '../../../shared/src/index.js';
+import type { AccessClaims, DialItemView, DialQueueView, QueueActivity, QueueStats } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { Dialer } from './dialer.service.js';

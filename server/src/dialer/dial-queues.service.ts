@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueActivity, type QueueStats, type RetryRule } from '../../../shared/src/index.js';
+import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueActivity, type QueueStats, type RetryRule } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';

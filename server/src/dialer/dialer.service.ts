@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
-import { type AgentStatusView, type DialOutcome, ErrorCode } from '../../../shared/src/index.js';
+import { type AgentStatusView, type DialOutcome, ErrorCode } from '#shared';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { QueueStats } from '../../../shared/src/index.js';
+import type { QueueStats } from '#shared';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';

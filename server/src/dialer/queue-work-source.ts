@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { DialMode, WorkItem } from '../../../shared/src/index.js';
+import type { DialMode, WorkItem } from '#shared';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { type OpenWork, type WorkSource, WorkSources } from '../realtime/work-sources.js';
 import { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DispositionChangeView, DispositionView } from '../../../shared/src/index.js';
+import type { AccessClaims, DispositionChangeView, DispositionView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { DispositionsService } from './dispositions.service.js';

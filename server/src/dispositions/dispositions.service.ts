@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
-import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '../../../shared/src/index.js';
+import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '#shared';
 import { ActionGroupEntity } from '../action-groups/action-group.entity.js';
 import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { CallbacksService } from '../callbacks/callbacks.service.js';

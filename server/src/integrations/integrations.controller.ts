@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { INTEGRATION_SPECS, type IntegrationKindSpec, type IntegrationView } from '../../../shared/src/index.js';
+import { INTEGRATION_SPECS, type IntegrationKindSpec, type IntegrationView } from '#shared';
 import { Roles } from '../web/access.decorators.js';
 import { IntegrationDto, UpdateIntegrationDto } from './dto/integration.dto.js';
 import { IntegrationsService } from './integrations.service.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ErrorCode, INTEGRATION_KINDS, INTEGRATION_SPECS, type IntegrationFieldSpec, type IntegrationKind, type IntegrationView } from '../../../shared/src/index.js';
+import { ErrorCode, INTEGRATION_KINDS, INTEGRATION_SPECS, type IntegrationFieldSpec, type IntegrationKind, type IntegrationView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';

@@ -1,4 +1,4 @@
-import type { LastContactedMode } from '../../../shared/src/index.js';
+import type { LastContactedMode } from '#shared';
 
 /**
  * The last-contacted mode after one more activity (the lead's fields are updated one

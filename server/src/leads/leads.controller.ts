@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, type AccessClaims, type CustomFieldDefinition, type LeadView, type Page } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type CustomFieldDefinition, type LeadView, type Page } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { BulkDeleteLeadsDto, BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';

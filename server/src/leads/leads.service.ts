@@ -11,7 +11,7 @@ import {
   type LeadView,
   type Page,
   type PhoneLabel,
-} from '../../../shared/src/index.js';
+} from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isValidTimezone } from '../common/timezones.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import type { AccessClaims, SmsPreviewView, SmsTemplateView } from '../../../shared/src/index.js';
+import type { AccessClaims, SmsPreviewView, SmsTemplateView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { SmsTemplatesService } from './sms-templates.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';

@@ -1,4 +1,4 @@
-import type { TimezoneSource } from '../../../shared/src/index.js';
+import type { TimezoneSource } from '#shared';
 import { isValidTimezone } from '../common/timezones.js';
 import { zonesForNumber } from './area-codes.js';
 

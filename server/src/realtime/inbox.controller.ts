@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, WorkItem } from '../../../shared/src/index.js';
+import type { AccessClaims, WorkItem } from '#shared';
 import { AnyRole, CurrentUser } from '../web/access.decorators.js';
 import { WorkPush } from './work-push.service.js';
 

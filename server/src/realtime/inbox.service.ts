@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { WorkItem, WorkKind } from '../../../shared/src/index.js';
+import type { WorkItem, WorkKind } from '#shared';
 import { type OpenWork, WorkSources } from './work-sources.js';
 
 /**

@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayD
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io';
-import { type AckResult, ErrorCode, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type QueueStats, type SoftphoneHealth, type WorkItem } from '../../../shared/src/index.js';
+import { type AckResult, ErrorCode, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type QueueStats, type SoftphoneHealth, type WorkItem } from '#shared';
 import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';

@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Server } from 'socket.io';
 import { DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
-import { type ClientToServerEvents, type QueueStats, type ServerToClientEvents, type SocketData, WORK_KINDS, type WorkItem, type WorkKind } from '../../../shared/src/index.js';
+import { type ClientToServerEvents, type QueueStats, type ServerToClientEvents, type SocketData, WORK_KINDS, type WorkItem, type WorkKind } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';

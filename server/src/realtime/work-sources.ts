@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { WORK_KINDS, type WorkItem, type WorkKind } from '../../../shared/src/index.js';
+import { WORK_KINDS, type WorkItem, type WorkKind } from '#shared';
 
 /** Who an open item is for: named users, or any available agent. */
 export type Recipients = string[] | 'anyone';

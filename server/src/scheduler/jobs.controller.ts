@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ErrorCode } from '../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { Roles } from '../web/access.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';

@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { type AudienceRunResult, ErrorCode, type FieldError, type LeadViewView } from '../../../shared/src/index.js';
+import { type AudienceRunResult, ErrorCode, type FieldError, type LeadViewView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Condition, durationMs, evaluateCriteria, type LeadFacts, LogicError, parseLogic, validateCriteria } from './criteria.js';
-import { smsSegments } from '../../../shared/src/index.js';
+import { smsSegments } from '#shared';
 import { renderTemplate, validateTemplate } from './templates.js';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z');

@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
-import { type EnrollmentView, type EnrollResult, ErrorCode } from '../../../shared/src/index.js';
+import { type EnrollmentView, type EnrollResult, ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainError } from '../common/domain-error.js';

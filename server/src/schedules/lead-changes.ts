@@ -1,4 +1,4 @@
-import { LEAD_STATUSES } from '../../../shared/src/index.js';
+import { LEAD_STATUSES } from '#shared';
 import type { LeadRecord } from '../leads/leads.repository.js';
 import { isCalendarDate } from '../common/iso-dates.js';
 

@@ -1,4 +1,4 @@
-import type { LeadViewView } from '../../../shared/src/index.js';
+import type { LeadViewView } from '#shared';
 import type { LeadFilter } from '../leads/leads.repository.js';
 import type { EnrollFilterDto } from './dto/schedule.dto.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { type AccessClaims, ErrorCode, OPEN_ACTION_STATUSES, type ParticipantActionView } from '../../../shared/src/index.js';
+import { type AccessClaims, ErrorCode, OPEN_ACTION_STATUSES, type ParticipantActionView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';

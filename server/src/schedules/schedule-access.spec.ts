@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type Permission, ROLE_PERMISSIONS, type ShareLevel, withImplied } from '../../../shared/src/index.js';
+import { type Permission, ROLE_PERMISSIONS, type ShareLevel, withImplied } from '#shared';
 import { permissionsOf } from '../users/permissions.js';
 import { accessLevel, type Viewer } from './schedule-access.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
-import { type AccessClaims, ErrorCode, type Permission, type ScheduleAccessLevel, type ScheduleSharingView, type ShareLevel } from '../../../shared/src/index.js';
+import { type AccessClaims, ErrorCode, type Permission, type ScheduleAccessLevel, type ScheduleSharingView, type ShareLevel } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import { Permissions } from '../users/permissions.js';
 import { ScheduleEntity, ScheduleShareEntity } from './schedule.entity.js';

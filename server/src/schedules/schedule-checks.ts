@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
-import { ACTIVATIONS, type FieldError } from '../../../shared/src/index.js';
+import { ACTIVATIONS, type FieldError } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import { isCalendarDate } from '../common/iso-dates.js';
 import { isValidTimezone } from '../common/timezones.js';

@@ -1,4 +1,4 @@
-import type { ScheduleAccessLevel, ScheduleSharingView, StepAutomationView, CriteriaView, EnrollmentView, ExitCriteriaView, ParticipantActionView, ScheduleStepView, ScheduleView } from '../../../shared/src/index.js';
+import type { ScheduleAccessLevel, ScheduleSharingView, StepAutomationView, CriteriaView, EnrollmentView, ExitCriteriaView, ParticipantActionView, ScheduleStepView, ScheduleView } from '#shared';
 import type { Criteria } from './criteria.js';
 import type { LeadChange } from './lead-changes.js';
 import type { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { OPEN_ACTION_STATUSES } from '../../../shared/src/index.js';
+import { OPEN_ACTION_STATUSES } from '#shared';
 import { Clock } from '../common/clock.js';
 import { orderedId } from '../common/ids.js';
 import { DomainEvents } from '../common/domain-events.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '../../../shared/src/index.js';
+import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, NewScheduleDto, ReassignActionDto, ScheduleDto, ScheduleSharingDto } from './dto/schedule.dto.js';
 import { ScheduleAccess } from './schedule-access.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AUTOMATION_ACTION_TYPES, INTEGRATION_ACTION_TYPES, SCHEDULE_ACTION_TYPES } from '../../../shared/src/index.js';
+import { AUTOMATION_ACTION_TYPES, INTEGRATION_ACTION_TYPES, SCHEDULE_ACTION_TYPES } from '#shared';
 import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { EmailModule } from '../email/email.module.js';

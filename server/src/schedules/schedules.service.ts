@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { type AccessClaims, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '../../../shared/src/index.js';
+import { type AccessClaims, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
-import { OPEN_ACTION_STATUSES } from '../../../shared/src/index.js';
+import { OPEN_ACTION_STATUSES } from '#shared';
 import { Clock } from '../common/clock.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';

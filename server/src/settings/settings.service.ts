@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AttemptCapsByChannel } from '../../../shared/src/index.js';
+import type { AttemptCapsByChannel } from '#shared';
 import type { AccountSettingsEntity } from './account-settings.entity.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, type AccessClaims, type ConversationView, type OptOutEntryView, type Page, type VoiceTokenView } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type ConversationView, type OptOutEntryView, type Page, type VoiceTokenView } from '#shared';
 import { AnyRole, CurrentUser } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { LeadsRepository } from '../leads/leads.repository.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, type AccessClaims } from '../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { SIMULATED_CARRIER } from './carrier/carrier.providers.js';

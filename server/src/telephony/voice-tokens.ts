@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
-import { ErrorCode, type VoiceTokenView } from '../../../shared/src/index.js';
+import { ErrorCode, type VoiceTokenView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AccessClaims, ErrorCode, type Permission, ROLE_PERMISSIONS, withImplied } from '../../../shared/src/index.js';
+import { type AccessClaims, ErrorCode, type Permission, ROLE_PERMISSIONS, withImplied } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import type { UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';

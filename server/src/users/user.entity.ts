@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import type { Role } from '../../../shared/src/index.js';
+import type { Role } from '#shared';
 import { IdColumn, InstantColumn } from '../database/columns.js';
 
 @Entity('users')

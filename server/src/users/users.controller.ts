@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, UserView } from '../../../shared/src/index.js';
+import type { AccessClaims, UserView } from '#shared';
 import { CurrentUser, Roles } from '../web/access.decorators.js';
 import { CreateUserDto, UpdateUserDto, UserViewDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';

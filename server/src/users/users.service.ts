@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type Role, type UserView, withImplied } from '../../../shared/src/index.js';
+import { ErrorCode, type Role, type UserView, withImplied } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ROLES, type AccessClaims, type Role } from '../../../shared/src/index.js';
+import { ROLES, type AccessClaims, type Role } from '#shared';
 
 export const PUBLIC_KEY = 'access:public';
 export const ROLES_KEY = 'access:roles';

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { ErrorCode, type FieldError } from '../../../shared/src/index.js';
+import { ErrorCode, type FieldError } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 
 /**

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiConsumes } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { ErrorCode } from '../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 
 export const ACCEPTS_KEY = 'http:accepts';

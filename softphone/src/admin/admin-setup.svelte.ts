@@ -1,4 +1,4 @@
-import type { DialQueueView, RingPoolView, ScheduleView, UserView } from '../../../shared/src/index.js';
+import type { DialQueueView, RingPoolView, ScheduleView, UserView } from '#shared';
 import { ApiError, type ApiClient } from '../lib/api.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ErrorBody, FieldError } from '../../../shared/src/index.js';
+import type { ErrorBody, FieldError } from '#shared';
 
 /** The slice of `fetch` the client uses; tests pass a fake. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

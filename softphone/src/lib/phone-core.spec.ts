@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { VoiceTokenView } from '../../../shared/src/index.js';
+import type { VoiceTokenView } from '#shared';
 import { type CallLike, type DeviceLike, type PhoneSnapshot, PhoneCore, TOKEN_LEAD_MS } from './phone-core.js';
 
 type Handler = (...args: unknown[]) => void;

@@ -1,4 +1,4 @@
-import type { SoftphoneHealth, VoiceTokenView } from '../../../shared/src/index.js';
+import type { SoftphoneHealth, VoiceTokenView } from '#shared';
 
 /**
  * The agent's phone as plain TypeScript (jest runs it against a fake Device; the

@@ -1,4 +1,4 @@
-import type { SoftphoneHealth, VoiceTokenView } from '../../../shared/src/index.js';
+import type { SoftphoneHealth, VoiceTokenView } from '#shared';
 import type { ApiClient } from './api.js';
 import { type DeviceLike, PhoneCore, type PhoneSnapshot } from './phone-core.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AgentStatusView, WorkItem } from '../../../shared/src/index.js';
+import type { AgentStatusView, WorkItem } from '#shared';
 import { type RealtimeSnapshot, RealtimeCore } from './realtime-core.js';
 import { FakeSocket, ManualTimers } from './testing/fake-socket.js';
 

@@ -6,7 +6,7 @@ import type {
   SoftphoneHealth,
   WorkItem,
   WorkKind,
-} from '../../../shared/src/index.js';
+} from '#shared';
 
 /**
  * The agent's live link to the server as plain TypeScript (no runes), so it runs under

@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import type { AgentStatusView, ChosenAgentState, SoftphoneHealth, WorkKind } from '../../../shared/src/index.js';
+import type { AgentStatusView, ChosenAgentState, SoftphoneHealth, WorkKind } from '#shared';
 import { type ConnectionState, type InboxItem, RealtimeCore, type RealtimeSnapshot, type SocketLike } from './realtime-core.js';
 
 /** How often the softphone says it is alive (the server marks an agent stale after 20 s of silence). */

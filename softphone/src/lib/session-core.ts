@@ -1,4 +1,4 @@
-import type { LoginResponse, TokenPair, UserView } from '../../../shared/src/index.js';
+import type { LoginResponse, TokenPair, UserView } from '#shared';
 import { ApiClient, ApiError, type FetchLike } from './api.js';
 
 /**

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { LoginResponse, TokenPair, UserView } from '../../../shared/src/index.js';
+import type { LoginResponse, TokenPair, UserView } from '#shared';
 import { ApiError, type FetchLike } from './api.js';
 import {
   REFRESH_RETRY_MS,

@@ -1,4 +1,4 @@
-import type { UserView } from '../../../shared/src/index.js';
+import type { UserView } from '#shared';
 import type { ApiClient } from './api.js';
 import { SessionCore, type Lock, type SessionCoreDeps, type SessionSnapshot, type SessionStatus } from './session-core.js';
 

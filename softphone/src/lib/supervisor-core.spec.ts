@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AgentStatusView, QueueStats } from '../../../shared/src/index.js';
+import type { AgentStatusView, QueueStats } from '#shared';
 import { type SupervisorSnapshot, SupervisorCore } from './supervisor-core.js';
 import { FakeSocket } from './testing/fake-socket.js';
 

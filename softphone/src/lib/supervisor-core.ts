@@ -1,4 +1,4 @@
-import type { AgentStatusView, QueueStats } from '../../../shared/src/index.js';
+import type { AgentStatusView, QueueStats } from '#shared';
 import { type ConnectionState, type SocketLike, trackConnection } from './realtime-core.js';
 
 /**

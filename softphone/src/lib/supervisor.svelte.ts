@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import type { AgentStatusView, QueueStats } from '../../../shared/src/index.js';
+import type { AgentStatusView, QueueStats } from '#shared';
 import type { ConnectionState, SocketLike } from './realtime-core.js';
 import { SupervisorCore, type SupervisorSnapshot } from './supervisor-core.js';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CHOSEN_AGENT_STATES, type ChosenAgentState } from '../../../../shared/src/index.js';
+import { CHOSEN_AGENT_STATES, type ChosenAgentState } from '#shared';
 
 export class SetAgentStateDto {
   @ApiProperty({ enum: CHOSEN_AGENT_STATES })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsCalendarDate, IsInstant } from '../../common/validation.js';
-import { BLOCK_KINDS, CHANNELS, CONSENT_ORIGINS, OPT_OUT_CHANNELS, type BlockKind, type Channel, type ConsentOrigin, type OptOutChannel } from '../../../../shared/src/index.js';
+import { BLOCK_KINDS, CHANNELS, CONSENT_ORIGINS, OPT_OUT_CHANNELS, type BlockKind, type Channel, type ConsentOrigin, type OptOutChannel } from '#shared';
 
 export class OptOutDto {
   @ApiProperty({ example: '+14155552671', description: 'A phone number (any format) or an email address' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome } from '../../../../shared/src/index.js';
+import { DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome } from '#shared';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { IntegrationKind } from '../../../../shared/src/index.js';
+import type { IntegrationKind } from '#shared';
 import type { LeadRecord } from '../../leads/leads.repository.js';
 import { updateLead } from '../../leads/leads.repository.js';
 import type { FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';

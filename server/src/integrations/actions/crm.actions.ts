@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { IntegrationKind } from '../../../../shared/src/index.js';
+import type { IntegrationKind } from '#shared';
 import type { LeadRecord } from '../../leads/leads.repository.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import { MergeContexts } from '../../schedules/actions/contact-actions.js';

@@ -19,7 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { LEAD_STATUSES, PHONE_LABELS, type LeadStatus, type PhoneLabel } from '../../../../shared/src/index.js';
+import { LEAD_STATUSES, PHONE_LABELS, type LeadStatus, type PhoneLabel } from '#shared';
 
 const TAG = /^[a-z0-9][a-z0-9 _:.-]{0,63}$/;
 const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;

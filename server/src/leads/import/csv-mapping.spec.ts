@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CustomFieldDefinition, ImportSettings } from '../../../../shared/src/index.js';
+import type { CustomFieldDefinition, ImportSettings } from '#shared';
 import { checkSettings, readRow, type RowContext, startLine, suggestColumns } from './csv-mapping.js';
 import { uniqueHeaders } from './lead-import.service.js';
 

@@ -8,7 +8,7 @@ import {
   type FieldError,
   type ImportSettings,
   type ImportTarget,
-} from '../../../../shared/src/index.js';
+} from '#shared';
 import { isValidTimezone } from '../../common/timezones.js';
 import { checkCustomValue } from '../leads.service.js';
 import { normalizePhone } from '../../phone/phone-number.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AccessClaims, ImportIssueView, LeadImportUploadView, LeadImportView } from '../../../../shared/src/index.js';
+import type { AccessClaims, ImportIssueView, LeadImportUploadView, LeadImportView } from '#shared';
 import { CurrentUser, Roles } from '../../web/access.decorators.js';
 import { ImportIssuesQuery, ListImportsQuery, StartImportDto, UploadQuery } from './lead-import.dto.js';
 import { Accepts } from '../../web/media-types.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { DEDUPE_MODES, LEAD_STATUSES, type DedupeMode, type ImportTarget } from '../../../../shared/src/index.js';
+import { DEDUPE_MODES, LEAD_STATUSES, type DedupeMode, type ImportTarget } from '#shared';
 
 export class ImportDefaultsDto {
   @ApiPropertyOptional({ enum: LEAD_STATUSES, description: 'Status of new leads whose row has none (default new)' })

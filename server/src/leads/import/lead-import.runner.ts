@@ -4,7 +4,7 @@ import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type CsvError, type Options as CsvOptions, parse } from 'csv-parse';
-import type { CustomFieldDefinition, ImportSettings } from '../../../../shared/src/index.js';
+import type { CustomFieldDefinition, ImportSettings } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { orderedId } from '../../common/ids.js';
 import { JsonLogger } from '../../common/json-logger.js';

@@ -16,7 +16,7 @@ import {
   type ImportStatus,
   type LeadImportUploadView,
   type LeadImportView,
-} from '../../../../shared/src/index.js';
+} from '#shared';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { AppConfig } from '../../config/app-config.js';

@@ -1,4 +1,4 @@
-import type { Activation } from '../../../../shared/src/index.js';
+import type { Activation } from '#shared';
 import type { LeadRecord } from '../../leads/leads.repository.js';
 import type { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedule.entity.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SCHEDULE_ACTION_TYPES } from '../../../../shared/src/index.js';
+import { SCHEDULE_ACTION_TYPES } from '#shared';
 import type { ActionHandler } from './action-handler.js';
 import { ActionRegistry } from './action-registry.js';
 

@@ -1,4 +1,4 @@
-import { SCHEDULE_ACTION_TYPES } from '../../../../shared/src/index.js';
+import { SCHEDULE_ACTION_TYPES } from '#shared';
 import type { ActionHandler } from './action-handler.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type ConversationView, ErrorCode, type PoolPickRefusal } from '../../../../shared/src/index.js';
+import { type ConversationView, ErrorCode, type PoolPickRefusal } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { ContactPolicy, type GateDecision } from '../../compliance/contact-policy.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OPT_OUT_CHANNELS, type OptOutChannel } from '../../../../shared/src/index.js';
+import { OPT_OUT_CHANNELS, type OptOutChannel } from '#shared';
 import { CallbacksService } from '../../callbacks/callbacks.service.js';
 import { Clock } from '../../common/clock.js';
 import { OptOutsService } from '../../compliance/opt-outs.service.js';

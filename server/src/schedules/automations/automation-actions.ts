@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { INTEREST_EFFECTS } from '../../../../shared/src/index.js';
+import { INTEREST_EFFECTS } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Mailer } from '../../email/mailer.js';

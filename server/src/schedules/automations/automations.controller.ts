@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
-import { type AccessClaims, AUTOMATION_RUN_STATUSES, type AutomationRunView, type InterestOutcome } from '../../../../shared/src/index.js';
+import { type AccessClaims, AUTOMATION_RUN_STATUSES, type AutomationRunView, type InterestOutcome } from '#shared';
 import { AnyRole, CurrentUser, Public } from '../../web/access.decorators.js';
 import { ScheduleAccess } from '../schedule-access.js';
 import { AutomationsService } from './automations.service.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
-import { type AutomationRunView, type InterestAnswer, type InterestEffect, type InterestOutcome, OPEN_ACTION_STATUSES } from '../../../../shared/src/index.js';
+import { type AutomationRunView, type InterestAnswer, type InterestEffect, type InterestOutcome, OPEN_ACTION_STATUSES } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { JsonLogger } from '../../common/json-logger.js';
 import { AppConfig } from '../../config/app-config.js';

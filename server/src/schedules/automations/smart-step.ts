@@ -1,4 +1,4 @@
-import type { LastContactedMode } from '../../../../shared/src/index.js';
+import type { LastContactedMode } from '#shared';
 import { type Criteria, evaluateCriteria, type LeadFacts } from '../criteria.js';
 
 /** A step a smart schedule may run next. */

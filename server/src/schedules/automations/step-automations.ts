@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In } from 'typeorm';
-import { AUTOMATION_ACTION_TYPES, type AutomationActionView, type StepAutomationView } from '../../../../shared/src/index.js';
+import { AUTOMATION_ACTION_TYPES, type AutomationActionView, type StepAutomationView } from '#shared';
 import type { FieldIssue, ValidationContext } from '../actions/action-handler.js';
 import type { ActionRegistry } from '../actions/action-registry.js';
 import { type AutomationTrigger, type DelayParts, describeTrigger, type RepeatUnit, validateTrigger } from './automation-timing.js';

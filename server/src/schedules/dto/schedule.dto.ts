@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, SHARE_LEVELS, type ShareLevel, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '../../../../shared/src/index.js';
+import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, SHARE_LEVELS, type ShareLevel, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '#shared';
 import type { AutomationInput } from '../automations/step-automations.js';
 import { IsCalendarDate, IsInstant, IsLocalOrInstant } from '../../common/validation.js';
 import { TIMING_WINDOWS, type TimingWindow } from '../timing.js';

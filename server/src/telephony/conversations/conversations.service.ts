@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type AccessClaims, type ConversationView, type Page } from '../../../../shared/src/index.js';
+import { ErrorCode, type AccessClaims, type ConversationView, type Page } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import type { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { OPT_OUT_CHANNELS, type OptOutChannel } from '../../../../shared/src/index.js';
+import { OPT_OUT_CHANNELS, type OptOutChannel } from '#shared';
 import { IsInstant } from '../../common/validation.js';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 

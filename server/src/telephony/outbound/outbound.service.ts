@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
-import { ErrorCode, type ConversationView } from '../../../../shared/src/index.js';
+import { ErrorCode, type ConversationView } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { JsonLogger } from '../../common/json-logger.js';
 import { isUniqueViolation } from '../../database/db-errors.js';

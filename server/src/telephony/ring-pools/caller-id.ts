@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { PoolChannel, PoolPickRefusal } from '../../../../shared/src/index.js';
+import type { PoolChannel, PoolPickRefusal } from '#shared';
 import { zonesForNumber } from '../../phone/area-codes.js';
 import type { PoolNumberEntity, RingPoolEntity } from './ring-pool.entity.js';
 

@@ -1,4 +1,4 @@
-import type { AnswerWindowView, CallerIdStrategy, PoolNumberHealth, PoolNumberView, RingPoolHealth, RingPoolView } from '../../../../shared/src/index.js';
+import type { AnswerWindowView, CallerIdStrategy, PoolNumberHealth, PoolNumberView, RingPoolHealth, RingPoolView } from '#shared';
 import { type CallCounts, type DaySpan, type DayUsage, effectiveStatus, remainingToday, sumCounts, unusable } from './caller-id.js';
 import type { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from './ring-pool.entity.js';
 

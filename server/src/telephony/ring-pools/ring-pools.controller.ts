@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView } from '../../../../shared/src/index.js';
+import type { PoolNumberView, PoolPickView, RingPoolHealth, RingPoolView } from '#shared';
 import { Roles } from '../../web/access.decorators.js';
 import { AddNumbersDto, PickQueryDto, RingPoolDto, UpdatePoolNumberDto, UpdateRingPoolDto } from './dto/ring-pools.dto.js';
 import { RingPoolsService } from './ring-pools.service.js';

@@ -10,7 +10,7 @@ import {
   type PoolPickView,
   type RingPoolHealth,
   type RingPoolView,
-} from '../../../../shared/src/index.js';
+} from '#shared';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { zonesForNumber } from '../../phone/area-codes.js';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { agentIdentity } from '../identity.js';
 export { agentIdentity } from '../identity.js';
-import { ErrorCode } from '../../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { DomainEvents } from '../../common/domain-events.js';

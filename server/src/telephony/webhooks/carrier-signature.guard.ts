@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import twilio from 'twilio';
-import { ErrorCode } from '../../../../shared/src/index.js';
+import { ErrorCode } from '#shared';
 import { DomainError } from '../../common/domain-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { CarrierGateway } from '../gateway/carrier-gateway.js';

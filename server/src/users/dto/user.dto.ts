@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { type Permission, PERMISSIONS, ROLES, type Role } from '../../../../shared/src/index.js';
+import { type Permission, PERMISSIONS, ROLES, type Role } from '#shared';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ana@example.com' })

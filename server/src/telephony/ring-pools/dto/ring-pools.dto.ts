@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CALLER_ID_STRATEGIES, POOL_CHANNELS, type CallerIdStrategy, type PoolChannel } from '../../../../../shared/src/index.js';
+import { CALLER_ID_STRATEGIES, POOL_CHANNELS, type CallerIdStrategy, type PoolChannel } from '#shared';
 
 const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
 const REGION_MESSAGE = 'must be a country and region code like US-FL';
