@@ -134,6 +134,18 @@ describe('leads', () => {
     await t.http.get('/api/leads?cursor=garbage').set(admin.auth).expect(400);
   });
 
+  it('a page gives each lead its own numbers, in their order, and its tags sorted, as one lead does', async () => {
+    const a = await create({ lastName: 'MixA', phones: [{ number: '+16175550903' }, { number: '+16175550901', label: 'work' }, { number: '+16175550902' }], tags: ['zeta', 'mix', 'alpha'] });
+    const b = await create({ lastName: 'MixB', phones: [{ number: '+16175550905', label: 'home' }, { number: '+16175550904' }], tags: ['mix'] });
+    const c = await create({ lastName: 'MixC', email: 'mixc@example.test', tags: ['mix'] });
+    const page = (await t.http.get('/api/leads?tag=mix').set(admin.auth).expect(200)).body as Page<LeadView>;
+    const byId = new Map(page.items.map((l) => [l.id, l]));
+    expect(byId.get(a.id)).toMatchObject({ phones: [{ number: '+16175550903' }, { number: '+16175550901', label: 'work' }, { number: '+16175550902' }], tags: ['alpha', 'mix', 'zeta'] });
+    expect(byId.get(b.id)).toMatchObject({ phones: [{ number: '+16175550905', label: 'home' }, { number: '+16175550904', label: 'mobile' }], tags: ['mix'] });
+    expect(byId.get(c.id)).toMatchObject({ phones: [], tags: ['mix'] });
+    for (const lead of [a, b, c]) expect((await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body).toEqual(byId.get(lead.id));
+  });
+
   it('agents see and edit only their own leads, and cannot reassign them', async () => {
     const mine = await create({ lastName: 'Mine', phones: [{ number: '+16175550201' }], ownerId: agent.user.id });
     const theirs = await create({ lastName: 'Theirs', phones: [{ number: '+16175550202' }], ownerId: otherAgent.user.id });

@@ -13,10 +13,14 @@ export interface Spawned {
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
 }
 
-/** Runs a TypeScript entry point of ours as its own Node process, the way `node dist/...` would. */
-export function spawnTs(entry: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', resolve(ROOT, entry), ...args], {
-    cwd: ROOT,
+/**
+ * Runs a TypeScript entry point of ours as its own Node process, the way `node dist/...` would;
+ * `root` names another checkout to run it from (a benchmark comparing two), `nodeArgs` go before the entry.
+ */
+export function spawnTs(entry: string, args: string[], env: Record<string, string>, opts: { root?: string; nodeArgs?: string[] } = {}): Spawned {
+  const root = opts.root ?? ROOT;
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', '@swc-node/register/esm-register', resolve(root, entry), ...args], {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TZ: process.env.TZ ?? 'UTC', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -217,6 +217,8 @@ export class LeadsService {
   }
 
   private async checkCustomFields(values: Record<string, unknown>, problems: FieldError[]): Promise<Record<string, CustomFieldValue>> {
+    // No values, nothing to check: most leads come without any, and the definitions cost a query.
+    if (!Object.keys(values).length) return {};
     const defs = new Map((await this.leads.listCustomFields()).map((d) => [d.key, toDefinition(d)]));
     const out: Record<string, CustomFieldValue> = {};
     for (const [key, value] of Object.entries(values)) {
