@@ -17,9 +17,11 @@ try {
     lines.push(`  First admin created: ${admin.email}`);
     if (admin.generatedPassword) lines.push(`  Its password, shown this once: ${admin.generatedPassword}`, `  Sign in and change it under Users.`);
   }
-  process.stderr.write(lines.join('\n') + '\n\n');
+  // Listening before the banner, and for good: a signal repeated while stopping (or re-raised
+  // by anything else listening) must not fall back to the default, which ends the process
+  // with work half-released. `stop()` is idempotent.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       server.stop().then(
         () => process.exit(0),
         (e) => {
@@ -29,6 +31,7 @@ try {
       );
     });
   }
+  process.stderr.write(lines.join('\n') + '\n\n');
 } catch (e) {
   if (e instanceof ConfigError || e instanceof DataDirLockedError) {
     process.stderr.write(`${e.message}\n`);

@@ -95,7 +95,8 @@ describe('the server as a process', () => {
     await again.waitFor(/Switchboard is running at/, 60_000);
     expect(again.stderr()).not.toContain('First admin created');
     again.child.kill('SIGTERM');
-    expect(await again.exited).toBe(0);
+    const code = await again.exited;
+    expect({ code, signal: again.signal(), tail: code === 0 ? '' : again.stderr().slice(-1500) + again.stdout().slice(-1500) }).toEqual({ code: 0, signal: null, tail: '' });
   }, 120_000);
 
   it('migrate and migrate:revert work on the embedded database', async () => {

@@ -11,6 +11,8 @@ export interface Spawned {
   exited: Promise<number | null>;
   /** Resolves when `pattern` appears on stdout or stderr (rejects after `ms`). */
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** The signal that ended the process, when one did (its exit code is then null). */
+  signal(): NodeJS.Signals | null;
 }
 
 /**
@@ -35,11 +37,18 @@ export function spawnTs(entry: string, args: string[], env: Record<string, strin
     err += d;
     listeners.forEach((l) => l());
   });
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((res) =>
+    child.on('exit', (code, sig) => {
+      signal = sig;
+      res(code);
+    }),
+  );
   return {
     child,
     stdout: () => out,
     stderr: () => err,
+    signal: () => signal,
     exited,
     waitFor(pattern, ms = 30_000) {
       return new Promise((res, rej) => {
