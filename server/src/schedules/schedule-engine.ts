@@ -7,7 +7,7 @@ import { orderedId } from '../common/ids.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { leadName } from '../leads/lead-name.js';
-import { LeadsRepository, type LeadRecord, leadRecordIn, updateLead } from '../leads/leads.repository.js';
+import { LeadsRepository, type LeadRecord, updateLead } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { defaultTimezoneIn } from '../settings/settings.repository.js';
 import { activeUserIdIn } from '../users/users.repository.js';
@@ -369,11 +369,6 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       ended++;
     }
     return ended;
-  }
-
-  /** A lead with its numbers and tags, read inside the caller's transaction. */
-  leadIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
-    return leadRecordIn(em, id);
   }
 
   async load(actionId: string): Promise<Loaded | null> {

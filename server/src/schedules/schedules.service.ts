@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
+import { leadRecordIn } from '../leads/leads.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AudiencesService } from './audiences.service.js';
 import { automationsOf, deleteAutomations, saveAutomations } from './automations/step-automations.js';
@@ -309,7 +310,7 @@ export class SchedulesService {
       if (!enrollment) continue;
       if (schedule.type === 'smart') await this.engine.enqueueSmartPick(em, enrollment.id, now);
       else if (!successor) await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
-      else await this.engine.createAction(em, enrollment, schedule, successor, now, await this.engine.leadIn(em, a.leadId));
+      else await this.engine.createAction(em, enrollment, schedule, successor, now, await leadRecordIn(em, a.leadId));
     }
   }
 
@@ -329,7 +330,7 @@ export class SchedulesService {
   private async reassignOpen(em: EntityManager, schedule: ScheduleEntity, steps: ScheduleStepEntity[]): Promise<void> {
     const open = await em.getRepository(ParticipantActionEntity).find({ where: { scheduleId: schedule.id, status: In([...OPEN_ACTION_STATUSES]) } });
     for (const a of open) {
-      const lead = await this.engine.leadIn(em, a.leadId);
+      const lead = await leadRecordIn(em, a.leadId);
       if (!lead) continue;
       const owner = await this.engine.ownerFor(schedule, steps.find((s) => s.id === a.stepId) ?? null, lead, em);
       if (owner === a.ownerId) continue;

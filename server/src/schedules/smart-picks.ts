@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
 import { OPEN_ACTION_STATUSES } from '#shared';
 import { Clock } from '../common/clock.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
+import { leadRecordIn, LeadsRepository } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { pickSmartStep } from './automations/smart-step.js';
 import { LeadFactsService } from './lead-facts.js';
@@ -68,7 +68,7 @@ export class SmartPicks implements OnModuleInit {
       const current = await em.getRepository(EnrollmentEntity).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id: enrollmentId }).getOne();
       if (!current || current.status !== 'active') return;
       if (await em.getRepository(ParticipantActionEntity).exists({ where: { enrollmentId, status: In([...OPEN_ACTION_STATUSES]) } })) return;
-      await this.engine.createAction(em, current, schedule, step, basisAt, await this.engine.leadIn(em, current.leadId));
+      await this.engine.createAction(em, current, schedule, step, basisAt, await leadRecordIn(em, current.leadId));
     });
   }
 }
