@@ -4,7 +4,7 @@
  *
  *   composition  app.module, server, main, app.factory, demo, entities (the entity list)
  *   read models  supervision
- *   workflows    schedules (with automations), callbacks, dialer, dispositions, action-groups, integrations, messaging
+ *   workflows    schedules (with automations), callbacks, dialer, dispositions, action-groups, integrations, messaging, floor, replies
  *   channels     telephony, email, realtime
  *   records      leads, compliance, agents
  *   identity     users, auth, settings
@@ -20,7 +20,7 @@ const FLOORS = [
   ['identity', ['users', 'auth', 'settings']],
   ['records', ['leads', 'compliance', 'agents']],
   ['channels', ['telephony', 'email', 'realtime']],
-  ['workflows', ['schedules', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging']],
+  ['workflows', ['schedules', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging', 'floor', 'replies']],
   ['read-models', ['supervision']],
 ];
 const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main)\\.ts$|^server/src/demo/|^server/src/entities\\.ts$';

@@ -1,4 +1,16 @@
 import type { MixedList } from 'typeorm';
+import { EmailConversations1796690300000 } from './1796690300000-EmailConversations.js';
+import { InboundEmail1796690400000 } from './1796690400000-InboundEmail.js';
+import { LeadReplies1796690600000 } from './1796690600000-LeadReplies.js';
+import { AgentDesk1796690100000 } from './1796690100000-AgentDesk.js';
+import { CallRecordings1796680200000 } from './1796680200000-CallRecordings.js';
+import { CallLegsByUser1796680350000 } from './1796680350000-CallLegsByUser.js';
+import { LeadSearchPrefixes1796690000000 } from './1796690000000-LeadSearchPrefixes.js';
+import { QueueHoldMusic1796690200000 } from './1796690200000-QueueHoldMusic.js';
+import { LeadAuthors1796690500000 } from './1796690500000-LeadAuthors.js';
+import { QueueTargetAbandon1796690700000 } from './1796690700000-QueueTargetAbandon.js';
+import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
+import { CallRooms1796680000000 } from './1796680000000-CallRooms.js';
 import { Deployment1796594986416 } from './1796594986416-Deployment.js';
 import { LoginThrottles1796589051122 } from './1796589051122-LoginThrottles.js';
 import { SchedulePermissions1796280061835 } from './1796280061835-SchedulePermissions.js';
@@ -48,4 +60,16 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   ConsentLedger1796563912120,
   LoginThrottles1796589051122,
   Deployment1796594986416,
+  CallRooms1796680000000,
+  QueueSupervisors1796680100000,
+  CallRecordings1796680200000,
+  CallLegsByUser1796680350000,
+  LeadSearchPrefixes1796690000000,
+  AgentDesk1796690100000,
+  QueueHoldMusic1796690200000,
+  EmailConversations1796690300000,
+  InboundEmail1796690400000,
+  LeadAuthors1796690500000,
+  LeadReplies1796690600000,
+  QueueTargetAbandon1796690700000,
 ];

@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ENTITIES } from './entities.js';
 import { DialerModule } from './dialer/dialer.module.js';
+import { FloorModule } from './floor/floor.module.js';
 import { ActionGroupsModule } from './action-groups/action-groups.module.js';
 import { AutomationsModule } from './schedules/automations/automations.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -19,6 +20,7 @@ import { LeadsModule } from './leads/leads.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
+import { RepliesModule } from './replies/replies.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SupervisionModule } from './supervision/supervision.module.js';
@@ -31,7 +33,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, SupervisionModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, FloorModule, SupervisionModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, RepliesModule, HealthModule, DemoModule],
     };
   }
 }

@@ -9,14 +9,18 @@ import { CustomFieldDefinitionEntity } from './leads/custom-field.entity.js';
 import { LeadImportEntity, LeadImportIssueEntity } from './leads/import/lead-import.entity.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './leads/lead.entity.js';
 import { ConversationEntity, ConversationEventEntity, RateLimitEntity } from './telephony/conversations/conversation.entity.js';
+import { CallEventEntity, CallLegEntity } from './telephony/rooms/call-leg.entity.js';
+import { CallRecordingEntity } from './telephony/rooms/call-recording.entity.js';
 import { PoolNumberEntity, PoolNumberUsageEntity, RingPoolEntity } from './telephony/ring-pools/ring-pool.entity.js';
 import { ClusterLockEntity, JobEntity } from './scheduler/job.entity.js';
 import { CallbackEntity } from './callbacks/callback.entity.js';
+import { EmailInboundEntity } from './email/email-inbound.entity.js';
+import { LeadReplyEntity } from './replies/lead-reply.entity.js';
 import { EmailMessageEntity } from './email/email-message.entity.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedules/schedule.entity.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from './agents/agent.entity.js';
 import { WorkDeliveryEntity } from './realtime/work-delivery.entity.js';
-import { DialCallEntity, DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dialer/dial-queue.entity.js';
+import { DialCallEntity, DialQueueAgentEntity, DialQueueSupervisorEntity, DialQueueEntity, DialQueueItemEntity } from './dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from './dispositions/disposition.entity.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integrations/integration.entity.js';
 import { SmsTemplateEntity } from './messaging/sms-template.entity.js';
@@ -53,6 +57,9 @@ export const ENTITIES = [
   PoolNumberUsageEntity,
   ConversationEntity,
   ConversationEventEntity,
+  CallLegEntity,
+  CallEventEntity,
+  CallRecordingEntity,
   RateLimitEntity,
   JobEntity,
   ClusterLockEntity,
@@ -66,12 +73,15 @@ export const ENTITIES = [
   EnrollmentEntity,
   ParticipantActionEntity,
   EmailMessageEntity,
+  EmailInboundEntity,
   CallbackEntity,
+  LeadReplyEntity,
   AgentPresenceEntity,
   AgentStateChangeEntity,
   WorkDeliveryEntity,
   DialQueueEntity,
   DialQueueAgentEntity,
+  DialQueueSupervisorEntity,
   DialQueueItemEntity,
   DialCallEntity,
   DispositionEntity,

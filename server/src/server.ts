@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { JsonLogger } from './common/json-logger.js';
 import { guardProcess } from './common/process-guards.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
+import { isConnectionLost } from './database/db-errors.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 /** Nest's listen hands its arguments on to the HTTP server's `listen`; its types name only port and host. */
@@ -34,13 +35,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
   let app: NestExpressApplication;
   try {
-    // configureApp() installs the body parsers, with their limits; Nest's defaults would not have them.
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), { logger, bodyParser: false, abortOnError: false });
-    configureApp(app, config);
-    // With the kernel's queue of pending connections as long as configured: a reconnect
-    // storm past the runtime's default (511) has its connections dropped and retried by TCP
-    // seconds later.
-    await (app.listen.bind(app) as unknown as ListenWithBacklog)(config.port, config.host, config.listenBacklog);
+    app = await bootWaitingForDatabase(config, logger);
   } catch (e) {
     unguard();
     await embedded?.stop();
@@ -61,4 +56,33 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       unguard();
     })());
   return { app, config, url, stop };
+}
+
+/**
+ * Boots Nest and listens. A database that is down, restarting or dropping connections while
+ * the instance starts (migrations, the first admin, the demo data) does not end the process:
+ * the half-built app is closed and the start tried again, with pauses growing to five
+ * seconds, for up to START_DATABASE_WAIT_MS. Any other failure ends the start at once.
+ */
+async function bootWaitingForDatabase(config: AppConfig, logger: JsonLogger): Promise<NestExpressApplication> {
+  const giveUpAt = Date.now() + config.startDatabaseWaitMs;
+  for (let attempt = 1; ; attempt++) {
+    let app: NestExpressApplication | undefined;
+    try {
+      // configureApp() installs the body parsers, with their limits; Nest's defaults would not have them.
+      app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), { logger, bodyParser: false, abortOnError: false });
+      configureApp(app, config);
+      // With the kernel's queue of pending connections as long as configured: a reconnect
+      // storm past the runtime's default (511) has its connections dropped and retried by TCP
+      // seconds later.
+      await (app.listen.bind(app) as unknown as ListenWithBacklog)(config.port, config.host, config.listenBacklog);
+      return app;
+    } catch (e) {
+      await app?.close().catch(() => undefined);
+      if (!isConnectionLost(e) || Date.now() >= giveUpAt) throw e;
+      const pauseMs = Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5));
+      logger.event('warn', 'server.start.database-unavailable', { attempt, retryInMs: pauseMs, err: { name: (e as Error).name, message: (e as Error).message } });
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
 }

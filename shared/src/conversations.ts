@@ -39,3 +39,25 @@ export interface VoiceTokenView {
   token: string | null;
   expiresAt: string;
 }
+
+/** What the dial pad hears before it dials a typed number: whose number it is and the gate's answer. */
+export interface ManualDialCheckView {
+  /** The number as dialed (E.164). */
+  number: string;
+  /** The lead holding the number that the caller may work, or null: dialing then makes one. */
+  lead: { id: string; name: string } | null;
+  allowed: boolean;
+  /** Every reason the gate gives (and, for a lead of someone else, that one), each with its message. */
+  reasons: Array<{ code: string; message: string; until: string | null }>;
+  notes: string[];
+  nextAllowedAt: string | null;
+  timezones: string[];
+}
+
+/** The agent's recent work, shown in the search box before they type. */
+export interface RecentWorkView {
+  /** The leads of their latest conversations, each once, latest first. */
+  leads: Array<{ id: string; name: string; phone: string | null; company: string | null; at: string }>;
+  /** Their latest calls. */
+  calls: Array<{ conversationId: string; leadId: string | null; leadName: string | null; number: string; direction: ConversationDirection; status: string; disposition: string | null; durationSeconds: number | null; at: string }>;
+}

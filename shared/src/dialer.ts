@@ -32,7 +32,36 @@ export interface DialQueueInput {
   maxLinesPerAgent?: number;
   /** Percent of answered calls, over 30 days (at most 3). */
   abandonCapPct?: number;
+  /** predictive: the 30-day abandon share the pacer aims under, percent (below the cap; default 2.5). */
+  targetAbandonPct?: number;
   agentIds?: string[];
+  /** Supervisors (and admins) who may listen to, coach and join the queue's live calls. */
+  supervisorIds?: string[];
+  recording?: Partial<QueueRecording>;
+  /** What happens to an agent still wrapping up at the wrap-up limit (default pause). */
+  afterWrapUpLimit?: AfterWrapUpLimit;
+  /** What a held person hears in the queue's calls (http or https); null: the server's hold music. */
+  holdMusicUrl?: string | null;
+}
+
+export const AFTER_WRAP_UP_LIMITS = ['pause', 'ready'] as const;
+/** At the wrap-up limit: `pause` (reason wrap-up-expired: nobody is assumed at the desk) or `ready`. */
+export type AfterWrapUpLimit = (typeof AFTER_WRAP_UP_LIMITS)[number];
+
+export const RECORDING_MODES = ['never', 'always', 'on-demand'] as const;
+export type RecordingMode = (typeof RECORDING_MODES)[number];
+export const RECORDING_CONSENTS = ['announce', 'agent-confirms'] as const;
+export type RecordingConsent = (typeof RECORDING_CONSENTS)[number];
+
+/** How a queue's calls are recorded. Where every party must consent, `consent` says how it is had. */
+export interface QueueRecording {
+  mode: RecordingMode;
+  /** announce: the person hears the announcement first; agent-confirms: recording waits until the agent marks the person's consent. */
+  consent: RecordingConsent;
+  /** The announcement; null: the built-in wording. */
+  announcement: string | null;
+  /** Days a recording is kept; null: kept. */
+  retentionDays: number | null;
 }
 
 export interface DialQueueView {
@@ -50,7 +79,12 @@ export interface DialQueueView {
   abandonMessage: string;
   maxLinesPerAgent: number;
   abandonCapPct: number;
+  targetAbandonPct: number;
   agentIds: string[];
+  supervisorIds: string[];
+  recording: QueueRecording;
+  afterWrapUpLimit: AfterWrapUpLimit;
+  holdMusicUrl: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -113,6 +147,8 @@ export interface QueueStats {
   abandonCapPct: number;
   /** Lines per ready agent the predictive pacer is using now. */
   pacingRatio: number;
+  /** predictive: the pacer's last decision — dial level (lines in flight per ready agent), the abandon share it predicts for the calls in flight, the queue's target, and why it holds back when it does; null otherwise or before its first pass. */
+  pacing: { level: number; predictedPct: number; targetPct: number; holdingBack: boolean; why: string } | null;
   callbacks: { due: number; overdue: number };
   actionsByAgent: Array<{ userId: string; due: number; overdue: number }>;
   ringPool: { poolId: string; numbers: number; available: number; quarantined: number; exhausted: number } | null;

@@ -15,3 +15,5 @@ export * from './action-groups.js';
 export * from './integrations.js';
 export * from './sms.js';
 export * from './automations.js';
+export * from './floor.js';
+export * from './email.js';

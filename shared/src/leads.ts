@@ -51,6 +51,10 @@ export interface LeadView {
   lastActivityType: string | null;
   /** Dialed ahead of the queue order. */
   instantDial: boolean;
+  /** The user who made the lead (API or CSV import); null when the system did. */
+  createdBy: string | null;
+  /** The user whose edit was the lead's last; null until one edits it. */
+  updatedBy: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -4,6 +4,8 @@
  * on the server, `Socket<ServerToClientEvents, ClientToServerEvents>` in the browser.
  */
 
+import type { CallUpdate } from './floor.js';
+
 export const AGENT_STATES = ['offline', 'ready', 'reserved', 'on_call', 'wrap_up', 'paused'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 /** States an agent (or a supervisor for them) may choose; the others follow calls and offers. */
@@ -19,9 +21,26 @@ export interface PauseReason {
 
 export interface AgentRules {
   pauseReasons: PauseReason[];
-  /** After a call, the longest wrap-up before the agent is made ready again. */
+  /** After a call, the longest wrap-up; at the limit the agent is paused (wrap-up-expired) unless the queue says ready. */
   wrapUpMaxSeconds: number;
+  /** Offers the agent's phone left unanswered in a row before they are paused (missed-offers). */
+  missedOffersBeforePause: number;
 }
+
+/** What the agent asked to happen once the current call's disposition is saved, instead of Ready. */
+export const AFTER_CALL_ACTIONS = ['pause', 'sign-off'] as const;
+export type AfterCallAction = (typeof AFTER_CALL_ACTIONS)[number];
+
+/**
+ * Pause reasons the system sets (not chosen from the rules' list): shown like the others,
+ * the agent goes Ready again when back at the desk.
+ */
+export const SYSTEM_PAUSE_REASONS: Record<string, string> = {
+  'wrap-up-expired': 'Wrap-up time ran out',
+  'after-call': 'Paused after the call',
+  'missed-offers': 'Missed calls',
+  'no-heartbeat': 'Softphone not responding',
+};
 
 
 export interface AgentStatusView {
@@ -39,6 +58,8 @@ export interface AgentStatusView {
   /** Paused or wrapping up for longer than allowed. */
   overLimit: boolean;
   health: SoftphoneHealth | null;
+  /** Pause or sign off once the current call's disposition is saved (null: Ready as usual). */
+  afterCall: AfterCallAction | null;
 }
 
 export interface AgentStateChangeView {
@@ -56,7 +77,7 @@ export interface AgentStateChangeView {
 import type { DialCard, QueueStats } from './dialer.js';
 import type { SoftphoneHealth } from './softphone-health.js';
 
-export const WORK_KINDS = ['participant_action', 'callback', 'queue_item'] as const;
+export const WORK_KINDS = ['participant_action', 'callback', 'queue_item', 'reply'] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 /** One piece of open work in an agent's inbox. */
@@ -83,6 +104,13 @@ export interface WorkDelivery {
   attempt: number;
 }
 
+/**
+ * Why a handshake was refused, in the `connect_error`'s `data`. `unauthorized`: the token
+ * or the user (not retried); `unavailable`: this instance is busy, connect again after
+ * about `retryAfterMs` (plus jitter, so a storm of softphones spreads out).
+ */
+export type HandshakeRefusal = { code: 'unauthorized' } | { code: 'unavailable'; retryAfterMs: number };
+
 export type AckResult = { ok: true } | { ok: false; error: { field?: string; message: string } };
 
 export interface ServerToClientEvents {
@@ -96,6 +124,10 @@ export interface ServerToClientEvents {
   'supervisor:agent': (status: AgentStatusView) => void;
   /** To supervisors watching a queue: its live figures (at most twice a second). */
   'queue:stats': (stats: QueueStats) => void;
+  /** To everyone on a call, whenever it changes: its status, legs and the supervisors on it as they may see them. */
+  'call:update': (u: CallUpdate) => void;
+  /** To supervisors: a call changed (read the live calls again). */
+  'floor:call-changed': (p: { conversationId: string; status: string | null }) => void;
   /** The session is over; the socket is closed after this. */
   'session:ended': (p: { reason: 'expired' | 'revoked' | 'deactivated' }) => void;
 }

@@ -26,6 +26,16 @@ export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 export const PARTICIPANT_ACTION_STATUSES = ['pending', 'due', 'in_progress', 'completed', 'skipped', 'deferred', 'failed', 'canceled'] as const;
 export type ParticipantActionStatus = (typeof PARTICIPANT_ACTION_STATUSES)[number];
 /** Statuses of work not finished yet. */
+/**
+ * What a schedule's delegation field or a step's owner field may name besides a custom
+ * field holding a user: the user who made the lead, or the one who changed it last.
+ */
+export const DELEGATION_LOOKUPS = ['createdBy', 'lastModifiedBy'] as const;
+export type DelegationLookup = (typeof DELEGATION_LOOKUPS)[number];
+
+/** When a manual text completes its step: once the carrier took it (`send`) or once delivered. */
+export const SMS_COMPLETE_ON = ['send', 'delivery'] as const;
+
 export const OPEN_ACTION_STATUSES: readonly ParticipantActionStatus[] = ['pending', 'due', 'in_progress', 'deferred'];
 
 export type StepTimingView = { kind: 'delay'; amount: number; unit: 'seconds' | 'minutes' | 'hours' | 'days' } | { kind: 'day'; day: number; at: string };
@@ -220,4 +230,30 @@ export interface AudienceRunResult {
   matched: number;
   enrolled: number;
   refused: Array<{ leadId: string; reason: string }>;
+}
+
+export const REPLY_CHANNELS = ['sms', 'email'] as const;
+export type ReplyChannel = (typeof REPLY_CHANNELS)[number];
+export const REPLY_STATUSES = ['open', 'answered', 'dismissed'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+
+/** A lead wrote to us (an inbound text or email): work until someone answers or dismisses it. */
+export interface ReplyView {
+  id: string;
+  leadId: string;
+  leadName: string | null;
+  channel: ReplyChannel;
+  /** The inbound text's conversation, or the inbound email's row. */
+  refId: string;
+  /** Whom it is for; null: anyone available. */
+  ownerId: string | null;
+  ownerName: string | null;
+  receivedAt: string;
+  /** Minutes since it came in, by the server's clock. */
+  ageMinutes: number;
+  status: ReplyStatus;
+  /** Who answered or dismissed it, and when. */
+  answeredBy: string | null;
+  answeredAt: string | null;
+  overdue: boolean;
 }

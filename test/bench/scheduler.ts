@@ -118,7 +118,7 @@ async function ours(url: string, admin: pg.Client): Promise<System> {
   let handler: (p: { t: number }) => void = () => undefined;
   let scheduler: SchedulerService | null = null;
   const make = () => {
-    const s = new SchedulerService(repo, new JobWakeups(ds, config, logger), config, new SystemClock(), logger, new SchedulerRegistry());
+    const s = new SchedulerService(repo, new JobWakeups(repo, config, logger), config, new SystemClock(), logger, new SchedulerRegistry());
     s.register(QUEUE, { handle: async (p) => handler(p as { t: number }) });
     s.configure({ concurrency: CONCURRENCY, claimBatch: CLAIM_BATCH, pollMs: 1_000 });
     return s;

@@ -6,7 +6,7 @@
  *
  *   npm run test:chaos
  *   node --import @swc-node/register/esm-register test/chaos/run.ts [--db postgres|mysql|both]
- *     [--leads 2000] [--mysql-leads 1000] [--agent-tasks 24] [--max-chaos-seconds 150]
+ *     [--leads 1500] [--mysql-leads 800] [--agent-tasks 24] [--max-chaos-seconds 150]
  *
  * Databases come from TEST_POSTGRES_URL and TEST_MYSQL_URL (the test suite's defaults
  * otherwise), Redis from REDIS_URL (default redis://127.0.0.1:6379).
@@ -39,7 +39,7 @@ function print(r: Report): boolean {
 async function main(): Promise<number> {
   let ok = true;
   for (const kind of kinds) {
-    const leads = Number(kind === 'mysql' ? arg('mysql-leads', '1000') : arg('leads', '2000'));
+    const leads = Number(kind === 'mysql' ? arg('mysql-leads', '800') : arg('leads', '1500'));
     console.log(`\n== chaos on ${kind}: ${leads} leads, three instances, lease ${LEASE_MS} ms`);
     const report = await runScenario(
       kind,

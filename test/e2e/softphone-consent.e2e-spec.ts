@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { ConversationView, DialItemView, DialQueueView, EligibilityView, LeadView, OptOutEntryView } from '#shared';
+import type { ConversationView, EligibilityView, LeadView, OptOutEntryView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
-import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
-
-const PASSWORD = 'switchboard-demo';
+import { artifacts, demoApi, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFloor } from '../support/browser.js';
 
 /**
  * Consent in the browser: on a live call the person asks not to be contacted; the agent
@@ -21,36 +19,14 @@ describe('a spoken revocation recorded from the softphone', () => {
   let adminToken: string;
   const consoleErrors: string[] = [];
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
+  const api = <T>(method: string, path: string, body?: unknown): Promise<T> => demoApi(server, () => adminToken)<T>(method, path, body);
 
-  const signIn = async (email: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
-    const page = await context.newPage();
-    page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(`${email}: ${msg.text()}`));
-    page.on('pageerror', (e) => consoleErrors.push(`${email}: ${e.message}`));
-    await page.goto('/');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    return page;
-  };
+  const signIn = (email: string): Promise<Page> => signInAs(browser, server, email, consoleErrors);
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    server = await startDemoServer({ NODE_ENV: 'development', DIALER_TICK_MS: '500' });
-    adminToken = await demoToken(server, 'admin@switchboard.local');
-    await api('PUT', '/api/compliance/calling-rules', { defaultWindow: { start: '00:00', end: '23:59' }, regions: {}, holidays: [] });
-    const queue = (await api<DialQueueView[]>('GET', '/api/dial-queues')).find((q) => q.name === 'Demo campaign')!;
-    const sim = server.app.get<SimulatedCarrier>(SIMULATED_CARRIER);
     // Long calls: the agent has time to record the request while the person is on the line.
-    for (const item of await api<DialItemView[]>('GET', `/api/dial-queues/${queue.id}/items?limit=100`)) {
-      const lead = await api<LeadView>('GET', `/api/leads/${item.leadId}`);
-      for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 120 });
-    }
+    ({ server, adminToken } = await startDemoFloor({ answer: { ringSeconds: 2, talkSeconds: 120 } }));
     browser = await launchChromium();
   }, 180_000);
 

@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { DialItemView, DialQueueView, LeadView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
-import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
-import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
-import { artifacts, demoToken, ensureSoftphoneBuilt, launchChromium, startDemoServer } from '../support/browser.js';
-
-const PASSWORD = 'switchboard-demo';
+import { artifacts, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFloor } from '../support/browser.js';
 
 /**
  * The working day in a real browser against the whole stack (embedded database, the
@@ -21,41 +16,14 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
   let browser: Browser;
   let agent: Page;
   let supervisor: Page;
-  let adminToken: string;
   const consoleErrors: string[] = [];
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
-
-  const signIn = async (email: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.url });
-    const page = await context.newPage();
-    page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(`${email}: ${msg.text()}`));
-    page.on('pageerror', (e) => consoleErrors.push(`${email}: ${e.message}`));
-    await page.goto('/');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    return page;
-  };
+  const signIn = (email: string): Promise<Page> => signInAs(browser, server, email, consoleErrors, { width: 1280, height: 720 });
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
     // The product as `npm start` runs it (development: the dialer and the scheduler run on their own).
-    server = await startDemoServer({ NODE_ENV: 'development', DIALER_TICK_MS: '500' });
-    adminToken = await demoToken(server, 'admin@switchboard.local');
-    // This test account calls at any hour (the real clock decides when CI runs), and every demo lead answers.
-    await api('PUT', '/api/compliance/calling-rules', { defaultWindow: { start: '00:00', end: '23:59' }, regions: {}, holidays: [] });
-    const queue = (await api<DialQueueView[]>('GET', '/api/dial-queues')).find((q) => q.name === 'Demo campaign')!;
-    const items = await api<DialItemView[]>('GET', `/api/dial-queues/${queue.id}/items?limit=100`);
-    const sim = server.app.get<SimulatedCarrier>(SIMULATED_CARRIER);
-    for (const item of items) {
-      const lead = await api<LeadView>('GET', `/api/leads/${item.leadId}`);
-      for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 8 });
-    }
+    ({ server } = await startDemoFloor({ answer: { ringSeconds: 2, talkSeconds: 8 } }));
     browser = await launchChromium();
   }, 180_000);
 
@@ -113,6 +81,10 @@ describe('a day on the softphone, agent and supervisor side by side', () => {
   it('the call ends: the wrap-up offers the queue\'s dispositions; a callback booked in the lead\'s time reaches the inbox when due', async () => {
     await agent.getByTestId('wrap-up').waitFor({ timeout: 20_000 });
     // The panel follows the call; the state follows over the socket a moment later.
+    await agent.getByTestId('agent-state').getByText('Wrap-up').waitFor();
+    // A reload mid-wrap-up: the screen is rebuilt from the server, the form is back for the same call.
+    await agent.reload();
+    await agent.getByTestId('wrap-up').waitFor({ timeout: 20_000 });
     await agent.getByTestId('agent-state').getByText('Wrap-up').waitFor();
     await agent.getByTestId('dispositions').getByText('Call back later').click();
     const picker = agent.getByTestId('callback-at');

@@ -100,7 +100,7 @@ describe('action groups', () => {
     await t.http.post('/api/dispositions').set(admin.auth).send({ scopeType: 'account', code: 'hot', label: 'Hot', flags: { contacted: true }, actionGroupId: g.id }).expect(201);
     const call = (await t.http.post('/api/calls').set(agent.auth).send({ leadId: l.id }).expect(201)).body as ConversationView;
     await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'hot' }).expect(201);
-    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'hot' }).expect(201);
+    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'hot' }).expect(200);
     await t.get(SchedulerService).runDue();
     const [run, ...more] = await runsOf(g.id);
     expect(more).toHaveLength(0);
@@ -118,8 +118,8 @@ describe('action groups', () => {
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({ ownerId: agent.user.id, origin: 'action-group', note: 'Hot lead: call back', dueAt: new Date(t.clock.now().getTime() + 2 * 3_600_000).toISOString() });
     // Changed to another disposition and back: the group does not fire a second time for this conversation.
-    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'no-answer' }).expect(201);
-    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'hot' }).expect(201);
+    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'no-answer', replaces: 'hot' }).expect(201);
+    await t.http.post(`/api/conversations/${call.id}/disposition`).set(agent.auth).send({ code: 'hot', replaces: 'no-answer' }).expect(201);
     await t.get(SchedulerService).runDue();
     expect(await runsOf(g.id)).toHaveLength(1);
     expect((await t.http.get(`/api/callbacks?leadId=${l.id}`).set(admin.auth).expect(200)).body).toHaveLength(1);

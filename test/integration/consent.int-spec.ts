@@ -319,7 +319,9 @@ describe('consent: revocation by any reasonable means', () => {
       }
       const check = (await t.http.get(`/api/opt-outs/check?address=${encodeURIComponent(lead.email!)}`).set(agent.auth).expect(200)).body;
       expect(check).toMatchObject({ optedOut: true, channels: { call: true, sms: true, email: true } });
-      expect(check.reasons[0]).toMatchObject({ source: 'sms-keyword', origin: 'sms', words: 'STOP' });
+      expect(check.reasons[0]).toMatchObject({ source: 'sms-keyword', origin: 'sms', words: 'STOP', at: AFTER_REVOKE_ALL, reach: { channels: ['all'], campaigns: 'all' } });
+      expect(check.reasons[0].scope).toBeTruthy();
+      expect(check.consentScope).toMatchObject({ mode: 'all', revokeAllFrom: '2027-01-31' });
       // Even the floor's per-channel setting cannot narrow the rule once it is in force.
       await setRules({ revocationScope: 'per-channel' });
       expect((await eligibility(lead.id, 'call')).consentScope.basis).toContain('cannot narrow it');
@@ -330,6 +332,12 @@ describe('consent: revocation by any reasonable means', () => {
       expect((await eligibility(lead.id, 'sms')).allowed).toBe(true);
       expect((await eligibility(lead.id, 'call')).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
       expect((await eligibility(lead.id, 'email')).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
+
+      // A revocation by voice (the agent records it on the call) stops texts and email as well.
+      const spoken = await newLead({ email: `voice-all-${seq}@example.test` });
+      const call = (await t.http.post('/api/calls').set(agent.auth).send({ leadId: spoken.lead.id }).expect(201)).body as ConversationView;
+      await t.http.post(`/api/conversations/${call.id}/revocation`).set(agent.auth).send({ words: 'please stop calling me', channel: 'call' }).expect(201);
+      for (const channel of ['sms', 'call', 'email']) expect((await eligibility(spoken.lead.id, channel)).reasons.map((r) => r.code)).toEqual(['OPTED_OUT']);
 
       // An email unsubscribe reaches the person's phone too.
       const other = await newLead({ email: `unsub-${seq}@example.test` });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isConnectionLost } from '../../server/src/database/db-errors.js';
 import { JobEntity } from '../../server/src/scheduler/job.entity.js';
+import { JobsRepository } from '../../server/src/scheduler/jobs.repository.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { JobWakeups } from '../../server/src/scheduler/wakeups.js';
 import { JsonLogger } from '../../server/src/common/json-logger.js';
@@ -142,7 +143,7 @@ describe('database connection loss', () => {
   });
 
   it('the wake-up listener comes back after its connection is killed, and a NOTIFY reaches it again (PostgreSQL server; elsewhere the timer wakes and a NOTIFY never throws)', async () => {
-    const wakeups = new JobWakeups(t.dataSource, t.config, new JsonLogger('silent'));
+    const wakeups = new JobWakeups(t.get(JobsRepository), t.config, new JsonLogger('silent'));
     let woke = 0;
     await wakeups.listen(() => woke++);
     try {

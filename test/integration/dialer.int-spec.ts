@@ -8,6 +8,7 @@ import { QueueStatsPush } from '../../server/src/supervision/queue-stats.push.js
 import { AgentPresenceEntity } from '../../server/src/agents/agent.entity.js';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
+import { CallRooms } from '../../server/src/telephony/rooms/call-rooms.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { eventually } from '../support/eventually.js';
@@ -64,6 +65,57 @@ describe('power-dial queues', () => {
     for (const a of agents) if ((await stateOf(a)) !== 'offline') await t.http.post('/api/agents/me/state').set(a.auth).send({ state: 'offline' });
   };
 
+  it("an agent whose phone does not answer is paused, not given the next lead; the waiting person goes to another ready agent, and the call's legs say so", async () => {
+    // Paused at the first miss here (the default waits for two in a row).
+    await t.http.put('/api/agents/rules').set(admin.auth).send({ pauseReasons: [{ code: 'break', label: 'Break' }], wrapUpMaxSeconds: 120, missedOffersBeforePause: 1 }).expect(200);
+    const absent = await signIn(t, 'agent');
+    const present = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Power empty seat', mode: 'power', agentIds: [absent.user.id, present.user.id] });
+    const { lead } = await newLead({ outcome: 'answer', ringSeconds: 2, talkSeconds: 30 });
+    await add(q.id, [lead.id]);
+    sim.script(`client:agent-${absent.user.id}`, { outcome: 'hold' });
+    await ready(absent);
+    const [first] = await itemsOf(q.id);
+    expect(first).toMatchObject({ status: 'dialing', agentId: absent.user.id });
+    // Only now is the second agent free (so the pacer gave the lead to the first).
+    await t.get(AgentStatesService).heartbeat(present.user.id, { phone: 'simulated', microphone: 'granted' });
+    await t.http.post('/api/agents/me/state').set(present.auth).send({ state: 'ready' }).expect(200);
+    await sim.advance(3000);
+    expect(await stateOf(absent)).toBe('on_call');
+    // The absent agent's phone rings out (15 s); the person waiting in the room is sent back to the bridge.
+    await sim.advance(16_000);
+    await eventually('the absent agent is paused', async () => (await stateOf(absent)) === 'paused');
+    expect((await t.http.get('/api/agents/me').set(absent.auth).expect(200)).body.reason).toBe('missed-offers');
+    await sim.advance(3000);
+    expect(await stateOf(present)).toBe('on_call');
+    const conversationId = first.conversationId as string;
+    const legs = await t.get(CallRooms).legsOf(conversationId);
+    expect(legs.map((l) => [l.role, l.userId, l.status])).toEqual([
+      ['customer', null, 'in-room'],
+      ['agent', absent.user.id, 'failed'],
+      ['agent', present.user.id, 'in-room'],
+    ]);
+    expect(sim.conferenceView(`conv-${conversationId}`).status).toBe('in-progress');
+    expect(await callOf(conversationId)).toMatchObject({ agentId: present.user.id, human: true });
+    const events = (await t.get(CallRooms).eventsOf(conversationId)).map((e) => [e.kind, e.detail]);
+    expect(events).toEqual([
+      ['agent-dialed', null],
+      ['joined', 'customer'],
+      ['missed', 'agent no-answer'],
+      // Sent back to the bridge, the person leaves the room and enters it again for the next agent.
+      ['left', 'customer'],
+      ['agent-dialed', null],
+      ['joined', 'customer'],
+      ['joined', 'agent'],
+    ]);
+    await sim.advance(30_000);
+    expect(await item(first.id)).toMatchObject({ status: 'done', lastOutcome: 'answered' });
+    expect(await stateOf(present)).toBe('wrap_up');
+    expect((await t.get(CallRooms).legsOf(conversationId)).map((l) => l.status)).toEqual(['left', 'failed', 'left']);
+    await idle(absent, present);
+    await t.http.put('/api/agents/rules').set(admin.auth).send({ pauseReasons: [{ code: 'break', label: 'Break', maxMinutes: 15 }, { code: 'lunch', label: 'Lunch', maxMinutes: 60 }, { code: 'meeting', label: 'Meeting' }, { code: 'training', label: 'Training' }, { code: 'technical', label: 'Technical problem', maxMinutes: 30 }], wrapUpMaxSeconds: 120, missedOffersBeforePause: 2 }).expect(200);
+  });
+
   it('refuses a bad queue, naming every field, and saves nothing', async () => {
     const res = await t.http
       .post('/api/dial-queues')
@@ -84,6 +136,20 @@ describe('power-dial queues', () => {
     expect(names).not.toContain('Bad 2');
   });
 
+  it("a predictive queue's target abandon share: 2.5% unless set, below the legal cap and the queue's own, else 400 naming the field", async () => {
+    const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Target abandon', mode: 'predictive' }).expect(201)).body as DialQueueView;
+    expect(q.targetAbandonPct).toBe(2.5);
+    for (const bad of [3, 4.5, 0, -1, 'lots']) {
+      const res = await t.http.patch(`/api/dial-queues/${q.id}`).set(admin.auth).send({ targetAbandonPct: bad }).expect(400);
+      expect([...new Set((res.body.fields as Array<{ field: string }>).map((f) => f.field))]).toEqual(['targetAbandonPct']);
+    }
+    const mine = await t.http.patch(`/api/dial-queues/${q.id}`).set(admin.auth).send({ abandonCapPct: 2, targetAbandonPct: 2.2 }).expect(400);
+    expect(mine.body.fields).toEqual([expect.objectContaining({ field: 'targetAbandonPct', message: expect.stringContaining('below the queue') })]);
+    const ok = (await t.http.patch(`/api/dial-queues/${q.id}`).set(admin.auth).send({ abandonCapPct: 2, targetAbandonPct: 1.75 }).expect(200)).body as DialQueueView;
+    expect(ok).toMatchObject({ abandonCapPct: 2, targetAbandonPct: 1.75 });
+    expect(((await t.http.get(`/api/dial-queues/${q.id}`).set(admin.auth).expect(200)).body as DialQueueView).targetAbandonPct).toBe(1.75);
+  });
+
   it('power mode: one call per ready agent, bridged to that agent; on call, then wrap-up; the lead is done', async () => {
     const agent = await signIn(t, 'agent');
     const q = await newQueue({ name: 'Power 1', mode: 'power', agentIds: [agent.user.id] });
@@ -100,7 +166,9 @@ describe('power-dial queues', () => {
     expect(board).toEqual([expect.objectContaining({ userId: agent.user.id, state: 'on_call', lead: lead.firstName, health: { phone: 'simulated', microphone: 'granted' } })]);
     const call = await callOf(it1.conversationId as string);
     expect(call).toMatchObject({ human: true, agentId: agent.user.id });
-    expect(twimlFor(it1.conversationId as string)[0]).toContain(`<Client>agent-${agent.user.id}</Client>`);
+    expect(twimlFor(it1.conversationId as string)[0]).toContain(`<Conference beep="false" startConferenceOnEnter="false" endConferenceOnExit="true"`);
+    // The agent's phone is dialed into the call's room.
+    expect(sim.listCalls().some((c) => c.to === `client:agent-${agent.user.id}` && (c.twimlInline ?? '').includes(`>conv-${it1.conversationId}</Conference>`))).toBe(true);
     await sim.advance(41_000);
     expect(await item(it1.id)).toMatchObject({ status: 'done', lastOutcome: 'answered', busyKey: null, activeKey: null });
     expect(await callOf(it1.conversationId as string)).toMatchObject({ outcome: 'answered', talkSeconds: 40 });

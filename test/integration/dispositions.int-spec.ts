@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CallbackView, DialItemView, DialQueueView, DispositionChangeView, DispositionView, LeadView, RingPoolView } from '#shared';
+import { DomainEvents } from '../../server/src/common/domain-events.js';
 import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
+import { JobEntity } from '../../server/src/scheduler/job.entity.js';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
@@ -98,15 +100,15 @@ describe('dispositions', () => {
     expect((await t.http.get('/api/agents/me').set(agent.auth).expect(200)).body.state).toBe('ready');
     const convo = (await t.http.get(`/api/conversations/${conversationId}`).set(admin.auth).expect(200)).body;
     expect(convo).toMatchObject({ disposition: 'interested', dispositionBy: agent.user.id, dispositionAt: NOON_ET, notes: 'wants a quote' });
-    // The same disposition posted again changes nothing: still one callback.
-    const again = (await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'interested', callbackAt: '2026-03-03T10:00:00' }).expect(201)).body as { change: null };
-    expect(again.change).toBeNull();
+    // The same disposition posted again changes nothing and is answered as the first time: still one callback.
+    const again = (await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'interested', callbackAt: '2026-03-03T10:00:00' }).expect(200)).body as { change: DispositionChangeView };
+    expect(again.change).toEqual(first.change);
     const callbacks = (await t.http.get(`/api/callbacks?leadId=${lead.id}`).set(admin.auth).expect(200)).body as CallbackView[];
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({ origin: 'disposition', ownerId: agent.user.id, queueId: q.id, dueAt: '2026-03-03T15:00:00.000Z' });
 
-    // Changed to do-not-call: the number is opted out of calls with the disposition as its source.
-    const dnc = (await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'do-not-call' }).expect(201)).body as { change: DispositionChangeView };
+    // Changed to do-not-call, naming the code it replaces: the number is opted out of calls with the disposition as its source.
+    const dnc = (await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'do-not-call', replaces: 'interested' }).expect(201)).body as { change: DispositionChangeView };
     expect(dnc.change).toMatchObject({ from: 'interested', to: 'do-not-call' });
     const ledger = (await t.http.get(`/api/opt-outs/history?address=${encodeURIComponent(number)}`).set(admin.auth).expect(200)).body as Array<{ action: string; channel: string; source: string; actorId: string; note: string }>;
     expect(ledger).toEqual([
@@ -156,6 +158,61 @@ describe('dispositions', () => {
     expect(enrollments.find((e) => e.scheduleId === schedule.id)).toMatchObject({ status: 'exited', exitReason: 'disposition not-interested' });
     expect(enrollments.find((e) => e.scheduleId === listens.id)).toMatchObject({ status: 'exited', exitReason: 'disposition not-interested' });
     expect(enrollments.find((e) => e.scheduleId === ignores.id)).toMatchObject({ status: 'active' });
+    await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'offline' }).expect(200);
+  });
+
+  it("a disposition's reactions elsewhere are kept in a job written with it: when one fails after the commit they run again from the job, and never end an enrollment begun after the disposition", async () => {
+    const agent = await signIn(t, 'agent');
+    const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: 'Dispo reactions', mode: 'power', agentIds: [agent.user.id] }).expect(201)).body as DialQueueView;
+    const { lead } = await newLead();
+    const wait = [{ type: 'wait', timing: { kind: 'delay', amount: 3, unit: 'days' } }];
+    const listens = (await t.http.post('/api/schedules').set(admin.auth).send({ name: 'Dispo reactions listen', timezone: 'America/New_York', allowReenrollment: true, exitCriteria: { onDispositionExit: true }, steps: wait }).expect(201)).body as { id: string };
+    await t.http.post(`/api/schedules/${listens.id}/enrollments`).set(admin.auth).send({ leadIds: [lead.id] }).expect(201);
+    const conversationId = await answeredCall(agent, q, lead.id);
+    const jobs = () => t.dataSource.getRepository(JobEntity).findBy({ queue: 'disposition.effects' });
+    const ofThisCall = async () => (await jobs()).filter((j) => (JSON.parse(j.payload) as { conversationId: string }).conversationId === conversationId);
+
+    // A refused disposition writes no job.
+    await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'interested', callbackAt: '2020-01-01T10:00:00' }).expect(400);
+    expect(await ofThisCall()).toEqual([]);
+
+    // One reaction fails after the commit (a fault in another room): the agent is answered, the job waits for its minute.
+    const delivered: string[] = [];
+    let failNext = true;
+    t.get(DomainEvents).on('conversation.disposed', (e) => {
+      if (e.conversationId !== conversationId) return;
+      delivered.push(e.disposedAt);
+      if (failNext) {
+        failNext = false;
+        throw new Error('the database went away under this reaction');
+      }
+    });
+    await t.http.post(`/api/conversations/${conversationId}/disposition`).set(agent.auth).send({ code: 'not-interested' }).expect(201);
+    expect(await ofThisCall()).toEqual([expect.objectContaining({ status: 'pending', dueAt: new Date(new Date(NOON_ET).getTime() + 60_000) })]);
+    const enrollments = async () => (await t.http.get(`/api/enrollments/lead/${lead.id}`).set(admin.auth).expect(200)).body as Array<{ id: string; status: string; exitReason: string | null }>;
+    const [first] = await enrollments();
+    expect(first).toMatchObject({ status: 'exited', exitReason: 'disposition not-interested' });
+
+    // The lead is enrolled again after the disposition; the job's second delivery leaves that enrollment alone.
+    t.clock.advance(30_000);
+    try {
+      await t.http.post(`/api/schedules/${listens.id}/enrollments`).set(admin.auth).send({ leadIds: [lead.id] }).expect(201);
+      t.clock.advance(31_000);
+      await t.get(SchedulerService).runDue();
+      expect(delivered).toEqual([NOON_ET, NOON_ET]);
+      expect(await ofThisCall()).toEqual([expect.objectContaining({ status: 'done' })]);
+      const after = await enrollments();
+      expect(after.filter((e) => e.id !== first.id)).toEqual([expect.objectContaining({ status: 'active' })]);
+    } finally {
+      t.clock.set(NOON_ET);
+    }
+
+    // When every reaction succeeds at once, the job is canceled: nothing runs twice.
+    const { lead: other } = await newLead();
+    const second = await answeredCall(agent, q, other.id);
+    await t.http.post(`/api/conversations/${second}/disposition`).set(agent.auth).send({ code: 'not-interested' }).expect(201);
+    const mine = (await jobs()).filter((j) => (JSON.parse(j.payload) as { conversationId: string }).conversationId === second);
+    expect(mine).toEqual([expect.objectContaining({ status: 'canceled' })]);
     await t.http.post('/api/agents/me/state').set(agent.auth).send({ state: 'offline' }).expect(200);
   });
 });

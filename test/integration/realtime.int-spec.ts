@@ -215,7 +215,7 @@ describe('realtime: the softphone socket', () => {
     t.clock.set(NOON_ET);
   });
 
-  it('wrap-up ends at its limit; rules are admin-only and validated', async () => {
+  it('wrap-up ends at its limit in a pause; rules are admin-only and validated', async () => {
     await t.http.put('/api/agents/rules').set(admin.auth).send({ pauseReasons: [{ code: 'break', label: 'Break', maxMinutes: 15 }, { code: 'break', label: 'Again' }], wrapUpMaxSeconds: 60 }).expect(400);
     const bad = await t.http.put('/api/agents/rules').set(admin.auth).send({ pauseReasons: [{ code: 'Bad Code', label: 'x' }], wrapUpMaxSeconds: 1 }).expect(400);
     expect(JSON.stringify(bad.body)).toMatch(/pauseReasons\.0\.code|pauseReasons\[0\]\.code/);
@@ -225,6 +225,7 @@ describe('realtime: the softphone socket', () => {
     expect((await t.http.put('/api/agents/rules').set(admin.auth).send({ pauseReasons: [{ code: 'break', label: 'Break', maxMinutes: 15 }, { code: 'coaching', label: 'Coaching' }], wrapUpMaxSeconds: 60 }).expect(200)).body).toEqual({
       pauseReasons: [{ code: 'break', label: 'Break', maxMinutes: 15 }, { code: 'coaching', label: 'Coaching', maxMinutes: null }],
       wrapUpMaxSeconds: 60,
+      missedOffersBeforePause: 2,
     });
     const { AgentStatesService } = await import('../../server/src/agents/agent-states.service.js');
     const states = t.get(AgentStatesService);
@@ -237,11 +238,12 @@ describe('realtime: the softphone socket', () => {
     expect((await t.http.get('/api/agents/me').set(agent.auth).expect(200)).body).toMatchObject({ state: 'wrap_up' });
     t.clock.advance(1_000);
     await drain();
-    expect((await t.http.get('/api/agents/me').set(agent.auth).expect(200)).body).toMatchObject({ state: 'ready', reason: 'wrap-up limit' });
+    // Nobody is assumed at the desk when a timer runs out: paused, not ready.
+    expect((await t.http.get('/api/agents/me').set(agent.auth).expect(200)).body).toMatchObject({ state: 'paused', reason: 'wrap-up-expired' });
     t.clock.set(NOON_ET);
   });
 
-  it('liveness: heartbeats keep an agent alive; silence marks it stale, its due callbacks go to anyone, and it recovers', async () => {
+  it('liveness: heartbeats keep an agent alive; silence marks it stale and pauses a ready one, its due callbacks go to anyone and stay its own, and it recovers', async () => {
     const agent = await signIn(t, 'agent');
     const colleague = await signIn(t, 'agent');
     const sup = await signIn(t, 'supervisor');
@@ -272,19 +274,29 @@ describe('realtime: the softphone socket', () => {
     expect(swept).not.toContain(colleague.user.id);
     let seen = await watch.next<AgentStatusView>('supervisor:agent');
     while (seen.userId !== agent.user.id || !seen.stale) seen = await watch.next<AgentStatusView>('supervisor:agent');
-    expect(seen).toMatchObject({ state: 'ready', stale: true, connected: false });
-    // Its due callback went to anyone available: the colleague has it, the stale agent is told it left.
+    // A silent seat is not Ready: it is paused until the agent, back at the desk, says so.
+    expect(seen).toMatchObject({ state: 'paused', reason: 'no-heartbeat', stale: true, connected: false });
+    // Its due callback went to anyone available: the colleague has it; it stays its owner's too, never withdrawn from them.
     // (Callbacks of earlier tests' agents, swept too, come to the colleague as well.)
     let offer = await c.next<WorkDelivery>('work:offered');
     while (offer.item.id !== booked.id) offer = await c.next<WorkDelivery>('work:offered');
     expect(offer.item).toMatchObject({ kind: 'callback', status: 'escalated' });
-    expect(await a.next('work:withdrawn')).toEqual({ kind: 'callback', id: booked.id, reason: 'reassigned' });
     expect(await gateway.sweep()).toEqual([]);
+    await a.none('work:withdrawn', 100);
 
     await a.socket.emitWithAck('agent:heartbeat', {});
     seen = await watch.next<AgentStatusView>('supervisor:agent');
     while (seen.userId !== agent.user.id) seen = await watch.next<AgentStatusView>('supervisor:agent');
-    expect(seen).toMatchObject({ stale: false, connected: true, health: { phone: 'simulated', microphone: 'granted' } });
+    expect(seen).toMatchObject({ state: 'paused', stale: false, connected: true, health: { phone: 'simulated', microphone: 'granted' } });
+    // Back at the desk, still paused: the owner sees their overdue callback, once.
+    const sync = await a.socket.emitWithAck('inbox:sync');
+    expect(sync.items.filter((i: WorkItem) => i.id === booked.id)).toEqual([expect.objectContaining({ kind: 'callback', status: 'escalated' })]);
+    // Ready again: still once, though it is also anyone's now.
+    await a.socket.emitWithAck('agent:set-state', { state: 'ready' });
+    const ready = await a.socket.emitWithAck('inbox:sync');
+    expect(ready.items.filter((i: WorkItem) => i.id === booked.id)).toHaveLength(1);
+    const inbox = (await t.http.get('/api/agents/me/inbox').set(agent.auth).expect(200)).body as WorkItem[];
+    expect(inbox.filter((i) => i.id === booked.id)).toHaveLength(1);
     t.clock.set(NOON_ET);
   });
 

@@ -25,7 +25,7 @@ describe('durable scheduler', () => {
     otherDs = await createDataSource({ kind: t.db.kind, url: t.db.url, poolSize: 4, entities: ENTITIES });
     await otherDs.initialize();
     const logger = new JsonLogger('silent');
-    other = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+    other = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(new TypeormJobsRepository(otherDs), t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
     for (const s of [scheduler, other]) {
       s.register('test.record', {
         handle: async (payload, { job }) => {
@@ -45,7 +45,7 @@ describe('durable scheduler', () => {
   /** Another instance whose handler for `queue` runs until the instance stops it; `running` once it has begun. */
   const stoppingInstance = (queue: string) => {
     const logger = new JsonLogger('silent');
-    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+    const stopping = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(new TypeormJobsRepository(otherDs), t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
     stopping.register(queue, {
@@ -230,7 +230,7 @@ describe('durable scheduler', () => {
   it('ticks through @nestjs/schedule and wakes for work due before the next tick', async () => {
     const logger = new JsonLogger('silent');
     const registry = new SchedulerRegistry();
-    const waking = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(otherDs, t.config, logger), t.config, t.clock, logger, registry);
+    const waking = new SchedulerService(new TypeormJobsRepository(otherDs), new JobWakeups(new TypeormJobsRepository(otherDs), t.config, logger), t.config, t.clock, logger, registry);
     let ran!: (at: number) => void;
     const done = new Promise<number>((r) => (ran = r));
     waking.register('test.soon', { handle: async () => ran(Date.now()) });

@@ -181,7 +181,7 @@ describe('schedules', () => {
     // Another instance claims the job, sends the text, and dies before recording it.
     const engine = t.get(ScheduleEngine);
     const logger = new JsonLogger('silent');
-    const doomed = new SchedulerService(t.get(JobsRepository), new JobWakeups(t.dataSource, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+    const doomed = new SchedulerService(t.get(JobsRepository), new JobWakeups(t.get(JobsRepository), t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
     const finish = engine.finish.bind(engine);
     let died!: () => void;
     const dead = new Promise<void>((r) => (died = r));
@@ -307,7 +307,7 @@ describe('schedules', () => {
     const conversations = t.get(ConversationsRepository);
     /** Another instance claims the job and dies at `where`, which never returns. */
     const dieAt = async (where: { patch: () => void; restore: () => void }, leadId: string) => {
-      const doomed = new SchedulerService(t.get(JobsRepository), new JobWakeups(t.dataSource, t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
+      const doomed = new SchedulerService(t.get(JobsRepository), new JobWakeups(t.get(JobsRepository), t.config, logger), t.config, t.clock, logger, new SchedulerRegistry());
       let died!: () => void;
       const dead = new Promise<void>((r) => (died = r));
       where.patch();

@@ -6,7 +6,9 @@ import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.pr
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
 import { ConversationsRepository } from '../../server/src/telephony/conversations/conversations.repository.js';
+import { CallRooms } from '../../server/src/telephony/rooms/call-rooms.service.js';
 import { OutboundRateLimiter } from '../../server/src/telephony/outbound/rate-limiter.js';
+import { OutboundService } from '../../server/src/telephony/outbound/outbound.service.js';
 import { CallReconciler } from '../../server/src/telephony/outbound/reconciler.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -63,9 +65,14 @@ describe('telephony through the simulated carrier', () => {
     expect((await conversation(placed.id)).status).toBe('ringing');
     await sim.advance(5000);
     const call = sim.calls.get(placed.providerSid as string);
-    expect(call?.dialed).toEqual([`client:agent-${agent.user.id}`]);
+    // The person waits in the call's room; the agent's phone is dialed into it and the room starts when it answers.
+    expect(call?.dialed).toEqual([`conference:conv-${placed.id}`]);
+    await sim.advance(2000);
+    const agentLeg = sim.listCalls().find((c) => c.to === `client:agent-${agent.user.id}` && c.dialed.includes(`conference:conv-${placed.id}`));
+    expect(agentLeg?.status).toBe('in-progress');
+    expect(sim.conferenceView(`conv-${placed.id}`)).toMatchObject({ status: 'in-progress', hears: { [placed.providerSid as string]: [agentLeg?.sid], [agentLeg?.sid as string]: [placed.providerSid] } });
     expect((await conversation(placed.id)).status).toBe('in-progress');
-    await sim.advance(42_000);
+    await sim.advance(40_000);
 
     const done = await conversation(placed.id);
     expect(done).toMatchObject({ status: 'completed', durationSeconds: 42, answeredBy: null });
@@ -91,14 +98,23 @@ describe('telephony through the simulated carrier', () => {
     const stranger = await signIn(t, 'agent');
     await t.http.post(`/api/calls/${placed.id}/hold`).set(stranger.auth).send({ held: true }).expect(404);
 
+    await sim.advance(2000);
+    const room = `conv-${placed.id}`;
+    const agentLeg = sim.conferenceView(room).participants.find((p) => p.callSid !== call.sid)?.callSid as string;
     await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: true }).expect(204);
-    await sim.advance(100);
-    expect(call.twiml.at(-1)).toContain('<Say>Please hold; we will be right with you.</Say><Pause length="3600"/>');
+    await sim.settle();
+    // Held in the room: the person hears the hold music, the agent stays and hears nothing of them.
+    expect(sim.conferenceView(room)).toMatchObject({ status: 'in-progress', hears: { [call.sid]: [], [agentLeg]: [] } });
     expect(call.status).toBe('in-progress');
     await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: false }).expect(204);
-    await sim.advance(100);
-    expect(call.twiml.at(-1)).toContain(`<Client>agent-${agent.user.id}</Client>`);
-    expect(call.dialed).toEqual([`client:agent-${agent.user.id}`, `client:agent-${agent.user.id}`]);
+    await sim.settle();
+    expect(sim.conferenceView(room).hears).toEqual({ [call.sid]: [agentLeg], [agentLeg]: [call.sid] });
+    expect(call.dialed).toEqual([`conference:${room}`]);
+    const legs = await t.get(CallRooms).eventsOf(placed.id);
+    expect(legs.filter((e) => e.kind === 'held' || e.kind === 'resumed').map((e) => [e.kind, e.actorId])).toEqual([
+      ['held', agent.user.id],
+      ['resumed', agent.user.id],
+    ]);
     const notes = (await conversation(placed.id)).events.filter((e) => e.status === 'held' || e.status === 'resumed');
     expect(notes.map((e) => [e.status, e.applied])).toEqual([['held', false], ['resumed', false]]);
 
@@ -162,7 +178,7 @@ describe('telephony through the simulated carrier', () => {
     await sim.advance(30_000);
     const final = await conversation(placed.id);
     expect(final).toMatchObject({ status: 'completed', durationSeconds: 20 });
-    const mine = sim.deliveries.filter((d) => d.url.includes(placed.id) && d.status === 204);
+    const mine = sim.deliveries.filter((d) => d.kind === 'call-status' && d.url.includes(placed.id) && d.status === 204);
     expect(mine.map((d) => d.params.CallStatus)).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
     // The carrier retries: every callback again, last first.
     for (const d of [...mine].reverse()) {
@@ -264,6 +280,44 @@ describe('telephony through the simulated carrier', () => {
     expect(await conversation(left.id)).toMatchObject({ providerSid: sent[0].sid, status: 'queued', errorCode: null });
   });
 
+  it('a text closed as never placed (its attempt died before the carrier had it) is sent by a later run of its step, once the gate allows it; never after a stop', async () => {
+    const outbound = t.get(OutboundService);
+    const limiter = t.get(OutboundRateLimiter);
+    const acquire = limiter.acquire.bind(limiter);
+    /** A text whose attempt died before the carrier was asked, closed by the reconciler as never placed. */
+    const neverPlaced = async (key: string) => {
+      const { lead, number } = await newLead();
+      limiter.acquire = async () => {
+        throw new Error('the process died');
+      };
+      try {
+        await t.http.post('/api/sms').set(admin.auth).send({ leadId: lead.id, body: 'Send me after all', idempotencyKey: key }).expect(500);
+      } finally {
+        limiter.acquire = acquire;
+      }
+      t.clock.advance(121_000);
+      await t.get(CallReconciler).run();
+      const [closed] = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(admin.auth).expect(200)).body as { items: ConversationView[] }).items;
+      expect(closed).toMatchObject({ status: 'failed', errorCode: 'not-placed', providerSid: null });
+      return { lead, number, closed };
+    };
+    const again = (leadId: string, key: string) => outbound.sendSms({ leadId, body: 'Send me after all', cause: { type: 'participant-action', id: null }, idempotencyKey: key, resumeUnfinished: true });
+
+    const a = await neverPlaced('never-placed-send');
+    const sent = await again(a.lead.id, 'never-placed-send');
+    expect(sent).toMatchObject({ id: a.closed.id, status: 'queued', errorCode: null });
+    expect(sim.listMessages().filter((m) => m.to === a.number)).toHaveLength(1);
+    // Asked once more: the same text, not a second one.
+    expect((await again(a.lead.id, 'never-placed-send')).id).toBe(a.closed.id);
+    expect(sim.listMessages().filter((m) => m.to === a.number)).toHaveLength(1);
+
+    const b = await neverPlaced('never-placed-stop');
+    await t.http.post('/api/telephony/sim/inbound-sms').set(admin.auth).send({ from: b.number, to: '+12125550100', body: 'STOP' }).expect(201);
+    await expect(again(b.lead.id, 'never-placed-stop')).rejects.toMatchObject({ code: 'CONTACT_REFUSED' });
+    expect(sim.listMessages().filter((m) => m.to === b.number && m.direction !== 'inbound')).toHaveLength(0);
+    expect(await conversation(b.closed.id)).toMatchObject({ status: 'failed', errorCode: 'not-placed' });
+  });
+
   it('the carrier refusing as too busy answers 503 with Retry-After; the same request again is sent, under the same key', async () => {
     const { lead, number } = await newLead();
     sim.refuseAsBusy(2);
@@ -314,15 +368,45 @@ describe('telephony through the simulated carrier', () => {
     expect((await t.get(ComplianceRepository).refusalsFor(late.lead.id)).map((r) => r.codes)).toEqual(['OUTSIDE_HOURS']);
   });
 
-  it('the softphone\'s outgoing call gets TwiML that dials the lead from a pool number with status callbacks', async () => {
+  it('the softphone\'s own call enters its room and the lead is dialed into it from a pool number: hold works there, and the room ends with the call', async () => {
     const { lead, number } = await newLead();
-    const params = { AccountSid: sim.options.accountSid, CallSid: `CA${'d'.repeat(32)}`, From: `client:agent-${agent.user.id}`, To: number };
-    const voice = signed('/api/telephony/webhooks/voice', params);
-    const twiml = (await t.http.post('/api/telephony/webhooks/voice').type('form').set('X-Twilio-Signature', voice.signature).send(params).expect(200)).text;
-    expect(twiml).toMatch(new RegExp(`<Dial callerId="\\+1(212|305)5550100" answerOnBridge="true" timeout="30"><Number statusCallback="[^"]+call-status\\?c=[0-9a-f-]+" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST">\\${number}</Number></Dial>`));
+    sim.script(number, { outcome: 'answer', ringSeconds: 2, talkSeconds: 30 });
+    sim.inboundVoiceUrl = `${base}/api/telephony/webhooks/voice`;
+    const agentCall = await sim.injectInboundCall({ from: `client:agent-${agent.user.id}`, to: number });
     const list = (await t.http.get(`/api/conversations?leadId=${lead.id}`).set(agent.auth).expect(200)).body as { items: ConversationView[] };
     expect(list.items).toHaveLength(1);
-    expect(list.items[0]).toMatchObject({ agentId: agent.user.id, status: 'initiating', cause: { type: 'manual', id: null } });
+    const placed = list.items[0];
+    expect(placed).toMatchObject({ agentId: agent.user.id, cause: { type: 'manual', id: null } });
+    expect(['+12125550100', '+13055550100']).toContain(placed.from);
+    expect(agentCall.dialed).toEqual([`conference:conv-${placed.id}`]);
+    await sim.advance(3_000);
+    const live = await conversation(placed.id);
+    expect(live.status).toBe('in-progress');
+    const customerSid = live.providerSid as string;
+    expect(sim.call(customerSid)).toMatchObject({ to: number, from: placed.from });
+    expect(sim.conferenceView(`conv-${placed.id}`)).toMatchObject({ status: 'in-progress', hears: { [customerSid]: [agentCall.sid], [agentCall.sid]: [customerSid] } });
+    const legs = (await t.get(CallRooms).legsOf(placed.id)).map((l) => ({ role: l.role, status: l.status, callSid: l.callSid }));
+    expect(legs).toEqual(expect.arrayContaining([{ role: 'agent', status: 'in-room', callSid: agentCall.sid }, { role: 'customer', status: 'in-room', callSid: customerSid }]));
+    // Hold in the room: the lead hears the music, the agent stays.
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: true }).expect(204);
+    await sim.settle();
+    expect(sim.conferenceView(`conv-${placed.id}`)).toMatchObject({ hears: { [customerSid]: [], [agentCall.sid]: [] } });
+    await t.http.post(`/api/calls/${placed.id}/hold`).set(agent.auth).send({ held: false }).expect(204);
+    await sim.advance(40_000);
+    expect(await conversation(placed.id)).toMatchObject({ status: 'completed', durationSeconds: 30 });
+    expect(sim.call(agentCall.sid).status).toBe('completed');
+  });
+
+  it('a softphone call the lead does not answer ends the room, so the agent\'s phone is free again', async () => {
+    const { lead, number } = await newLead();
+    sim.script(number, { outcome: 'no-answer', ringSeconds: 20 });
+    sim.inboundVoiceUrl = `${base}/api/telephony/webhooks/voice`;
+    const agentCall = await sim.injectInboundCall({ from: `client:agent-${agent.user.id}`, to: number });
+    await sim.advance(60_000);
+    const placed = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(agent.auth).expect(200)).body as { items: ConversationView[] }).items[0];
+    expect(placed.status).toBe('no-answer');
+    expect(sim.call(agentCall.sid).status).toBe('completed');
+    expect((await t.get(CallRooms).legsOf(placed.id)).find((l) => l.role === 'customer')?.status).toBe('failed');
   });
 
   it('an exhausted pool is an explained refusal', async () => {
@@ -360,7 +444,13 @@ describe('telephony through the simulated carrier', () => {
     await t.http.post('/api/calls').set(agent.auth).send({ leadId: lead.id }).expect(201);
     await sim.advance(10_000);
     const known = (await t.http.post('/api/telephony/sim/inbound-call').set(admin.auth).send({ from: number, to: '+12125550100' }).expect(201)).body;
-    expect(known.dialed).toEqual([`client:agent-${agent.user.id}`]);
+    // Into the call's room, with the agent's phone dialed into it.
+    const inbound = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(admin.auth).expect(200)).body as { items: ConversationView[] }).items.find((c) => c.providerSid === known.sid);
+    expect(known.dialed).toEqual([`conference:conv-${inbound?.id}`]);
+    await sim.advance(3_000);
+    const agentLeg = sim.listCalls().find((c) => c.to === `client:agent-${agent.user.id}` && c.dialed.includes(`conference:conv-${inbound?.id}`));
+    expect(sim.conferenceView(`conv-${inbound?.id}`)).toMatchObject({ status: 'in-progress', hears: { [known.sid]: [agentLeg?.sid] } });
+    await sim.hangup(known.sid);
 
     const stranger = (await t.http.post('/api/telephony/sim/inbound-call').set(admin.auth).send({ from: '+16175550123', to: '+12125550100' }).expect(201)).body;
     expect(stranger.dialed).toEqual([]);
@@ -368,6 +458,26 @@ describe('telephony through the simulated carrier', () => {
     const voicemail = (await t.http.get('/api/conversations?channel=call').set(admin.auth).expect(200)).body as { items: ConversationView[] };
     const vm = voicemail.items.find((c) => c.providerSid === stranger.sid);
     expect(vm?.recordingUrl).toMatch(/Recordings\/RE/);
+  });
+
+  it('an inbound call whose agent does not answer goes to voicemail from the room, with the missed leg recorded', async () => {
+    const { lead, number } = await newLead();
+    sim.script(number, { outcome: 'answer', ringSeconds: 1, talkSeconds: 5 });
+    await t.http.post('/api/calls').set(agent.auth).send({ leadId: lead.id }).expect(201);
+    await sim.advance(10_000);
+    sim.script(`client:agent-${agent.user.id}`, { outcome: 'no-answer', ringSeconds: 30 });
+    // The caller stays on the line long enough to leave a message.
+    sim.script(number, { outcome: 'answer', talkSeconds: 90 });
+    try {
+      const call = (await t.http.post('/api/telephony/sim/inbound-call').set(admin.auth).send({ from: number, to: '+12125550100' }).expect(201)).body;
+      await sim.advance(200_000);
+      const inbound = ((await t.http.get(`/api/conversations?leadId=${lead.id}`).set(admin.auth).expect(200)).body as { items: ConversationView[] }).items.find((c) => c.providerSid === call.sid);
+      expect(inbound?.recordingUrl).toMatch(/Recordings\/RE/);
+      const legs = await t.get(CallRooms).legsOf(inbound!.id);
+      expect(legs.find((l) => l.role === 'agent')).toMatchObject({ userId: agent.user.id, status: 'failed' });
+    } finally {
+      sim.script(`client:agent-${agent.user.id}`, null);
+    }
   });
 
   it('paces outbound requests at the account rate across instances', async () => {

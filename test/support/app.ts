@@ -51,12 +51,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: db.url,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       JWT_SECRET: TEST_JWT_SECRET,
       SEED_DEMO: 'false',
       DATABASE_POOL_SIZE: '5',
       // The local peers tests stand up for outside services listen here; egress tests set their own list.
       EGRESS_ALLOW: '127.0.0.1',
+      // The test sockets do not retry a refused handshake as the softphone does, and a busy
+      // test machine (the embedded database runs in this process) lags now and then: tests
+      // of admission set their own limits.
+      REALTIME_MAX_LAG_MS: '60000',
       ...options.env,
     });
     const logger = new JsonLogger(config.logLevel);

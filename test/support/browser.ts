@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { DialItemView, DialQueueView, LeadView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
+import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
 
 /** What the browser tests share: the built softphone, where screenshots go, and Debian's Chromium. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,4 +48,49 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
 export async function demoToken(server: RunningServer, email: string): Promise<string> {
   const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'switchboard-demo' }) });
   return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** The API as a demo user, for set-up and checks beside the browser: throws on a non-2xx answer, naming it. */
+export function demoApi(server: RunningServer, token: () => string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+}
+
+/** A new browser context signed in as a demo user; its console errors and page errors are kept in `errors`. */
+export async function signInAs(browser: Browser, server: RunningServer, email: string, errors: string[], viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: server.url });
+  const page = await context.newPage();
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(`${email}: ${msg.text()}`));
+  page.on('pageerror', (e) => errors.push(`${email}: ${e.message}`));
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('switchboard-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+/**
+ * The demo product set up for a browser test of the floor: dialing allowed at any hour (the
+ * real clock decides when CI runs), every lead of the demo campaign scripted to answer with
+ * `answer`, and with `dueNow` each of its items due at once (the demo checked them against
+ * the shipped hours when it was seeded).
+ */
+export async function startDemoFloor(o: { answer: { ringSeconds: number; talkSeconds: number }; env?: Record<string, string>; dueNow?: boolean }) {
+  const server = await startDemoServer({ NODE_ENV: 'development', DIALER_TICK_MS: '500', ...o.env });
+  const adminToken = await demoToken(server, 'admin@switchboard.local');
+  const api = demoApi(server, () => adminToken);
+  await api('PUT', '/api/compliance/calling-rules', { defaultWindow: { start: '00:00', end: '23:59' }, regions: {}, holidays: [] });
+  const { SIMULATED_CARRIER } = await import('../../server/src/telephony/carrier/carrier.providers.js');
+  const { DialItemsRepository } = await import('../../server/src/dialer/dial-items.repository.js');
+  const queue = (await api<DialQueueView[]>('GET', '/api/dial-queues')).find((q) => q.name === 'Demo campaign')!;
+  const sim = server.app.get<SimulatedCarrier>(SIMULATED_CARRIER);
+  for (const item of await api<DialItemView[]>('GET', `/api/dial-queues/${queue.id}/items?limit=100`)) {
+    const lead = await api<LeadView>('GET', `/api/leads/${item.leadId}`);
+    for (const p of lead.phones) sim.script(p.number, { outcome: 'answer', ...o.answer });
+    if (o.dueNow) await server.app.get(DialItemsRepository).move(item.id, ['pending'], { dueAt: new Date(), checkedAt: null, detail: null, updatedAt: new Date() });
+  }
+  return { server, adminToken, queue, sim };
 }

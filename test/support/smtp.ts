@@ -10,16 +10,19 @@ export interface CapturedMail {
 
 /**
  * A real SMTP peer on loopback that keeps what it is sent. `refuse` may turn a recipient
- * down with a 550, as a receiving server does for a mailbox that does not exist.
+ * down with a 550, as a receiving server does for a mailbox that does not exist (or with
+ * the reply code it returns, e.g. 451 for a temporary refusal).
  */
-export async function startSmtpCapture(refuse: (address: string) => boolean = () => false): Promise<{ port: number; inbox: CapturedMail[]; close(): Promise<void> }> {
+export async function startSmtpCapture(refuse: (address: string) => boolean | number = () => false): Promise<{ port: number; inbox: CapturedMail[]; close(): Promise<void> }> {
   const inbox: CapturedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, cb) {
-      if (refuse(address.address)) return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      const refused = refuse(address.address);
+      if (refused === true || refused === 550) return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      if (typeof refused === 'number') return cb(Object.assign(new Error(`${refused} try again later`), { responseCode: refused }));
       cb();
     },
     onData(stream, session, cb) {

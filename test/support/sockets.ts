@@ -9,6 +9,8 @@ export interface RecordingSocket {
   received: Array<{ event: string; payload: unknown }>;
   /** The next `event` not yet taken (or one already received and not taken), within `ms`. */
   next<T = unknown>(event: string, ms?: number): Promise<T>;
+  /** The first `event` (received already or still to come) whose payload satisfies `match`, within `ms`. */
+  until<T = unknown>(event: string, match: (payload: T) => boolean, ms?: number): Promise<T>;
   /** No `event` arrives within `ms`. */
   none(event: string, ms?: number): Promise<void>;
   close(): void;
@@ -57,6 +59,18 @@ export function connect(baseUrl: string, token: string | undefined, options: { r
           }
         }, ms).unref();
       });
+    },
+    async until<T>(event: string, match: (payload: T) => boolean, ms = 5_000): Promise<T> {
+      const until = Date.now() + ms;
+      for (;;) {
+        const idx = received.findIndex((r, i) => r.event === event && !taken.has(i) && match(r.payload as T));
+        if (idx >= 0) {
+          taken.add(idx);
+          return received[idx].payload as T;
+        }
+        if (Date.now() > until) throw new Error(`no matching "${event}" within ${ms} ms; received: ${JSON.stringify(received.filter((r) => r.event === event).map((r) => r.payload)).slice(0, 2000)}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
     },
     async none(event: string, ms = 300): Promise<void> {
       const before = received.filter((r, i) => r.event === event && !taken.has(i)).length;

@@ -8,6 +8,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private readonly pairs = new Set<[Socket, Socket]>();
   private holding = false;
+  /** Connections turned away while holding. */
+  refused = 0;
   private constructor(
     private readonly server: Server,
     readonly port: number,
@@ -16,7 +18,10 @@ export class TcpProxy {
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
     let proxy!: TcpProxy;
     const server = createServer((client) => {
-      if (proxy.holding) return client.destroy();
+      if (proxy.holding) {
+        proxy.refused++;
+        return client.destroy();
+      }
       const upstream = connect(targetPort, targetHost);
       const pair: [Socket, Socket] = [client, upstream];
       proxy.pairs.add(pair);

@@ -5,6 +5,7 @@ import { ActionRegistry } from '../schedules/actions/action-registry.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
 import { ActionGroupsController } from './action-groups.controller.js';
+import { ActionGroupsRepositoryModule } from './action-groups.repository.js';
 import { ActionGroupsService } from './action-groups.service.js';
 import { GroupRunner } from './group-runner.js';
 import { ActionGroupUses } from './group-uses.js';
@@ -12,7 +13,7 @@ import { RunGroupAction } from './run-group.action.js';
 
 /** Action groups: reusable bundles of actions, their triggers and their runs' audit trail. */
 @Module({
-  imports: [SchedulesModule, LeadsModule, ComplianceModule, TelephonyModule],
+  imports: [ActionGroupsRepositoryModule, SchedulesModule, LeadsModule, ComplianceModule, TelephonyModule],
   controllers: [ActionGroupsController],
   providers: [ActionGroupsService, GroupRunner, RunGroupAction, ActionGroupUses],
   exports: [GroupRunner, ActionGroupUses],

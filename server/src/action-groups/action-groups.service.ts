@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { type ActionGroupView, ErrorCode, type GroupActionView, type KeywordEventResult, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -11,7 +9,8 @@ import type { FieldIssue, ValidationContext } from '../schedules/actions/action-
 import { ActionRegistry } from '../schedules/actions/action-registry.js';
 import { SchedulesService } from '../schedules/schedules.service.js';
 import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
-import { ActionGroupEntity } from './action-group.entity.js';
+import type { ActionGroupEntity } from './action-group.entity.js';
+import { ActionGroupsRepository } from './action-groups.repository.js';
 import type { ActionGroupDto, KeywordEventDto } from './dto/action-group.dto.js';
 import { childrenOf, normalPhrase, parseActions } from './group-actions.js';
 import { GroupRunner } from './group-runner.js';
@@ -25,7 +24,7 @@ import { ActionGroupUses } from './group-uses.js';
 @Injectable()
 export class ActionGroupsService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly rows: ActionGroupsRepository,
     private readonly registry: ActionRegistry,
     private readonly leads: LeadsRepository,
     private readonly runner: GroupRunner,
@@ -35,16 +34,12 @@ export class ActionGroupsService {
     private readonly clock: Clock,
   ) {}
 
-  private get rows() {
-    return this.ds.getRepository(ActionGroupEntity);
-  }
-
   async list(): Promise<ActionGroupView[]> {
-    return (await this.rows.find({ order: { name: 'ASC' } })).map(toGroupView);
+    return (await this.rows.listByName()).map(toGroupView);
   }
 
   async get(id: string): Promise<ActionGroupView> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row) throw DomainError.notFound('Action group');
     return toGroupView(row);
   }
@@ -54,12 +49,12 @@ export class ActionGroupsService {
     await this.validate(dto, id);
     const now = this.clock.now();
     const row: ActionGroupEntity = { id, ...this.columns(dto), createdAt: now, updatedAt: now };
-    await this.insertOrConflict(() => this.rows.insert({ ...row }), dto.name);
+    await this.insertOrConflict(() => this.rows.insert(row), dto.name);
     return toGroupView(row);
   }
 
   async update(id: string, dto: ActionGroupDto): Promise<ActionGroupView> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row) throw DomainError.notFound('Action group');
     await this.validate(dto, id);
     const next: ActionGroupEntity = { ...row, ...this.columns(dto), updatedAt: this.clock.now() };
@@ -69,14 +64,14 @@ export class ActionGroupsService {
 
   /** A group still named by a disposition or another group stays (deactivate it instead). */
   async remove(id: string): Promise<void> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row) throw DomainError.notFound('Action group');
-    const includedBy = (await this.rows.find()).filter((g) => childrenOf(parseActions(g.actions)).includes(id)).map((g) => g.name);
+    const includedBy = (await this.rows.listAll()).filter((g) => childrenOf(parseActions(g.actions)).includes(id)).map((g) => g.name);
     const users = [...includedBy.map((n) => `group ${n}`), ...(await this.uses.of(id))];
     if (users.length) {
       throw new DomainError(ErrorCode.Conflict, `The group is still used by ${users.join(', ')}; deactivate it instead`);
     }
-    await this.rows.delete({ id });
+    await this.rows.remove(id);
   }
 
   private columns(dto: ActionGroupDto): Omit<ActionGroupEntity, 'id' | 'createdAt' | 'updatedAt'> {
@@ -125,7 +120,7 @@ export class ActionGroupsService {
 
   /** Cycles (this group reached again through the groups it includes) and the depth limit, over every group as it would be saved. */
   private async checkNesting(selfId: string, dto: ActionGroupDto): Promise<FieldIssue[]> {
-    const stored = await this.rows.find();
+    const stored = await this.rows.listAll();
     const names = new Map(stored.map((g) => [g.id, g.name]));
     names.set(selfId, dto.name);
     const graph = new Map(stored.map((g) => [g.id, childrenOf(parseActions(g.actions))]));
@@ -173,7 +168,7 @@ export class ActionGroupsService {
     if (!dto.conversationId && !(await this.leads.findById(leadId))) throw DomainError.validation('leadId', `no lead ${leadId}`);
     const text = ` ${normalPhrase(dto.text)} `;
     const matched: KeywordEventResult['matched'] = [];
-    for (const g of await this.rows.find({ where: { active: true }, order: { name: 'ASC' } })) {
+    for (const g of await this.rows.listActiveByName()) {
       const keyword = (JSON.parse(g.keywords) as string[]).find((k) => text.includes(` ${k} `));
       if (!keyword) continue;
       const runKey = await this.runner.enqueue({ groupId: g.id, trigger: 'keyword', triggerRef: dto.eventId ? `${keyword}|${dto.eventId}` : keyword, leadId, conversationId: dto.conversationId ?? null, enrollmentId: null, actorId });

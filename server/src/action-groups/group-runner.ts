@@ -1,12 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { EntityManager } from 'typeorm';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { ErrorCode, type GroupPlanStepView, type GroupPlanView, type GroupRunStepView, type GroupRunView, type GroupTrigger, MAX_GROUP_DEPTH, RUN_GROUP_ACTION } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { DomainEvents } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
 import { isUniqueViolation } from '../database/db-errors.js';
@@ -14,7 +12,8 @@ import { type LeadRecord, LeadsRepository } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import type { ActionContext, ActionResult, ScheduleRun } from '../schedules/actions/action-handler.js';
 import { ActionRegistry } from '../schedules/actions/action-registry.js';
-import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-group.entity.js';
+import type { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-group.entity.js';
+import { ActionGroupsRepository } from './action-groups.repository.js';
 import { parseActions } from './group-actions.js';
 
 export const GROUP_RUN_QUEUE = 'action-group.run';
@@ -70,12 +69,11 @@ const STEP_STATUS: Record<ActionResult['kind'], 'completed' | 'skipped' | 'faile
 @Injectable()
 export class GroupRunner implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: ActionGroupsRepository,
     private readonly registry: ActionRegistry,
     private readonly leads: LeadsRepository,
     private readonly policy: ContactPolicy,
     private readonly scheduler: SchedulerService,
-    private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
   ) {}
@@ -87,21 +85,21 @@ export class GroupRunner implements OnModuleInit {
         if (await this.isActive((p as RunRequest).groupId)) await this.execute(p as RunRequest);
       },
     });
-    this.events.on('conversation.disposed', async (e) => {
-      if (!e.actionGroupId || !e.leadId || !(await this.isActive(e.actionGroupId))) return;
-      await this.enqueue({ groupId: e.actionGroupId, trigger: 'disposition', triggerRef: e.code, leadId: e.leadId, conversationId: e.conversationId, enrollmentId: e.enrollmentId, actorId: e.actorId });
-    });
+    // A disposition's group is queued by the disposition itself, inside its transaction (`enqueue` with its manager).
   }
 
   /** An inactive group fires from none of its triggers. */
   async isActive(groupId: string): Promise<boolean> {
-    return !!(await this.ds.getRepository(ActionGroupEntity).findOne({ select: { id: true, active: true }, where: { id: groupId } }))?.active;
+    return this.repo.isActive(groupId);
   }
 
-  /** Queues a run (durably, retried by the scheduler); the same key queued again is one job. Returns the key. */
-  async enqueue(r: RunRequest): Promise<string> {
+  /**
+   * Queues a run (durably, retried by the scheduler); the same key queued again is one job.
+   * With `em`, inside that transaction: the run is queued if and only if what fired it is written. Returns the key.
+   */
+  async enqueue(r: RunRequest, em?: EntityManager): Promise<string> {
     const key = runKey(r);
-    await this.scheduler.enqueue(GROUP_RUN_QUEUE, r, { dedupeKey: `group-run:${key}` });
+    await this.scheduler.enqueue(GROUP_RUN_QUEUE, r, { dedupeKey: `group-run:${key}`, em });
     return key;
   }
 
@@ -112,12 +110,11 @@ export class GroupRunner implements OnModuleInit {
 
   /** `execute`, with when a held run goes on (null when it is not held). */
   async executeRun(r: RunRequest, scheduleRun: ScheduleRun | null): Promise<{ view: GroupRunView; heldUntil: Date | null }> {
-    const group = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: r.groupId });
+    const group = await this.repo.findById(r.groupId);
     if (!group) throw DomainError.notFound('Action group');
     if (!group.active) throw new DomainError(ErrorCode.Conflict, `The action group ${group.name} is inactive`);
     const key = runKey(r);
-    const runs = this.ds.getRepository(ActionGroupRunEntity);
-    let run = await runs.findOneBy({ runKey: key });
+    let run = await this.repo.findRunByKey(key);
     if (!run) {
       const row: ActionGroupRunEntity = {
         id: randomUUID(),
@@ -134,19 +131,19 @@ export class GroupRunner implements OnModuleInit {
         finishedAt: null,
       };
       try {
-        await runs.insert({ ...row });
+        await this.repo.insertRun(row);
         run = row;
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
-        run = await runs.findOneByOrFail({ runKey: key });
+        run = await this.repo.getRunByKey(key);
       }
     }
     if (run.status === 'held') {
-      await runs.update({ id: run.id, status: 'held' }, { status: 'running' });
+      await this.repo.resumeHeldRun(run.id);
       run = { ...run, status: 'running' };
     }
     if (run.status !== 'running') return { view: await this.view(run), heldUntil: null };
-    const done = new Map((await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: run.id })).map((s) => [s.path, s]));
+    const done = new Map((await this.repo.stepsOf(run.id)).map((s) => [s.path, s]));
     const walked: Walk = { failed: false, heldUntil: null };
     const lead = await this.leads.findById(run.leadId);
     if (!lead || lead.lead.deletedAt) {
@@ -156,13 +153,13 @@ export class GroupRunner implements OnModuleInit {
       await this.walk(run, group, '', 1, done, scheduleRun, walked);
     }
     if (walked.heldUntil) {
-      await runs.update({ id: run.id, status: 'running' }, { status: 'held' });
+      await this.repo.holdRun(run.id);
       // Outside a schedule the run is queued again for then; a schedule step holds itself.
       if (!scheduleRun) await this.scheduler.enqueue(GROUP_RUN_QUEUE, r, { dueAt: walked.heldUntil, dedupeKey: `group-run:${key}:held:${walked.heldUntil.toISOString()}` });
     } else {
-      await runs.update({ id: run.id, status: 'running' }, { status: walked.failed ? 'failed' : 'completed', finishedAt: this.clock.now() });
+      await this.repo.finishRun(run.id, walked.failed ? 'failed' : 'completed', this.clock.now());
     }
-    return { view: await this.view(await runs.findOneByOrFail({ id: run.id })), heldUntil: walked.heldUntil };
+    return { view: await this.view(await this.repo.getRun(run.id)), heldUntil: walked.heldUntil };
   }
 
   /** Runs a group's actions in order under `prefix`, noting in `walked` any failure, and stopping at an action held for capacity. */
@@ -171,7 +168,7 @@ export class GroupRunner implements OnModuleInit {
       if (walked.heldUntil) return;
       const path = prefix ? `${prefix}.${i + 1}` : `${i + 1}`;
       if (action.type === RUN_GROUP_ACTION) {
-        const inner = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: String(action.config.groupId) });
+        const inner = await this.repo.findById(String(action.config.groupId));
         const ok = !!inner && inner.active && depth < MAX_GROUP_DEPTH;
         await this.record(run, done, { path, groupId: group.id, type: action.type, input: action.config }, async () =>
           ok ? { kind: 'completed', outcome: 'included', detail: `group ${inner.name}` } : { kind: 'failed', outcome: inner ? 'not run' : 'no group', detail: !inner ? `group ${String(action.config.groupId)} is gone` : !inner.active ? `group ${inner.name} is inactive` : `deeper than ${MAX_GROUP_DEPTH} groups` },
@@ -222,16 +219,15 @@ export class GroupRunner implements OnModuleInit {
     step: { path: string; groupId: string; type: string; input: Record<string, unknown> },
     body: () => Promise<ActionResult>,
   ): Promise<string> {
-    const steps = this.ds.getRepository(ActionGroupRunStepEntity);
     const earlier = done.get(step.path);
     if (earlier && earlier.status !== 'running' && earlier.status !== 'held') return earlier.status;
     let id = earlier?.id;
     // Held for capacity: tried again now, under the same row and idempotency key.
-    if (earlier?.status === 'held') await steps.update({ id: earlier.id, status: 'held' }, { status: 'running', startedAt: this.clock.now() });
+    if (earlier?.status === 'held') await this.repo.retryHeldStep(earlier.id, this.clock.now());
     if (!id) {
       id = randomUUID();
       try {
-        await steps.insert({ id, runId: run.id, path: step.path, groupId: step.groupId, type: step.type, input: JSON.stringify(step.input), status: 'running', outcome: null, detail: null, error: null, startedAt: this.clock.now(), finishedAt: null, durationMs: null });
+        await this.repo.insertStep({ id, runId: run.id, path: step.path, groupId: step.groupId, type: step.type, input: JSON.stringify(step.input), status: 'running', outcome: null, detail: null, error: null, startedAt: this.clock.now(), finishedAt: null, durationMs: null });
       } catch (e) {
         // Another pass of this run is on this action now: it finishes it.
         if (isUniqueViolation(e)) return 'running';
@@ -253,7 +249,7 @@ export class GroupRunner implements OnModuleInit {
     const detail = (result.kind === 'held' ? `held until ${result.until.toISOString()}: ${result.detail}` : 'detail' in result ? result.detail : null) || null;
     // A failure's reason is its error: what was thrown, or what the action reported.
     const reason = error ?? (status === 'failed' ? detail : null);
-    await steps.update({ id }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, error: reason?.slice(0, 4000) ?? null, finishedAt: status === 'held' ? null : this.clock.now(), durationMs: Math.round(performance.now() - t0) });
+    await this.repo.finishStep(id, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, error: reason?.slice(0, 4000) ?? null, finishedAt: status === 'held' ? null : this.clock.now(), durationMs: Math.round(performance.now() - t0) });
     return status;
   }
 
@@ -261,7 +257,7 @@ export class GroupRunner implements OnModuleInit {
 
   /** What the group would do for this lead now: inputs with merge fields resolved, the gate's answer for contacts. Writes nothing. */
   async plan(groupId: string, leadId: string, conversationId: string | null): Promise<GroupPlanView> {
-    const group = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: groupId });
+    const group = await this.repo.findById(groupId);
     if (!group) throw DomainError.notFound('Action group');
     const lead = await this.leads.findById(leadId);
     if (!lead || lead.lead.deletedAt) throw DomainError.validation('leadId', `no lead ${leadId}`);
@@ -271,7 +267,7 @@ export class GroupRunner implements OnModuleInit {
       for (const [i, action] of parseActions(g.actions).entries()) {
         const path = prefix ? `${prefix}.${i + 1}` : `${i + 1}`;
         if (action.type === RUN_GROUP_ACTION) {
-          const inner = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: String(action.config.groupId) });
+          const inner = await this.repo.findById(String(action.config.groupId));
           const ok = !!inner && inner.active && depth < MAX_GROUP_DEPTH;
           steps.push({ path, groupId: g.id, type: action.type, input: action.config, wouldDo: ok ? `run the actions of group ${inner.name}` : 'nothing: the included group is missing, inactive or too deep', allowed: null });
           if (ok) await visit(inner, path, depth + 1);
@@ -296,24 +292,24 @@ export class GroupRunner implements OnModuleInit {
   // ── reading ──────────────────────────────────────────────────────────────────────
 
   async runs(groupId: string, limit: number): Promise<GroupRunView[]> {
-    const rows = await this.ds.getRepository(ActionGroupRunEntity).find({ where: { groupId }, order: { startedAt: 'DESC', id: 'DESC' }, take: limit });
-    const steps = rows.length ? await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: In(rows.map((r) => r.id)) }) : [];
+    const rows = await this.repo.runsOf(groupId, limit);
+    const steps = rows.length ? await this.repo.stepsOfRuns(rows.map((r) => r.id)) : [];
     return rows.map((r) => toRunView(r, steps.filter((s) => s.runId === r.id)));
   }
 
   async run(id: string): Promise<GroupRunView> {
-    const row = await this.ds.getRepository(ActionGroupRunEntity).findOneBy({ id });
+    const row = await this.repo.findRun(id);
     if (!row) throw DomainError.notFound('Action group run');
     return this.view(row);
   }
 
   async byKey(key: string): Promise<GroupRunView | null> {
-    const row = await this.ds.getRepository(ActionGroupRunEntity).findOneBy({ runKey: key });
+    const row = await this.repo.findRunByKey(key);
     return row ? this.view(row) : null;
   }
 
   private async view(run: ActionGroupRunEntity): Promise<GroupRunView> {
-    return toRunView(run, await this.ds.getRepository(ActionGroupRunStepEntity).findBy({ runId: run.id }));
+    return toRunView(run, await this.repo.stepsOf(run.id));
   }
 }
 

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RUN_GROUP_ACTION } from '#shared';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../schedules/actions/action-handler.js';
-import { ActionGroupEntity } from './action-group.entity.js';
+import { ActionGroupsRepository } from './action-groups.repository.js';
 import { GroupRunner } from './group-runner.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,19 +16,19 @@ export class RunGroupAction implements ActionHandler {
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly groups: ActionGroupsRepository,
     private readonly runner: GroupRunner,
   ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
     const id = config.groupId;
     if (typeof id !== 'string' || !UUID.test(id)) return [{ field: `${ctx.prefix}.groupId`, message: 'must be an action group id' }];
-    if (!(await this.ds.getRepository(ActionGroupEntity).countBy({ id }))) return [{ field: `${ctx.prefix}.groupId`, message: `no action group ${id}` }];
+    if (!(await this.groups.exists(id))) return [{ field: `${ctx.prefix}.groupId`, message: `no action group ${id}` }];
     return [];
   }
 
   async describe(ctx: ActionContext): Promise<string> {
-    const g = await this.ds.getRepository(ActionGroupEntity).findOneBy({ id: String(ctx.config.groupId) });
+    const g = await this.groups.findById(String(ctx.config.groupId));
     return `run the actions of group ${g?.name ?? String(ctx.config.groupId)}`;
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull, LessThan, MoreThanOrEqual, Not, Or } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThan, MoreThan, MoreThanOrEqual, Not, Or } from 'typeorm';
 import type { AgentState } from '#shared';
 import { AgentPresenceEntity, AgentStateChangeEntity } from './agent.entity.js';
 
@@ -42,9 +42,16 @@ export class AgentStatesRepository {
     return userIds.length ? this.presence().findBy({ userId: In(userIds) }) : Promise.resolve([]);
   }
 
-  /** Of these agents, those on a call, with since when. */
-  onCall(userIds: string[]): Promise<Array<Pick<AgentPresenceEntity, 'userId' | 'stateSince'>>> {
-    return userIds.length ? this.presence().find({ select: { userId: true, stateSince: true }, where: { userId: In(userIds), state: 'on_call' } }) : Promise.resolve([]);
+  /** Of these agents, those on a call or wrapping up, with since when. */
+  busyAmong(userIds: string[]): Promise<Array<Pick<AgentPresenceEntity, 'userId' | 'state' | 'stateSince'>>> {
+    return userIds.length ? this.presence().find({ select: { userId: true, state: true, stateSince: true }, where: { userId: In(userIds), state: In(['on_call', 'wrap_up']) } }) : Promise.resolve([]);
+  }
+
+  /** How long these agents' last `n` wrap-ups ended since `from` lasted (ms), newest first. */
+  async recentWrapUpsMs(userIds: string[], from: Date, n: number): Promise<number[]> {
+    if (!userIds.length) return [];
+    const rows = await this.ds.getRepository(AgentStateChangeEntity).find({ select: { id: true, durationMs: true }, where: { userId: In(userIds), fromState: 'wrap_up', at: MoreThanOrEqual(from) }, order: { at: 'DESC' }, take: n });
+    return rows.map((r) => r.durationMs);
   }
 
   /** How long these agents' wrap-ups that ended since `from` lasted on average (ms); null with none. */
@@ -81,6 +88,30 @@ export class AgentStatesRepository {
       .getOne();
   }
 
+  /**
+   * PostgreSQL fragments for another room's single statement that must move a ready agent
+   * in the same step as its own write (the dialer's reservation: a lead is claimed only
+   * while its agent is still ready). `lockedReadyCte`: the agent's row, locked, while they
+   * are ready and alive (`user_id`, `state_since`). `movedToReservedCtes`: the ready →
+   * reserved move and its history row, as `move` writes every change, done only when the
+   * caller's `doneWhen` condition holds. Parameters are the caller's positional ones
+   * (`$n`), named here as the caller passes them; `reasonSql` is an SQL expression.
+   */
+  lockedReadyCte(p: { userId: string; aliveSince: string }): string {
+    return `SELECT p.user_id, p.state_since FROM agent_presence p
+             WHERE p.user_id = ${p.userId} AND p.state = 'ready' AND p.stale = false AND p.last_heartbeat_at >= ${p.aliveSince}
+             FOR UPDATE`;
+  }
+
+  movedToReservedCtes(p: { agentCte: string; userId: string; at: string; reasonSql: string; historyId: string; from: string; doneWhen: string }): string {
+    return `moved AS (UPDATE agent_presence p SET state = 'reserved', reason = ${p.reasonSql}, state_since = ${p.at}, updated_at = ${p.at}
+                        FROM ${p.from} WHERE p.user_id = ${p.agentCte}.user_id AND ${p.doneWhen}
+                      RETURNING ${p.agentCte}.state_since AS since, p.reason),
+            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
+                        SELECT ${p.historyId}, ${p.userId}, 'ready', 'reserved', moved.reason, NULL, ${p.at}, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${p.at}::timestamp - moved.since)) * 1000))::bigint
+                          FROM moved)`;
+  }
+
   /** The longest-idle of `candidates` who is ready and alive, locked; rows locked by others are skipped. */
   lockLongestIdleReady(em: EntityManager, candidates: string[], aliveSince: Date): Promise<AgentPresenceEntity | null> {
     return this.presence(em)
@@ -100,7 +131,7 @@ export class AgentStatesRepository {
   async move(em: EntityManager, userId: string, row: AgentPresenceEntity | null, to: AgentState, reason: string | null, actorId: string | null, now: Date): Promise<void> {
     const repo = this.presence(em);
     if (row) await repo.update({ userId }, { state: to, reason, stateSince: now, updatedAt: now });
-    else await repo.insert({ userId, state: to, reason, stateSince: now, lastHeartbeatAt: null, stale: false, health: null, updatedAt: now });
+    else await repo.insert({ userId, state: to, reason, stateSince: now, lastHeartbeatAt: null, stale: false, health: null, afterCall: null, missedOffers: 0, updatedAt: now });
     const since = row?.stateSince ?? now;
     await em.getRepository(AgentStateChangeEntity).insert({ id: randomUUID(), userId, fromState: row?.state ?? 'offline', toState: to, reason, actorId, at: now, durationMs: Math.max(0, now.getTime() - since.getTime()) });
   }
@@ -146,6 +177,8 @@ export class AgentStatesRepository {
       lastHeartbeatAt: (r.last_heartbeat_at as Date | null) ?? null,
       stale: r.stale as boolean,
       health: (r.health as string | null) ?? null,
+      afterCall: (r.after_call as string | null) ?? null,
+      missedOffers: Number(r.missed_offers ?? 0),
       updatedAt: r.updated_at as Date,
     };
     return { row, moved: r.moved as boolean, user: { id: userId, name: r.user_name as string, createdAt: r.user_created_at as Date } };
@@ -156,8 +189,28 @@ export class AgentStatesRepository {
     await this.presence().createQueryBuilder().insert().values(row).orIgnore().execute();
   }
 
+  /** First rows for many agents at once; any that appeared meanwhile are kept. */
+  async insertManyIfAbsent(rows: AgentPresenceEntity[]): Promise<void> {
+    if (rows.length) await this.presence().createQueryBuilder().insert().values(rows).orIgnore().execute();
+  }
+
+  /** The same change to many agents' rows in one statement. */
+  async updateMany(userIds: string[], patch: Partial<Omit<AgentPresenceEntity, 'userId'>>): Promise<void> {
+    if (userIds.length) await this.presence().update({ userId: In(userIds) }, patch);
+  }
+
   async update(userId: string, patch: Partial<Omit<AgentPresenceEntity, 'userId'>>): Promise<void> {
     await this.presence().update({ userId }, patch);
+  }
+
+  /** A change to the agent's row inside the caller's transaction (a row locked with `lock`). */
+  async patch(em: EntityManager, userId: string, patch: Partial<Omit<AgentPresenceEntity, 'userId'>>): Promise<void> {
+    await this.presence(em).update({ userId }, patch);
+  }
+
+  /** The agent's answered call ends a run of missed offers; one statement, nothing written when there was none. */
+  async clearMissedOffers(userId: string, now: Date): Promise<void> {
+    await this.presence().update({ userId, missedOffers: MoreThan(0) }, { missedOffers: 0, updatedAt: now });
   }
 
   /** Agents not offline, not yet marked stale, whose last heartbeat is older than `limit` (or never came). */
@@ -181,14 +234,16 @@ export class AgentStatesRepository {
     return rows.map((r) => r.userId);
   }
 
-  /** Active agents (the role) not offline and alive (or just `only`, if so); the users table is joined by name. */
-  async available(aliveSince: Date, only?: string): Promise<string[]> {
+  /** Active agents (the role) not offline and alive (or only those among `only`, if so); the users table is joined by name. */
+  async available(aliveSince: Date, only?: string | string[]): Promise<string[]> {
+    if (Array.isArray(only) && !only.length) return [];
     const qb = this.presence()
       .createQueryBuilder('p')
       .innerJoin('users', 'u', 'u.id = p.user_id')
       .select('p.user_id', 'id')
       .where("p.state <> 'offline' AND p.stale = :stale AND p.last_heartbeat_at >= :limit AND u.active = :active AND u.role = 'agent'", { stale: false, limit: aliveSince, active: true });
-    if (only) qb.andWhere('p.user_id = :only', { only });
+    if (Array.isArray(only)) qb.andWhere('p.user_id IN (:...only)', { only });
+    else if (only) qb.andWhere('p.user_id = :only', { only });
     return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 }

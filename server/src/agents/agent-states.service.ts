@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '#shared';
+import { type AfterCallAction, type AfterWrapUpLimit, type AgentRules, type AgentState, type AgentStateChangeView, type AgentStatusView, CHOSEN_AGENT_STATES, ErrorCode, type SoftphoneHealth } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
@@ -10,22 +10,7 @@ import { SettingsService } from '../settings/settings.service.js';
 import { type User, UsersRepository } from '../users/users.repository.js';
 import type { AgentPresenceEntity } from './agent.entity.js';
 import { AgentStatesRepository } from './agent-states.repository.js';
-
-export const WRAP_LIMIT_QUEUE = 'agent.wrap-limit';
-
-export const DEFAULT_AGENT_RULES: AgentRules = {
-  pauseReasons: [
-    { code: 'break', label: 'Break', maxMinutes: 15 },
-    { code: 'lunch', label: 'Lunch', maxMinutes: 60 },
-    { code: 'meeting', label: 'Meeting', maxMinutes: null },
-    { code: 'training', label: 'Training', maxMinutes: null },
-    { code: 'technical', label: 'Technical problem', maxMinutes: 30 },
-  ],
-  wrapUpMaxSeconds: 120,
-};
-
-/** Who asks for a change: the agent, a supervisor for them, or the system (calls, offers, limits). */
-export type StateActor = { kind: 'agent' | 'supervisor'; userId: string } | { kind: 'system' };
+import { DEFAULT_AGENT_RULES, PAUSED_AFTER_CALL, PAUSED_MISSED_OFFERS, PAUSED_NO_HEARTBEAT, PAUSED_WRAP_UP_EXPIRED, type StateActor, statusView, WRAP_LIMIT_QUEUE, type WrapUpOptions } from './agent-rules.js';
 
 /**
  * Agent states: offline, ready, reserved (work offered), on call, wrap-up, paused with a
@@ -50,15 +35,20 @@ export class AgentStatesService implements OnModuleInit {
   onModuleInit(): void {
     this.scheduler.register(WRAP_LIMIT_QUEUE, {
       handle: async (p) => {
-        const { userId, since } = p as { userId: string; since: string };
-        await this.endWrapUp(userId, new Date(since));
+        const { userId, since, afterLimit } = p as { userId: string; since: string; afterLimit?: AfterWrapUpLimit };
+        await this.endWrapUp(userId, new Date(since), afterLimit ?? 'pause');
       },
+    });
+    // The agent answered an offer: a run of missed ones is over.
+    this.events.on('call.leg-joined', async (e) => {
+      if (e.role === 'agent' && e.userId) await this.repo.clearMissedOffers(e.userId, this.clock.now());
     });
   }
 
   async rules(): Promise<AgentRules> {
     const json = await this.settings.getAgentRulesJson();
-    return json ? (JSON.parse(json) as AgentRules) : DEFAULT_AGENT_RULES;
+    // Rules saved before a setting existed take its default.
+    return json ? { ...DEFAULT_AGENT_RULES, ...(JSON.parse(json) as Partial<AgentRules>) } : DEFAULT_AGENT_RULES;
   }
 
   async setRules(rules: AgentRules): Promise<AgentRules> {
@@ -67,7 +57,11 @@ export class AgentStatesService implements OnModuleInit {
       if (codes.has(r.code)) throw DomainError.validation(`pauseReasons[${i}].code`, `"${r.code}" is listed twice`);
       codes.add(r.code);
     });
-    const clean: AgentRules = { pauseReasons: rules.pauseReasons.map((r) => ({ code: r.code, label: r.label, maxMinutes: r.maxMinutes ?? null })), wrapUpMaxSeconds: rules.wrapUpMaxSeconds };
+    const clean: AgentRules = {
+      pauseReasons: rules.pauseReasons.map((r) => ({ code: r.code, label: r.label, maxMinutes: r.maxMinutes ?? null })),
+      wrapUpMaxSeconds: rules.wrapUpMaxSeconds,
+      missedOffersBeforePause: rules.missedOffersBeforePause ?? DEFAULT_AGENT_RULES.missedOffersBeforePause,
+    };
     await this.settings.setAgentRulesJson(JSON.stringify(clean));
     return clean;
   }
@@ -78,6 +72,14 @@ export class AgentStatesService implements OnModuleInit {
     if (!user) throw DomainError.notFound('User');
     const row = await this.repo.find(userId);
     return this.view(user, row, await this.rules());
+  }
+
+  /** Several agents' statuses with three statements for the lot (users, rows, rules); unknown users are absent. */
+  async statusMany(userIds: string[]): Promise<Map<string, AgentStatusView>> {
+    if (!userIds.length) return new Map();
+    const [users, rows, rules] = await Promise.all([this.users.findByIds(userIds), this.repo.findMany(userIds), this.rules()]);
+    const byUser = new Map(rows.map((r) => [r.userId, r]));
+    return new Map(users.map((u) => [u.id, this.view(u, byUser.get(u.id) ?? null, rules)]));
   }
 
   /** Every active agent and supervisor, for the board. */
@@ -99,6 +101,14 @@ export class AgentStatesService implements OnModuleInit {
    * reason), and not while on a call; the system may set any state.
    */
   async change(userId: string, to: AgentState, actor: StateActor, reason: string | null = null): Promise<AgentStatusView> {
+    const status = await this.changeState(userId, to, actor, reason);
+    // Signed off by hand: a choice for after the call does not wait for tomorrow's first call.
+    if (to !== 'offline' || !status.afterCall) return status;
+    await this.repo.update(userId, { afterCall: null });
+    return { ...status, afterCall: null };
+  }
+
+  private async changeState(userId: string, to: AgentState, actor: StateActor, reason: string | null): Promise<AgentStatusView> {
     if (actor.kind !== 'system') {
       if (!(CHOSEN_AGENT_STATES as readonly string[]).includes(to)) throw DomainError.validation('state', `must be one of ${CHOSEN_AGENT_STATES.join(', ')} (the others follow calls and offers)`);
       if (to !== 'paused') reason = null;
@@ -152,7 +162,7 @@ export class AgentStatesService implements OnModuleInit {
     const before = changed.row;
     if (!changed.moved && !fromCall && before?.state === 'on_call') throw new DomainError(ErrorCode.Conflict, 'The agent is on a call; the state changes when the call ends');
     const after: AgentPresenceEntity = changed.moved
-      ? { userId: user.id, state: to, reason, stateSince: now, lastHeartbeatAt: before?.lastHeartbeatAt ?? null, stale: before?.stale ?? false, health: before?.health ?? null, updatedAt: now }
+      ? { userId: user.id, state: to, reason, stateSince: now, lastHeartbeatAt: before?.lastHeartbeatAt ?? null, stale: before?.stale ?? false, health: before?.health ?? null, afterCall: before?.afterCall ?? null, missedOffers: before?.missedOffers ?? 0, updatedAt: now }
       : (before as AgentPresenceEntity);
     const status = this.view(user, after, rules);
     if (changed.moved) await this.events.emit('agent.status-changed', { status, from: (before?.state ?? 'offline') as AgentState });
@@ -163,13 +173,13 @@ export class AgentStatesService implements OnModuleInit {
    * A system move that happens only from one of `from` (a call ending moves an agent on
    * call to wrap-up, not one who has since gone offline). True if it moved.
    */
-  async transition(userId: string, from: readonly AgentState[], to: AgentState, reason: string | null = null): Promise<boolean> {
+  async transition(userId: string, from: readonly AgentState[], to: AgentState, reason: string | null = null, wrapUp: WrapUpOptions = {}): Promise<boolean> {
     const now = this.clock.now();
     const rules = to === 'wrap_up' ? await this.rules() : null;
     const moved = await this.repo.transaction(async (em) => {
       const row = await this.repo.lock(em, userId);
       if (!row || !from.includes(row.state as AgentState) || (row.state === to && row.reason === reason)) return null;
-      await this.write(em, userId, row, to, reason, null, now, rules);
+      await this.write(em, userId, row, to, reason, null, now, rules, wrapUp);
       return row.state as AgentState;
     });
     if (moved) await this.announce(userId, moved);
@@ -200,11 +210,22 @@ export class AgentStatesService implements OnModuleInit {
    * also gets its limit job. `rules` must be read before the transaction (only `em` may
    * be used inside one).
    */
-  private async write(em: EntityManager, userId: string, row: AgentPresenceEntity | null, to: AgentState, reason: string | null, actorId: string | null, now: Date, rules: AgentRules | null): Promise<void> {
+  private async write(
+    em: EntityManager,
+    userId: string,
+    row: AgentPresenceEntity | null,
+    to: AgentState,
+    reason: string | null,
+    actorId: string | null,
+    now: Date,
+    rules: AgentRules | null,
+    wrapUp: WrapUpOptions = {},
+  ): Promise<void> {
     await this.repo.move(em, userId, row, to, reason, actorId, now);
     if (to === 'wrap_up' && rules) {
-      // Wrap-up ends on its own at the limit, unless the agent moved on first.
-      await this.scheduler.enqueue(WRAP_LIMIT_QUEUE, { userId, since: now.toISOString() }, { dueAt: new Date(now.getTime() + rules.wrapUpMaxSeconds * 1000), dedupeKey: `wrap:${userId}:${now.getTime()}`, em });
+      // Wrap-up ends on its own at the limit, unless the agent moved on first; what it does then travels with the job.
+      const payload = { userId, since: now.toISOString(), afterLimit: wrapUp.afterLimit ?? 'pause' };
+      await this.scheduler.enqueue(WRAP_LIMIT_QUEUE, payload, { dueAt: new Date(now.getTime() + rules.wrapUpMaxSeconds * 1000), dedupeKey: `wrap:${userId}:${now.getTime()}`, em });
     }
   }
 
@@ -213,11 +234,75 @@ export class AgentStatesService implements OnModuleInit {
     await this.events.emit('agent.status-changed', { status: await this.status(userId), from });
   }
 
-  /** The wrap-up limit: still wrapping up since `since`, the agent is made ready. */
-  async endWrapUp(userId: string, since: Date): Promise<void> {
+  /**
+   * The wrap-up limit: still wrapping up since `since`, the agent is paused (wrap-up-expired),
+   * never made ready on a timer's word that someone is at the desk, unless the queue says
+   * `ready` and the agent asked for nothing after the call. The call is still owed its
+   * disposition, which may be saved later and leaves the agent paused.
+   */
+  async endWrapUp(userId: string, since: Date, afterLimit: AfterWrapUpLimit = 'pause'): Promise<void> {
     const row = await this.repo.find(userId);
     if (!row || row.state !== 'wrap_up' || row.stateSince.getTime() !== since.getTime()) return;
-    await this.change(userId, 'ready', { kind: 'system' }, 'wrap-up limit');
+    if (afterLimit === 'ready' && !row.afterCall) await this.transition(userId, ['wrap_up'], 'ready', 'wrap-up limit');
+    else await this.transition(userId, ['wrap_up'], 'paused', PAUSED_WRAP_UP_EXPIRED);
+  }
+
+  /**
+   * The call's disposition was saved, inside its transaction `em`: an agent wrapping up
+   * goes Ready, or where they asked, is paused (after-call) or signed off; one paused when
+   * the wrap-up expired stays paused (or signs off, if asked). The choice is spent either
+   * way. Returns where the agent was and went (`to` null: stayed), null when nothing
+   * changed; the caller announces it (`announce`) once `em` has committed.
+   */
+  async afterDisposition(em: EntityManager, userId: string, now: Date): Promise<{ from: AgentState; to: AgentState | null } | null> {
+    const row = await this.repo.lock(em, userId);
+    if (!row) return null;
+    const from = row.state as AgentState;
+    const expired = from === 'paused' && row.reason === PAUSED_WRAP_UP_EXPIRED;
+    if (from !== 'wrap_up' && !expired) return null;
+    const asked = row.afterCall as AfterCallAction | null;
+    if (asked) await this.repo.patch(em, userId, { afterCall: null, updatedAt: now });
+    let to: AgentState | null;
+    let reason: string;
+    if (asked === 'sign-off') [to, reason] = ['offline', 'signed off after the call'];
+    else if (expired) [to, reason] = [null, ''];
+    else if (asked === 'pause') [to, reason] = ['paused', PAUSED_AFTER_CALL];
+    else [to, reason] = ['ready', 'disposition set'];
+    if (to) await this.write(em, userId, { ...row, afterCall: null }, to, reason, null, now, null);
+    return to || asked ? { from, to } : null;
+  }
+
+  /** The agent's choice for after the current call (pause, sign off, or nothing: Ready as usual); it holds until spent or changed. */
+  async setAfterCall(userId: string, action: AfterCallAction | null): Promise<AgentStatusView> {
+    const user = await this.users.findById(userId);
+    if (!user || !user.active) throw DomainError.notFound('Agent');
+    const now = this.clock.now();
+    await this.repo.insertIfAbsent({ userId, state: 'offline', reason: null, stateSince: now, lastHeartbeatAt: null, stale: false, health: null, afterCall: null, missedOffers: 0, updatedAt: now });
+    await this.repo.update(userId, { afterCall: action, updatedAt: now });
+    const status = await this.status(userId);
+    await this.events.emit('agent.status-changed', { status, from: status.state });
+    return status;
+  }
+
+  /**
+   * The agent's phone left an offered call unanswered (the dialer sends the call elsewhere).
+   * After the rules' number of misses in a row the agent is paused (missed-offers) and the
+   * count starts again; before that they are made ready for the next offer. True if paused.
+   */
+  async missedOffer(userId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const rules = await this.rules();
+    const moved = await this.repo.transaction(async (em) => {
+      const row = await this.repo.lock(em, userId);
+      if (!row || row.state !== 'on_call') return null;
+      const missed = row.missedOffers + 1;
+      const pause = missed >= rules.missedOffersBeforePause;
+      await this.repo.patch(em, userId, { missedOffers: pause ? 0 : missed, updatedAt: now });
+      await this.write(em, userId, row, pause ? 'paused' : 'ready', pause ? PAUSED_MISSED_OFFERS : `missed an offer (${missed} of ${rules.missedOffersBeforePause})`, null, now, null);
+      return { pause };
+    });
+    if (moved) await this.announce(userId, 'on_call');
+    return !!moved?.pause;
   }
 
   /** A heartbeat from the agent's softphone: alive (no longer stale), with its health. */
@@ -226,11 +311,43 @@ export class AgentStatesService implements OnModuleInit {
     const row = await this.repo.find(userId);
     const healthJson = health ? JSON.stringify({ phone: health.phone, microphone: health.microphone }) : (row?.health ?? null);
     if (!row) {
-      await this.repo.insertIfAbsent({ userId, state: 'offline', reason: null, stateSince: now, lastHeartbeatAt: now, stale: false, health: healthJson, updatedAt: now });
+      await this.repo.insertIfAbsent({ userId, state: 'offline', reason: null, stateSince: now, lastHeartbeatAt: now, stale: false, health: healthJson, afterCall: null, missedOffers: 0, updatedAt: now });
       return;
     }
     await this.repo.update(userId, { lastHeartbeatAt: now, stale: false, health: healthJson, updatedAt: now });
     if (row.stale || healthJson !== row.health) await this.events.emit('agent.status-changed', { status: await this.status(userId), from: row.state as AgentState });
+  }
+
+  /**
+   * `heartbeat` for many softphones at once (those that reconnect together): the rows read
+   * in one statement, first rows inserted in one, and one update per distinct health. Agents
+   * who were stale or whose health changed are announced, as `heartbeat` does.
+   */
+  async heartbeatMany(beats: Map<string, SoftphoneHealth | undefined>): Promise<void> {
+    if (!beats.size) return;
+    const now = this.clock.now();
+    const rows = new Map((await this.repo.findMany([...beats.keys()])).map((r) => [r.userId, r]));
+    const fresh: AgentPresenceEntity[] = [];
+    const byHealth = new Map<string | null, string[]>();
+    const changed: AgentPresenceEntity[] = [];
+    for (const [userId, health] of beats) {
+      const row = rows.get(userId);
+      const healthJson = health ? JSON.stringify({ phone: health.phone, microphone: health.microphone }) : (row?.health ?? null);
+      if (!row) {
+        fresh.push({ userId, state: 'offline', reason: null, stateSince: now, lastHeartbeatAt: now, stale: false, health: healthJson, afterCall: null, missedOffers: 0, updatedAt: now });
+        continue;
+      }
+      byHealth.set(healthJson, [...(byHealth.get(healthJson) ?? []), userId]);
+      if (row.stale || healthJson !== row.health) changed.push(row);
+    }
+    await this.repo.insertManyIfAbsent(fresh);
+    for (const [health, userIds] of byHealth) await this.repo.updateMany(userIds, { lastHeartbeatAt: now, stale: false, health, updatedAt: now });
+    if (!changed.length) return;
+    const statuses = await this.statusMany(changed.map((r) => r.userId));
+    for (const row of changed) {
+      const status = statuses.get(row.userId);
+      if (status) await this.events.emit('agent.status-changed', { status, from: row.state as AgentState });
+    }
   }
 
   /**
@@ -245,6 +362,8 @@ export class AgentStatesService implements OnModuleInit {
     for (const r of rows) {
       if (!(await this.repo.markStale(r.userId, r.updatedAt, now))) continue;
       marked.push(r.userId);
+      // Nobody answers at a seat whose softphone went silent: Ready becomes a pause, so no timer or pacer counts it as staffed.
+      if (r.state === 'ready' && (await this.transition(r.userId, ['ready'], 'paused', PAUSED_NO_HEARTBEAT))) continue;
       await this.events.emit('agent.status-changed', { status: await this.status(r.userId), from: r.state as AgentState });
     }
     return marked;
@@ -267,33 +386,12 @@ export class AgentStatesService implements OnModuleInit {
     return new Date(this.clock.now().getTime() - this.config.realtime.staleSeconds * 1000);
   }
 
-  /** Agents who may be offered work meant for anyone: signed in, alive, not offline (or just `only`, if so). */
-  async availableAgents(only?: string): Promise<string[]> {
+  /** Agents who may be offered work meant for anyone: signed in, alive, not offline (or only `only`, one or several, if so). */
+  async availableAgents(only?: string | string[]): Promise<string[]> {
     return this.repo.available(this.aliveSince(), only);
   }
 
   private view(user: Pick<User, 'id' | 'name' | 'createdAt'>, row: AgentPresenceEntity | null, rules: AgentRules): AgentStatusView {
-    const now = this.clock.now().getTime();
-    const state = (row?.state ?? 'offline') as AgentState;
-    const since = row?.stateSince ?? user.createdAt;
-    const heartbeat = row?.lastHeartbeatAt ?? null;
-    const alive = !!heartbeat && now - heartbeat.getTime() <= this.config.realtime.staleSeconds * 1000 && !row?.stale;
-    let overLimit = false;
-    if (state === 'paused') {
-      const max = rules.pauseReasons.find((r) => r.code === row?.reason)?.maxMinutes;
-      overLimit = max != null && now - since.getTime() > max * 60_000;
-    } else if (state === 'wrap_up') overLimit = now - since.getTime() > rules.wrapUpMaxSeconds * 1000;
-    return {
-      userId: user.id,
-      name: user.name,
-      state,
-      reason: row?.reason ?? null,
-      since: since.toISOString(),
-      connected: alive,
-      lastHeartbeatAt: heartbeat?.toISOString() ?? null,
-      stale: !!row?.stale,
-      overLimit,
-      health: row?.health ? (JSON.parse(row.health) as SoftphoneHealth) : null,
-    };
+    return statusView(user, row, rules, this.clock.now().getTime(), this.config.realtime.staleSeconds);
   }
 }

@@ -29,6 +29,14 @@ export class AgentPresenceEntity {
   @Column({ type: 'varchar', length: 200, nullable: true })
   health: string | null;
 
+  /** pause | sign-off once the current call's disposition is saved; null: Ready as usual. */
+  @Column({ name: 'after_call', type: 'varchar', length: 12, nullable: true })
+  afterCall: string | null;
+
+  /** Offers in a row the agent's phone left unanswered (reset when they answer one, and when they are paused for it). */
+  @Column({ name: 'missed_offers', type: 'int', default: 0 })
+  missedOffers: number;
+
   @InstantColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, AgentRules, AgentStateChangeView, AgentStatusView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { DEFAULT_AGENT_RULES } from './agent-rules.js';
 import { AgentStatesService } from './agent-states.service.js';
-import { AgentRulesDto, HistoryQuery, SetAgentStateDto } from './dto/agents.dto.js';
+import { AfterCallDto, AgentRulesDto, HistoryQuery, SetAgentStateDto } from './dto/agents.dto.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('agents')
@@ -30,7 +31,11 @@ export class AgentsController {
   @Put('rules')
   @ApiOperation({ summary: 'Pause reasons (with optional limits) and the wrap-up limit' })
   setRules(@Body() body: AgentRulesDto): Promise<AgentRules> {
-    return this.states.setRules({ pauseReasons: body.pauseReasons.map((r) => ({ code: r.code, label: r.label, maxMinutes: r.maxMinutes ?? null })), wrapUpMaxSeconds: body.wrapUpMaxSeconds });
+    return this.states.setRules({
+      pauseReasons: body.pauseReasons.map((r) => ({ code: r.code, label: r.label, maxMinutes: r.maxMinutes ?? null })),
+      wrapUpMaxSeconds: body.wrapUpMaxSeconds,
+      missedOffersBeforePause: body.missedOffersBeforePause ?? DEFAULT_AGENT_RULES.missedOffersBeforePause,
+    });
   }
 
   @AnyRole()
@@ -45,6 +50,14 @@ export class AgentsController {
   @ApiOperation({ summary: 'Go ready, pause with a reason, or go offline' })
   setMine(@Body() body: SetAgentStateDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
     return this.states.change(actor.sub, body.state, { kind: 'agent', userId: actor.sub }, body.reason ?? null);
+  }
+
+  @AnyRole()
+  @Post('me/after-call')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause or sign off once the current call\'s disposition is saved (null cancels: Ready as usual)' })
+  afterCall(@Body() body: AfterCallDto, @CurrentUser() actor: AccessClaims): Promise<AgentStatusView> {
+    return this.states.setAfterCall(actor.sub, body.action);
   }
 
   @Roles('admin', 'supervisor')

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AccessClaims, type CallbackView, ErrorCode } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
-import { BookCallbackDto, CompleteCallbackDto, ListCallbacksQuery, ReassignActionDto, RescheduleCallbackDto } from '../schedules/dto/schedule.dto.js';
+import { BookCallbackDto, CompleteCallbackDto, ListCallbacksQuery, ReassignCallbackDto, RescheduleCallbackDto } from './dto/callback.dto.js';
 import { CallbacksService } from './callbacks.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
@@ -66,7 +66,7 @@ export class CallbacksController {
   @Roles('admin', 'supervisor')
   @Post(':id/reassign')
   @HttpCode(200)
-  reassign(@Param('id', UuidParamPipe) id: string, @Body() body: ReassignActionDto): Promise<CallbackView> {
+  reassign(@Param('id', UuidParamPipe) id: string, @Body() body: ReassignCallbackDto): Promise<CallbackView> {
     return this.callbacks.reassign(id, body.ownerId);
   }
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { type AccessClaims, type CallbackOrigin, type CallbackView, ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
@@ -14,13 +13,20 @@ import { AppConfig } from '../config/app-config.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { effectiveZones } from '../phone/zones.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
+import { Transactions } from '../database/transactions.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { CallbackEntity } from './callback.entity.js';
+import { CallbacksRepository } from './callbacks.repository.js';
 
 export const CALLBACK_DUE_QUEUE = 'callback.due';
+
+/** A callback checked and ready to write (`CallbacksService.prepare`), with the view it will have. */
+export interface PreparedCallback {
+  row: CallbackEntity;
+  view: CallbackView;
+}
 export const CALLBACK_ESCALATE_QUEUE = 'callback.escalate';
-const OPEN = ['scheduled', 'due', 'escalated', 'taken'];
 
 export interface BookCallback {
   leadId: string;
@@ -46,7 +52,8 @@ export interface BookCallback {
 @Injectable()
 export class CallbacksService implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: CallbacksRepository,
+    private readonly tx: Transactions,
     private readonly scheduler: SchedulerService,
     private readonly leads: LeadsRepository,
     private readonly users: UsersRepository,
@@ -67,17 +74,27 @@ export class CallbacksService implements OnModuleInit {
     });
   }
 
-  private get repo() {
-    return this.ds.getRepository(CallbackEntity);
+  async book(input: BookCallback, em?: EntityManager): Promise<CallbackView> {
+    const prepared = await this.prepare(input);
+    if (em) await this.writePrepared(prepared, em);
+    else await this.tx.run((m) => this.writePrepared(prepared, m));
+    return prepared.view;
   }
 
-  async book(input: BookCallback, em?: EntityManager): Promise<CallbackView> {
+  /**
+   * Everything `book` checks and reads, before anything is written: the lead, the due time
+   * in the lead's zone (refused in the past: by more than `graceMs`, a minute unless told;
+   * named `dueField` in the refusal), the owner. Its result is written by `writePrepared`,
+   * inside the caller's transaction, where only that transaction's manager may be used.
+   */
+  async prepare(input: BookCallback, options: { dueField?: string; graceMs?: number } = {}): Promise<PreparedCallback> {
+    const dueField = options.dueField ?? 'dueAt';
     const record = await this.leads.findById(input.leadId);
     if (!record || record.lead.deletedAt) throw DomainError.validation('leadId', 'is not a lead');
     const zone = await this.zoneOf(record.lead);
-    const dueAt = input.dueAt instanceof Date ? input.dueAt : this.parseDue(input.dueAt, zone);
+    const dueAt = input.dueAt instanceof Date ? input.dueAt : this.parseDue(input.dueAt, zone, dueField);
     const now = this.clock.now();
-    if (dueAt.getTime() < now.getTime() - 60_000) throw DomainError.validation('dueAt', 'is in the past');
+    if (dueAt.getTime() < now.getTime() - (options.graceMs ?? 60_000)) throw DomainError.validation(dueField, `is in the past (${DateTime.fromJSDate(dueAt, { zone }).toFormat("yyyy-MM-dd HH:mm")} in ${zone}; now is ${DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM-dd HH:mm')})`);
     if (input.ownerId) {
       const owner = await this.users.findById(input.ownerId);
       if (!owner || !owner.active) throw DomainError.validation('ownerId', 'is not an active user');
@@ -105,49 +122,51 @@ export class CallbacksService implements OnModuleInit {
       createdAt: now,
       updatedAt: now,
     };
-    const write = async (m: EntityManager) => {
-      await m.getRepository(CallbackEntity).insert({ ...cb });
-      await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id: cb.id }, { dueAt, em: m, priority: 10 });
-    };
-    if (em) await write(em);
-    else await this.ds.transaction(write);
-    return this.view(cb, zone);
+    return { row: cb, view: this.view(cb, zone) };
+  }
+
+  /** The instant a due time names for this lead (a local time read in the lead's zone), as `prepare` reads it; null for no lead. */
+  async dueInstant(leadId: string, text: string, field = 'dueAt'): Promise<Date | null> {
+    const record = await this.leads.findById(leadId);
+    return record ? this.parseDue(text, await this.zoneOf(record.lead), field) : null;
+  }
+
+  /** Writes a prepared callback and its due job inside `em`'s transaction. */
+  async writePrepared(prepared: PreparedCallback, em: EntityManager): Promise<void> {
+    await this.repo.insert(prepared.row, em);
+    await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id: prepared.row.id }, { dueAt: prepared.row.dueAt, em, priority: 10 });
   }
 
   /** The job at the due time: ask the gate now; due to the owner, or re-dated to when it may be made. */
   async becomeDue(id: string): Promise<void> {
-    const cb = await this.repo.findOneBy({ id });
+    const cb = await this.repo.findById(id);
     const now = this.clock.now();
     if (!cb || cb.status !== 'scheduled' || cb.dueAt > now) return;
     const record = await this.leads.findById(cb.leadId);
     if (!record || record.lead.deletedAt) {
-      await this.repo.update({ id, status: 'scheduled' }, { status: 'canceled', outcome: 'lead deleted', completedAt: now, updatedAt: now });
+      await this.repo.cancelScheduled(id, 'lead deleted', undefined, now);
       return;
     }
     const decision = await this.policy.check({ lead: record.lead }, 'call', now, { recordAs: 'call:callback' });
     if (!decision.allowed) {
       const reasons = decision.reasons.map((r) => r.message).join('; ');
       if (!decision.nextAllowedAt) {
-        await this.repo.update({ id, status: 'scheduled' }, { status: 'canceled', outcome: 'refused by compliance', heldReason: reasons, completedAt: now, updatedAt: now });
+        await this.repo.cancelScheduled(id, 'refused by compliance', reasons, now);
         return;
       }
       const next = new Date(decision.nextAllowedAt);
-      await this.ds.transaction(async (em) => {
-        const r = await em.getRepository(CallbackEntity).update({ id, status: 'scheduled' }, { dueAt: next, heldReason: reasons, updatedAt: now });
-        if (r.affected) await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id }, { dueAt: next, em, priority: 10 });
+      await this.tx.run(async (em) => {
+        if (await this.repo.holdScheduled(id, next, reasons, now, em)) await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id }, { dueAt: next, em, priority: 10 });
       });
       return;
     }
     const owner = cb.ownerId ? await this.users.findById(cb.ownerId) : null;
     // Available: an active user signed in to the softphone, not offline, heartbeats fresh.
     const ownerAvailable = owner?.active ? await this.agents.present(owner.id) : false;
-    await this.ds.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       // An owner who cannot take it (away, deactivated, or none) means anyone on the queue at once.
-      const r = await em.getRepository(CallbackEntity).update(
-        { id, status: 'scheduled' },
-        ownerAvailable ? { status: 'due', becameDueAt: now, heldReason: null, updatedAt: now } : { status: 'escalated', becameDueAt: now, escalatedAt: now, heldReason: null, updatedAt: now },
-      );
-      if (r.affected && ownerAvailable) {
+      const applied = await this.repo.becomeDue(id, ownerAvailable, now, em);
+      if (applied && ownerAvailable) {
         await this.scheduler.enqueue(CALLBACK_ESCALATE_QUEUE, { id }, { dueAt: new Date(now.getTime() + cb.escalateAfterMinutes * 60_000), em, priority: 10 });
       }
     });
@@ -156,19 +175,17 @@ export class CallbacksService implements OnModuleInit {
 
   async escalate(id: string): Promise<void> {
     const now = this.clock.now();
-    const r = await this.repo.update({ id, status: 'due', becameDueAt: LessThan(new Date(now.getTime() + 1)) }, { status: 'escalated', escalatedAt: now, updatedAt: now });
-    if (r.affected) await this.changed(id);
+    if (await this.repo.escalateDue(id, now)) await this.changed(id);
   }
 
   /** An agent who went away (stale, signed off): their due callbacks go to anyone now. */
   async escalateOwnedBy(userId: string): Promise<number> {
-    const due = await this.repo.find({ select: { id: true }, where: { ownerId: userId, status: 'due' } });
-    if (!due.length) return 0;
+    const ids = await this.repo.dueIdsOwnedBy(userId);
+    if (!ids.length) return 0;
     const now = this.clock.now();
-    const ids = due.map((c) => c.id);
-    await this.repo.update({ id: In(ids), status: 'due' }, { status: 'escalated', escalatedAt: now, updatedAt: now });
+    await this.repo.escalateDueMany(ids, now);
     await this.events.emit('work.changed', { kind: 'callback', ids });
-    return due.length;
+    return ids.length;
   }
 
   private changed(id: string): Promise<void> {
@@ -181,8 +198,7 @@ export class CallbacksService implements OnModuleInit {
     const mine = cb.ownerId === actor.sub;
     const open = cb.status === 'escalated' || (cb.status === 'due' && (mine || !cb.ownerId || actor.role !== 'agent')) || (cb.status === 'scheduled' && mine);
     if (!open) throw new DomainError(ErrorCode.Conflict, cb.status === 'taken' ? 'Someone already took this callback' : `This callback is ${cb.status} and cannot be taken by you now`);
-    const r = await this.repo.update({ id, status: cb.status }, { status: 'taken', takenBy: actor.sub, takenAt: now, updatedAt: now });
-    if (!r.affected) throw new DomainError(ErrorCode.Conflict, 'Someone already took this callback');
+    if (!(await this.repo.take(id, cb.status, actor.sub, now))) throw new DomainError(ErrorCode.Conflict, 'Someone already took this callback');
     await this.changed(id);
     return this.get(id);
   }
@@ -190,24 +206,23 @@ export class CallbacksService implements OnModuleInit {
   /** The power dialer takes a due callback to dial it (for `agentId`, or before an agent is chosen). */
   async takeForDial(id: string, agentId: string | null): Promise<boolean> {
     const now = this.clock.now();
-    const r = await this.repo.update({ id, status: In(['due', 'escalated']) }, { status: 'taken', takenBy: agentId, takenAt: now, updatedAt: now });
-    if (r.affected) await this.changed(id);
-    return (r.affected ?? 0) > 0;
+    const taken = await this.repo.takeForDial(id, agentId, now);
+    if (taken) await this.changed(id);
+    return taken;
   }
 
   /** The dialer's call for this callback ended: completed with the call's outcome. */
   async completeFromDial(id: string, outcome: string, conversationId: string | null): Promise<void> {
     const now = this.clock.now();
-    const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'completed', outcome: outcome.slice(0, 64), completedAt: now, conversationId, updatedAt: now });
-    if (r.affected) await this.changed(id);
+    if (await this.repo.completeOpen(id, { outcome: outcome.slice(0, 64), conversationId }, now)) await this.changed(id);
   }
 
   async complete(id: string, actor: AccessClaims, outcome: string | undefined, conversationId: string | undefined): Promise<CallbackView> {
     const cb = await this.find(id);
     if (actor.role === 'agent' && cb.takenBy !== actor.sub && cb.ownerId !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'This callback is not yours');
     const now = this.clock.now();
-    const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'completed', outcome: outcome ?? 'done', completedAt: now, conversationId: conversationId ?? cb.conversationId, takenBy: cb.takenBy ?? actor.sub, takenAt: cb.takenAt ?? now, updatedAt: now });
-    if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    const done = await this.repo.completeOpen(id, { outcome: outcome ?? 'done', conversationId: conversationId ?? cb.conversationId, takenBy: cb.takenBy ?? actor.sub, takenAt: cb.takenAt ?? now }, now);
+    if (!done) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
     await this.changed(id);
     return this.get(id);
   }
@@ -216,8 +231,7 @@ export class CallbacksService implements OnModuleInit {
     const cb = await this.find(id);
     if (actor.role === 'agent' && cb.ownerId !== actor.sub && cb.createdBy !== actor.sub) throw new DomainError(ErrorCode.Forbidden, 'This callback is not yours');
     const now = this.clock.now();
-    const r = await this.repo.update({ id, status: In(OPEN) }, { status: 'canceled', outcome: 'canceled', completedAt: now, updatedAt: now });
-    if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    if (!(await this.repo.cancelOpen(id, now))) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
     await this.changed(id);
     return this.get(id);
   }
@@ -230,12 +244,8 @@ export class CallbacksService implements OnModuleInit {
     const dueAt = this.parseDue(dueAtText, zone);
     const now = this.clock.now();
     if (dueAt < now) throw DomainError.validation('dueAt', 'is in the past');
-    await this.ds.transaction(async (em) => {
-      const r = await em.getRepository(CallbackEntity).update(
-        { id, status: In(OPEN) },
-        { status: 'scheduled', dueAt, note: note === undefined ? cb.note : note, becameDueAt: null, escalatedAt: null, takenBy: null, takenAt: null, heldReason: null, updatedAt: now },
-      );
-      if (!r.affected) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
+    await this.tx.run(async (em) => {
+      if (!(await this.repo.rescheduleOpen(id, dueAt, note === undefined ? cb.note : note, now, em))) throw new DomainError(ErrorCode.Conflict, `This callback is already ${cb.status}`);
       await this.scheduler.enqueue(CALLBACK_DUE_QUEUE, { id }, { dueAt, em, priority: 10 });
     });
     await this.changed(id);
@@ -248,26 +258,23 @@ export class CallbacksService implements OnModuleInit {
       const owner = await this.users.findById(ownerId);
       if (!owner || !owner.active) throw DomainError.validation('ownerId', 'is not an active user');
     }
-    const r = await this.repo.update({ id, status: In(['scheduled', 'due', 'escalated']) }, { ownerId, updatedAt: this.clock.now() });
-    if (!r.affected) throw (await this.repo.findOneBy({ id })) ? new DomainError(ErrorCode.Conflict, 'This callback is no longer open') : DomainError.notFound('Callback');
+    if (!(await this.repo.reassignUntaken(id, ownerId, this.clock.now()))) throw (await this.repo.findById(id)) ? new DomainError(ErrorCode.Conflict, 'This callback is no longer open') : DomainError.notFound('Callback');
     await this.changed(id);
     return this.get(id);
   }
 
   async list(q: { ownerId?: string; status?: string[]; overdue?: boolean; leadId?: string; limit?: number }, actor: AccessClaims): Promise<CallbackView[]> {
-    const qb = this.repo.createQueryBuilder('c');
     const now = this.clock.now();
     const owner = q.ownerId === 'me' ? actor.sub : q.ownerId;
-    if (actor.role === 'agent') {
+    const rows = await this.repo.list({
       // Agents see their own and those open to anyone.
-      qb.andWhere("(c.owner_id = :me OR c.taken_by = :me OR c.status = 'escalated' OR c.owner_id IS NULL)", { me: actor.sub });
-    }
-    if (owner === 'anyone') qb.andWhere('c.owner_id IS NULL');
-    else if (owner) qb.andWhere('c.owner_id = :owner', { owner });
-    if (q.status?.length) qb.andWhere('c.status IN (:...statuses)', { statuses: q.status });
-    if (q.leadId) qb.andWhere('c.lead_id = :leadId', { leadId: q.leadId });
-    if (q.overdue) qb.andWhere("c.status IN ('due', 'escalated') AND c.due_at < :now", { now });
-    const rows = await qb.orderBy('c.due_at', 'ASC').addOrderBy('c.id', 'ASC').take(q.limit ?? 100).getMany();
+      visibleTo: actor.role === 'agent' ? actor.sub : undefined,
+      owner,
+      statuses: q.status,
+      leadId: q.leadId,
+      overdueAt: q.overdue ? now : undefined,
+      limit: q.limit ?? 100,
+    });
     const zones = new Map<string, string>();
     const out: CallbackView[] = [];
     for (const r of rows) {
@@ -287,7 +294,7 @@ export class CallbacksService implements OnModuleInit {
   }
 
   private async find(id: string): Promise<CallbackEntity> {
-    const cb = await this.repo.findOneBy({ id });
+    const cb = await this.repo.findById(id);
     if (!cb) throw DomainError.notFound('Callback');
     return cb;
   }
@@ -298,10 +305,10 @@ export class CallbacksService implements OnModuleInit {
   }
 
   /** An ISO instant with an offset or Z, or a local date-time read in the lead's zone. */
-  parseDue(text: string, zone: string): Date {
+  parseDue(text: string, zone: string, field = 'dueAt'): Date {
     const hasOffset = /(Z|[+-]\d\d:?\d\d)$/i.test(text.trim());
     const dt = hasOffset ? DateTime.fromISO(text.trim(), { setZone: true }) : DateTime.fromISO(text.trim(), { zone });
-    if (!dt.isValid) throw DomainError.validation('dueAt', 'must be an ISO date-time (with an offset, or local to the lead)');
+    if (!dt.isValid) throw DomainError.validation(field, 'must be an ISO date-time (with an offset, or local to the lead)');
     return dt.toJSDate();
   }
 

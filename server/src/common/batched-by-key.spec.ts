@@ -76,4 +76,37 @@ describe('BatchedByKey', () => {
     expect(b).toEqual({ status: 'fulfilled', value: 'B' });
     await expect(reads.get('c')).resolves.toBe('C');
   });
+
+  it('isolate: when a batch fails, each key is asked alone, so only the failing key\'s callers fail', async () => {
+    const calls: string[][] = [];
+    const reads = new BatchedByKey<string>(
+      async (keys) => {
+        calls.push([...keys.keys()]);
+        if (keys.has('bad')) throw new Error('bad row');
+        return new Map([...keys.keys()].map((k) => [k, k.toUpperCase()]));
+      },
+      { isolate: true },
+    );
+    const [a, bad, b] = await Promise.allSettled([reads.get('a'), reads.get('bad'), reads.get('b')]);
+    expect(a).toEqual({ status: 'fulfilled', value: 'A' });
+    expect(bad).toMatchObject({ status: 'rejected', reason: new Error('bad row') });
+    expect(b).toEqual({ status: 'fulfilled', value: 'B' });
+    expect(calls).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
+  });
+
+  it('merge: a key asked again while it waits combines its inputs', async () => {
+    const seen: Array<[string, string[]]> = [];
+    const acks = new BatchedByKey<number, string[]>(
+      async (inputs) => {
+        seen.push(...inputs);
+        return new Map([...inputs].map(([k, v]) => [k, v.length]));
+      },
+      { merge: (a, b) => [...a, ...b] },
+    );
+    await expect(Promise.all([acks.get('u', ['d1']), acks.get('v', ['d2']), acks.get('u', ['d3'])])).resolves.toEqual([2, 1, 2]);
+    expect(seen).toEqual([
+      ['u', ['d1', 'd3']],
+      ['v', ['d2']],
+    ]);
+  });
 });

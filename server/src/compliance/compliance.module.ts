@@ -27,6 +27,6 @@ import { OptOutsService } from './opt-outs.service.js';
     { provide: DncRepository, useClass: TypeormDncRepository },
     { provide: ComplianceRepository, useClass: TypeormComplianceRepository },
   ],
-  exports: [ContactPolicy, OptOutsService, ComplianceService, CallingRulesService, ConsentRulesService, ConsentReviewsService, DncService],
+  exports: [ComplianceRepository, ContactPolicy, OptOutsService, ComplianceService, CallingRulesService, ConsentRulesService, ConsentReviewsService, DncService],
 })
 export class ComplianceModule {}

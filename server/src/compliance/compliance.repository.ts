@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
 import { BlockEntity } from './block.entity.js';
 import { ConsentReviewEntity } from './consent-review.entity.js';
 import { ContactAttemptEntity, ContactRefusalEntity } from './contact-attempt.entity.js';
@@ -32,7 +33,8 @@ export abstract class ComplianceRepository {
    * `lifts`, when a person lifts one on purpose), atomically. An entry whose `sourceRef`
    * is taken is not written again: the one holding it comes back with `created: false`.
    */
-  abstract appendLedger(entry: OptOutEntity, leadIds: string[], lifts?: string): Promise<{ row: LedgerRow; created: boolean }>;
+  /** With `em`: inside that transaction (a savepoint of it, so a repeated `sourceRef` finds the entry held and the transaction goes on). */
+  abstract appendLedger(entry: OptOutEntity, leadIds: string[], lifts?: string, em?: EntityManager): Promise<{ row: LedgerRow; created: boolean }>;
   /** Active entries on any of the addresses, and those written for the lead (a revocation reaches the whole person). */
   abstract activeLedgerFor(addresses: string[], leadId?: string | null): Promise<LedgerRow[]>;
   abstract ledgerHistory(address: string): Promise<LedgerRow[]>;
@@ -62,16 +64,34 @@ export abstract class ComplianceRepository {
   abstract attemptsSince(leadId: string, channel: string, since: Date): Promise<{ times: Date[]; lifetime: number }>;
   abstract recordRefusal(refusal: ContactRefusalEntity): Promise<void>;
   abstract refusalsFor(leadId: string): Promise<ContactRefusalEntity[]>;
+  /**
+   * SQL of a condition, true when an opt-out other than email's reaching the lead `:leadId`
+   * (to one of its numbers, or naming it) was written at or after `:since` (named parameters
+   * given by the caller). It is for another room's statement that must decide in the same
+   * statement, so that no opt-out can land between the read and its write (the dialer's
+   * precheck mark).
+   */
+  abstract optOutReachingLeadSince(params: { leadId: string; since: string }): string;
 }
 
 @Injectable()
 export class TypeormComplianceRepository extends ComplianceRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly leads: LeadsRepository,
+  ) {
     super();
   }
 
-  appendLedger(entry: OptOutEntity, leadIds: string[], lifts?: string): Promise<{ row: LedgerRow; created: boolean }> {
-    return this.ds
+  optOutReachingLeadSince({ leadId, since }: { leadId: string; since: string }): string {
+    return `EXISTS (SELECT 1 FROM opt_outs o WHERE o.action = 'opt-out' AND o.channel <> 'email' AND o.created_at >= :${since}
+           AND (o.address IN (${this.leads.phonesOfLeadSubquery(leadId)})
+                OR o.id IN (SELECT l.entry_id FROM opt_out_leads l WHERE l.lead_id = :${leadId})))`;
+  }
+
+  appendLedger(entry: OptOutEntity, leadIds: string[], lifts?: string, outer?: EntityManager): Promise<{ row: LedgerRow; created: boolean }> {
+    const manager = outer ?? this.ds.manager;
+    return manager
       .transaction(async (em) => {
         const repo = em.getRepository(OptOutEntity);
         // Lock the address's active entries so two writers cannot both leave theirs active.
@@ -90,9 +110,9 @@ export class TypeormComplianceRepository extends ComplianceRepository {
       })
       .catch(async (e: unknown) => {
         if (!entry.sourceRef || !isUniqueViolation(e)) throw e;
-        const held = await this.ds.getRepository(OptOutEntity).findOneBy({ sourceRef: entry.sourceRef });
+        const held = await manager.getRepository(OptOutEntity).findOneBy({ sourceRef: entry.sourceRef });
         if (!held) throw e;
-        return { row: (await this.withLeads(this.ds.manager, [held]))[0], created: false };
+        return { row: (await this.withLeads(manager, [held]))[0], created: false };
       });
   }
 

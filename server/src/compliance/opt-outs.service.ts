@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
 import {
@@ -56,6 +57,14 @@ export interface LedgerWrite {
   leadIds?: string[];
   /** An entry the person lifts on purpose: superseded whatever its reach. */
   lifts?: string;
+}
+
+/** A ledger write checked and read (`OptOutsService.prepareAppend`), ready to be written. */
+export interface PreparedLedgerWrite {
+  entry: OptOutEntity;
+  leadIds: string[];
+  lifts: string | undefined;
+  mode: ScopeMode;
 }
 
 export function toOptOutView(e: LedgerRow, mode: ScopeMode, inForceNow = e.action === 'opt-out' && !e.supersededAt): OptOutEntryView {
@@ -146,6 +155,20 @@ export class OptOutsService {
    * honoured from this moment: the gate reads the ledger at each contact.
    */
   async append(input: LedgerWrite): Promise<{ entry: OptOutEntryView; created: boolean }> {
+    return this.appendPrepared(await this.prepareAppend(input));
+  }
+
+  /**
+   * `append` inside the caller's transaction `em`, from what `prepareAppend` read before it
+   * began: the entry is written with the rest of the caller's change, or not at all. The
+   * opt-out is announced once `em` commits.
+   */
+  async appendIn(em: EntityManager, prepared: PreparedLedgerWrite): Promise<{ entry: OptOutEntryView; created: boolean }> {
+    return this.appendPrepared(prepared, em);
+  }
+
+  /** Everything an append reads (the address, the scope in force, the person's leads), before anything is written. */
+  async prepareAppend(input: LedgerWrite): Promise<PreparedLedgerWrite> {
     const info = input.address.startsWith('+') || input.address.includes('@') ? { address: input.address.toLowerCase(), type: input.address.includes('@') ? 'email' : 'phone' } : await this.parseAddress(input.address);
     const now = this.clock.now();
     const kind: LedgerKind = input.kind ?? (input.action === 'opt-in' ? 'consent' : PERSON_SOURCES.has(input.source) ? 'revocation' : 'internal');
@@ -172,11 +195,17 @@ export class OptOutsService {
       supersededBy: null,
     };
     const leadIds = [...new Set(input.leadIds ?? (await this.leadsOf(info.address)))].sort();
-    const { row, created } = await this.repo.appendLedger(entry, leadIds, input.lifts);
-    const view = toOptOutView(row, scope.mode);
+    return { entry, leadIds, lifts: input.lifts, mode: scope.mode };
+  }
+
+  private async appendPrepared(p: PreparedLedgerWrite, em?: EntityManager): Promise<{ entry: OptOutEntryView; created: boolean }> {
+    const { row, created } = await this.repo.appendLedger(p.entry, p.leadIds, p.lifts, em);
+    const view = toOptOutView(row, p.mode);
     // Whatever the source (keyword, link, agent, API, disposition): schedules exit, the dialer forgets earlier checks.
     if (created && row.action === 'opt-out') {
-      await this.events.emit('address.opted-out', { address: row.address, channel: view.reach.channels[0], source: row.source, leadIds: view.reach.addresses === 'the person' ? row.leadIds : [], at: row.createdAt });
+      const event = { address: row.address, channel: view.reach.channels[0], source: row.source, leadIds: view.reach.addresses === 'the person' ? row.leadIds : [], at: row.createdAt };
+      if (em) this.events.emitAfterCommit(em, 'address.opted-out', event);
+      else await this.events.emit('address.opted-out', event);
     }
     return { entry: view, created };
   }

@@ -21,6 +21,13 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('takes the manual email senders from EMAIL_FROM and EMAIL_SENDERS, each address once, and names a bad one', () => {
+    expect(loadConfig(base).email.senders).toEqual(['Switchboard <no-reply@switchboard.local>']);
+    const c = loadConfig({ ...base, EMAIL_FROM: 'Acme <sales@acme.test>', EMAIL_SENDERS: ' Support <support@acme.test>, SALES@acme.test ,billing@acme.test,' });
+    expect(c.email.senders).toEqual(['Acme <sales@acme.test>', 'Support <support@acme.test>', 'billing@acme.test']);
+    expect(problems({ EMAIL_SENDERS: 'support@acme.test, not an address' })).toEqual([expect.stringMatching(/^EMAIL_SENDERS: expected a comma list of email addresses/)]);
+  });
+
   it('defaults to the embedded database, port 3000 and demo data', () => {
     const c = loadConfig(base);
     expect(c.database.kind).toBe('pglite');

@@ -58,6 +58,8 @@ export class AppConfig {
   readonly softphoneDir: string | undefined;
   readonly corsOrigins!: string[];
   readonly shutdownTimeoutMs!: number;
+  /** How long a start waits, trying again, for a database that drops or refuses its connections (START_DATABASE_WAIT_MS). */
+  readonly startDatabaseWaitMs!: number;
   /** How long a claimed job is held by its instance without a heartbeat; a dead instance's work is taken over after it. */
   readonly schedulerLeaseMs!: number;
   readonly redisUrl: string | undefined;
@@ -91,7 +93,11 @@ export class AppConfig {
     /** The SMTP server; without one, messages are written as .eml files to `outboxDir`. */
     smtpUrl: string | undefined;
     from: string;
+    /** The From addresses an agent may send a manual email as: EMAIL_FROM first, then EMAIL_SENDERS. */
+    senders: string[];
     outboxDir: string;
+    /** Inbound mail: the key its relay signs posts with (no key: the route refuses every post), the largest message taken, and the mailbox polled. */
+    inbound: { secret: string | undefined; maxBytes: number; imapUrl: string | undefined; pollSeconds: number };
   };
   readonly realtime!: {
     /** How often the softphone says it is alive. */
@@ -100,6 +106,14 @@ export class AppConfig {
     staleSeconds: number;
     /** An offer not acknowledged within this is sent again. */
     resendSeconds: number;
+    /**
+     * Admission: with more connecting softphones than this still being served (handshakes,
+     * first resyncs), or the event loop behind by more than `maxLagMs`, a handshake is
+     * refused as `unavailable`, to be retried after about `retryAfterMs`.
+     */
+    maxPendingConnects: number;
+    maxLagMs: number;
+    retryAfterMs: number;
   };
   readonly dialer!: {
     /** How often every active queue is paced (besides agents going ready and calls ending). */
@@ -110,6 +124,10 @@ export class AppConfig {
   readonly callbacks!: {
     /** A due callback its owner has not taken within this long goes to anyone on the queue. */
     escalateAfterMinutes: number;
+  };
+  readonly replies!: {
+    /** An open reply (a lead wrote and nobody has answered) older than this is listed as overdue for supervisors. */
+    overdueMinutes: number;
   };
   readonly automations!: {
     /** How often due step automations (pending on a step, delayed after entering) are looked for. */
@@ -158,7 +176,7 @@ function developmentSecret(dataDir: string, name = 'jwt-secret'): string {
 }
 
 /** Variables whose values must never be echoed back (they hold or may hold secrets). */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'SECRETS_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'SECRETS_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY_SECRET', 'SMTP_URL', 'EMAIL_INBOUND_SECRET', 'IMAP_URL']);
 
 /** The secrets production checks, how each is judged, and what to do about a weak one. */
 const PRODUCTION_SECRETS: Array<{ name: keyof Env & string; kind: SecretKind; remedy: string }> = [
@@ -166,6 +184,7 @@ const PRODUCTION_SECRETS: Array<{ name: keyof Env & string; kind: SecretKind; re
   { name: 'SECRETS_KEY', kind: 'hex-key', remedy: 'generate one with `openssl rand -hex 32`' },
   { name: 'TWILIO_AUTH_TOKEN', kind: 'text', remedy: 'use the token the carrier issued' },
   { name: 'TWILIO_API_KEY_SECRET', kind: 'text', remedy: 'use the secret the carrier issued' },
+  { name: 'EMAIL_INBOUND_SECRET', kind: 'text', remedy: 'generate one with `openssl rand -hex 32` and give the same to the mail relay' },
   { name: 'ADMIN_PASSWORD', kind: 'password', remedy: 'choose a long passphrase of your own, or leave it unset and the server generates one' },
 ];
 
@@ -190,6 +209,19 @@ function productionSecretProblems(e: Env): string[] {
     problems.push('JWT_SECRET: must differ from SECRETS_KEY (one key for two purposes); generate each with `openssl rand -hex 32`');
   }
   return problems;
+}
+
+/** EMAIL_FROM and the EMAIL_SENDERS list, each address once (the first spelling kept). */
+function sendersOf(from: string, extra: string | undefined): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const s of [from, ...(extra ?? '').split(',')].map((x) => x.trim()).filter(Boolean)) {
+    const address = s.replace(/^[^<>]*<([^<>]+)>$/, '$1').trim().toLowerCase();
+    if (seen.has(address)) continue;
+    seen.add(address);
+    out.push(s);
+  }
+  return out;
 }
 
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
@@ -255,6 +287,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     softphoneDir: e.SOFTPHONE_DIR,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    startDatabaseWaitMs: e.START_DATABASE_WAIT_MS,
     schedulerLeaseMs: e.SCHEDULER_LEASE_MS,
     redisUrl: e.REDIS_URL,
     telephony: {
@@ -277,10 +310,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       dir: resolve(e.IMPORT_DIR ?? join(tmpdir(), 'switchboard-imports')),
       maxBytes: e.IMPORT_MAX_BYTES,
     },
-    email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, outboxDir: resolve(e.EMAIL_OUTBOX_DIR) },
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.EMAIL_FROM,
+      senders: sendersOf(e.EMAIL_FROM, e.EMAIL_SENDERS),
+      outboxDir: resolve(e.EMAIL_OUTBOX_DIR),
+      inbound: { secret: e.EMAIL_INBOUND_SECRET, maxBytes: e.EMAIL_INBOUND_MAX_BYTES, imapUrl: e.IMAP_URL, pollSeconds: e.IMAP_POLL_SECONDS },
+    },
     callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
+    replies: { overdueMinutes: e.REPLY_OVERDUE_MINUTES },
     automations: { scanSeconds: e.AUTOMATION_SCAN_SECONDS, interestLinkDays: e.INTEREST_LINK_DAYS },
-    realtime: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, staleSeconds: e.AGENT_STALE_SECONDS, resendSeconds: e.REALTIME_RESEND_SECONDS },
+    realtime: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, staleSeconds: e.AGENT_STALE_SECONDS, resendSeconds: e.REALTIME_RESEND_SECONDS, maxPendingConnects: e.REALTIME_MAX_PENDING_CONNECTS, maxLagMs: e.REALTIME_MAX_LAG_MS, retryAfterMs: e.REALTIME_RETRY_AFTER_MS },
     dialer: { tickMs: e.DIALER_TICK_MS, statsIntervalMs: e.QUEUE_STATS_INTERVAL_MS },
     integrations: {
       secretsKey: Buffer.from(e.SECRETS_KEY ?? developmentSecret(e.PGLITE_DATA_DIR, 'secrets-key'), 'hex'),

@@ -52,6 +52,7 @@ export const envSchema = z.object({
   SOFTPHONE_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+  START_DATABASE_WAIT_MS: int(0, 3_600_000).default(300_000),
   SCHEDULER_LEASE_MS: int(3_000, 600_000).default(20_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, { message: 'expected AC followed by 32 hex digits' }).optional(),
@@ -71,12 +72,26 @@ export const envSchema = z.object({
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   EMAIL_FROM: z.string().min(3).max(254).default('Switchboard <no-reply@switchboard.local>'),
   EMAIL_OUTBOX_DIR: z.string().min(1).default('./.data/outbox'),
+  /** More From addresses an agent may pick for a manual email, besides EMAIL_FROM: a comma list of `addr` or `Name <addr>`. */
+  EMAIL_SENDERS: z
+    .string()
+    .max(4000)
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.length <= 254 && /^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/.test(s.replace(/^[^<>]*<([^<>]+)>$/, '$1'))), { message: 'expected a comma list of email addresses (addr or Name <addr>)' })
+    .optional(),
+  EMAIL_INBOUND_SECRET: z.string().min(16).max(500).optional(),
+  EMAIL_INBOUND_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  IMAP_URL: url(['imap:', 'imaps:']).optional(),
+  IMAP_POLL_SECONDS: int(5, 86_400).default(60),
   CALLBACK_ESCALATE_MINUTES: int(1, 1440).default(10),
+  REPLY_OVERDUE_MINUTES: int(1, 1440).default(15),
   AUTOMATION_SCAN_SECONDS: int(5, 86_400).default(60),
   INTEREST_LINK_DAYS: int(1, 365).default(14),
   AGENT_HEARTBEAT_SECONDS: int(1, 300).default(5),
   AGENT_STALE_SECONDS: int(3, 3600).default(20),
   REALTIME_RESEND_SECONDS: int(1, 300).default(3),
+  REALTIME_MAX_PENDING_CONNECTS: int(1, 1_000_000).default(1000),
+  REALTIME_MAX_LAG_MS: int(10, 60_000).default(500),
+  REALTIME_RETRY_AFTER_MS: int(100, 60_000).default(1000),
   DIALER_TICK_MS: int(100, 60_000).default(1000),
   QUEUE_STATS_INTERVAL_MS: int(500, 60_000).default(500),
   HOLD_MUSIC_URL: url(['http:', 'https:']).optional(),

@@ -18,6 +18,8 @@ export const PUBLISHED_SECRETS: ReadonlyArray<{ value: string; where: string }> 
   { value: 'bench-secret-bench-secret-bench-secret-0123', where: 'test/bench/scheduler.ts (earlier versions)' },
   { value: 'auth-token-auth-token', where: 'server/src/telephony/voice-tokens.spec.ts' },
   { value: 'api-secret-api-secret', where: 'server/src/telephony/voice-tokens.spec.ts' },
+  { value: 'inbound-relay-test-key-0123456789', where: 'test/integration/inbound-email.int-spec.ts' },
+  { value: 'another-key-another-key-0123', where: 'test/integration/inbound-email.int-spec.ts (a forged signature)' },
   // Passwords the tests sign in with (any could be tried as a first admin's ADMIN_PASSWORD).
   { value: 'correct horse battery', where: 'test/support/factories.ts (every test user)' },
   { value: 'a long passphrase of my own', where: 'test/integration/first-admin.int-spec.ts' },

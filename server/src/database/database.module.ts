@@ -7,6 +7,7 @@ import { createDataSource, dataSourceOptions } from './data-source.js';
 import { DatabaseHealth } from './database-health.js';
 import { DEPLOYMENT_ID, deploymentIdProvider } from './deployment-id.js';
 import { runMigrations } from './migrator.js';
+import { Transactions } from './transactions.js';
 
 @Global()
 @Module({})
@@ -23,20 +24,28 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions({ kind: config.database.kind, url, poolSize: config.database.poolSize, entities }),
+          // One try here: the start as a whole is tried again while the database is away (server.ts), and a failed migration fails at once.
+          useFactory: () => ({ ...dataSourceOptions({ kind: config.database.kind, url, poolSize: config.database.poolSize, entities }), retryAttempts: 1 }),
           dataSourceFactory: async () => {
             const ds = await createDataSource({ kind: config.database.kind, url, poolSize: config.database.poolSize, entities });
-            await ds.initialize();
-            if (config.database.migrate) {
-              const applied = await runMigrations(ds);
-              for (const m of applied) logger.event('info', 'db.migration.applied', { migration: m.name });
+            try {
+              await ds.initialize();
+              if (config.database.migrate) {
+                const applied = await runMigrations(ds);
+                for (const m of applied) logger.event('info', 'db.migration.applied', { migration: m.name });
+              }
+            } catch (e) {
+              // A start that is tried again must not leave this attempt's pool behind.
+              if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+              else await ds.driver.disconnect().catch(() => undefined);
+              throw e;
             }
             return ds;
           },
         }),
       ],
-      providers: [DatabaseHealth, deploymentIdProvider],
-      exports: [DatabaseHealth, DEPLOYMENT_ID],
+      providers: [DatabaseHealth, deploymentIdProvider, Transactions],
+      exports: [DatabaseHealth, DEPLOYMENT_ID, Transactions],
     };
   }
 }

@@ -37,7 +37,7 @@ export class DemoCampaign {
     private readonly logger: JsonLogger,
   ) {}
 
-  async seed(agentId: string, adminId: string, poolId: string, existing: LeadView[]): Promise<void> {
+  async seed(agentId: string, adminId: string, poolId: string, existing: LeadView[], floor: { otherAgentIds: string[]; supervisorIds: string[] } = { otherAgentIds: [], supervisorIds: [] }): Promise<void> {
     if ((await this.queues.list()).some((q) => q.name === 'Demo campaign')) return;
     const leads: LeadView[] = [];
     for (let i = 0; i < 24; i++) {
@@ -58,7 +58,8 @@ export class DemoCampaign {
       name: 'Demo campaign',
       mode: 'power',
       ringPoolId: poolId,
-      agentIds: [agentId],
+      agentIds: [agentId, ...floor.otherAgentIds],
+      supervisorIds: floor.supervisorIds,
       retryRules: [
         { outcome: 'no-answer', retryMinutes: 30, maxAttempts: 3 },
         { outcome: 'busy', retryMinutes: 10, maxAttempts: 3 },
@@ -68,7 +69,8 @@ export class DemoCampaign {
     });
     const scope = { scopeType: 'queue' as const, scopeId: queue.id };
     await this.dispositions.create({ ...scope, code: 'sale', label: 'Sale', flags: { contacted: true, humanAnswered: true, success: true, final: true } });
-    await this.dispositions.create({ ...scope, code: 'callback', label: 'Call back later', flags: { contacted: true, humanAnswered: true, callback: true }, callbackDelayMinutes: 60 });
+    // The queue's own callback takes the shipped one's code, so agents see one callback, not two that look alike.
+    await this.dispositions.create({ ...scope, code: 'interested', label: 'Call back later', flags: { contacted: true, humanAnswered: true, callback: true }, callbackDelayMinutes: 60 });
     await this.dispositions.create({ ...scope, code: 'not-interested', label: 'Not interested', flags: { contacted: true, humanAnswered: true, final: true } });
     await this.dispositions.create({ ...scope, code: 'do-not-call', label: 'Do not call', flags: { contacted: true, humanAnswered: true, doNotCall: true, final: true } });
     await this.queues.addLeads(queue.id, { leadIds: leads.map((l) => l.id) });

@@ -13,6 +13,7 @@ export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
   { email: 'admin@switchboard.local', name: 'Ada Admin', role: 'admin' },
   { email: 'supervisor@switchboard.local', name: 'Sam Supervisor', role: 'supervisor' },
   { email: 'agent@switchboard.local', name: 'Alex Agent', role: 'agent' },
+  { email: 'agent2@switchboard.local', name: 'Blake Agent', role: 'agent' },
 ];
 
 const DEMO_POOL_NUMBERS = ['+12125550100', '+13055550100', '+14155550100', '+13125550100'];
@@ -58,6 +59,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     }
     // A campaign, once: a power-dial queue with its dispositions, a callback due soon and a follow-up task.
     const pool = (await this.pools.list())[0];
-    if (pool) await this.campaign.seed(agent.id, admin.id, pool.id, created);
+    const floor = { otherAgentIds: users.filter((u) => u.email === 'agent2@switchboard.local').map((u) => u.id), supervisorIds: users.filter((u) => u.email === 'supervisor@switchboard.local').map((u) => u.id) };
+    if (pool) await this.campaign.seed(agent.id, admin.id, pool.id, created, floor);
   }
 }

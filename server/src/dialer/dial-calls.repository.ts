@@ -41,14 +41,19 @@ export class DialCallsRepository {
     return (r.affected ?? 0) > 0;
   }
 
-  /** The last `n` calls' outcomes, newest first. */
-  recent(queueId: string, n: number): Promise<Array<Pick<DialCallEntity, 'human' | 'outcome'>>> {
-    return this.calls.find({ select: { human: true, outcome: true }, where: { queueId }, order: { placedAt: 'DESC' }, take: n });
+  /** The last `n` calls' outcomes and timings, newest first. */
+  recent(queueId: string, n: number): Promise<Array<Pick<DialCallEntity, 'human' | 'outcome' | 'placedAt' | 'answeredAt' | 'talkSeconds'>>> {
+    return this.calls.find({ select: { conversationId: true, human: true, outcome: true, placedAt: true, answeredAt: true, talkSeconds: true }, where: { queueId }, order: { placedAt: 'DESC' }, take: n });
   }
 
-  /** Calls placed since `since` still ringing (nobody answered yet). */
-  ringing(queueId: string, since: Date): Promise<number> {
-    return this.calls.createQueryBuilder('c').where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NULL AND c.placed_at >= :since', { id: queueId, since }).getCount();
+  /** When each call placed since `since` and still ringing (nobody answered yet) was placed. */
+  async ringing(queueId: string, since: Date): Promise<Date[]> {
+    const rows = await this.calls
+      .createQueryBuilder('c')
+      .select(['c.conversationId', 'c.placedAt'])
+      .where('c.queue_id = :id AND c.ended_at IS NULL AND c.bridged_at IS NULL AND c.answered_at IS NULL AND c.placed_at >= :since', { id: queueId, since })
+      .getMany();
+    return rows.map((r) => r.placedAt);
   }
 
   /** Calls placed since `since` a person answered who waits for an agent. */

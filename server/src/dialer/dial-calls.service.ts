@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { type DialOutcome, ErrorCode } from '#shared';
+import { type AfterWrapUpLimit, type DialOutcome, ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
@@ -7,13 +7,19 @@ import { JsonLogger } from '../common/json-logger.js';
 import { AgentStatesService } from '../agents/agent-states.service.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { CallScript } from '../telephony/call-script.js';
+import { CallRooms } from '../telephony/rooms/call-rooms.service.js';
+import { CallRecorder } from '../telephony/rooms/call-recorder.service.js';
+import { LeadsRepository } from '../leads/leads.repository.js';
+import { recordingPlan } from '../compliance/recording-consent.js';
+import { zonesForNumber } from '../phone/area-codes.js';
 import { type Conversation, ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { OutboundService } from '../telephony/outbound/outbound.service.js';
 import { BridgeRoutes } from '../telephony/webhooks/bridge-routes.js';
+import { HoldMusic } from '../telephony/rooms/hold-music.js';
 import type { CarrierParams } from '../telephony/webhooks/carrier-params.js';
 import { WebhookUrls } from '../telephony/webhooks/webhook-urls.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
-import { callingWindowOf, retryRulesOf } from './dial-queue.codec.js';
+import { callingWindowOf, recordingOf, retryRulesOf } from './dial-queue.codec.js';
 import type { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
@@ -53,10 +59,19 @@ export class DialCalls implements OnModuleInit {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    private readonly rooms: CallRooms,
+    private readonly recorder: CallRecorder,
+    private readonly leads: LeadsRepository,
+    private readonly holdMusic: HoldMusic,
   ) {}
 
   onModuleInit(): void {
     this.routes.register('queue-item', (c, p, q) => this.bridge(c, p, q));
+    // A queue's calls hold to its own music (a hold, a warm transfer, a park).
+    this.holdMusic.register(async (conversationId) => {
+      const call = await this.calls.findByConversation(conversationId);
+      return call ? ((await this.queues.findById(call.queueId))?.holdMusicUrl ?? null) : null;
+    });
     this.scheduler.register(AUTO_DIAL_QUEUE, {
       handle: async (p) => {
         const { itemId, agentId } = p as { itemId: string; agentId: string };
@@ -111,8 +126,9 @@ export class DialCalls implements OnModuleInit {
 
   /**
    * What an answered queue call does next. A machine gets the queue's voicemail or a
-   * hang-up; a person is bridged to the reserved agent, else to the longest-idle ready
-   * agent of the queue; with nobody free the call waits a second at a time, and after
+   * hang-up; a person is put in the call's conference room with the reserved agent's
+   * phone dialed in, else the longest-idle ready agent's of the queue (an agent whose
+   * phone does not answer is paused and the call comes back here once); with nobody free the call waits a second at a time, and after
    * two seconds hears the abandon message.
    */
   async bridge(conversation: Conversation, p: CarrierParams, query: Record<string, string | undefined>): Promise<string> {
@@ -121,7 +137,8 @@ export class DialCalls implements OnModuleInit {
     const q = item ? await this.queues.findById(item.queueId) : null;
     if (!item || !q) return script.hangUp().toString();
     const now = this.clock.now();
-    const waited = Math.max(0, Math.min(BRIDGE_WAIT_SECONDS, Number(query.w ?? 0) || 0));
+    // Sent back because the agent's phone did not answer: the customer has waited long enough already.
+    const waited = query.missed ? BRIDGE_WAIT_SECONDS : Math.max(0, Math.min(BRIDGE_WAIT_SECONDS, Number(query.w ?? 0) || 0));
     if (p.AnsweredBy?.startsWith('machine') || p.AnsweredBy === 'fax') {
       const drop = q.machineAction === 'voicemail' && !!q.voicemailMessage && p.AnsweredBy !== 'fax';
       // The agent held for this call is free at once (and no longer tied to it, so the call's end
@@ -135,20 +152,38 @@ export class DialCalls implements OnModuleInit {
       if (drop) script.speak(q.voicemailMessage as string);
       return script.hangUp().toString();
     }
-    if (waited === 0) await this.calls.update(conversation.id, { answeredAt: now, human: true });
+    if (waited === 0 && !query.missed) await this.calls.update(conversation.id, { answeredAt: now, human: true });
+    if (query.missed) {
+      // The agent's phone did not answer: a miss counts toward their pause (after the rules' number in a row: not at their desk).
+      await this.states.missedOffer(query.missed);
+      await this.calls.update(conversation.id, { agentId: null, bridgedAt: null });
+    }
     let agentId: string | null = null;
-    if (item.agentId && (await this.states.transition(item.agentId, ['reserved'], 'on_call', `dial queue ${q.name}`.slice(0, 64)))) agentId = item.agentId;
-    else agentId = await this.states.claimReady(await this.queues.agentsOf(q.id), 'on_call', `dial queue ${q.name}`.slice(0, 64));
+    if (item.agentId && item.agentId !== query.missed && (await this.states.transition(item.agentId, ['reserved'], 'on_call', `dial queue ${q.name}`.slice(0, 64)))) agentId = item.agentId;
+    // Not the agent who just missed this very call, even when one miss left them ready.
+    else agentId = await this.states.claimReady((await this.queues.agentsOf(q.id)).filter((id) => id !== query.missed), 'on_call', `dial queue ${q.name}`.slice(0, 64));
     if (agentId) {
       await this.calls.update(conversation.id, { agentId, bridgedAt: now });
       await this.items.move(item.id, ['reserved', 'dialing'], { agentId, updatedAt: now });
       this.moves.announce([item.id]);
       await this.events.emit('dial.queue-changed', { queueId: q.id });
-      return script.connectToAgent(agentId, 15).toString();
+      // The queue's recording rule against the person's state: record now (announced first where every party must consent), or wait.
+      const plan = recordingPlan(recordingOf(q), await this.regionOf(item.leadId, conversation.toNumber));
+      const twiml = await this.rooms.connectAgent(conversation, agentId, p.CallSid, { announce: plan.announce });
+      if (plan.startNow && plan.basis) {
+        await this.recorder.start(conversation.id, { consent: plan.basis, startedBy: null, retentionDays: q.recordingRetentionDays }).catch((e: unknown) => this.logger.warn(`dialer: call ${conversation.id} could not be recorded: ${(e as Error).message}`));
+      }
+      return twiml;
     }
     if (waited < BRIDGE_WAIT_SECONDS) return script.waitThenAsk(1, `${this.urls.bridge(conversation.id)}&w=${waited + 1}`).toString();
     await this.calls.update(conversation.id, { outcome: 'abandoned' });
     return script.say(q.abandonMessage).hangUp().toString();
+  }
+
+  /** The person's state: the lead's, else their number's area. */
+  private async regionOf(leadId: string, number: string): Promise<string | null> {
+    const record = await this.leads.findById(leadId);
+    return record?.lead.region ?? zonesForNumber(number)?.region ?? null;
   }
 
   /** A queue call reached its final status: the figures, the agent, and the lead's next try or its end. */
@@ -163,7 +198,7 @@ export class DialCalls implements OnModuleInit {
     const claimed = await this.calls.endOnce(conversationId, { endedAt: conversation.endedAt ?? now, outcome, talkSeconds: talk, human: call.human || outcome === 'answered' || outcome === 'abandoned' });
     if (!claimed) return;
     const agentId = call.agentId ?? item.agentId;
-    if (agentId && call.bridgedAt) await this.states.transition(agentId, ['on_call'], 'wrap_up', 'call ended');
+    if (agentId && call.bridgedAt) await this.states.transition(agentId, ['on_call'], 'wrap_up', 'call ended', { afterLimit: q.afterWrapUpLimit as AfterWrapUpLimit });
     else if (agentId) await this.states.transition(agentId, ['reserved'], 'ready', outcome);
 
     if (outcome === 'answered') await this.moves.finish(item, 'answered', null, ['dialing', 'reserved'], true);

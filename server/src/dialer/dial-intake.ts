@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
+import { ComplianceModule } from '../compliance/compliance.module.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
@@ -102,7 +103,7 @@ export class DialIntake {
 
 /** The dialer's tables and its intake, for the rooms that feed or ask the dialer. */
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, ComplianceModule],
   providers: [DialItemsRepository, DialQueuesRepository, DialCallsRepository, DialIntake],
   exports: [DialItemsRepository, DialQueuesRepository, DialCallsRepository, DialIntake],
 })

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { isUniqueViolation, retrying } from '../database/db-errors.js';
 import { type AgentPresence, AgentStatesRepository } from '../agents/agent-states.repository.js';
+import { ComplianceRepository } from '../compliance/compliance.repository.js';
 import { DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 
 /** Statuses in which an item holds its lead (`busy_key` set). */
@@ -20,6 +21,7 @@ export class DialItemsRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly agents: AgentStatesRepository,
+    private readonly compliance: ComplianceRepository,
   ) {
     this.postgres = ds.options.type === 'postgres';
   }
@@ -119,9 +121,7 @@ export class DialItemsRepository {
   /** Postgres: one statement (lock the agent, claim the lead, move the agent, write the history). */
   private async reserveForReadyReturning(queueId: string, agentId: string, now: Date, reason: string, aliveSince: Date): Promise<DialQueueItemEntity | null> {
     const raw: unknown = await this.ds.query(
-      `WITH agent AS (SELECT p.user_id, p.state_since FROM agent_presence p
-                       WHERE p.user_id = $3 AND p.state = 'ready' AND p.stale = false AND p.last_heartbeat_at >= $4
-                       FOR UPDATE),
+      `WITH agent AS (${this.agents.lockedReadyCte({ userId: '$3', aliveSince: '$4' })}),
             picked AS (SELECT i.id FROM dial_queue_items i
                         WHERE EXISTS (SELECT 1 FROM agent)
                           AND i.queue_id = $1 AND i.status = 'pending' AND i.due_at <= $2
@@ -133,12 +133,7 @@ export class DialItemsRepository {
             item AS (UPDATE dial_queue_items t SET status = 'reserved', agent_id = $3, reserved_at = $2, busy_key = t.lead_id, updated_at = $2
                        FROM picked WHERE t.id = picked.id
                      RETURNING t.*),
-            moved AS (UPDATE agent_presence p SET state = 'reserved', reason = $5, state_since = $2, updated_at = $2
-                        FROM agent WHERE p.user_id = agent.user_id AND EXISTS (SELECT 1 FROM item)
-                      RETURNING agent.state_since AS since),
-            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
-                        SELECT $6, $3, 'ready', 'reserved', $5, NULL, $2, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ($2::timestamp - moved.since)) * 1000))::bigint
-                          FROM moved)
+            ${this.agents.movedToReservedCtes({ agentCte: 'agent', userId: '$3', at: '$2', reasonSql: '$5', historyId: '$6', from: 'agent', doneWhen: 'EXISTS (SELECT 1 FROM item)' })}
        SELECT * FROM item`,
       [queueId, now, agentId, aliveSince, reason, randomUUID()],
     );
@@ -172,9 +167,7 @@ export class DialItemsRepository {
   private async reserveNextReturning(agentId: string, now: Date, aliveSince: Date): Promise<{ item: DialQueueItemEntity; queue: DialQueueEntity } | null> {
     const queueColumns = this.ds.getMetadata(DialQueueEntity).columns.map((c) => `q.${c.databaseName} AS "q__${c.databaseName}"`).join(', ');
     const raw: unknown = await this.ds.query(
-      `WITH agent AS (SELECT p.user_id, p.state_since FROM agent_presence p
-                       WHERE p.user_id = $2 AND p.state = 'ready' AND p.stale = false AND p.last_heartbeat_at >= $3
-                       FOR UPDATE),
+      `WITH agent AS (${this.agents.lockedReadyCte({ userId: '$2', aliveSince: '$3' })}),
             queues AS (SELECT q.id, q.name FROM dial_queues q JOIN dial_queue_agents a ON a.queue_id = q.id AND a.user_id = $2
                         WHERE q.active = true AND q.mode <> 'predictive' AND EXISTS (SELECT 1 FROM agent)),
             picked AS (SELECT c.id, qs.name FROM queues qs
@@ -190,12 +183,7 @@ export class DialItemsRepository {
             item AS (UPDATE dial_queue_items t SET status = 'reserved', agent_id = $2, reserved_at = $1, busy_key = t.lead_id, updated_at = $1
                        FROM picked WHERE t.id = picked.id
                      RETURNING t.*),
-            moved AS (UPDATE agent_presence p SET state = 'reserved', reason = LEFT('dial queue ' || picked.name, 64), state_since = $1, updated_at = $1
-                        FROM agent, picked WHERE p.user_id = agent.user_id AND EXISTS (SELECT 1 FROM item)
-                      RETURNING agent.state_since AS since, p.reason),
-            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
-                        SELECT $4, $2, 'ready', 'reserved', moved.reason, NULL, $1, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ($1::timestamp - moved.since)) * 1000))::bigint
-                          FROM moved)
+            ${this.agents.movedToReservedCtes({ agentCte: 'agent', userId: '$2', at: '$1', reasonSql: "LEFT('dial queue ' || picked.name, 64)", historyId: '$4', from: 'agent, picked', doneWhen: 'EXISTS (SELECT 1 FROM item)' })}
        SELECT item.*, ${queueColumns} FROM item JOIN dial_queues q ON q.id = item.queue_id`,
       [now, agentId, aliveSince, randomUUID()],
     );
@@ -268,6 +256,11 @@ export class DialItemsRepository {
    * commits): such an opt-out may have landed after the gate read the ledger, and its
    * listener's reset may already have run, so the item stays unchecked and is asked
    * about again when reserved. Returns whether the mark was written.
+   *
+   * The opt-out test is the compliance room's SQL (its ledger, and the lead's numbers as the
+   * leads room lists them), embedded in this one UPDATE on purpose: read first and written
+   * after, an opt-out committed in between, with its reset run before the mark, would leave
+   * a pass standing for an opted-out lead.
    */
   async markChecked(item: Pick<DialQueueItemEntity, 'id' | 'leadId'>, at: Date, since: Date): Promise<boolean> {
     const r = await this.items()
@@ -275,12 +268,7 @@ export class DialItemsRepository {
       .update()
       .set({ checkedAt: at })
       .where("id = :id AND status = 'pending'", { id: item.id })
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.action = 'opt-out' AND o.channel <> 'email' AND o.created_at >= :since
-           AND (o.address IN (SELECT p.e164 FROM lead_phones p WHERE p.lead_id = :leadId)
-                OR o.id IN (SELECT l.entry_id FROM opt_out_leads l WHERE l.lead_id = :leadId)))`,
-        { since, leadId: item.leadId },
-      )
+      .andWhere(`NOT ${this.compliance.optOutReachingLeadSince({ leadId: 'leadId', since: 'since' })}`, { since, leadId: item.leadId })
       .execute();
     return (r.affected ?? 0) > 0;
   }
@@ -292,6 +280,21 @@ export class DialItemsRepository {
 
   findById(id: string): Promise<DialQueueItemEntity | null> {
     return this.items().findOneBy({ id });
+  }
+
+  /** Several items in one statement; ids with no item are absent. */
+  findByIds(ids: string[]): Promise<DialQueueItemEntity[]> {
+    return this.items().findBy({ id: In(ids) });
+  }
+
+  /** Up to `limit` items an agent holds (reserved for them or dialing). */
+  heldBy(agentId: string, limit: number): Promise<DialQueueItemEntity[]> {
+    return this.items().find({ where: { agentId, status: In([...BUSY_STATUSES]) }, take: limit });
+  }
+
+  /** Every item several agents hold (reserved or dialing), in one statement. */
+  heldByMany(agentIds: string[]): Promise<DialQueueItemEntity[]> {
+    return this.items().find({ where: { agentId: In(agentIds), status: In([...BUSY_STATUSES]) } });
   }
 
   /** Items still waiting that came from this schedule action or callback. */

@@ -15,15 +15,14 @@ import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { DialReservations } from './dial-reservations.service.js';
 import { PacingFigures } from './pacing-figures.js';
-import { predictiveLines } from './pacing.js';
+import { type PacingDecision, predictiveLines } from './pacing/model.js';
 
 /**
  * The power dialer's pacer. Ready agents pull leads from their queues: in preview and
  * progressive modes the lead is reserved for the agent and shown on their card (the
  * agent dials it, or progressive dials it after the preview time); in power mode one call
- * is placed per ready agent; in predictive mode more lines than ready agents ring, as
- * many as the measured answer rate allows while the expected abandon share stays under
- * a third of the cap (none over one line per agent once the measured rate reaches the cap).
+ * is placed per ready agent; in predictive mode calls ring ahead of the agents, as many
+ * as the floor model (`pacing/model.ts`) allows under the queue's target abandon share.
  * Reservations (with the gate), calls and item moves are their own services below it.
  */
 @Injectable()
@@ -32,6 +31,8 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   private readonly pacing = new Map<string, { again: boolean; done: Promise<void> }>();
   /** The predictive ratio each queue last used, for the figures. */
   readonly ratios = new Map<string, number>();
+  /** Each predictive queue's last decision (dial level, predicted share, aim, why), for the figures. */
+  readonly decisions = new Map<string, PacingDecision & { target: number; at: Date }>();
   private timer: NodeJS.Timeout | undefined;
   /** Agents being served the moment they went ready. */
   private readonly readying = new Set<Promise<unknown>>();
@@ -161,9 +162,10 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   }
 
   private async pacePredictive(q: DialQueueEntity, agentIds: string[]): Promise<void> {
-    const input = await this.figures.pacingInput(q, agentIds, (await this.states.readyAmong(agentIds)).length);
-    const decision = predictiveLines(input);
+    const floor = await this.figures.floorNow(q, agentIds, (await this.states.readyAmong(agentIds)).length);
+    const decision = predictiveLines(floor);
     this.ratios.set(q.id, decision.ratio);
+    this.decisions.set(q.id, { ...decision, target: floor.target, at: this.clock.now() });
     if (decision.lines <= 0) return;
     const reserved = await this.reservations.reserve(q, null, decision.lines);
     for (const item of reserved) if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, null);

@@ -1,4 +1,4 @@
-import type { DialItemView, DialMode, DialQueueView, RetryRule } from '#shared';
+import type { AfterWrapUpLimit, DialItemView, DialMode, DialQueueView, QueueRecording, RecordingConsent, RecordingMode, RetryRule } from '#shared';
 import type { LocalWindow } from '../compliance/calling-window.js';
 import type { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 
@@ -22,7 +22,12 @@ export function callingWindowOf(q: Pick<DialQueueEntity, 'callingWindow'>): Loca
   return q.callingWindow ? (JSON.parse(q.callingWindow) as LocalWindow) : null;
 }
 
-export function toQueueView(q: DialQueueEntity, agentIds: string[]): DialQueueView {
+/** A queue's recording rule. */
+export function recordingOf(q: Pick<DialQueueEntity, 'recordingMode' | 'recordingConsent' | 'recordingAnnouncement' | 'recordingRetentionDays'>): QueueRecording {
+  return { mode: q.recordingMode as RecordingMode, consent: q.recordingConsent as RecordingConsent, announcement: q.recordingAnnouncement, retentionDays: q.recordingRetentionDays };
+}
+
+export function toQueueView(q: DialQueueEntity, agentIds: string[], supervisorIds: string[]): DialQueueView {
   return {
     id: q.id,
     name: q.name,
@@ -38,7 +43,12 @@ export function toQueueView(q: DialQueueEntity, agentIds: string[]): DialQueueVi
     abandonMessage: q.abandonMessage,
     maxLinesPerAgent: q.maxLinesPerAgent,
     abandonCapPct: q.abandonCapBp / 100,
+    targetAbandonPct: q.targetAbandonBp / 100,
     agentIds: [...agentIds].sort(),
+    supervisorIds: [...supervisorIds].sort(),
+    recording: recordingOf(q),
+    afterWrapUpLimit: q.afterWrapUpLimit as AfterWrapUpLimit,
+    holdMusicUrl: q.holdMusicUrl,
     createdAt: q.createdAt.toISOString(),
     updatedAt: q.updatedAt.toISOString(),
   };

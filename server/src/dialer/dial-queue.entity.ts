@@ -59,6 +59,33 @@ export class DialQueueEntity {
   @Column({ name: 'abandon_cap_bp', type: 'int' })
   abandonCapBp: number;
 
+  /** predictive: the 30-day abandon share the pacer aims under, below the legal cap (hundredths of a percent: 250 = 2.5%). */
+  @Column({ name: 'target_abandon_bp', type: 'int', default: 250 })
+  targetAbandonBp: number;
+
+  /** never | always (from the start of the call) | on-demand (the agent records and pauses) */
+  @Column({ name: 'recording_mode', type: 'varchar', length: 12, default: 'never' })
+  recordingMode: string;
+
+  /** Where every party must consent: announce (the announcement is played first) | agent-confirms (recording waits for the agent's mark) */
+  @Column({ name: 'recording_consent', type: 'varchar', length: 16, default: 'announce' })
+  recordingConsent: string;
+
+  /** What the person hears before a recorded call in an all-party state; null: the built-in wording. */
+  @Column({ name: 'recording_announcement', type: 'varchar', length: 500, nullable: true })
+  recordingAnnouncement: string | null;
+
+  /** Days a recording is kept before it is deleted; null: kept. */
+  @Column({ name: 'recording_retention_days', type: 'int', nullable: true })
+  recordingRetentionDays: number | null;
+
+  /** At the wrap-up limit the agent is paused (`pause`, nobody is assumed at the desk) or made ready (`ready`). */
+  @Column({ name: 'after_wrap_up_limit', type: 'varchar', length: 8, default: 'pause' })
+  afterWrapUpLimit: string;
+  /** What a held person hears in this queue's calls (a warm transfer, hold, park); null: the server's HOLD_MUSIC_URL, else the carrier's own. */
+  @Column({ name: 'hold_music_url', type: 'varchar', length: 500, nullable: true })
+  holdMusicUrl: string | null;
+
   @InstantColumn({ name: 'created_at' })
   createdAt: Date;
 
@@ -70,6 +97,17 @@ export class DialQueueEntity {
 @Entity('dial_queue_agents')
 @Index('ix_dial_queue_agents_user', ['userId'])
 export class DialQueueAgentEntity {
+  @PrimaryColumn({ name: 'queue_id', type: 'varchar', length: 36 })
+  queueId: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+}
+
+/** Who supervises a queue: they watch its figures and may listen to, coach and join its live calls. */
+@Entity('dial_queue_supervisors')
+@Index('ix_dial_queue_supervisors_user', ['userId'])
+export class DialQueueSupervisorEntity {
   @PrimaryColumn({ name: 'queue_id', type: 'varchar', length: 36 })
   queueId: string;
 

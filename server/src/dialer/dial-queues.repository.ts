@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { DialQueueAgentEntity, DialQueueEntity } from './dial-queue.entity.js';
+import { DialQueueAgentEntity, DialQueueEntity, DialQueueSupervisorEntity } from './dial-queue.entity.js';
 
 /** The queues table and who works each queue. */
 @Injectable()
@@ -29,11 +29,32 @@ export class DialQueuesRepository {
     return (await this.queues.countBy({ id })) > 0;
   }
 
-  /** Every queue by name, with its agents. */
-  async list(): Promise<Array<{ queue: DialQueueEntity; agentIds: string[] }>> {
+  /** Every queue by name, with its agents and supervisors. */
+  async list(): Promise<Array<{ queue: DialQueueEntity; agentIds: string[]; supervisorIds: string[] }>> {
     const rows = await this.queues.find({ order: { name: 'ASC' } });
-    const agents = rows.length ? await this.ds.getRepository(DialQueueAgentEntity).findBy({ queueId: In(rows.map((r) => r.id)) }) : [];
-    return rows.map((queue) => ({ queue, agentIds: agents.filter((a) => a.queueId === queue.id).map((a) => a.userId) }));
+    const ids = rows.map((r) => r.id);
+    const [agents, supervisors] = rows.length
+      ? await Promise.all([this.ds.getRepository(DialQueueAgentEntity).findBy({ queueId: In(ids) }), this.ds.getRepository(DialQueueSupervisorEntity).findBy({ queueId: In(ids) })])
+      : [[], []];
+    return rows.map((queue) => ({
+      queue,
+      agentIds: agents.filter((a) => a.queueId === queue.id).map((a) => a.userId),
+      supervisorIds: supervisors.filter((a) => a.queueId === queue.id).map((a) => a.userId),
+    }));
+  }
+
+  async supervisorsOf(queueId: string): Promise<string[]> {
+    return (await this.ds.getRepository(DialQueueSupervisorEntity).find({ where: { queueId } })).map((a) => a.userId);
+  }
+
+  /** The ids of the queues a user supervises. */
+  async supervisedBy(userId: string): Promise<string[]> {
+    return (await this.ds.getRepository(DialQueueSupervisorEntity).find({ where: { userId } })).map((a) => a.queueId);
+  }
+
+  /** The ids of the queues a user works as an agent. */
+  async workedBy(userId: string): Promise<string[]> {
+    return (await this.ds.getRepository(DialQueueAgentEntity).find({ where: { userId } })).map((a) => a.queueId);
   }
 
   async activeIds(): Promise<string[]> {
@@ -49,8 +70,8 @@ export class DialQueuesRepository {
     return this.queues.createQueryBuilder('q').innerJoin(DialQueueAgentEntity, 'a', 'a.queue_id = q.id AND a.user_id = :userId', { userId }).where('q.active = :active', { active: true }).orderBy('q.name', 'ASC').getMany();
   }
 
-  /** The queue and (when given) its agents, in one transaction; a taken name throws the unique violation. */
-  async save(q: DialQueueEntity, agentIds: string[] | undefined, insert: boolean): Promise<void> {
+  /** The queue and (when given) its agents and supervisors, in one transaction; a taken name throws the unique violation. */
+  async save(q: DialQueueEntity, agentIds: string[] | undefined, insert: boolean, supervisorIds?: string[]): Promise<void> {
     await this.ds.transaction(async (em) => {
       if (insert) await em.getRepository(DialQueueEntity).insert({ ...q });
       else await em.getRepository(DialQueueEntity).save({ ...q });
@@ -58,6 +79,11 @@ export class DialQueuesRepository {
         await em.getRepository(DialQueueAgentEntity).delete({ queueId: q.id });
         const unique = [...new Set(agentIds)];
         if (unique.length) await em.getRepository(DialQueueAgentEntity).insert(unique.map((userId) => ({ queueId: q.id, userId })));
+      }
+      if (supervisorIds) {
+        await em.getRepository(DialQueueSupervisorEntity).delete({ queueId: q.id });
+        const unique = [...new Set(supervisorIds)];
+        if (unique.length) await em.getRepository(DialQueueSupervisorEntity).insert(unique.map((userId) => ({ queueId: q.id, userId })));
       }
     });
   }

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type RetryRule } from '#shared';
+import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueRecording, type RetryRule } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { DEFAULT_ABANDON_MESSAGE, DEFAULT_RETRY_RULES, toItemView, toQueueView } from './dial-queue.codec.js';
+import { DEFAULT_ABANDON_MESSAGE, DEFAULT_RETRY_RULES, recordingOf, toItemView, toQueueView } from './dial-queue.codec.js';
 import type { DialQueueEntity } from './dial-queue.entity.js';
 import { DialIntake } from './dial-intake.js';
+import { DialCallsRepository } from './dial-calls.repository.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { DialPacer } from './dial-pacer.service.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
@@ -29,15 +30,42 @@ export class DialQueuesService {
     private readonly pools: RingPoolsService,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
+    private readonly calls: DialCallsRepository,
   ) {}
 
   async list(): Promise<DialQueueView[]> {
-    return (await this.queues.list()).map(({ queue, agentIds }) => toQueueView(queue, agentIds));
+    return (await this.queues.list()).map(({ queue, agentIds, supervisorIds }) => toQueueView(queue, agentIds, supervisorIds));
+  }
+
+  /**
+   * Whether `userId` supervises the call: a queue call's queue lists them, or (a call not
+   * placed by a queue) its agent works a queue they supervise.
+   */
+  async supervisesCall(userId: string, conversationId: string, agentId: string | null): Promise<boolean> {
+    const [call, supervised] = await Promise.all([this.calls.findByConversation(conversationId), this.queues.supervisedBy(userId)]);
+    if (call) return supervised.includes(call.queueId);
+    if (!agentId || !supervised.length) return false;
+    return (await this.queues.workedBy(agentId)).some((q) => supervised.includes(q));
+  }
+
+  /** The recording rule of the queue a call was placed from; null for calls no queue placed. */
+  async recordingOfCall(conversationId: string): Promise<QueueRecording | null> {
+    const call = await this.calls.findByConversation(conversationId);
+    const q = call ? await this.queues.findById(call.queueId) : null;
+    return q ? recordingOf(q) : null;
+  }
+
+  /** The queue a call was placed from, with its name; null for calls no queue placed. */
+  async queueOfCall(conversationId: string): Promise<{ id: string; name: string } | null> {
+    const call = await this.calls.findByConversation(conversationId);
+    const q = call ? await this.queues.findById(call.queueId) : null;
+    return q ? { id: q.id, name: q.name } : null;
   }
 
   async get(id: string): Promise<DialQueueView> {
     const q = await this.find(id);
-    return toQueueView(q, await this.queues.agentsOf(id));
+    const [agentIds, supervisorIds] = await Promise.all([this.queues.agentsOf(id), this.queues.supervisorsOf(id)]);
+    return toQueueView(q, agentIds, supervisorIds);
   }
 
   async create(dto: CreateDialQueueDto): Promise<DialQueueView> {
@@ -57,11 +85,18 @@ export class DialQueuesService {
       abandonMessage: DEFAULT_ABANDON_MESSAGE,
       maxLinesPerAgent: 3,
       abandonCapBp: 300,
+      targetAbandonBp: 250,
+      recordingMode: 'never',
+      recordingConsent: 'announce',
+      recordingAnnouncement: null,
+      recordingRetentionDays: null,
+      afterWrapUpLimit: 'pause',
+      holdMusicUrl: null,
       createdAt: now,
       updatedAt: now,
     };
     await this.apply(q, dto);
-    await this.save(q, dto.agentIds ?? [], true);
+    await this.save(q, dto.agentIds ?? [], true, dto.supervisorIds ?? []);
     return this.get(q.id);
   }
 
@@ -69,7 +104,7 @@ export class DialQueuesService {
     const q = await this.find(id);
     await this.apply(q, dto);
     q.updatedAt = this.clock.now();
-    await this.save(q, dto.agentIds, false);
+    await this.save(q, dto.agentIds, false, dto.supervisorIds);
     if (q.active) void this.pacer.pace(q.id);
     return this.get(id);
   }
@@ -86,6 +121,8 @@ export class DialQueuesService {
         seen.add(r.outcome);
       });
     }
+    const capBp = dto.abandonCapPct !== undefined ? Math.round(dto.abandonCapPct * 100) : q.abandonCapBp;
+    if (dto.targetAbandonPct !== undefined && Math.round(dto.targetAbandonPct * 100) >= capBp) problems.push({ field: 'targetAbandonPct', message: `must be below the queue's abandon cap (${capBp / 100}%)` });
     if (dto.callingWindow && dto.callingWindow.start >= dto.callingWindow.end) problems.push({ field: 'callingWindow.end', message: 'must be after the start' });
     const machineAction = dto.machineAction ?? q.machineAction;
     const voicemail = dto.voicemailMessage !== undefined ? dto.voicemailMessage : q.voicemailMessage;
@@ -95,6 +132,14 @@ export class DialQueuesService {
       dto.agentIds.forEach((id, i) => {
         const u = found.find((f) => f.id === id);
         if (!u || !u.active) problems.push({ field: `agentIds[${i}]`, message: `is not an active user (${id})` });
+      });
+    }
+    if (dto.supervisorIds?.length) {
+      const found = await this.users.findByIds(dto.supervisorIds);
+      dto.supervisorIds.forEach((id, i) => {
+        const u = found.find((f) => f.id === id);
+        if (!u || !u.active) problems.push({ field: `supervisorIds[${i}]`, message: `is not an active user (${id})` });
+        else if (u.role !== 'supervisor' && u.role !== 'admin') problems.push({ field: `supervisorIds[${i}]`, message: `is an ${u.role}, not a supervisor or admin` });
       });
     }
     if (problems.length) throw new DomainError(ErrorCode.ValidationFailed, `The queue has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
@@ -111,12 +156,19 @@ export class DialQueuesService {
     if (dto.abandonMessage !== undefined) q.abandonMessage = dto.abandonMessage.trim();
     if (dto.maxLinesPerAgent !== undefined) q.maxLinesPerAgent = dto.maxLinesPerAgent;
     if (dto.abandonCapPct !== undefined) q.abandonCapBp = Math.round(dto.abandonCapPct * 100);
+    if (dto.targetAbandonPct !== undefined) q.targetAbandonBp = Math.round(dto.targetAbandonPct * 100);
+    if (dto.recording?.mode !== undefined) q.recordingMode = dto.recording.mode;
+    if (dto.recording?.consent !== undefined) q.recordingConsent = dto.recording.consent;
+    if (dto.recording?.announcement !== undefined) q.recordingAnnouncement = dto.recording.announcement?.trim() || null;
+    if (dto.recording?.retentionDays !== undefined) q.recordingRetentionDays = dto.recording.retentionDays;
+    if (dto.afterWrapUpLimit !== undefined) q.afterWrapUpLimit = dto.afterWrapUpLimit;
+    if (dto.holdMusicUrl !== undefined) q.holdMusicUrl = dto.holdMusicUrl?.trim() || null;
   }
 
-  /** The queue and (when given) its agents, in one transaction. */
-  private async save(q: DialQueueEntity, agentIds: string[] | undefined, insert: boolean): Promise<void> {
+  /** The queue and (when given) its agents and supervisors, in one transaction. */
+  private async save(q: DialQueueEntity, agentIds: string[] | undefined, insert: boolean, supervisorIds: string[] | undefined): Promise<void> {
     try {
-      await this.queues.save(q, agentIds, insert);
+      await this.queues.save(q, agentIds, insert, supervisorIds);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError(ErrorCode.Conflict, `A dial queue named "${q.name}" already exists`, [{ field: 'name', message: 'is taken' }]);
       throw e;

@@ -5,11 +5,13 @@ import { Clock } from '../common/clock.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
 import type { DialQueueEntity } from './dial-queue.entity.js';
-import type { PacingInput } from './pacing.js';
+import { Durations } from './pacing/estimates.js';
+import type { AgentNow, FloorNow } from './pacing/model.js';
 
-/** The answer rate is measured over this many recent calls, and not trusted below `MIN_SAMPLE`. */
-const RATE_WINDOW = 200;
-const MIN_SAMPLE = 20;
+/** The answer rate and the ring, talk and wrap-up distributions are measured over this many recent calls. */
+const RATE_WINDOW = 500;
+/** Until measured, a person answers after 8 s, talks 3 minutes and wraps up for 15 s (memoryless). */
+const FALLBACK = { ring: 8, talk: 180, wrap: 15 };
 
 /** Start of today in the account's zone, as an instant. */
 export async function dayStart(settings: SettingsService, now: Date): Promise<Date> {
@@ -17,7 +19,11 @@ export async function dayStart(settings: SettingsService, now: Date): Promise<Da
   return DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate();
 }
 
-/** What predictive pacing is decided on: the queue's recent calls, what rings and waits now, and its agents. */
+/**
+ * What predictive pacing is decided on: the queue's recent calls (answer rate, ring to
+ * answer, talk), its agents' recent wrap-ups, what rings and waits now, who is ready,
+ * talking or wrapping up and since when, and the abandon shares (30 days, today, last hour).
+ */
 @Injectable()
 export class PacingFigures {
   constructor(
@@ -27,30 +33,39 @@ export class PacingFigures {
     private readonly clock: Clock,
   ) {}
 
-  async pacingInput(q: DialQueueEntity, agentIds: string[], ready: number): Promise<PacingInput> {
+  async floorNow(q: DialQueueEntity, agentIds: string[], ready: number): Promise<FloorNow> {
     const now = this.clock.now();
     const tenMinutesAgo = new Date(now.getTime() - 10 * 60_000);
-    const [recent, ringing, waiting, avgTalk, thirty, today] = await Promise.all([
+    const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+    const [recent, ringing, waiting, busy, wraps, thirty, today, lastHour] = await Promise.all([
       this.calls.recent(q.id, RATE_WINDOW),
       this.calls.ringing(q.id, tenMinutesAgo),
       this.calls.waiting(q.id, tenMinutesAgo),
-      this.calls.averageTalk(q.id, new Date(now.getTime() - 24 * 3600_000)),
+      this.agents.busyAmong(agentIds),
+      this.agents.recentWrapUpsMs(agentIds, dayAgo, RATE_WINDOW),
       this.calls.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
       dayStart(this.settings, now).then((from) => this.calls.rates(q.id, from)),
+      this.calls.rates(q.id, new Date(now.getTime() - 3600_000)),
     ]);
-    const ended = recent.filter((c) => c.outcome !== null);
-    const onCall = await this.agents.onCall(agentIds);
-    const finishing = onCall.filter((a) => now.getTime() - a.stateSince.getTime() >= (avgTalk ?? 60) * 1000).length;
+    // A call counts toward the answer rate once its outcome is known: ended, or answered by a person.
+    const known = recent.filter((c) => c.outcome !== null || c.human);
+    const answeredBy = known.filter((c) => c.human && c.answeredAt);
+    const agents: AgentNow[] = Array.from({ length: ready }, () => ({ state: 'ready' as const, seconds: 0 }));
+    for (const a of busy) agents.push({ state: a.state === 'on_call' ? 'on_call' : 'wrap_up', seconds: Math.max(0, (now.getTime() - a.stateSince.getTime()) / 1000) });
+    const cap = q.abandonCapBp / 10_000;
     return {
-      ready,
-      finishing,
-      ringing,
+      agents,
+      ringing: ringing.map((at) => Math.max(0, (now.getTime() - at.getTime()) / 1000)),
       waiting,
-      answerRate: ended.length >= MIN_SAMPLE ? ended.filter((c) => c.human).length / ended.length : null,
-      abandon30d: thirty.answered ? thirty.abandoned / thirty.answered : 0,
-      abandonToday: today.answered ? today.abandoned / today.answered : 0,
-      answeredToday: today.answered,
-      cap: q.abandonCapBp / 10_000,
+      recent: { calls: known.length, human: known.filter((c) => c.human).length },
+      ringToAnswer: new Durations(answeredBy.map((c) => ((c.answeredAt as Date).getTime() - c.placedAt.getTime()) / 1000), FALLBACK.ring),
+      talk: new Durations(known.filter((c) => c.outcome === 'answered' && c.talkSeconds !== null).map((c) => c.talkSeconds as number), FALLBACK.talk),
+      wrap: new Durations(wraps.map((ms) => ms / 1000), FALLBACK.wrap),
+      ringSeconds: q.ringSeconds,
+      abandon: { thirtyDays: thirty, today, lastHour },
+      // Below the queue's own cap whatever it was set to.
+      target: Math.min(q.targetAbandonBp / 10_000, cap * (5 / 6)),
+      cap,
       maxLinesPerAgent: q.maxLinesPerAgent,
     };
   }

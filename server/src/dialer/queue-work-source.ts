@@ -1,16 +1,17 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import type { DialMode, WorkItem } from '#shared';
 import { LeadsRepository } from '../leads/leads.repository.js';
-import { type OpenWork, type WorkSource, WorkSources } from '../realtime/work-sources.js';
-import { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
+import { chunks, type OpenWork, perAgent, type WorkSource, WorkSources } from '../realtime/work-sources.js';
+import type { DialQueueItemEntity } from './dial-queue.entity.js';
+import { DialItemsRepository } from './dial-items.repository.js';
+import { DialQueuesRepository } from './dial-queues.repository.js';
 
 /** Leads the dialer gave an agent (reserved or dialing): the lead card with the queue's facts and why this lead. */
 @Injectable()
 export class QueueWorkSource implements WorkSource, OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly dialItems: DialItemsRepository,
+    private readonly queues: DialQueuesRepository,
     private readonly leads: LeadsRepository,
     private readonly sources: WorkSources,
   ) {}
@@ -21,21 +22,31 @@ export class QueueWorkSource implements WorkSource, OnModuleInit {
 
   async describeMany(ids: string[]): Promise<Map<string, OpenWork>> {
     const out = new Map<string, OpenWork>();
-    const rows = (await this.ds.getRepository(DialQueueItemEntity).findBy({ id: In(ids) })).filter((q) => q.agentId && (q.status === 'reserved' || q.status === 'dialing'));
+    const rows = (await this.dialItems.findByIds(ids)).filter((q) => q.agentId && (q.status === 'reserved' || q.status === 'dialing'));
     const items = await this.items(rows);
     rows.forEach((q, i) => out.set(q.id, { item: items[i], recipients: [q.agentId as string] }));
     return out;
   }
 
   async openFor(userId: string): Promise<WorkItem[]> {
-    return this.items(await this.ds.getRepository(DialQueueItemEntity).find({ where: { agentId: userId, status: In(['reserved', 'dialing']) }, take: 50 }));
+    return this.items(await this.dialItems.heldBy(userId, 50));
+  }
+
+  async openForMany(requests: Array<{ userId: string }>): Promise<Map<string, WorkItem[]>> {
+    const userIds = [...new Set(requests.map((r) => r.userId))];
+    const rows: DialQueueItemEntity[] = [];
+    for (const ids of chunks(userIds)) rows.push(...(await this.dialItems.heldByMany(ids)));
+    const mine = perAgent(userIds, rows, (q) => q.agentId, 50);
+    const kept = [...mine.values()].flat();
+    const items = new Map((await this.items(kept)).map((item, i) => [kept[i].id, item]));
+    return new Map([...mine].map(([userId, list]) => [userId, list.map((q) => items.get(q.id) as WorkItem)]));
   }
 
   private async items(rows: DialQueueItemEntity[]): Promise<WorkItem[]> {
     if (!rows.length) return [];
     const [leads, queues] = await Promise.all([
       this.leads.namesOf(rows.map((r) => r.leadId)),
-      this.ds.getRepository(DialQueueEntity).findBy({ id: In([...new Set(rows.map((r) => r.queueId))]) }),
+      this.queues.findByIds([...new Set(rows.map((r) => r.queueId))]),
     ]);
     const byId = new Map(queues.map((q) => [q.id, q]));
     return rows.map((r) => {

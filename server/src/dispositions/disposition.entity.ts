@@ -87,4 +87,11 @@ export class DispositionChangeEntity {
   /** JSON list of what it set off. */
   @Column({ type: 'text' })
   effects: string;
+
+  /**
+   * JSON of what was posted, as resolved ({ code, notes, callbackAt: the instant booked }):
+   * a repeat is compared with it (the same: the same answer; different: a conflict). Null on older rows.
+   */
+  @Column({ type: 'text', nullable: true })
+  content: string | null;
 }

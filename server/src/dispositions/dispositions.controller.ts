@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, DispositionChangeView, DispositionView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
@@ -51,9 +52,11 @@ export class DispositionsController {
 
   @AnyRole()
   @Post('conversations/:id/disposition')
-  @ApiOperation({ summary: 'Set or change the disposition; its flags take effect once (the same code again changes nothing)' })
-  set(@Param('id', UuidParamPipe) id: string, @Body() body: SetDispositionDto, @CurrentUser() actor: AccessClaims) {
-    return this.dispositions.set(id, body, actor);
+  @ApiOperation({ summary: 'Set the disposition with all its effects in one transaction (201); the same again answers the same (200); a different one is a 409 unless it names the code it replaces' })
+  async set(@Param('id', UuidParamPipe) id: string, @Body() body: SetDispositionDto, @CurrentUser() actor: AccessClaims, @Res({ passthrough: true }) res: Response) {
+    const { created, ...result } = await this.dispositions.set(id, body, actor);
+    if (!created) res.status(200);
+    return result;
   }
 
   @AnyRole()

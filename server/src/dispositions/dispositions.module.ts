@@ -9,6 +9,7 @@ import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SchedulesRepositoryModule } from '../schedules/schedules.repository.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
 import { DispositionsController } from './dispositions.controller.js';
+import { DispositionsRepository } from './dispositions.repository.js';
 import { DispositionsService } from './dispositions.service.js';
 import { DispositionGroupUses } from './group-uses.js';
 
@@ -16,7 +17,7 @@ import { DispositionGroupUses } from './group-uses.js';
 @Module({
   imports: [ComplianceModule, CallbacksModule, RealtimeModule, AgentsModule, ActionGroupsModule, TelephonyModule, DialIntakeModule, SchedulesRepositoryModule, ActionGroupsRepositoryModule],
   controllers: [DispositionsController],
-  providers: [DispositionsService, DispositionGroupUses],
+  providers: [DispositionsService, DispositionsRepository, DispositionGroupUses],
   exports: [DispositionsService],
 })
 export class DispositionsModule {}

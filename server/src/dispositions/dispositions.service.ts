@@ -1,36 +1,71 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { type AccessClaims, type DispositionChangeView, type DispositionFlags, type DispositionScope, type DispositionView, ErrorCode } from '#shared';
+import type { EntityManager } from 'typeorm';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type AccessClaims, type AgentState, type DispositionChangeView, type DispositionScope, type DispositionView, ErrorCode } from '#shared';
 import { ActionGroupsRepository } from '../action-groups/action-groups.repository.js';
+import { GroupRunner, type RunRequest } from '../action-groups/group-runner.js';
 import { CallbacksRepository } from '../callbacks/callbacks.repository.js';
-import { CallbacksService } from '../callbacks/callbacks.service.js';
+import { CallbacksService, type PreparedCallback } from '../callbacks/callbacks.service.js';
 import { Clock } from '../common/clock.js';
 import { orderedId } from '../common/ids.js';
 import { DomainError } from '../common/domain-error.js';
-import { DomainEvents } from '../common/domain-events.js';
-import { OptOutsService } from '../compliance/opt-outs.service.js';
+import { DomainEvents, type DomainEventMap } from '../common/domain-events.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { OptOutsService, type PreparedLedgerWrite } from '../compliance/opt-outs.service.js';
+import { Transactions } from '../database/transactions.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { AgentStatesService } from '../agents/agent-states.service.js';
 import { DialIntake } from '../dialer/dial-intake.js';
+import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { SchedulesRepository } from '../schedules/schedules.repository.js';
 import { type Conversation, ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
 import { DispositionChangeEntity, DispositionEntity } from './disposition.entity.js';
+import { DispositionsRepository } from './dispositions.repository.js';
+import { NO_FLAGS, SHIPPED_DISPOSITIONS, toChangeView, toView } from './disposition-views.js';
 import type { CreateDispositionDto, SetDispositionDto, UpdateDispositionDto } from './dto/disposition.dto.js';
 
-const NO_FLAGS: DispositionFlags = { contacted: false, humanAnswered: false, success: false, doNotCall: false, callback: false, exitSchedule: false, final: false };
+/** The answer to a disposition post: `created` false when it repeated the stored one. */
+export interface DispositionResult {
+  disposition: DispositionView;
+  change: DispositionChangeView | null;
+  created: boolean;
+}
 
-/** What every account starts with; an account-wide row with the same code replaces one (inactive hides it). */
-export const SHIPPED_DISPOSITIONS: Array<Pick<DispositionView, 'code' | 'label' | 'flags' | 'callbackDelayMinutes'>> = [
-  { code: 'sale', label: 'Sale', flags: { ...NO_FLAGS, contacted: true, humanAnswered: true, success: true, final: true, exitSchedule: true }, callbackDelayMinutes: null },
-  { code: 'interested', label: 'Interested: call back', flags: { ...NO_FLAGS, contacted: true, humanAnswered: true, callback: true }, callbackDelayMinutes: 24 * 60 },
-  { code: 'not-interested', label: 'Not interested', flags: { ...NO_FLAGS, contacted: true, humanAnswered: true, final: true, exitSchedule: true }, callbackDelayMinutes: null },
-  { code: 'do-not-call', label: 'Do not call', flags: { ...NO_FLAGS, contacted: true, humanAnswered: true, doNotCall: true, final: true, exitSchedule: true }, callbackDelayMinutes: null },
-  { code: 'wrong-number', label: 'Wrong number', flags: { ...NO_FLAGS, humanAnswered: true, final: true, exitSchedule: true }, callbackDelayMinutes: null },
-  { code: 'voicemail', label: 'Left a voicemail', flags: { ...NO_FLAGS }, callbackDelayMinutes: null },
-  { code: 'no-answer', label: 'No answer', flags: { ...NO_FLAGS }, callbackDelayMinutes: null },
-];
+/** What a disposition was posted with, as resolved: a repeat is compared with it. */
+interface StoredContent {
+  code: string;
+  notes: string | null;
+  callbackAt: string | null;
+}
+
+/** A disposition's effects, checked and read before its transaction. */
+interface PreparedEffects {
+  optOut: PreparedLedgerWrite | null;
+  callback: PreparedCallback | null;
+  /** The disposition's active action group's run, queued with the rest (once per conversation and code: its key). */
+  group: RunRequest | null;
+  address: string | null;
+}
+
+/**
+ * The job that carries a disposition's reactions elsewhere (its schedule exits, its dial
+ * queue's retries): written in the disposition's transaction, due a minute later, and
+ * canceled once they are done at once after the commit, so a process that dies in
+ * between, or a fault while they run, leaves them to run from the job.
+ */
+export const DISPOSITION_EFFECTS_QUEUE = 'disposition.effects';
+const EFFECTS_BACKSTOP_MS = 60_000;
+const effectsKey = (changeId: string) => `disposition-effects:${changeId}`;
+
+/** Another post set the conversation's disposition between our read and our write. */
+class LostRace extends Error {}
+
+/** What a disposition's transaction wrote: its audit row, the agent's move, and what reacts to it elsewhere. */
+interface Written {
+  change: DispositionChangeEntity;
+  agent: { from: AgentState; to: AgentState | null } | null;
+  reactions: DomainEventMap['conversation.disposed'];
+}
 
 /** Where a conversation came from, for its catalogue and its effects. */
 interface Origin {
@@ -45,12 +80,13 @@ interface Origin {
  * conversation: who and when, the change audited, and its flags' effects — do-not-call
  * writes an opt-out with provenance, callback books one, exit schedule ends the lead's
  * enrollment, final stops the queue's retries, human answered counts toward the
- * abandon rate. Posting the disposition a conversation already has changes nothing.
+ * abandon rate. All of it is written in one transaction or not at all; posting the same
+ * disposition again changes nothing and gets the same answer.
  */
 @Injectable()
-export class DispositionsService {
+export class DispositionsService implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly rows: DispositionsRepository,
     private readonly conversations: ConversationsRepository,
     private readonly dialIntake: DialIntake,
     private readonly schedules: SchedulesRepository,
@@ -61,15 +97,21 @@ export class DispositionsService {
     private readonly states: AgentStatesService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly tx: Transactions,
+    private readonly runner: GroupRunner,
+    private readonly scheduler: SchedulerService,
+    private readonly logger: JsonLogger,
   ) {}
 
-  private get rows() {
-    return this.ds.getRepository(DispositionEntity);
+  onModuleInit(): void {
+    this.scheduler.register(DISPOSITION_EFFECTS_QUEUE, {
+      handle: (payload) => this.events.deliver('conversation.disposed', payload as DomainEventMap['conversation.disposed']),
+    });
   }
 
   /** The rows of one catalogue as stored (account-wide, or one queue's or schedule's). */
   async catalogue(scope: DispositionScope): Promise<DispositionView[]> {
-    const rows = await this.rows.find({ where: { scopeType: scope.type, scopeId: scope.type === 'account' ? '' : scope.id }, order: { position: 'ASC', code: 'ASC' } });
+    const rows = await this.rows.catalogue(scope.type, scope.type === 'account' ? '' : scope.id);
     return rows.map(toView);
   }
 
@@ -117,7 +159,7 @@ export class DispositionsService {
   }
 
   async update(id: string, dto: UpdateDispositionDto): Promise<DispositionView> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row) throw DomainError.notFound('Disposition');
     if (dto.actionGroupId) await this.checkRefs(row.scopeType as DispositionScope['type'], row.scopeId || undefined, dto.actionGroupId);
     const next: DispositionEntity = {
@@ -176,54 +218,145 @@ export class DispositionsService {
   }
 
   /**
-   * Sets (or changes) the disposition of a conversation. The same code posted again is
-   * a no-op (effects happen once); a change is recorded with who, when and what it set off.
+   * Sets the disposition of a conversation with all its effects, or nothing. Everything
+   * is checked first (the code is in the conversation's catalogue; a callback time, given
+   * or from the disposition's delay, is in the future and read in the lead's zone, refused
+   * naming `callbackAt`), then the disposition, its audit row, the opt-out, the callback and
+   * the agent leaving wrap-up are written in one transaction. The same content posted
+   * again is answered as the first time (`created: false`) and writes nothing; a different
+   * one is a DISPOSITION_CONFLICT naming what differs, unless it says which code it
+   * `replaces` (a correction, audited as a change). Of two posts racing, the conditional
+   * update lets one write; the other is answered as a repeat or a conflict.
    */
-  async set(conversationId: string, dto: SetDispositionDto, actor: AccessClaims): Promise<{ disposition: DispositionView; change: DispositionChangeView | null }> {
+  async set(conversationId: string, dto: SetDispositionDto, actor: AccessClaims): Promise<DispositionResult> {
     const c = await this.conversation(conversationId, actor);
     const origin = await this.originOf(c);
     const catalogue = await this.effective(origin);
     const d = catalogue.find((x) => x.code === dto.code);
     if (!d) throw DomainError.validation('code', `is not a disposition here: one of ${catalogue.map((x) => x.code).join(', ')}`);
-    if (c.disposition === d.code) return { disposition: d, change: null };
     if (dto.callbackAt && !d.flags.callback) throw DomainError.validation('callbackAt', `"${d.code}" does not book a callback`);
+    if (c.disposition !== null) {
+      const held = await this.asStored(c, d, dto);
+      if (held) return held;
+    }
     const now = this.clock.now();
-    // Only from the disposition read: of two posts racing, one wins and the other finds it set.
-    const moved = await this.conversations.setDisposition(c.id, c.disposition, { disposition: d.code, dispositionBy: actor.sub, dispositionAt: now, ...(dto.notes !== undefined ? { notes: dto.notes } : {}), updatedAt: now });
-    if (!moved) {
+    const effects = await this.prepareEffects(c, d, dto, origin, actor, now);
+    const content: StoredContent = { code: d.code, notes: dto.notes ?? null, callbackAt: effects.callback?.row.dueAt.toISOString() ?? null };
+    let written: Written;
+    try {
+      written = await this.tx.run((em) => this.write(em, c, d, dto, content, effects, origin, actor, now));
+    } catch (e) {
+      if (!(e instanceof LostRace)) throw e;
+      // Another post got there first: the same content is that post's answer; another is a conflict.
       const again = await this.conversation(conversationId, actor);
-      if (again.disposition === d.code) return { disposition: d, change: null };
-      throw new DomainError(ErrorCode.Conflict, `The disposition was changed to "${again.disposition}" meanwhile`);
+      const held = again.disposition !== null ? await this.asStored(again, d, { ...dto, replaces: undefined }) : null;
+      if (held) return held;
+      throw new DomainError(ErrorCode.DispositionConflict, `The disposition was set to "${again.disposition}" meanwhile`, [{ field: 'code', message: `is now "${again.disposition}"` }]);
     }
+    if (c.agentId && written.agent) await this.states.announce(c.agentId, written.agent.from);
+    try {
+      await this.events.deliver('conversation.disposed', written.reactions);
+      await this.scheduler.cancel(effectsKey(written.change.id));
+    } catch (e) {
+      // Written and answered; what is left runs from the job written with it.
+      this.logger.event('warn', 'disposition.effects-deferred', { conversationId: c.id, code: d.code, error: (e as Error).message });
+    }
+    return { disposition: d, change: toChangeView(written.change), created: true };
+  }
 
-    const effects: string[] = [];
-    const address = c.direction === 'outbound' ? c.toNumber : c.fromNumber;
-    if (d.flags.doNotCall && address?.startsWith('+')) {
-      // The person asked on the call: their revocation, with the agent, the call and the words.
-      await this.optOuts.write({
-        address,
-        action: 'opt-out',
-        channel: 'call',
-        source: 'disposition',
-        kind: 'revocation',
-        origin: c.channel === 'call' ? 'call' : 'sms',
-        words: dto.notes?.trim() || d.label,
-        conversationId: c.id,
-        sourceRef: `disposition:${c.id}:${d.code}`,
-        actorId: actor.sub,
-        note: `disposition ${d.code} on conversation ${c.id}`,
-      });
-      effects.push(`opted out ${address} of calls`);
+  /**
+   * A post on a conversation that has a disposition: the stored answer when it says the
+   * same (code, and notes and callback time where given), null when it is a correction
+   * naming the code it replaces, else a conflict naming each field that differs.
+   */
+  private async asStored(c: Conversation, d: DispositionView, dto: SetDispositionDto): Promise<DispositionResult | null> {
+    if (c.disposition !== d.code) {
+      if (dto.replaces !== undefined && dto.replaces === c.disposition) return null;
+      const how = `to change it, post again with replaces: "${c.disposition}"`;
+      throw new DomainError(ErrorCode.DispositionConflict, `This call is already dispositioned "${c.disposition}"; ${how}`, [{ field: 'code', message: `differs from the stored "${c.disposition}" (${how})` }]);
     }
+    const last = await this.rows.lastChange(c.id);
+    const stored: StoredContent = last?.content ? (JSON.parse(last.content) as StoredContent) : { code: c.disposition, notes: c.notes, callbackAt: null };
+    const differs: Array<{ field: string; message: string }> = [];
+    if (dto.notes !== undefined && dto.notes !== (stored.notes ?? '')) differs.push({ field: 'notes', message: 'differs from the notes saved with this disposition' });
+    if (dto.callbackAt && c.leadId && d.flags.callback) {
+      const at = await this.callbacks.dueInstant(c.leadId, dto.callbackAt, 'callbackAt');
+      if (at && at.toISOString() !== stored.callbackAt) differs.push({ field: 'callbackAt', message: `differs from the callback booked with this disposition (${stored.callbackAt ?? 'none'})` });
+    }
+    if (differs.length) {
+      throw new DomainError(ErrorCode.DispositionConflict, `This call is already dispositioned "${c.disposition}" with other ${differs.map((x) => x.field).join(' and ')}; change it in the lead's callbacks or notes`, differs);
+    }
+    const view = last ? toChangeView(last) : null;
+    return { disposition: d, change: view, created: false };
+  }
+
+  /** Reads and checks what the disposition sets off (the callback, the opt-out) before anything is written. */
+  private async prepareEffects(c: Conversation, d: DispositionView, dto: SetDispositionDto, origin: Origin, actor: AccessClaims, now: Date): Promise<PreparedEffects> {
+    const address = c.direction === 'outbound' ? c.toNumber : c.fromNumber;
+    const optOut =
+      d.flags.doNotCall && address?.startsWith('+')
+        ? await this.optOuts.prepareAppend({
+            // The person asked on the call: their revocation, with the agent, the call and the words.
+            address,
+            action: 'opt-out',
+            channel: 'call',
+            source: 'disposition',
+            kind: 'revocation',
+            origin: c.channel === 'call' ? 'call' : 'sms',
+            words: dto.notes?.trim() || d.label,
+            conversationId: c.id,
+            sourceRef: `disposition:${c.id}:${d.code}`,
+            actorId: actor.sub,
+            note: `disposition ${d.code} on conversation ${c.id}`,
+          })
+        : null;
+    let callback: PreparedCallback | null = null;
     if (d.flags.callback && c.leadId) {
       const dueAt = dto.callbackAt ?? new Date(now.getTime() + (d.callbackDelayMinutes ?? 24 * 60) * 60_000);
-      const cb = await this.callbacks.book({ leadId: c.leadId, dueAt, ownerId: c.agentId ?? actor.sub, queueId: origin.queueId, note: dto.notes ?? null, origin: 'disposition', createdBy: actor.sub, enrollmentId: origin.enrollmentId, conversationId: c.id });
-      effects.push(`callback ${cb.id} booked for ${cb.dueAt}`);
+      const booking = { leadId: c.leadId, dueAt, ownerId: c.agentId ?? actor.sub, queueId: origin.queueId, note: dto.notes ?? null, origin: 'disposition' as const, createdBy: actor.sub, enrollmentId: origin.enrollmentId, conversationId: c.id };
+      callback = await this.callbacks.prepare(booking, { dueField: 'callbackAt', graceMs: 0 });
     }
-    if (d.flags.exitSchedule && c.leadId) effects.push('the lead leaves its schedule');
-    if (d.flags.final && origin.queueId) effects.push('no more attempts from the queue');
-    if (c.agentId && (await this.states.transition(c.agentId, ['wrap_up'], 'ready', 'disposition set'))) effects.push('agent ready');
-    await this.events.emit('conversation.disposed', {
+    const group: RunRequest | null =
+      d.actionGroupId && c.leadId && (await this.runner.isActive(d.actionGroupId))
+        ? { groupId: d.actionGroupId, trigger: 'disposition', triggerRef: d.code, leadId: c.leadId, conversationId: c.id, enrollmentId: origin.enrollmentId, actorId: actor.sub }
+        : null;
+    return { optOut, callback, group, address };
+  }
+
+  /** The disposition and its effects, in `em`'s transaction. Throws LostRace when another post set it first. */
+  private async write(
+    em: EntityManager,
+    c: Conversation,
+    d: DispositionView,
+    dto: SetDispositionDto,
+    content: StoredContent,
+    effects: PreparedEffects,
+    origin: Origin,
+    actor: AccessClaims,
+    now: Date,
+  ): Promise<Written> {
+    // First, so that of two posts racing the second waits here and then finds nothing to change.
+    const moved = await this.conversations.setDisposition(c.id, c.disposition, { disposition: d.code, dispositionBy: actor.sub, dispositionAt: now, ...(dto.notes !== undefined ? { notes: dto.notes } : {}), updatedAt: now }, em);
+    if (!moved) throw new LostRace();
+    const done: string[] = [];
+    if (effects.optOut) {
+      await this.optOuts.appendIn(em, effects.optOut);
+      done.push(`opted out ${effects.address} of calls`);
+    }
+    if (effects.callback) {
+      await this.callbacks.writePrepared(effects.callback, em);
+      done.push(`callback ${effects.callback.row.id} booked for ${effects.callback.view.dueAt}`);
+    }
+    if (effects.group) await this.runner.enqueue(effects.group, em);
+    if (d.flags.exitSchedule && c.leadId) done.push('the lead leaves its schedule');
+    if (d.flags.final && origin.queueId) done.push('no more attempts from the queue');
+    const agent = c.agentId ? await this.states.afterDisposition(em, c.agentId, now) : null;
+    if (agent?.to === 'ready') done.push('agent ready');
+    else if (agent?.to === 'paused') done.push('agent paused after the call');
+    else if (agent?.to === 'offline') done.push('agent signed off after the call');
+    const change: DispositionChangeEntity = { id: orderedId(), conversationId: c.id, fromCode: c.disposition, toCode: d.code, actorId: actor.sub, at: now, effects: JSON.stringify(done), content: JSON.stringify(content) };
+    await this.rows.recordChange(change, em);
+    const reactions: DomainEventMap['conversation.disposed'] = {
       conversationId: c.id,
       leadId: c.leadId,
       code: d.code,
@@ -232,33 +365,15 @@ export class DispositionsService {
       enrollmentId: origin.enrollmentId,
       actorId: actor.sub,
       actionGroupId: d.actionGroupId,
-    });
-    const change: DispositionChangeEntity = { id: orderedId(), conversationId: c.id, fromCode: c.disposition, toCode: d.code, actorId: actor.sub, at: now, effects: JSON.stringify(effects) };
-    await this.ds.getRepository(DispositionChangeEntity).insert(change);
-    return { disposition: d, change: toChangeView(change) };
+      disposedAt: now.toISOString(),
+    };
+    await this.scheduler.enqueue(DISPOSITION_EFFECTS_QUEUE, reactions, { em, dedupeKey: effectsKey(change.id), dueAt: new Date(now.getTime() + EFFECTS_BACKSTOP_MS) });
+    return { change, agent, reactions };
   }
 
   async history(conversationId: string, actor: AccessClaims): Promise<DispositionChangeView[]> {
     await this.conversation(conversationId, actor);
-    const rows = await this.ds.getRepository(DispositionChangeEntity).find({ where: { conversationId }, order: { at: 'ASC', id: 'ASC' } });
+    const rows = await this.rows.changesOf(conversationId);
     return rows.map(toChangeView);
   }
-}
-
-function toView(r: DispositionEntity): DispositionView {
-  return {
-    id: r.id,
-    scope: r.scopeType === 'account' ? { type: 'account' } : { type: r.scopeType as 'queue' | 'schedule', id: r.scopeId },
-    code: r.code,
-    label: r.label,
-    flags: { contacted: r.contacted, humanAnswered: r.humanAnswered, success: r.success, doNotCall: r.doNotCall, callback: r.callback, exitSchedule: r.exitSchedule, final: r.final },
-    actionGroupId: r.actionGroupId,
-    callbackDelayMinutes: r.callbackDelayMinutes,
-    position: r.position,
-    active: r.active,
-  };
-}
-
-function toChangeView(c: DispositionChangeEntity): DispositionChangeView {
-  return { id: c.id, conversationId: c.conversationId, from: c.fromCode, to: c.toCode, actorId: c.actorId, at: c.at.toISOString(), effects: JSON.parse(c.effects) as string[] };
 }

@@ -17,6 +17,9 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
   /** Our Message-ID, so a retried send is recognisable downstream. */
   messageId: string;
+  /** Threading: the Message-ID answered, and the thread's ids oldest first. */
+  inReplyTo?: string | null;
+  references?: string | null;
 }
 
 export interface SendResult {
@@ -65,6 +68,8 @@ export class Mailer implements OnApplicationShutdown {
       html: mail.html ?? undefined,
       headers: mail.headers,
       messageId: mail.messageId,
+      inReplyTo: mail.inReplyTo ?? undefined,
+      references: mail.references ?? undefined,
     };
     if (this.mode === 'outbox') {
       const out = await this.outbox().sendMail(message);

@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { LeadsModule } from '../leads/leads.module.js';
 import { ActionRegistry } from '../schedules/actions/action-registry.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
@@ -10,15 +11,16 @@ import { EgressGuard } from './egress/egress-guard.js';
 import { HostResolver, SystemHostResolver } from './egress/host-resolver.js';
 import { HttpCaller } from './http-caller.js';
 import { IntegrationsController } from './integrations.controller.js';
+import { IntegrationsRepository } from './integrations.repository.js';
 import { IntegrationsService } from './integrations.service.js';
 
 const ACTIONS = [WebhookAction, DataAppendAction, S3UploadAction, FtpUploadAction, KeapContactAction, ZohoContactAction];
 
 /** Outside services (their settings and sealed secrets), the egress guard every request to them passes, and the actions that reach them, in the shared action registry. */
 @Module({
-  imports: [SchedulesModule, TelephonyModule],
+  imports: [LeadsModule, SchedulesModule, TelephonyModule],
   controllers: [IntegrationsController],
-  providers: [IntegrationsService, EgressGuard, { provide: HostResolver, useClass: SystemHostResolver }, HttpCaller, ...ACTIONS],
+  providers: [IntegrationsService, IntegrationsRepository, EgressGuard, { provide: HostResolver, useClass: SystemHostResolver }, HttpCaller, ...ACTIONS],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule implements OnModuleInit {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ErrorCode, INTEGRATION_KINDS, INTEGRATION_SPECS, type IntegrationFieldSpec, type IntegrationKind, type IntegrationView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -10,7 +8,8 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import type { FieldIssue } from '../schedules/actions/action-handler.js';
 import type { IntegrationDto } from './dto/integration.dto.js';
 import { EgressGuard } from './egress/egress-guard.js';
-import { IntegrationEntity, IntegrationLinkEntity } from './integration.entity.js';
+import type { IntegrationEntity } from './integration.entity.js';
+import { IntegrationsRepository } from './integrations.repository.js';
 import { SecretBox } from './secret-box.js';
 
 /** An integration with its secrets opened, for the actions that use it (never for the API). */
@@ -32,7 +31,7 @@ export class IntegrationsService {
   private readonly box: SecretBox;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly rows: IntegrationsRepository,
     private readonly clock: Clock,
     config: AppConfig,
     private readonly guard: EgressGuard,
@@ -40,12 +39,8 @@ export class IntegrationsService {
     this.box = new SecretBox(config.integrations.secretsKey);
   }
 
-  private get rows() {
-    return this.ds.getRepository(IntegrationEntity);
-  }
-
   async list(): Promise<IntegrationView[]> {
-    return (await this.rows.find({ order: { name: 'ASC' } })).map((r) => this.view(r));
+    return (await this.rows.listByName()).map((r) => this.view(r));
   }
 
   async get(id: string): Promise<IntegrationView> {
@@ -58,7 +53,7 @@ export class IntegrationsService {
     const settings = this.checked(kind, dto.settings ?? {}, this.secretsIn(dto.secrets ?? {}, {}, kind));
     const now = this.clock.now();
     const row: IntegrationEntity = { id: randomUUID(), kind, name: dto.name, nameKey: dto.name.trim().toLowerCase(), settings: JSON.stringify(settings.settings), secrets: this.box.seal(JSON.stringify(settings.secrets)), createdAt: now, updatedAt: now };
-    await this.write(() => this.rows.insert({ ...row }), dto.name);
+    await this.write(() => this.rows.insert(row), dto.name);
     return this.view(row);
   }
 
@@ -77,42 +72,36 @@ export class IntegrationsService {
 
   async remove(id: string): Promise<void> {
     await this.row(id);
-    await this.ds.transaction(async (em) => {
-      await em.getRepository(IntegrationLinkEntity).delete({ integrationId: id });
-      await em.getRepository(IntegrationEntity).delete({ id });
-    });
+    await this.rows.removeWithLinks(id);
   }
 
   /** For the actions: the integration with its secrets opened, checked to be of `kind`. */
   async open(id: string, kind: IntegrationKind): Promise<OpenIntegration> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row || row.kind !== kind) throw new DomainError(ErrorCode.NotFound, `no ${kind} integration ${id}`);
     return { id: row.id, kind, name: row.name, settings: JSON.parse(row.settings) as Record<string, unknown>, secrets: JSON.parse(this.box.open(row.secrets)) as Record<string, string> };
   }
 
   /** Whether an action's `integrationId` names an integration of `kind` (for save-time checks). */
   async exists(id: unknown, kind: IntegrationKind): Promise<boolean> {
-    return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && (await this.rows.countBy({ id, kind })) > 0;
+    return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && (await this.rows.existsOfKind(id, kind));
   }
 
   /** New tokens from an OAuth refresh, sealed in place of the old. */
   async replaceSecrets(id: string, patch: Record<string, string>): Promise<void> {
     const row = await this.row(id);
     const secrets = { ...(JSON.parse(this.box.open(row.secrets)) as Record<string, string>), ...patch };
-    await this.rows.update({ id }, { secrets: this.box.seal(JSON.stringify(secrets)), updatedAt: this.clock.now() });
+    await this.rows.setSecrets(id, this.box.seal(JSON.stringify(secrets)), this.clock.now());
   }
 
   // ── links to outside records ─────────────────────────────────────────────────────
 
   async linkOf(integrationId: string, leadId: string): Promise<string | null> {
-    return (await this.ds.getRepository(IntegrationLinkEntity).findOneBy({ integrationId, leadId }))?.externalId ?? null;
+    return this.rows.linkOf(integrationId, leadId);
   }
 
   async link(integrationId: string, leadId: string, externalId: string): Promise<void> {
-    const links = this.ds.getRepository(IntegrationLinkEntity);
-    const now = this.clock.now();
-    const updated = await links.update({ integrationId, leadId }, { externalId, updatedAt: now });
-    if (!updated.affected) await links.createQueryBuilder().insert().values({ id: randomUUID(), integrationId, leadId, externalId, createdAt: now, updatedAt: now }).orIgnore().execute();
+    await this.rows.link(integrationId, leadId, externalId, this.clock.now());
   }
 
   // ── checking ─────────────────────────────────────────────────────────────────────
@@ -161,7 +150,7 @@ export class IntegrationsService {
   }
 
   private async row(id: string): Promise<IntegrationEntity> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row) throw DomainError.notFound('Integration');
     return row;
   }

@@ -7,6 +7,12 @@ import { IdColumn, InstantColumn, RefColumn } from '../database/columns.js';
 @Index('ix_leads_status', ['status'])
 @Index('ix_leads_email', ['email'])
 @Index('ix_leads_phone', ['phone'])
+// The search box's prefix indexes. Written by hand per dialect (on Postgres over LOWER(…) with
+// the pattern operator class, which the entity cannot say), so the schema sync leaves them be.
+@Index('ix_leads_first_name_prefix', { synchronize: false })
+@Index('ix_leads_last_name_prefix', { synchronize: false })
+@Index('ix_leads_company_prefix', { synchronize: false })
+@Index('ix_leads_email_prefix', { synchronize: false })
 export class LeadEntity {
   @IdColumn()
   id: string;
@@ -62,6 +68,14 @@ export class LeadEntity {
   @Column({ name: 'last_activity_type', type: 'varchar', length: 32, nullable: true })
   lastActivityType: string | null;
 
+  /** The user who made the lead (by hand, the API or a CSV import); null when the system did. */
+  @RefColumn({ name: 'created_by', nullable: true })
+  createdBy: string | null;
+
+  /** The user whose change was the lead's last (through the API); null until one changes it. */
+  @RefColumn({ name: 'updated_by', nullable: true })
+  updatedBy: string | null;
+
   @InstantColumn({ name: 'created_at' })
   createdAt: Date;
 
@@ -74,6 +88,7 @@ export class LeadEntity {
 
 @Entity('lead_phones')
 @Index('ix_lead_phones_e164', ['e164'])
+@Index('ix_lead_phones_e164_prefix', { synchronize: false })
 export class LeadPhoneEntity {
   @PrimaryColumn({ name: 'lead_id', type: 'varchar', length: 36 })
   leadId: string;
@@ -90,6 +105,7 @@ export class LeadPhoneEntity {
 
 @Entity('lead_tags')
 @Index('ix_lead_tags_tag', ['tag'])
+@Index('ix_lead_tags_tag_prefix', { synchronize: false })
 export class LeadTagEntity {
   @PrimaryColumn({ name: 'lead_id', type: 'varchar', length: 36 })
   leadId: string;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, type AccessClaims, type CustomFieldDefinition, type LeadView, type Page } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DomainError } from '../common/domain-error.js';
-import { BulkDeleteLeadsDto, BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
+import { BulkDeleteLeadsDto, BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, FindLeadsQuery, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
 import { LeadsService } from './leads.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
@@ -20,10 +20,17 @@ export class LeadsController {
     return this.leads.list(query, actor);
   }
 
+  @AnyRole()
+  @Get('search')
+  @ApiOperation({ summary: "The agent's search box: leads whose name, company, email, tag or number (any format) starts with q (agents: their own), most recently active first" })
+  find(@Query() query: FindLeadsQuery, @CurrentUser() actor: AccessClaims): Promise<{ items: LeadView[] }> {
+    return this.leads.find(query, actor);
+  }
+
   @Roles('admin', 'supervisor')
   @Post()
-  create(@Body() body: CreateLeadDto): Promise<LeadView> {
-    return this.leads.create(body);
+  create(@Body() body: CreateLeadDto, @CurrentUser() actor: AccessClaims): Promise<LeadView> {
+    return this.leads.create(body, actor.sub);
   }
 
   @Roles('admin', 'supervisor')

@@ -1,20 +1,13 @@
 import { modeAfter } from './lead-activity.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { CustomFieldDefinitionEntity } from './custom-field.entity.js';
 import { leadName } from './lead-name.js';
 import { LeadEntity, LeadPhoneEntity, LeadTagEntity } from './lead.entity.js';
 
 /** A lead as stored, for the rooms that read leads through this port. */
 export type Lead = LeadEntity;
-
-/** A lead row with its numbers (in order) and tags. */
-export interface LeadRecord {
-  lead: LeadEntity;
-  phones: Array<{ e164: string; label: string }>;
-  tags: string[];
-}
 
 export interface LeadFilter {
   text?: string;
@@ -24,6 +17,14 @@ export interface LeadFilter {
   phone?: string;
   customField?: { key: string; value: string };
 }
+
+/**
+ * What the agent's search box looks for, each part matched at the start of a field (so an
+ * index answers it): `words` (lower-cased) against names, company, email and tags, every
+ * word somewhere; or `phonePrefixes` (E.164 beginnings) against the lead's numbers; or an
+ * `emailPrefix` against the email.
+ */
+export type LeadFind = { words: string[] } | { phonePrefixes: string[] } | { emailPrefix: string };
 
 export interface LeadCursor {
   createdAt: Date;
@@ -38,45 +39,9 @@ export interface BulkLeadChange {
   updatedAt: Date;
 }
 
-/** A lead's new row; phones and tags are replaced when given. */
-export interface LeadUpdate {
-  lead: LeadEntity;
-  phones?: LeadRecord['phones'];
-  tags?: string[];
-}
-
-/** A lead (deleted or not) with its numbers and tags, read inside the caller's transaction. */
-export async function leadRecordIn(em: EntityManager, id: string): Promise<LeadRecord | null> {
-  const lead = await em.getRepository(LeadEntity).findOneBy({ id });
-  if (!lead) return null;
-  const phones = await em.getRepository(LeadPhoneEntity).find({ where: { leadId: id }, order: { position: 'ASC' } });
-  const tags = await em.getRepository(LeadTagEntity).find({ where: { leadId: id } });
-  return { lead, phones: phones.map((p) => ({ e164: p.e164, label: p.label })), tags: tags.map((t) => t.tag).sort() };
-}
-
-/** Inserts leads with their numbers and tags, a few statements for the lot, inside the caller's transaction. */
-export async function insertLeads(em: EntityManager, records: LeadRecord[]): Promise<void> {
-  if (!records.length) return;
-  await em.getRepository(LeadEntity).insert(records.map((r) => ({ ...r.lead })));
-  const phones = records.flatMap((r) => r.phones.map((p, position) => ({ leadId: r.lead.id, e164: p.e164, label: p.label, position })));
-  const tags = records.flatMap((r) => r.tags.map((tag) => ({ leadId: r.lead.id, tag })));
-  if (phones.length) await em.getRepository(LeadPhoneEntity).insert(phones);
-  if (tags.length) await em.getRepository(LeadTagEntity).insert(tags);
-}
-
-/** Rewrites a lead's row (and its numbers and tags when given) inside the caller's transaction. */
-export async function updateLead(em: EntityManager, record: LeadUpdate): Promise<void> {
-  const { id, ...rest } = record.lead;
-  await em.getRepository(LeadEntity).update({ id }, rest);
-  if (record.phones) {
-    await em.getRepository(LeadPhoneEntity).delete({ leadId: id });
-    if (record.phones.length) await em.getRepository(LeadPhoneEntity).insert(record.phones.map((p, position) => ({ leadId: id, e164: p.e164, label: p.label, position })));
-  }
-  if (record.tags) {
-    await em.getRepository(LeadTagEntity).delete({ leadId: id });
-    if (record.tags.length) await em.getRepository(LeadTagEntity).insert(record.tags.map((tag) => ({ leadId: id, tag })));
-  }
-}
+// Reads and writes inside a caller's transaction (the import, bulk changes) live beside this file.
+import { insertLeads, type LeadRecord, type LeadUpdate, updateLead } from './lead-rows.repository.js';
+export { insertLeads, leadRecordIn, updateLead, type LeadRecord, type LeadUpdate } from './lead-rows.repository.js';
 
 /** Persistence port for leads and custom field definitions. */
 export abstract class LeadsRepository {
@@ -93,10 +58,17 @@ export abstract class LeadsRepository {
   /** How these leads are named on agents' screens, in one statement (deleted ones too: open work may still show them). */
   abstract namesOf(ids: string[]): Promise<Map<string, string>>;
   abstract search(filter: LeadFilter, after: LeadCursor | null, limit: number): Promise<LeadRecord[]>;
+  /** Live leads (of `ownerId` when given) matching `find` at the start of their fields, most recently active first. */
+  abstract find(find: LeadFind, ownerId: string | null, limit: number): Promise<LeadRecord[]>;
   /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
   abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
   abstract softDelete(ids: string[], at: Date): Promise<number>;
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
+  /**
+   * SQL of a subquery listing the numbers (e164) of the lead whose id is the named parameter
+   * `:leadIdParam`, for another room's statement that must read them atomically with its own rows.
+   */
+  abstract phonesOfLeadSubquery(leadIdParam: string): string;
   /** Every lead holding this number, deleted ones too. */
   abstract holdersOfNumber(e164: string): Promise<string[]>;
   /** Live leads whose company is one of `names` (compared without regard to case), oldest first, at most `limit`. */
@@ -115,7 +87,7 @@ export abstract class LeadsRepository {
 /** A lead's columns, read without the entity mapper on the hot paths (a page, one lead). */
 const LEAD_COLUMNS =
   'l.id, l.first_name, l.last_name, l.company, l.email, l.phone, l.timezone, l.region, l.owner_id, l.status, l.custom_fields, l.instant_dial, ' +
-  'l.last_contacted_at, l.last_activity_at, l.last_contacted_mode, l.last_activity_type, l.created_at, l.updated_at, l.deleted_at';
+  'l.last_contacted_at, l.last_activity_at, l.last_contacted_mode, l.last_activity_type, l.created_by, l.updated_by, l.created_at, l.updated_at, l.deleted_at';
 
 interface LeadRow {
   id: string;
@@ -135,6 +107,8 @@ interface LeadRow {
   last_activity_at: Date | null;
   last_contacted_mode: string;
   last_activity_type: string | null;
+  created_by: string | null;
+  updated_by: string | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -159,6 +133,8 @@ function leadFromRow(r: LeadRow): LeadEntity {
     lastActivityAt: r.last_activity_at,
     lastContactedMode: r.last_contacted_mode,
     lastActivityType: r.last_activity_type,
+    createdBy: r.created_by,
+    updatedBy: r.updated_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deletedAt: r.deleted_at,
@@ -176,6 +152,10 @@ export class TypeormLeadsRepository extends LeadsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
     this.mysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+  }
+
+  phonesOfLeadSubquery(leadIdParam: string): string {
+    return `SELECT p.e164 FROM lead_phones p WHERE p.lead_id = :${leadIdParam}`;
   }
 
   insert(record: LeadRecord): Promise<void> {
@@ -236,6 +216,49 @@ export class TypeormLeadsRepository extends LeadsRepository {
     }
     if (after) where.push(`(l.created_at < ${p(after.createdAt)} OR (l.created_at = ${p(after.createdAt)} AND l.id < ${p(after.id)}))`);
     const sql = `SELECT ${LEAD_COLUMNS} FROM leads l WHERE ${where.join(' AND ')} ORDER BY l.created_at DESC, l.id DESC LIMIT ${Math.max(0, Math.floor(limit))}`;
+    const rows: LeadRow[] = await this.ds.query(sql, params);
+    return this.attach(rows.map(leadFromRow));
+  }
+
+  /**
+   * Prefix matches only, each answered by an index: the candidates are a union of index range
+   * reads (names, company, email, tags; or numbers), materialised once and joined to the
+   * leads, so no statement reads the whole table. On Postgres the name and company indexes are
+   * on `LOWER(…)` with the pattern operator class (LIKE 'x%' uses them under any collation);
+   * on MySQL the columns' case-insensitive collation lets the plain indexes match any case.
+   */
+  async find(find: LeadFind, ownerId: string | null, limit: number): Promise<LeadRecord[]> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => (params.push(value), this.mysql ? '?' : `$${params.length}`);
+    const folded = (col: string) => (this.mysql ? col : `LOWER(${col})`);
+    const prefix = (s: string) => `${escapeLike(s)}%`;
+    let candidates: string;
+    const where = ['l.deleted_at IS NULL'];
+    if ('phonePrefixes' in find) {
+      candidates = find.phonePrefixes.map((x) => `SELECT lead_id AS id FROM lead_phones WHERE e164 LIKE ${p(prefix(x))}`).join(' UNION ');
+    } else if ('emailPrefix' in find) {
+      candidates = `SELECT id FROM leads WHERE email LIKE ${p(prefix(find.emailPrefix))}`;
+    } else {
+      const [first, ...rest] = find.words;
+      candidates = [
+        ...['first_name', 'last_name', 'company'].map((col) => `SELECT id FROM leads WHERE ${folded(col)} LIKE ${p(prefix(first))}`),
+        `SELECT id FROM leads WHERE email LIKE ${p(prefix(first))}`,
+        `SELECT lead_id AS id FROM lead_tags WHERE tag LIKE ${p(prefix(first))}`,
+      ].join(' UNION ');
+      // Every further word must start a word of the lead's fields too ("ada love" finds Ada
+      // Lovelace, "acme hold" Acme Holdings); read on the candidates only, so no index is needed.
+      for (const word of rest) {
+        const starts = [prefix(word), `% ${prefix(word)}`];
+        const ors = ['l.first_name', 'l.last_name', 'l.company'].flatMap((col) => starts.map((like) => `${folded(col)} LIKE ${p(like)}`));
+        ors.push(`l.email LIKE ${p(prefix(word))}`, `EXISTS (SELECT 1 FROM lead_tags t WHERE t.lead_id = l.id AND t.tag LIKE ${p(prefix(word))})`);
+        where.push(`(${ors.join(' OR ')})`);
+      }
+    }
+    if (ownerId) where.push(`l.owner_id = ${p(ownerId)}`);
+    const order = this.mysql ? 'l.last_activity_at IS NULL, l.last_activity_at DESC' : 'l.last_activity_at DESC NULLS LAST';
+    const sql =
+      `SELECT ${LEAD_COLUMNS} FROM (${candidates}) m JOIN leads l ON l.id = m.id WHERE ${where.join(' AND ')} ` +
+      `ORDER BY ${order}, l.created_at DESC, l.id DESC LIMIT ${Math.max(0, Math.floor(limit))}`;
     const rows: LeadRow[] = await this.ds.query(sql, params);
     return this.attach(rows.map(leadFromRow));
   }

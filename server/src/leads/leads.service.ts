@@ -14,18 +14,22 @@ import {
 } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { isValidTimezone } from '../common/timezones.js';
 import { effectiveZones } from '../phone/zones.js';
 import { type AccountSettings, SettingsService } from '../settings/settings.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CustomFieldDefinitionEntity } from './custom-field.entity.js';
-import type { BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
+import type { BulkUpdateLeadsDto, CreateLeadDto, CustomFieldDto, FindLeadsQuery, ListLeadsQuery, UpdateLeadDto } from './dto/lead.dto.js';
+import { leadFindOf } from './lead-find.js';
 import type { LeadEntity } from './lead.entity.js';
 import { type LeadCursor, type LeadFilter, type LeadRecord, LeadsRepository } from './leads.repository.js';
 import { normalizePhone } from '../phone/phone-number.js';
 import { isCalendarDate } from '../common/iso-dates.js';
 
 const CUSTOM_FIELDS_MAX_BYTES = 16_384;
+/** The shape every custom field key has (the definition's DTO checks it on creation). */
+const CUSTOM_FIELD_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 
 export function encodeCursor(c: LeadCursor): string {
   return Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString('base64url');
@@ -49,9 +53,11 @@ export class LeadsService {
     private readonly users: UsersRepository,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
-  async create(input: CreateLeadDto): Promise<LeadView> {
+  /** `authorId`: the user making it (its Created By and first Last Modified By); none when the system does. */
+  async create(input: CreateLeadDto, authorId: string | null = null): Promise<LeadView> {
     const settings = await this.settings.get();
     const problems: FieldError[] = [];
     const phones = this.normalizePhones(input.phones ?? [], settings, problems);
@@ -78,6 +84,8 @@ export class LeadsService {
       lastContactedMode: 'not_contacted',
       lastActivityAt: null,
       lastActivityType: null,
+      createdBy: authorId,
+      updatedBy: authorId,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
@@ -113,8 +121,10 @@ export class LeadsService {
     if (!lead.phone && !lead.email) problems.push({ field: 'phones', message: 'a lead needs a phone number or an email' });
     if (problems.length) throw this.invalid(problems);
     lead.updatedAt = this.clock.now();
+    lead.updatedBy = actor.sub;
     const tags = input.tags ? [...new Set(input.tags)] : undefined;
     await this.leads.update({ lead, phones, tags });
+    await this.events.emit('lead.updated', { leadId: lead.id, actorId: actor.sub, at: lead.updatedAt });
     return this.view({ lead, phones: phones ?? record.phones, tags: tags ?? record.tags }, settings);
   }
 
@@ -144,6 +154,15 @@ export class LeadsService {
       items: page.map((r) => this.view(r, settings)),
       nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.lead.createdAt, id: last.lead.id }) : null,
     };
+  }
+
+  /** The agent's search box: prefix matches across names, company, email, tags and numbers (agents: their own leads). */
+  async find(query: FindLeadsQuery, actor: AccessClaims): Promise<{ items: LeadView[] }> {
+    const settings = await this.settings.get();
+    const find = leadFindOf(query.q, settings.defaultCountry as CountryCode);
+    if (!find) return { items: [] };
+    const rows = await this.leads.find(find, actor.role === 'agent' ? actor.sub : null, query.limit ?? 20);
+    return { items: rows.map((r) => this.view(r, settings)) };
   }
 
   async bulkUpdate(input: BulkUpdateLeadsDto): Promise<{ updated: number }> {
@@ -187,7 +206,8 @@ export class LeadsService {
   }
 
   async deleteCustomField(key: string): Promise<void> {
-    if (!(await this.leads.deleteCustomField(key))) throw DomainError.notFound('Custom field');
+    // A key no definition can have (a NUL byte, which Postgres refuses outright) is simply not one.
+    if (!CUSTOM_FIELD_KEY.test(key) || !(await this.leads.deleteCustomField(key))) throw DomainError.notFound('Custom field');
   }
 
   private async visible(id: string, actor: AccessClaims): Promise<LeadRecord> {
@@ -271,6 +291,8 @@ export class LeadsService {
       lastActivityAt: l.lastActivityAt?.toISOString() ?? null,
       lastActivityType: l.lastActivityType,
       instantDial: l.instantDial,
+      createdBy: l.createdBy ?? null,
+      updatedBy: l.updatedBy ?? null,
       createdAt: l.createdAt.toISOString(),
       updatedAt: l.updatedAt.toISOString(),
     };

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { type AccessClaims, type SmsPreviewView, type SmsTemplateView, smsSegments } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -10,6 +8,7 @@ import { LeadsRepository } from '../leads/leads.repository.js';
 import { MergeContexts } from '../schedules/actions/contact-actions.js';
 import { renderTemplate, validateTemplate } from '../schedules/templates.js';
 import { SmsTemplateEntity } from './sms-template.entity.js';
+import { SmsTemplatesRepository } from './sms-templates.repository.js';
 
 const MAX_BODY = 1600;
 
@@ -17,30 +16,26 @@ const MAX_BODY = 1600;
 @Injectable()
 export class SmsTemplatesService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly rows: SmsTemplatesRepository,
     private readonly leads: LeadsRepository,
     private readonly merge: MergeContexts,
     private readonly clock: Clock,
   ) {}
 
-  private get rows() {
-    return this.ds.getRepository(SmsTemplateEntity);
-  }
-
   async list(): Promise<SmsTemplateView[]> {
-    return (await this.rows.find({ order: { name: 'ASC' } })).map(toView);
+    return (await this.rows.listByName()).map(toView);
   }
 
   async create(dto: { name: string; body: string }): Promise<SmsTemplateView> {
     await this.check(dto.body);
     const now = this.clock.now();
     const row: SmsTemplateEntity = { id: randomUUID(), name: dto.name, nameKey: dto.name.trim().toLowerCase(), body: dto.body, createdAt: now, updatedAt: now };
-    await this.write(() => this.rows.insert({ ...row }), dto.name);
+    await this.write(() => this.rows.insert(row), dto.name);
     return toView(row);
   }
 
   async update(id: string, dto: { name?: string; body?: string }): Promise<SmsTemplateView> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.rows.findById(id);
     if (!row) throw DomainError.notFound('SMS template');
     if (dto.body !== undefined) await this.check(dto.body);
     const name = dto.name ?? row.name;
@@ -50,8 +45,7 @@ export class SmsTemplatesService {
   }
 
   async remove(id: string): Promise<void> {
-    const r = await this.rows.delete({ id });
-    if (!r.affected) throw DomainError.notFound('SMS template');
+    if (!(await this.rows.remove(id))) throw DomainError.notFound('SMS template');
   }
 
   /** The body with the lead's merge fields filled, and its characters and segments. Agents preview for their own leads. */

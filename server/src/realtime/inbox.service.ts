@@ -23,4 +23,16 @@ export class InboxService {
     for (const [, source] of this.sources.all()) items.push(...(await source.openFor(userId, { available })));
     return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
+
+  /** `openFor` for many agents: each source asked once for the lot. Every agent asked about is a key. */
+  async openForMany(requests: Array<{ userId: string; available: boolean }>): Promise<Map<string, WorkItem[]>> {
+    const out = new Map<string, WorkItem[]>(requests.map((r) => [r.userId, []]));
+    if (!requests.length) return out;
+    for (const [, source] of this.sources.all()) {
+      const found = await source.openForMany(requests);
+      for (const [userId, items] of found) out.get(userId)?.push(...items);
+    }
+    for (const items of out.values()) items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    return out;
+  }
 }

@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayD
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io';
-import { type AckResult, ErrorCode, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type QueueStats, type SoftphoneHealth, type WorkItem } from '#shared';
+import { type AckResult, ErrorCode, type HandshakeRefusal, type AgentStatusView, CHOSEN_AGENT_STATES, type ChosenAgentState, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type QueueStats, type SoftphoneHealth, type WorkItem } from '#shared';
 import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -15,6 +15,8 @@ import { DEPLOYMENT_ID } from '../database/deployment-id.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { type User, UsersRepository } from '../users/users.repository.js';
 import { AgentStatesService } from '../agents/agent-states.service.js';
+import { Admission } from './admission.js';
+import { ConnectBatches } from './connect-batches.js';
 import { queueRoom, type RealtimeServer, RealtimeHub, SUPERVISORS_ROOM, sessionRoom, userRoom, WorkPush } from './work-push.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,8 +31,12 @@ type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 const PHONE = ['registered', 'unregistered', 'error', 'simulated'];
 const MIC = ['granted', 'denied', 'prompt', 'unknown'];
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const SERVED_WITHIN_MS = 10_000;
 
 const unauthorized = (message: string) => new DomainError(ErrorCode.Unauthenticated, message);
+
+/** A refused handshake: the message for people, `data` for the softphone to act on. */
+const refusal = (message: string, data: HandshakeRefusal): Error => Object.assign(new Error(message), { data });
 
 const failure = (e: unknown): AckResult => {
   if (e instanceof DomainError) {
@@ -46,9 +52,13 @@ const failure = (e: unknown): AckResult => {
  * and closes when its session is revoked or its user deactivated. Agents join their own
  * room, supervisors also the supervisors' room. With REDIS_URL, rooms span instances.
  */
-@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 })
+// No compression: deflating every frame and upgrade costs CPU per connection that ten
+// thousand sockets on one event loop cannot spare; the messages are small.
+@WebSocketGateway({ path: '/socket.io', serveClient: false, pingInterval: 10_000, pingTimeout: 10_000, perMessageDeflate: false, httpCompression: false })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly expiry = new Map<string, NodeJS.Timeout>();
+  /** Connects admitted and not yet served (until the first resync answered, or the socket gone). */
+  private readonly admitted = new Map<string, () => void>();
   private readonly timers: NodeJS.Timeout[] = [];
   private redis: Redis[] = [];
   /**
@@ -62,6 +72,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   constructor(
     private readonly hub: RealtimeHub,
     private readonly push: WorkPush,
+    private readonly batches: ConnectBatches,
+    private readonly admission: Admission,
     private readonly states: AgentStatesService,
     private readonly tokens: TokenService,
     private readonly users: UsersRepository,
@@ -91,9 +103,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       server.adapter(createAdapter(pub, sub, { key: fanOutChannel(this.deploymentId) }));
     }
     server.use((socket, next) => {
+      const admitted = this.admission.enter();
+      if ('retryAfterMs' in admitted) return next(refusal('unavailable: the server is busy; retry shortly', { code: 'unavailable', retryAfterMs: admitted.retryAfterMs }));
       void this.authenticate(socket as AgentSocket)
-        .then(() => next())
-        .catch((e: unknown) => next(new Error(e instanceof DomainError ? e.message : 'unauthorized')));
+        .then(() => {
+          this.admitted.set(socket.id, admitted.leave);
+          next();
+        })
+        .catch((e: unknown) => {
+          admitted.leave();
+          next(refusal(e instanceof DomainError ? e.message : 'unauthorized', { code: 'unauthorized' }));
+        });
     });
   }
 
@@ -138,10 +158,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const { userId, role, sessionId } = socket.data;
     await socket.join([userRoom(userId), ...(sessionId ? [sessionRoom(sessionId)] : []), ...(role === 'supervisor' || role === 'admin' ? [SUPERVISORS_ROOM] : [])]);
     this.armExpiry(socket);
+    // A client that never resyncs counts against admission for a while only.
+    setTimeout(() => this.served(socket), SERVED_WITHIN_MS).unref();
     this.logger.event('debug', 'realtime.connected', { userId, socket: socket.id });
   }
 
   handleDisconnect(socket: AgentSocket): void {
+    this.served(socket);
     clearTimeout(this.expiry.get(socket.id));
     this.expiry.delete(socket.id);
   }
@@ -150,14 +173,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onAck(@ConnectedSocket() socket: AgentSocket, @MessageBody() body: unknown): Promise<AckResult> {
     const ids = (body as { deliveryIds?: unknown } | null)?.deliveryIds;
     if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) return { ok: false, error: { field: 'deliveryIds', message: 'must be a list of delivery ids' } };
-    await this.push.ack(socket.data.userId, ids as string[]);
+    await this.batches.ack(socket.data.userId, ids as string[]);
     return { ok: true };
   }
 
   @SubscribeMessage('inbox:sync')
   async onSync(@ConnectedSocket() socket: AgentSocket): Promise<{ items: Array<WorkItem & { deliveryId: string | null }>; status: AgentStatusView }> {
-    const items = await this.push.sync(socket.data.userId);
-    return { items, status: await this.states.status(socket.data.userId) };
+    try {
+      const [items, status] = await Promise.all([this.batches.sync(socket.data.userId), this.batches.status(socket.data.userId)]);
+      return { items, status };
+    } finally {
+      this.served(socket);
+    }
   }
 
   @SubscribeMessage('agent:heartbeat')
@@ -170,7 +197,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       if (!MIC.includes(String(h.microphone))) return { ok: false, error: { field: 'health.microphone', message: `must be one of ${MIC.join(', ')}` } };
       health = { phone: h.phone as SoftphoneHealth['phone'], microphone: h.microphone as SoftphoneHealth['microphone'] };
     }
-    await this.states.heartbeat(socket.data.userId, health);
+    await this.batches.heartbeat(socket.data.userId, health);
     return { ok: true };
   }
 
@@ -213,6 +240,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     await socket.join((ids as string[]).map(queueRoom));
     const stats = this.hub.queueStats ? await this.hub.queueStats(ids as string[]) : [];
     return { ok: true, stats };
+  }
+
+  /** The socket's connect is served (its first resync answered, or it went away): it no longer counts against admission. */
+  private served(socket: AgentSocket): void {
+    this.admitted.get(socket.id)?.();
+    this.admitted.delete(socket.id);
   }
 
   private expired(socket: AgentSocket): boolean {

@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { WORK_KINDS, type WorkItem, type WorkKind } from '#shared';
 
-/** Who an open item is for: named users, or any available agent. */
-export type Recipients = string[] | 'anyone';
+/** Who an open item is for: named users, any available agent, or any available agent and named users whatever their state. */
+export type Recipients = string[] | 'anyone' | { anyoneAnd: string[] };
 
 /** An item open now, as agents see it, and whom it is open for. */
 export interface OpenWork {
@@ -19,6 +19,29 @@ export interface WorkSource {
   describeMany(ids: string[]): Promise<Map<string, OpenWork>>;
   /** Everything of this kind open for the agent now; `available`: they may take work meant for anyone. */
   openFor(userId: string, opts: { available: boolean }): Promise<WorkItem[]>;
+  /**
+   * `openFor` for many agents at once (a few statements for the lot, however many ask):
+   * what a storm of reconnecting softphones resyncs. Every agent asked about is a key,
+   * with the same items `openFor` gives them.
+   */
+  openForMany(requests: Array<{ userId: string; available: boolean }>): Promise<Map<string, WorkItem[]>>;
+}
+
+/** Rows of many agents, each agent's first `take` kept, in the order read: what one `openFor` would read per agent. */
+export function perAgent<R>(userIds: string[], rows: R[], ownerOf: (r: R) => string | null, take: number): Map<string, R[]> {
+  const out = new Map<string, R[]>(userIds.map((u) => [u, []]));
+  for (const r of rows) {
+    const mine = out.get(ownerOf(r) ?? '');
+    if (mine && mine.length < take) mine.push(r);
+  }
+  return out;
+}
+
+/** Splits `list` into runs of at most `size`, so one statement's `IN (...)` stays bounded. */
+export function chunks<T>(list: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { ClusterLockEntity, JobEntity } from './job.entity.js';
 import { retrying } from '../database/db-errors.js';
@@ -43,6 +44,13 @@ export abstract class JobsRepository {
   /** Takes or renews a named lock until `until`; false if another owner holds it. */
   abstract tryLock(name: string, owner: string, now: Date, until: Date): Promise<boolean>;
   abstract unlock(name: string, owner: string): Promise<void>;
+  /**
+   * Sends a NOTIFY on `channel` (PostgreSQL only). Inside a transaction (`em`) it is
+   * delivered when that transaction commits, and it takes no second connection.
+   */
+  abstract notifyChannel(channel: string, em?: EntityManager): Promise<void>;
+  /** Subscribes `listener`, a connection of its own outside the pool (PostgreSQL), to NOTIFYs on `channel`. */
+  abstract listenOn(listener: pg.Client, channel: string): Promise<void>;
 }
 
 @Injectable()
@@ -261,5 +269,13 @@ export class TypeormJobsRepository extends JobsRepository {
 
   async unlock(name: string, owner: string): Promise<void> {
     await this.ds.getRepository(ClusterLockEntity).delete({ name, owner });
+  }
+
+  async notifyChannel(channel: string, em?: EntityManager): Promise<void> {
+    await (em ?? this.ds.manager).query(`NOTIFY ${channel}`);
+  }
+
+  async listenOn(listener: pg.Client, channel: string): Promise<void> {
+    await listener.query(`LISTEN ${channel}`);
   }
 }

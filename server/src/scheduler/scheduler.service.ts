@@ -135,6 +135,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     return id ?? null;
   }
 
+  /** Cancels the pending job with this dedupe key (one whose work was done another way); whether there was one. */
+  async cancel(dedupeKey: string): Promise<boolean> {
+    return this.repo.cancel(dedupeKey, this.clock.now());
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     // Tests drive the scheduler by hand (`runDue`) against their fixed clock.
     if (this.config.env === 'test') return;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { isConnectionLost } from '../database/db-errors.js';
+import { JobsRepository } from './jobs.repository.js';
 
 const CHANNEL = 'switchboard_jobs';
 
@@ -23,7 +23,7 @@ export class JobWakeups {
   private retries = 0;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly jobs: JobsRepository,
     private readonly config: AppConfig,
     private readonly logger: JsonLogger,
   ) {
@@ -51,7 +51,7 @@ export class JobWakeups {
       if (!this.closed) this.reconnectSoon();
     });
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await this.jobs.listenOn(client, CHANNEL);
     if (this.closed) return void client.end().catch(() => undefined);
     this.client = client;
     this.retries = 0;
@@ -81,9 +81,9 @@ export class JobWakeups {
    */
   async notify(em?: EntityManager): Promise<void> {
     if (!this.enabled) return;
-    if (em) return void (await em.query(`NOTIFY ${CHANNEL}`));
+    if (em) return this.jobs.notifyChannel(CHANNEL, em);
     // Outside a transaction the work is already stored: a lost wake-up only waits for the next tick.
-    await this.ds.manager.query(`NOTIFY ${CHANNEL}`).catch((e: unknown) => {
+    await this.jobs.notifyChannel(CHANNEL).catch((e: unknown) => {
       if (!isConnectionLost(e)) throw e;
       this.logger.warn(`scheduler wake-up not sent: ${(e as Error).message}`);
     });

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { type AudienceRunResult, ErrorCode, type FieldError, type LeadViewView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -11,12 +10,15 @@ import { type LeadFilter, LeadsRepository } from '../leads/leads.repository.js';
 import { leadFilterOf } from './lead-filter.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { defaultTimezoneIn } from '../settings/settings.repository.js';
+import { SettingsService } from '../settings/settings.service.js';
 import { type Criteria, evaluateCriteria, validateCriteria } from './criteria.js';
 import type { LeadViewDto } from './dto/schedule.dto.js';
+import { EnrollmentsRepository } from './enrollments.repository.js';
 import { EnrollmentsService } from './enrollments.service.js';
 import { fieldFacts, NO_ACTIVITY } from './lead-facts.js';
-import { LeadViewEntity } from './lead-view.entity.js';
-import { EnrollmentEntity, ScheduleEntity } from './schedule.entity.js';
+import type { LeadViewEntity } from './lead-view.entity.js';
+import { LeadViewsRepository } from './lead-views.repository.js';
+import { ScheduleDefinitionsRepository } from './schedule-definitions.repository.js';
 
 export const AUDIENCE_QUEUE = 'schedule.audience';
 const PAGE = 500;
@@ -39,8 +41,11 @@ interface Audience {
 @Injectable()
 export class AudiencesService implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly definitions: ScheduleDefinitionsRepository,
+    private readonly enrollmentRows: EnrollmentsRepository,
+    private readonly views: LeadViewsRepository,
     private readonly enrollments: EnrollmentsService,
+    private readonly settings: SettingsService,
     private readonly leads: LeadsRepository,
     private readonly scheduler: SchedulerService,
     private readonly clock: Clock,
@@ -73,7 +78,7 @@ export class AudiencesService implements OnModuleInit {
       });
     }
     if (a.viewId !== undefined && a.viewId !== null) {
-      if (typeof a.viewId !== 'string' || !(await this.ds.getRepository(LeadViewEntity).existsBy({ id: a.viewId }))) problems.push({ field: 'audience.viewId', message: `no saved lead view ${String(a.viewId)}` });
+      if (typeof a.viewId !== 'string' || !(await this.views.exists(a.viewId))) problems.push({ field: 'audience.viewId', message: `no saved lead view ${String(a.viewId)}` });
     }
     const hasCriteria = !!a.criteria && Array.isArray((a.criteria as { conditions?: unknown[] }).conditions) && ((a.criteria as { conditions: unknown[] }).conditions.length ?? 0) > 0;
     if (!problems.length && !hasCriteria && !a.viewId) problems.push({ field: 'audience', message: 'needs entry conditions or a saved lead view (or null for none)' });
@@ -83,10 +88,9 @@ export class AudiencesService implements OnModuleInit {
   /** The next look at the schedule's audience: now (`soon`, after a save) or at the next boundary of its interval. */
   async arm(scheduleId: string, soon: boolean, em?: EntityManager): Promise<void> {
     // Read through `em`: inside a save's transaction the embedded database serves no other connection.
-    const m = em ?? this.ds.manager;
-    const s = await m.getRepository(ScheduleEntity).findOneBy({ id: scheduleId });
+    const s = await this.definitions.findById(scheduleId, em);
     if (!s || !s.audience || !s.active || s.deletedAt) return;
-    const zone = s.timezone ?? (await defaultTimezoneIn(m));
+    const zone = s.timezone ?? (em ? await defaultTimezoneIn(em) : (await this.settings.get()).defaultTimezone);
     const now = DateTime.fromJSDate(this.clock.now(), { zone });
     let at: DateTime;
     if (soon) at = now;
@@ -102,10 +106,10 @@ export class AudiencesService implements OnModuleInit {
   /** Looks at the audience now: enrolls the leads that match and are not in the schedule. */
   async run(scheduleId: string): Promise<AudienceRunResult> {
     const result: AudienceRunResult = { matched: 0, enrolled: 0, refused: [] };
-    const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
+    const s = await this.definitions.findLive(scheduleId);
     if (!s || !s.audience || !s.active) return result;
     const audience = JSON.parse(s.audience) as Audience;
-    const view = audience.viewId ? await this.ds.getRepository(LeadViewEntity).findOneBy({ id: audience.viewId }) : null;
+    const view = audience.viewId ? await this.views.findById(audience.viewId) : null;
     if (audience.viewId && !view) return result; // the view was deleted: nobody joins until the audience is fixed
     const filter: LeadFilter = view ? leadFilterOf(JSON.parse(view.filter) as LeadViewView['filter']) : {};
     const now = this.clock.now();
@@ -115,7 +119,7 @@ export class AudiencesService implements OnModuleInit {
       // Leads already in the schedule (or through it, when it takes nobody twice) are not looked at again.
       const ids = page.map((r) => r.lead.id);
       const inside = ids.length
-        ? new Set((await this.ds.getRepository(EnrollmentEntity).find({ select: { leadId: true }, where: { scheduleId, leadId: In(ids), ...(s.allowReenrollment ? { status: In(['active', 'paused']) } : {}) } })).map((e) => e.leadId))
+        ? new Set(await this.enrollmentRows.leadIdsInSchedule(scheduleId, ids, s.allowReenrollment))
         : new Set<string>();
       for (const record of page) {
         if (inside.has(record.lead.id) || NEVER_JOIN.includes(record.lead.status)) continue;
@@ -129,21 +133,21 @@ export class AudiencesService implements OnModuleInit {
       const last = page[page.length - 1].lead;
       after = { createdAt: last.createdAt, id: last.id };
     }
-    await this.ds.getRepository(ScheduleEntity).update({ id: scheduleId }, { audienceCheckedAt: now });
+    await this.definitions.markAudienceChecked(scheduleId, now);
     return result;
   }
 
   // ── saved lead views ──────────────────────────────────────────────────────────────
 
   async listViews(): Promise<LeadViewView[]> {
-    return (await this.ds.getRepository(LeadViewEntity).find({ order: { name: 'ASC' } })).map(toViewView);
+    return (await this.views.list()).map(toViewView);
   }
 
   async createView(dto: LeadViewDto, actorId: string): Promise<LeadViewView> {
     const now = this.clock.now();
     const row: LeadViewEntity = { id: randomUUID(), name: dto.name, nameKey: dto.name.trim().toLowerCase(), filter: JSON.stringify(dto.filter ?? {}), createdBy: actorId, createdAt: now, updatedAt: now };
     try {
-      await this.ds.getRepository(LeadViewEntity).insert({ ...row });
+      await this.views.insert(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError(ErrorCode.Conflict, `A lead view named "${dto.name}" already exists`, [{ field: 'name', message: 'is taken' }]);
       throw e;
@@ -152,11 +156,11 @@ export class AudiencesService implements OnModuleInit {
   }
 
   async deleteView(id: string): Promise<void> {
-    const view = await this.ds.getRepository(LeadViewEntity).findOneBy({ id });
+    const view = await this.views.findById(id);
     if (!view) throw DomainError.notFound('Lead view');
-    const users = (await this.ds.getRepository(ScheduleEntity).find({ select: { id: true, name: true, audience: true }, where: { deletedAt: IsNull() } })).filter((s) => s.audience && (JSON.parse(s.audience) as Audience).viewId === id);
+    const users = (await this.definitions.listLiveAudiences()).filter((s) => s.audience && (JSON.parse(s.audience) as Audience).viewId === id);
     if (users.length) throw new DomainError(ErrorCode.Conflict, `The view is the audience of ${users.map((s) => s.name).join(', ')}`);
-    await this.ds.getRepository(LeadViewEntity).delete({ id });
+    await this.views.delete(id);
   }
 }
 

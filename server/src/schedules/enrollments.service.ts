@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, type EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { type EnrollmentView, type EnrollResult, ErrorCode } from '#shared';
 import { Clock } from '../common/clock.js';
-import { isUniqueViolation } from '../database/db-errors.js';
+import { isUniqueViolation, retryingThroughFaults } from '../database/db-errors.js';
+import { Transactions } from '../database/transactions.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { LeadsRepository, type LeadRecord } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { EnrollFilterDto } from './dto/schedule.dto.js';
+import { EnrollmentsRepository } from './enrollments.repository.js';
 import { leadFilterOf } from './lead-filter.js';
+import { ParticipantActionsRepository } from './participant-actions.repository.js';
+import { ScheduleDefinitionsRepository } from './schedule-definitions.repository.js';
 import { toEnrollmentView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
-import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
+import type { EnrollmentEntity, ScheduleEntity } from './schedule.entity.js';
 
 /** Most leads one request may enroll by filter. */
 export const MAX_ENROLL_BY_FILTER = 50_000;
@@ -28,7 +31,10 @@ export const MAX_ENROLL_BY_FILTER = 50_000;
 @Injectable()
 export class EnrollmentsService implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly definitions: ScheduleDefinitionsRepository,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly actions: ParticipantActionsRepository,
     private readonly engine: ScheduleEngine,
     private readonly leads: LeadsRepository,
     private readonly settings: SettingsService,
@@ -60,7 +66,9 @@ export class EnrollmentsService implements OnModuleInit {
     const ids = input.leadIds?.length ? [...new Set(input.leadIds)] : input.accounts?.length ? await this.leadsOfAccounts(input.accounts) : await this.matching(input.filter as EnrollFilterDto);
     const result: EnrollResult = { enrolled: [], refused: [] };
     for (const leadId of ids) {
-      const r = await this.enrollLead(schedule, leadId, source, actorId);
+      // Each lead on its own, tried again through a dropped connection: a long list is not
+      // lost (and asked for again) because the database blinked halfway through it.
+      const r = await retryingThroughFaults(() => this.enrollLead(schedule, leadId, source, actorId));
       if ('enrollment' in r) result.enrolled.push(toEnrollmentView(r.enrollment));
       else result.refused.push({ leadId, reason: r.reason });
     }
@@ -69,7 +77,7 @@ export class EnrollmentsService implements OnModuleInit {
 
   /** One lead, for the add-to-schedule action. */
   async enrollOne(scheduleId: string, leadId: string, source: string, actorId: string | null): Promise<{ enrolled: boolean; reason: string | null }> {
-    const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() });
+    const schedule = await this.definitions.findLive(scheduleId);
     if (!schedule) return { enrolled: false, reason: 'the schedule no longer exists' };
     const r = await this.enrollLead(schedule, leadId, source, actorId);
     return 'enrollment' in r ? { enrolled: true, reason: null } : { enrolled: false, reason: r.reason };
@@ -78,28 +86,27 @@ export class EnrollmentsService implements OnModuleInit {
   private async enrollLead(schedule: ScheduleEntity, leadId: string, source: string, actorId: string | null): Promise<{ enrollment: EnrollmentEntity } | { reason: string }> {
     const lead = await this.leads.findById(leadId);
     if (!lead || lead.lead.deletedAt) return { reason: 'no such lead' };
-    const enrollments = this.ds.getRepository(EnrollmentEntity);
-    const history = await enrollments.find({ where: { leadId } });
+    const history = await this.enrollments.historyOfLead(leadId);
     const again = this.enrolledBefore(schedule, history);
     if (again) return { reason: again };
     const openElsewhere = history.filter((e) => e.scheduleId !== schedule.id && (e.status === 'active' || e.status === 'paused'));
     if (schedule.exclusive && openElsewhere.length) return { reason: 'in another schedule, and this one is exclusive' };
     if (openElsewhere.length) {
-      const exclusive = await this.ds.getRepository(ScheduleEntity).findOne({ where: { id: In(openElsewhere.map((e) => e.scheduleId)), exclusive: true } });
+      const exclusive = await this.definitions.findExclusiveAmong(openElsewhere.map((e) => e.scheduleId));
       if (exclusive) return { reason: `in exclusive schedule ${exclusive.name}` };
     }
     const zone = schedule.timezone ?? (await this.settings.get()).defaultTimezone;
     try {
-      return await this.ds.transaction(async (em) => {
+      return await this.tx.run(async (em) => {
         // One enrollment at a time per schedule, so slow-drip counts are exact across instances.
-        await em.getRepository(ScheduleEntity).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: schedule.id }).getOne();
+        await this.definitions.lockForEnrollment(schedule.id, em);
         // Read again under the lock: another request may have enrolled the lead since, and its
         // enrollment may even have ended already (freeing the one-open-enrollment key).
-        const refused = this.enrolledBefore(schedule, await em.getRepository(EnrollmentEntity).find({ where: { leadId, scheduleId: schedule.id } }));
+        const refused = this.enrolledBefore(schedule, await this.enrollments.ofLeadInSchedule(leadId, schedule.id, em));
         if (refused) return { reason: refused };
         const now = this.clock.now();
         const startsAt = await this.dripSlot(em, schedule, now, zone);
-        const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+        const first = await this.definitions.firstLiveStep(schedule.id, em);
         const enrollment: EnrollmentEntity = {
           id: randomUUID(),
           scheduleId: schedule.id,
@@ -116,7 +123,7 @@ export class EnrollmentsService implements OnModuleInit {
           pausedAt: null,
           updatedAt: now,
         };
-        await em.getRepository(EnrollmentEntity).insert({ ...enrollment });
+        await this.enrollments.insert(enrollment, em);
         if (!first) {
           await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
           return { enrollment: { ...enrollment, status: 'completed', activeKey: null, endedAt: now, exitReason: 'all steps done' } };
@@ -151,7 +158,7 @@ export class EnrollmentsService implements OnModuleInit {
   private async dripSlot(em: EntityManager, schedule: ScheduleEntity, now: Date, zone: string): Promise<Date> {
     if (!schedule.dripPerHour && !schedule.dripPerDay) return now;
     const dayStart = DateTime.fromJSDate(now, { zone }).startOf('day');
-    const starts = await em.getRepository(EnrollmentEntity).find({ select: { startsAt: true }, where: { scheduleId: schedule.id, startsAt: MoreThanOrEqual(dayStart.toJSDate()) } });
+    const starts = await this.enrollments.startsSince(schedule.id, dayStart.toJSDate(), em);
     const perHour = new Map<number, number>();
     const perDay = new Map<string, number>();
     for (const s of starts) {
@@ -197,41 +204,34 @@ export class EnrollmentsService implements OnModuleInit {
 
   async list(scheduleId: string, q: { status?: string; leadId?: string; limit?: number; offset?: number }): Promise<EnrollmentView[]> {
     await this.schedule(scheduleId);
-    const rows = await this.ds.getRepository(EnrollmentEntity).find({
-      where: { scheduleId, ...(q.status ? { status: q.status } : {}), ...(q.leadId ? { leadId: q.leadId } : {}) },
-      order: { enrolledAt: 'DESC', id: 'ASC' },
-      take: q.limit ?? 100,
-      skip: q.offset ?? 0,
-    });
+    const rows = await this.enrollments.list(scheduleId, { status: q.status, leadId: q.leadId }, q.limit ?? 100, q.offset ?? 0);
     return rows.map(toEnrollmentView);
   }
 
   async forLead(leadId: string): Promise<EnrollmentView[]> {
-    return (await this.ds.getRepository(EnrollmentEntity).find({ where: { leadId }, order: { enrolledAt: 'DESC' } })).map(toEnrollmentView);
+    return (await this.enrollments.ofLead(leadId)).map(toEnrollmentView);
   }
 
   async pause(id: string): Promise<EnrollmentView> {
     const now = this.clock.now();
-    const r = await this.ds.getRepository(EnrollmentEntity).update({ id, status: 'active' }, { status: 'paused', pausedAt: now, updatedAt: now });
-    if (!r.affected) await this.conflict(id, 'active');
+    if (!(await this.enrollments.pauseIfActive(id, now))) await this.conflict(id, 'active');
     return this.get(id);
   }
 
   /** Back to active: work that fell due while paused runs now, the rest at its time. */
   async resume(id: string): Promise<EnrollmentView> {
     const now = this.clock.now();
-    await this.ds.transaction(async (em) => {
-      const r = await em.getRepository(EnrollmentEntity).update({ id, status: 'paused' }, { status: 'active', pausedAt: null, updatedAt: now });
-      if (!r.affected) await this.conflict(id, 'paused');
-      const schedule = await em.getRepository(ScheduleEntity).findOneBy({ id: (await em.getRepository(EnrollmentEntity).findOneByOrFail({ id })).scheduleId });
-      const open = await em.getRepository(ParticipantActionEntity).find({ where: { enrollmentId: id, status: In(['pending', 'deferred']) } });
+    await this.tx.run(async (em) => {
+      if (!(await this.enrollments.resumeIfPaused(id, now, em))) await this.conflict(id, 'paused');
+      const schedule = await this.definitions.findById((await this.enrollments.getById(id, em)).scheduleId, em);
+      const open = await this.actions.pendingOrDeferredOfEnrollment(id, em);
       for (const a of open) await this.engine.enqueue(em, a.id, a.dueAt > now ? a.dueAt : now, schedule?.priority ?? 0);
     });
     return this.get(id);
   }
 
   async exit(id: string, reason = 'removed'): Promise<EnrollmentView> {
-    const e = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id });
+    const e = await this.enrollments.findById(id);
     if (!e) throw DomainError.notFound('Enrollment');
     if (e.status !== 'active' && e.status !== 'paused') throw new DomainError(ErrorCode.Conflict, `The enrollment is already ${e.status}`);
     await this.engine.exit(id, reason);
@@ -239,19 +239,19 @@ export class EnrollmentsService implements OnModuleInit {
   }
 
   async get(id: string): Promise<EnrollmentView> {
-    const e = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id });
+    const e = await this.enrollments.findById(id);
     if (!e) throw DomainError.notFound('Enrollment');
     return toEnrollmentView(e);
   }
 
   private async conflict(id: string, wanted: string): Promise<never> {
-    const e = await this.ds.getRepository(EnrollmentEntity).findOneBy({ id });
+    const e = await this.enrollments.findById(id);
     if (!e) throw DomainError.notFound('Enrollment');
     throw new DomainError(ErrorCode.Conflict, `The enrollment is ${e.status}, not ${wanted}`);
   }
 
   private async schedule(id: string): Promise<ScheduleEntity> {
-    const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() });
+    const s = await this.definitions.findLive(id);
     if (!s) throw DomainError.notFound('Schedule');
     return s;
   }

@@ -21,9 +21,11 @@ export class LeadFactsService {
     const l = record.lead;
     const phones = record.phones.map((p) => p.e164);
     // Independent reads, side by side; the ledger once for every address of the lead.
-    const [conversations, emails, covered] = await Promise.all([
+    const [conversations, emails, undeliverable, covered] = await Promise.all([
       this.conversations.forLeadSince(l.id, since),
       this.emails.outcomesSince(l.id, since),
+      // An address that bounced once cannot receive, whichever schedule sent to it.
+      l.email ? this.emails.undeliverable(l.email) : Promise.resolve(false),
       this.optOuts.coveredChannels(l.email ? [...phones, l.email] : phones, ['call', 'sms', 'email'], scope, l.id),
     ]);
     const calls = conversations.filter((c) => c.channel === 'call' && c.direction === 'outbound');
@@ -34,14 +36,14 @@ export class LeadFactsService {
     return {
       ...fieldFacts(record),
       activity: {
-        replied: conversations.some((c) => c.direction === 'inbound' && c.channel === 'sms'),
+        replied: conversations.some((c) => c.direction === 'inbound' && c.channel === 'sms') || emails.some((e) => !!e.repliedAt),
         callsMade: calls.length,
         callsAnswered: calls.filter((c) => c.status === 'completed' && (c.durationSeconds ?? 0) > 0).length,
         smsSent: conversations.filter((c) => c.channel === 'sms' && c.direction === 'outbound' && !['failed', 'initiating'].includes(c.status)).length,
-        emailsSent: emails.filter((e) => e.status === 'sent' || e.status === 'bounced').length,
+        emailsSent: emails.filter((e) => e.status === 'sent' || e.status === 'bounced' || e.status === 'replied').length,
         lastCallStatus: lastCall?.status ?? null,
         lastDisposition: lastDisposed?.disposition ?? null,
-        emailBounced: emails.some((e) => e.status === 'bounced'),
+        emailBounced: undeliverable || emails.some((e) => e.status === 'bounced'),
         emailOpened: emails.some((e) => e.openedAt !== null),
         emailClicked: emails.some((e) => e.clickedAt !== null),
         unsubscribed,

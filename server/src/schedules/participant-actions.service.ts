@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { type AccessClaims, ErrorCode, OPEN_ACTION_STATUSES, type ParticipantActionView } from '#shared';
+import { type AccessClaims, ErrorCode, type ParticipantActionView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
+import { Transactions } from '../database/transactions.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ActionRegistry } from './actions/action-registry.js';
 import { stepContext } from './actions/action-handler.js';
 import type { BulkReassignDto, CompleteActionDto, DeferActionDto, ListActionsQuery } from './dto/schedule.dto.js';
+import { ParticipantActionsRepository } from './participant-actions.repository.js';
 import { stepConfig, toActionView } from './schedule-codec.js';
 import { ScheduleEngine } from './schedule-engine.js';
-import { ParticipantActionEntity } from './schedule.entity.js';
+import type { ParticipantActionEntity } from './schedule.entity.js';
 
 /** Statuses an agent may complete, skip or defer from. */
 const WORKABLE = ['pending', 'due', 'deferred', 'in_progress'];
@@ -24,7 +24,8 @@ const WORKABLE = ['pending', 'due', 'deferred', 'in_progress'];
 @Injectable()
 export class ParticipantActionsService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly actions: ParticipantActionsRepository,
     private readonly engine: ScheduleEngine,
     private readonly registry: ActionRegistry,
     private readonly users: UsersRepository,
@@ -32,22 +33,22 @@ export class ParticipantActionsService {
     private readonly events: DomainEvents,
   ) {}
 
-  private get repo() {
-    return this.ds.getRepository(ParticipantActionEntity);
-  }
-
   async list(q: ListActionsQuery, actor: AccessClaims): Promise<ParticipantActionView[]> {
-    const qb = this.repo.createQueryBuilder('a');
-    const owner = q.ownerId === 'me' ? actor.sub : q.ownerId;
-    if (actor.role === 'agent') qb.andWhere('a.owner_id = :me', { me: actor.sub });
-    else if (owner) qb.andWhere('a.owner_id = :owner', { owner });
-    if (q.status?.length) qb.andWhere('a.status IN (:...statuses)', { statuses: q.status });
-    if (q.scheduleId) qb.andWhere('a.schedule_id = :scheduleId', { scheduleId: q.scheduleId });
-    if (q.leadId) qb.andWhere('a.lead_id = :leadId', { leadId: q.leadId });
-    if (q.enrollmentId) qb.andWhere('a.enrollment_id = :enrollmentId', { enrollmentId: q.enrollmentId });
-    if (q.dueFrom) qb.andWhere('a.due_at >= :dueFrom', { dueFrom: new Date(q.dueFrom) });
-    if (q.dueTo) qb.andWhere('a.due_at < :dueTo', { dueTo: new Date(q.dueTo) });
-    const rows = await qb.orderBy('a.due_at', 'ASC').addOrderBy('a.created_at', 'ASC').addOrderBy('a.id', 'ASC').take(q.limit ?? 100).skip(q.offset ?? 0).getMany();
+    // An agent sees only their own actions, whatever the query asks.
+    const owner = actor.role === 'agent' ? actor.sub : q.ownerId === 'me' ? actor.sub : q.ownerId;
+    const rows = await this.actions.list(
+      {
+        ownerId: owner || undefined,
+        statuses: q.status,
+        scheduleId: q.scheduleId,
+        leadId: q.leadId,
+        enrollmentId: q.enrollmentId,
+        dueFrom: q.dueFrom ? new Date(q.dueFrom) : undefined,
+        dueTo: q.dueTo ? new Date(q.dueTo) : undefined,
+      },
+      q.limit ?? 100,
+      q.offset ?? 0,
+    );
     return rows.map(toActionView);
   }
 
@@ -80,47 +81,34 @@ export class ParticipantActionsService {
     const until = new Date(dto.until);
     const now = this.clock.now();
     if (until <= now) throw DomainError.validation('until', 'must be in the future');
-    await this.ds.transaction(async (em) => {
-      const r = await em
-        .getRepository(ParticipantActionEntity)
-        .update({ id, status: loaded.action.status }, { status: 'deferred', dueAt: until, detail: dto.notes ?? loaded.action.detail, outcome: null, updatedAt: now });
-      if (!r.affected) throw new DomainError(ErrorCode.Conflict, 'The action changed meanwhile; reload it');
+    await this.tx.run(async (em) => {
+      if (!(await this.actions.deferIfStill(id, loaded.action.status, until, dto.notes ?? loaded.action.detail, now, em))) throw new DomainError(ErrorCode.Conflict, 'The action changed meanwhile; reload it');
       await this.engine.enqueue(em, id, until, loaded.schedule.priority);
       this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [id] });
     });
-    return toActionView(await this.repo.findOneByOrFail({ id }));
+    return toActionView(await this.actions.getById(id));
   }
 
   async reassign(id: string, ownerId: string): Promise<ParticipantActionView> {
     await this.activeUser(ownerId);
-    const r = await this.repo.update({ id, status: In([...OPEN_ACTION_STATUSES]) }, { ownerId, updatedAt: this.clock.now() });
-    if (!r.affected) throw (await this.repo.findOneBy({ id })) ? new DomainError(ErrorCode.Conflict, 'The action is no longer open') : DomainError.notFound('Action');
+    if (!(await this.actions.reassignIfOpen(id, ownerId, this.clock.now()))) throw (await this.actions.findById(id)) ? new DomainError(ErrorCode.Conflict, 'The action is no longer open') : DomainError.notFound('Action');
     await this.events.emit('work.changed', { kind: 'participant_action', ids: [id] });
-    return toActionView(await this.repo.findOneByOrFail({ id }));
+    return toActionView(await this.actions.getById(id));
   }
 
   /** Moves one owner's open actions (optionally in a due-date range or one schedule) to another. */
   async bulkReassign(dto: BulkReassignDto): Promise<{ reassigned: number }> {
     await this.activeUser(dto.toOwnerId);
-    const where = (qb: { andWhere(sql: string, params: Record<string, unknown>): unknown }) => {
-      qb.andWhere('owner_id = :from AND status IN (:...open)', { from: dto.fromOwnerId, open: [...OPEN_ACTION_STATUSES] });
-      if (dto.dueFrom) qb.andWhere('due_at >= :dueFrom', { dueFrom: new Date(dto.dueFrom) });
-      if (dto.dueTo) qb.andWhere('due_at < :dueTo', { dueTo: new Date(dto.dueTo) });
-      if (dto.scheduleId) qb.andWhere('schedule_id = :scheduleId', { scheduleId: dto.scheduleId });
-    };
+    const work = { fromOwnerId: dto.fromOwnerId, dueFrom: dto.dueFrom ? new Date(dto.dueFrom) : undefined, dueTo: dto.dueTo ? new Date(dto.dueTo) : undefined, scheduleId: dto.scheduleId || undefined };
     // The ones on the old owner's screen now move to the new owner's.
-    const offered = this.repo.createQueryBuilder().select('id', 'id').where("status = 'due'");
-    where(offered);
-    const shown = (await offered.getRawMany<{ id: string }>()).map((r) => r.id);
-    const update = this.repo.createQueryBuilder().update().set({ ownerId: dto.toOwnerId, updatedAt: this.clock.now() }).where('1 = 1');
-    where(update);
-    const r = await update.execute();
+    const shown = await this.actions.offeredIdsOfOwner(work);
+    const reassigned = await this.actions.reassignOwnerWork(work, dto.toOwnerId, this.clock.now());
     if (shown.length) await this.events.emit('work.changed', { kind: 'participant_action', ids: shown });
-    return { reassigned: r.affected ?? 0 };
+    return { reassigned };
   }
 
   private async after(id: string, from: string): Promise<ParticipantActionView> {
-    const a = await this.repo.findOneByOrFail({ id });
+    const a = await this.actions.getById(id);
     if (a.status === from) throw new DomainError(ErrorCode.Conflict, 'The action changed meanwhile; reload it');
     return toActionView(a);
   }
@@ -135,7 +123,7 @@ export class ParticipantActionsService {
   }
 
   private async visible(id: string, actor: AccessClaims): Promise<ParticipantActionEntity> {
-    const a = await this.repo.findOneBy({ id });
+    const a = await this.actions.findById(id);
     if (!a || (actor.role === 'agent' && a.ownerId !== actor.sub)) throw DomainError.notFound('Action');
     return a;
   }

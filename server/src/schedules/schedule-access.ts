@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
 import { type AccessClaims, ErrorCode, type Permission, type ScheduleAccessLevel, type ScheduleSharingView, type ShareLevel } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import { Permissions } from '../users/permissions.js';
-import { ScheduleEntity, ScheduleShareEntity } from './schedule.entity.js';
+import { ScheduleDefinitionsRepository } from './schedule-definitions.repository.js';
+import type { ScheduleEntity } from './schedule.entity.js';
 
 /** Who is asking, with the permissions their row gives them now. */
 export interface Viewer {
@@ -37,7 +36,7 @@ export function accessLevel(schedule: Pick<ScheduleEntity, 'ownerId' | 'sharedWi
 @Injectable()
 export class ScheduleAccess {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly definitions: ScheduleDefinitionsRepository,
     private readonly permissions: Permissions,
   ) {}
 
@@ -69,9 +68,7 @@ export class ScheduleAccess {
 
   /** Each schedule's level for the viewer (absent: not visible). */
   async levels(schedules: ScheduleEntity[], viewer: Viewer): Promise<Map<string, ScheduleAccessLevel>> {
-    const mine = schedules.length
-      ? await this.ds.getRepository(ScheduleShareEntity).findBy({ userId: viewer.userId, scheduleId: In(schedules.map((s) => s.id)) })
-      : [];
+    const mine = schedules.length ? await this.definitions.sharesOfUser(viewer.userId, schedules.map((s) => s.id)) : [];
     const shareOf = new Map(mine.map((s) => [s.scheduleId, s.access as ShareLevel]));
     const out = new Map<string, ScheduleAccessLevel>();
     for (const s of schedules) {
@@ -90,21 +87,21 @@ export class ScheduleAccess {
   /** A live schedule with the viewer's level on it (their own share read); null when there is none. */
   private async find(scheduleId: string, viewer: Viewer): Promise<{ schedule: ScheduleEntity; level: ScheduleAccessLevel | 'none' } | null> {
     const [schedule, share] = await Promise.all([
-      this.ds.getRepository(ScheduleEntity).findOneBy({ id: scheduleId, deletedAt: IsNull() }),
-      this.ds.getRepository(ScheduleShareEntity).findOneBy({ scheduleId, userId: viewer.userId }),
+      this.definitions.findLive(scheduleId),
+      this.definitions.shareOf(scheduleId, viewer.userId),
     ]);
     return schedule ? { schedule, level: accessLevel(schedule, (share?.access as ShareLevel | undefined) ?? null, viewer) } : null;
   }
 
   /** Which of these schedules the viewer may see. */
   async visibleIds(ids: string[], viewer: Viewer): Promise<Set<string>> {
-    const schedules = ids.length ? await this.ds.getRepository(ScheduleEntity).findBy({ id: In(ids) }) : [];
+    const schedules = ids.length ? await this.definitions.findByIds(ids) : [];
     return new Set((await this.levels(schedules, viewer)).keys());
   }
 
   /** Each schedule's sharing as the API shows it. */
   async sharing(schedules: Pick<ScheduleEntity, 'id' | 'sharedWith'>[]): Promise<Map<string, ScheduleSharingView>> {
-    const shares = schedules.length ? await this.ds.getRepository(ScheduleShareEntity).find({ where: { scheduleId: In(schedules.map((s) => s.id)) }, order: { createdAt: 'ASC', userId: 'ASC' } }) : [];
+    const shares = schedules.length ? await this.definitions.sharesOf(schedules.map((s) => s.id)) : [];
     return new Map(
       schedules.map((s) => [
         s.id,

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
-import { ACTIVATIONS, type FieldError } from '#shared';
+import { ACTIVATIONS, DELEGATION_LOOKUPS, type FieldError } from '#shared';
 import { DomainError } from '../common/domain-error.js';
 import { isCalendarDate } from '../common/iso-dates.js';
 import { isValidTimezone } from '../common/timezones.js';
@@ -11,13 +9,13 @@ import { UsersRepository } from '../users/users.repository.js';
 import type { ValidationContext } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
 import { AudiencesService } from './audiences.service.js';
-import { StepAutomationEntity } from './automations/automation.entity.js';
+import { AutomationsRepository } from './automations/automations.repository.js';
 import { validateAutomations } from './automations/step-automations.js';
 import { validateCriteria } from './criteria.js';
 import type { ScheduleDto, SharingDto } from './dto/schedule.dto.js';
 import { validateLeadChanges } from './lead-changes.js';
 import { ScheduleAccess, type Viewer } from './schedule-access.js';
-import { ScheduleEntity } from './schedule.entity.js';
+import { ScheduleDefinitionsRepository } from './schedule-definitions.repository.js';
 import { validateTiming } from './timing.js';
 
 const EXIT_FLAGS = ['onOptOut', 'onUnsubscribe', 'onBounce', 'onReply', 'onDispositionExit'] as const;
@@ -30,7 +28,8 @@ const EXIT_FLAGS = ['onOptOut', 'onUnsubscribe', 'onBounce', 'onReply', 'onDispo
 @Injectable()
 export class ScheduleChecks {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly definitions: ScheduleDefinitionsRepository,
+    private readonly automations: AutomationsRepository,
     private readonly registry: ActionRegistry,
     private readonly leads: LeadsRepository,
     private readonly pools: RingPoolsService,
@@ -50,9 +49,9 @@ export class ScheduleChecks {
     const customFields = await this.leads.listCustomFields();
     const customFieldTypes = Object.fromEntries(customFields.map((f) => [f.key, f.type])) as ValidationContext['customFieldTypes'];
     const userField = (v: string | null | undefined, field: string) => {
-      if (!v) return;
+      if (!v || (DELEGATION_LOOKUPS as readonly string[]).includes(v)) return;
       const key = v.startsWith('custom.') ? v.slice('custom.'.length) : v;
-      if (!customFieldTypes[key]) problems.push({ field, message: `no custom field ${key}` });
+      if (!customFieldTypes[key]) problems.push({ field, message: `no custom field ${key} (name a custom field holding a user, or ${DELEGATION_LOOKUPS.join(' or ')})` });
     };
     userField(dto.delegationField, 'delegationField');
     for (const [field, poolId] of [['dialPoolId', dto.dialPoolId], ['smsPoolId', dto.smsPoolId]] as const) {
@@ -67,13 +66,13 @@ export class ScheduleChecks {
         } else problems.push({ field: `exitCriteria.${k}`, message: `is not an exit rule (${[...EXIT_FLAGS, 'conditions'].join(', ')})` });
       }
     }
-    const scheduleExists = viewer ? (id: string) => this.access.canEdit(id, viewer) : (id: string) => this.ds.getRepository(ScheduleEntity).exists({ where: { id, deletedAt: IsNull() } });
+    const scheduleExists = viewer ? (id: string) => this.access.canEdit(id, viewer) : (id: string) => this.definitions.liveExists(id);
     for (const [field, ids] of [['coordinatorId', dto.coordinatorId ? [dto.coordinatorId] : []], ['watcherIds', dto.watcherIds ?? []]] as const) {
       for (const userId of ids) if (!(await this.users.findById(userId))?.active) problems.push({ field, message: `no active user ${userId}` });
     }
     problems.push(...(await this.audiences.validate(dto.audience, customFieldTypes)));
     const stepIds = dto.steps.map((s) => s.id).filter(Boolean) as string[];
-    const knownAutomations = stepIds.length ? await this.ds.getRepository(StepAutomationEntity).find({ select: { id: true, stepId: true }, where: { stepId: In(stepIds) } }) : [];
+    const knownAutomations = stepIds.length ? await this.automations.idsOfSteps(stepIds) : [];
     for (const [i, step] of dto.steps.entries()) {
       const at = `steps[${i}]`;
       const handler = this.registry.get(step.type);

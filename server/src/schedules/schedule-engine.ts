@@ -1,11 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { OPEN_ACTION_STATUSES } from '#shared';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { orderedId } from '../common/ids.js';
-import { DomainEvents } from '../common/domain-events.js';
+import { DomainEvents, type DomainEventMap } from '../common/domain-events.js';
 import { JsonLogger } from '../common/json-logger.js';
+import { Transactions } from '../database/transactions.js';
 import { leadName } from '../leads/lead-name.js';
 import { LeadsRepository, type LeadRecord, updateLead } from '../leads/leads.repository.js';
 import { SchedulerService } from '../scheduler/scheduler.service.js';
@@ -15,10 +14,13 @@ import { type ActionContext, type ActionResult, stepContext } from './actions/ac
 import { ActionRegistry } from './actions/action-registry.js';
 import { actionItem } from './action-work-source.js';
 import { evaluateCriteria, type LeadFacts } from './criteria.js';
+import { EnrollmentsRepository } from './enrollments.repository.js';
 import { applyLeadChanges } from './lead-changes.js';
 import { LeadFactsService } from './lead-facts.js';
 import { calendarOf, exitCriteriaOf, stepConfig, stepCriteria, stepFieldUpdates, stepTiming } from './schedule-codec.js';
-import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
+import { ParticipantActionsRepository } from './participant-actions.repository.js';
+import { ScheduleDefinitionsRepository } from './schedule-definitions.repository.js';
+import type { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
 import { computeDueAt, type TimingWindow } from './timing.js';
 
 export const ACTION_QUEUE = 'schedule.action';
@@ -61,9 +63,13 @@ interface Loaded {
 @Injectable()
 export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   private readonly stepListeners: StepListener[] = [];
+  private readonly dispositionHooks: Array<(e: DomainEventMap['conversation.disposed']) => Promise<void>> = [];
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly definitions: ScheduleDefinitionsRepository,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly actions: ParticipantActionsRepository,
     private readonly scheduler: SchedulerService,
     private readonly registry: ActionRegistry,
     private readonly leads: LeadsRepository,
@@ -83,18 +89,28 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       await this.finish(loaded.action, { kind: 'completed', outcome: e.outcome, conversationId: e.conversationId ?? undefined }, loaded, null, ['in_progress']);
     });
     this.events.on('conversation.disposed', async (e) => {
+      for (const hook of this.dispositionHooks) await hook(e);
       if (!e.flags.exitSchedule || !e.leadId) return;
       // The enrollment the call came from ends; so do others whose exit rules name a disposition.
       if (e.enrollmentId) await this.exit(e.enrollmentId, `disposition ${e.code}`);
-      await this.exitWhere(e.leadId, 'onDispositionExit', `disposition ${e.code}`);
+      await this.exitWhere(e.leadId, 'onDispositionExit', `disposition ${e.code}`, new Date(e.disposedAt));
     });
     this.events.on('lead.replied', async (e) => {
       await this.exitWhere(e.leadId, 'onReply', 'replied');
+    });
+    // A delivery report said the address cannot receive: every lead holding it leaves the schedules that exit on a bounce.
+    this.events.on('email.bounced', async (e) => {
+      for (const leadId of e.leadIds) await this.exitWhere(leadId, 'onBounce', 'email bounced');
     });
   }
 
   onApplicationBootstrap(): void {
     this.registry.assertComplete();
+  }
+
+  /** Heard before the engine acts on a disposition's flags: a manual call step completes with the code before an exit ends its enrollment. */
+  beforeDisposition(hook: (e: DomainEventMap['conversation.disposed']) => Promise<void>): void {
+    this.dispositionHooks.push(hook);
   }
 
   addStepListener(listener: StepListener): void {
@@ -134,8 +150,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
     if (action.activation === 'manual') {
       // Offered to its owner (the softphone's inbox); the agent completes, skips or defers it.
-      const offered = await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(['pending', 'deferred']) }, { status: 'due', detail: null, updatedAt: now });
-      if (offered.affected) {
+      if (await this.actions.offer(action.id, now)) {
         // What the agent is shown, from the rows just read (the push need not read them again).
         const item = actionItem({ ...action, status: 'due', detail: null, updatedAt: now }, leadName(lead.lead), schedule, step);
         await this.events.emit('work.changed', { kind: 'participant_action', ids: [action.id], known: [{ item, recipients: action.ownerId ? [action.ownerId] : 'anyone' }] });
@@ -144,14 +159,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     }
 
     if (!resumable) {
-      const claimed = await this.ds
-        .getRepository(ParticipantActionEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ status: 'in_progress', attempts: () => 'attempts + 1', startedAt: now, updatedAt: now, outcome: null })
-        .where("id = :id AND status IN ('pending', 'deferred') AND attempts = :attempts", { id: action.id, attempts: action.attempts })
-        .execute();
-      if (!claimed.affected) return;
+      if (!(await this.actions.claim(action.id, action.attempts, now))) return;
       action.attempts += 1;
       action.status = 'in_progress';
     }
@@ -166,7 +174,7 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       const message = (e as Error).message ?? String(e);
       if (action.attempts < MAX_RUN_ERRORS) {
         // Back to pending for the scheduler's retry with backoff; side effects carry the action's key.
-        await this.ds.getRepository(ParticipantActionEntity).update({ id: action.id, status: 'in_progress' }, { status: 'pending', detail: message.slice(0, 1000), updatedAt: this.clock.now() });
+        await this.actions.releaseForRetry(action.id, message.slice(0, 1000), this.clock.now());
         throw e;
       }
       result = { kind: 'failed', outcome: 'error', detail: message };
@@ -179,22 +187,17 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     const now = this.clock.now();
     if (result.kind === 'held') return this.redate(action, result.until, result.detail, fromStatuses);
     if (result.kind === 'waiting') {
-      await this.ds.getRepository(ParticipantActionEntity).update(
-        { id: action.id, status: 'in_progress' },
-        { outcome: result.outcome, detail: result.detail ?? null, conversationId: result.conversationId ?? action.conversationId, updatedAt: now },
-      );
+      await this.actions.recordWaiting(action.id, { outcome: result.outcome, detail: result.detail ?? null, conversationId: result.conversationId ?? action.conversationId }, now);
       return;
     }
     const status = result.kind === 'exit' || result.kind === 'restart' ? 'completed' : result.kind;
     const outcome = result.kind === 'exit' ? `exit: ${result.reason}` : result.kind === 'restart' ? 'restarted' : result.outcome;
     const detail = 'detail' in result ? (result.detail ?? null) : null;
     const conversationId = 'conversationId' in result ? (result.conversationId ?? action.conversationId) : action.conversationId;
-    await this.ds.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       if (action.activation === 'manual') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [action.id] });
-      const done = await em
-        .getRepository(ParticipantActionEntity)
-        .update({ id: action.id, status: In(fromStatuses) }, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, conversationId, completedAt: now, completedBy: actorId, updatedAt: now });
-      if (!done.affected) return;
+      const done = await this.actions.endIfIn(action.id, fromStatuses, { status, outcome: outcome.slice(0, 64), detail: detail?.slice(0, 4000) ?? null, conversationId, completedBy: actorId }, now, em);
+      if (!done) return;
       if (status === 'completed' && loaded.lead) {
         const changed = applyLeadChanges(loaded.lead, stepFieldUpdates(loaded.step), now);
         if (changed) await updateLead(em, { lead: changed.lead, tags: changed.tags });
@@ -211,10 +214,10 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async redate(action: ParticipantActionEntity, until: Date, detail: string, fromStatuses: string[] = ['in_progress', 'pending', 'deferred']): Promise<void> {
-    await this.ds.transaction(async (em) => {
-      const r = await em.getRepository(ParticipantActionEntity).update({ id: action.id, status: In(fromStatuses) }, { status: 'pending', dueAt: until, detail: detail.slice(0, 4000), updatedAt: this.clock.now() });
-      if (r.affected) await this.enqueue(em, action.id, until, 0);
-      if (r.affected && action.activation === 'manual') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [action.id] });
+    await this.tx.run(async (em) => {
+      const redated = await this.actions.redateIfIn(action.id, fromStatuses, until, detail.slice(0, 4000), this.clock.now(), em);
+      if (redated) await this.enqueue(em, action.id, until, 0);
+      if (redated && action.activation === 'manual') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [action.id] });
     });
   }
 
@@ -222,9 +225,9 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
   /** The lead's next step after `fromPosition`, or the end of the schedule. */
   async advance(em: EntityManager, enrollment: EnrollmentEntity, schedule: ScheduleEntity, fromPosition: number, at: Date, lead: LeadRecord | null): Promise<void> {
-    const steps = await em.getRepository(ScheduleStepEntity).find({ where: { scheduleId: schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+    const steps = await this.definitions.liveSteps(schedule.id, em);
     const next = steps.find((s) => s.position > fromPosition);
-    const current = await em.getRepository(EnrollmentEntity).findOneBy({ id: enrollment.id });
+    const current = await this.enrollments.findById(enrollment.id, em);
     if (!current || (current.status !== 'active' && current.status !== 'paused')) return;
     if (schedule.type === 'smart') return this.enqueueSmartPick(em, enrollment.id, at);
     if (!next) return this.endEnrollment(em, enrollment.id, 'completed', 'all steps done', at);
@@ -258,8 +261,8 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
       createdAt: now,
       updatedAt: now,
     };
-    await em.getRepository(ParticipantActionEntity).insert({ ...action });
-    await em.getRepository(EnrollmentEntity).update({ id: enrollment.id }, { currentStepId: step.id, updatedAt: now });
+    await this.actions.insert(action, em);
+    await this.enrollments.setCurrentStep(enrollment.id, step.id, now, em);
     await this.enqueue(em, action.id, dueAt, schedule.priority);
     for (const l of this.stepListeners) await l.entered(em, action, schedule);
     return action;
@@ -273,13 +276,13 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
    * whole activity. The enrollment shows no current step meanwhile.
    */
   async enqueueSmartPick(em: EntityManager | undefined, enrollmentId: string, basisAt: Date, dueAt: Date = basisAt): Promise<void> {
-    if (em) await em.getRepository(EnrollmentEntity).update({ id: enrollmentId }, { currentStepId: null, updatedAt: this.clock.now() });
+    if (em) await this.enrollments.setCurrentStep(enrollmentId, null, this.clock.now(), em);
     // No dedupe key: the same enrollment asks again after each step (often in the same instant), and a pick is harmless twice.
     await this.scheduler.enqueue(SMART_PICK_QUEUE, { enrollmentId, basisAt: basisAt.toISOString() }, { dueAt, em });
   }
 
   /** Every read here goes through `em`: on the embedded database a query on another connection waits for the transaction. */
-  async dueFor(schedule: ScheduleEntity, step: ScheduleStepEntity, basisAt: Date, anchorAt: Date, em: EntityManager = this.ds.manager): Promise<Date> {
+  async dueFor(schedule: ScheduleEntity, step: ScheduleStepEntity, basisAt: Date, anchorAt: Date, em: EntityManager): Promise<Date> {
     const defaultTimezone = await defaultTimezoneIn(em);
     return computeDueAt({ timing: stepTiming(step), window: step.timingWindow as TimingWindow, previousAt: basisAt, anchorAt, calendar: calendarOf(schedule, defaultTimezone) });
   }
@@ -290,49 +293,52 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * Who does this step's work: the user named by the step's owner field, else by the
-   * schedule's delegation field (a user id or email in a custom field), else the lead's owner.
+   * schedule's delegation field, else the lead's owner. A field names a custom field
+   * holding a user (id or email), or a lookup: `createdBy` (who made the lead) or
+   * `lastModifiedBy` (who changed it last). A user no longer active names no one.
    */
-  async ownerFor(schedule: ScheduleEntity, step: ScheduleStepEntity | null, lead: LeadRecord, em: EntityManager = this.ds.manager): Promise<string | null> {
+  async ownerFor(schedule: ScheduleEntity, step: ScheduleStepEntity | null, lead: LeadRecord, em: EntityManager): Promise<string | null> {
     const field = step?.ownerField || schedule.delegationField;
-    if (field) {
-      const key = field.startsWith('custom.') ? field.slice('custom.'.length) : field;
-      const value = (JSON.parse(lead.lead.customFields || '{}') as Record<string, unknown>)[key];
-      if (typeof value === 'string' && value.trim()) {
-        const v = value.trim();
-        const owner = UUID.test(v) ? await activeUserIdIn(em, { id: v }) : v.includes('@') ? await activeUserIdIn(em, { email: v }) : null;
-        if (owner) return owner;
-      }
+    const named = field ? await this.userNamedBy(field, lead, em) : null;
+    return named ?? lead.lead.ownerId;
+  }
+
+  private async userNamedBy(field: string, lead: LeadRecord, em: EntityManager): Promise<string | null> {
+    if (field === 'createdBy' || field === 'lastModifiedBy') {
+      const id = field === 'createdBy' ? lead.lead.createdBy : lead.lead.updatedBy;
+      return id ? activeUserIdIn(em, { id }) : null;
     }
-    return lead.lead.ownerId;
+    const key = field.startsWith('custom.') ? field.slice('custom.'.length) : field;
+    const value = (JSON.parse(lead.lead.customFields || '{}') as Record<string, unknown>)[key];
+    if (typeof value !== 'string' || !value.trim()) return null;
+    const v = value.trim();
+    return UUID.test(v) ? activeUserIdIn(em, { id: v }) : v.includes('@') ? activeUserIdIn(em, { email: v }) : null;
   }
 
   async endEnrollment(em: EntityManager, enrollmentId: string, status: 'completed' | 'exited', reason: string, at: Date): Promise<void> {
-    const r = await em
-      .getRepository(EnrollmentEntity)
-      .update({ id: enrollmentId, status: In(['active', 'paused']) }, { status, activeKey: null, exitReason: reason.slice(0, 64), endedAt: at, updatedAt: at, currentStepId: status === 'completed' ? null : undefined });
-    if (!r.affected) return;
+    if (!(await this.enrollments.endIfOpen(enrollmentId, status, reason, at, em))) return;
     await this.withdrawOffered(em, enrollmentId);
-    await em.getRepository(ParticipantActionEntity).update({ enrollmentId, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: `enrollment ${status}`, completedAt: at, updatedAt: at });
+    await this.actions.cancelOpenOfEnrollment(enrollmentId, `enrollment ${status}`, at, em);
     await this.staysEnded(em, { enrollmentId }, at);
   }
 
   async exit(enrollmentId: string, reason: string): Promise<void> {
-    await this.ds.transaction((em) => this.endEnrollment(em, enrollmentId, 'exited', reason, this.clock.now()));
+    await this.tx.run((em) => this.endEnrollment(em, enrollmentId, 'exited', reason, this.clock.now()));
   }
 
   /** Manual work offered to agents for this enrollment leaves their inboxes once the change commits. */
   private async withdrawOffered(em: EntityManager, enrollmentId: string): Promise<void> {
-    const offered = await em.getRepository(ParticipantActionEntity).find({ select: { id: true }, where: { enrollmentId, status: 'due' } });
-    if (offered.length) this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: offered.map((a) => a.id) });
+    const offered = await this.actions.offeredIdsOfEnrollment(enrollmentId, em);
+    if (offered.length) this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: offered });
   }
 
   private async restartIn(em: EntityManager, loaded: Loaded, now: Date): Promise<void> {
     await this.withdrawOffered(em, loaded.enrollment.id);
-    await em.getRepository(ParticipantActionEntity).update({ enrollmentId: loaded.enrollment.id, status: In([...OPEN_ACTION_STATUSES]) }, { status: 'canceled', outcome: 'restarted', completedAt: now, updatedAt: now });
+    await this.actions.cancelOpenOfEnrollment(loaded.enrollment.id, 'restarted', now, em);
     await this.staysEnded(em, { enrollmentId: loaded.enrollment.id }, now);
-    await em.getRepository(EnrollmentEntity).update({ id: loaded.enrollment.id }, { startsAt: now, updatedAt: now });
+    await this.enrollments.restartAt(loaded.enrollment.id, now, em);
     if (loaded.schedule.type === 'smart') return this.enqueueSmartPick(em, loaded.enrollment.id, now);
-    const first = await em.getRepository(ScheduleStepEntity).findOne({ where: { scheduleId: loaded.schedule.id, deletedAt: IsNull() }, order: { position: 'ASC' } });
+    const first = await this.definitions.firstLiveStep(loaded.schedule.id, em);
     if (!first) return this.endEnrollment(em, loaded.enrollment.id, 'completed', 'all steps done', now);
     await this.createAction(em, { ...loaded.enrollment, startsAt: now }, loaded.schedule, first, now, loaded.lead);
   }
@@ -358,12 +364,13 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
     await this.finish(loaded.action, { kind: 'completed', outcome: status, conversationId }, loaded, null, ['in_progress']);
   }
 
-  /** Ends the lead's open enrollments in schedules whose exit rules include `rule`. */
-  async exitWhere(leadId: string, rule: 'onReply' | 'onOptOut' | 'onUnsubscribe' | 'onBounce' | 'onDispositionExit', reason: string): Promise<number> {
-    const open = await this.ds.getRepository(EnrollmentEntity).find({ where: { leadId, status: In(['active', 'paused']) } });
+  /** Ends the lead's open enrollments whose exit criteria name `rule`; with `enrolledBefore`, only those begun before it. */
+  async exitWhere(leadId: string, rule: 'onReply' | 'onOptOut' | 'onUnsubscribe' | 'onBounce' | 'onDispositionExit', reason: string, enrolledBefore?: Date): Promise<number> {
+    const open = await this.enrollments.openOfLead(leadId);
     let ended = 0;
     for (const e of open) {
-      const schedule = await this.ds.getRepository(ScheduleEntity).findOneBy({ id: e.scheduleId });
+      if (enrolledBefore && e.enrolledAt > enrolledBefore) continue;
+      const schedule = await this.definitions.findById(e.scheduleId);
       if (!schedule || !exitCriteriaOf(schedule)[rule]) continue;
       await this.exit(e.id, reason);
       ended++;
@@ -372,12 +379,12 @@ export class ScheduleEngine implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async load(actionId: string): Promise<Loaded | null> {
-    const action = await this.ds.getRepository(ParticipantActionEntity).findOneBy({ id: actionId });
+    const action = await this.actions.findById(actionId);
     if (!action) return null;
     const [enrollment, schedule, step, lead] = await Promise.all([
-      this.ds.getRepository(EnrollmentEntity).findOneBy({ id: action.enrollmentId }),
-      this.ds.getRepository(ScheduleEntity).findOneBy({ id: action.scheduleId }),
-      this.ds.getRepository(ScheduleStepEntity).findOneBy({ id: action.stepId }),
+      this.enrollments.findById(action.enrollmentId),
+      this.definitions.findById(action.scheduleId),
+      this.definitions.findStep(action.stepId),
       this.leads.findById(action.leadId),
     ]);
     if (!enrollment || !schedule || !step) {

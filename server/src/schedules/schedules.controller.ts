@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '#shared';
+import { type AudienceRunResult, type LeadViewView, type AccessClaims, type EmailDraftView, type EmailMessageView, type EnrollmentView, type EnrollResult, ErrorCode, type ParticipantActionView, type ScheduleSharingResult, type ScheduleView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
-import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, NewScheduleDto, ReassignActionDto, ScheduleDto, ScheduleSharingDto } from './dto/schedule.dto.js';
+import { LeadViewDto, BulkReassignDto, CompleteActionDto, DeferActionDto, EnrollDto, ListActionsQuery, ListEnrollmentsQuery, NewScheduleDto, ReassignActionDto, ScheduleDto, SendEmailDto, ScheduleSharingDto } from './dto/schedule.dto.js';
 import { ScheduleAccess } from './schedule-access.js';
 import { DomainError } from '../common/domain-error.js';
 import { EnrollmentsService } from './enrollments.service.js';
 import { AudiencesService } from './audiences.service.js';
 import { ParticipantActionsService } from './participant-actions.service.js';
+import { ManualEmailService } from './manual-email.service.js';
 import { SchedulesService } from './schedules.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
@@ -183,7 +184,10 @@ export class EnrollmentsController {
 @ApiBearerAuth()
 @Controller('participant-actions')
 export class ParticipantActionsController {
-  constructor(private readonly actions: ParticipantActionsService) {}
+  constructor(
+    private readonly actions: ParticipantActionsService,
+    private readonly manualEmail: ManualEmailService,
+  ) {}
 
   @AnyRole()
   @Get()
@@ -205,6 +209,21 @@ export class ParticipantActionsController {
   @ApiOperation({ summary: 'One action, with what the agent would send (an SMS or email rendered for the lead)' })
   get(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<ParticipantActionView> {
     return this.actions.get(id, actor);
+  }
+
+  @AnyRole()
+  @Get(':id/email')
+  @ApiOperation({ summary: "A manual email step's draft: its template rendered for the lead, its addresses, and the From addresses allowed" })
+  emailDraft(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<EmailDraftView> {
+    return this.manualEmail.draft(id, actor);
+  }
+
+  @AnyRole()
+  @Post(':id/email')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Send a manual email step (its owner, or an admin or supervisor): through the compliance gate, once; completes the step' })
+  sendEmail(@Param('id', UuidParamPipe) id: string, @Body() body: SendEmailDto, @CurrentUser() actor: AccessClaims): Promise<EmailMessageView> {
+    return this.manualEmail.send(id, body, actor);
   }
 
   @AnyRole()

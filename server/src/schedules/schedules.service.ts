@@ -1,23 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { type AccessClaims, ErrorCode, type FieldError, OPEN_ACTION_STATUSES, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '#shared';
+import type { EntityManager } from 'typeorm';
+import { type AccessClaims, ErrorCode, type FieldError, type ScheduleAccessLevel, type ScheduleSharingResult, type ScheduleSharingView, type ScheduleView } from '#shared';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { Transactions } from '../database/transactions.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { DomainError } from '../common/domain-error.js';
 import { leadRecordIn } from '../leads/leads.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AudiencesService } from './audiences.service.js';
-import { automationsOf, deleteAutomations, saveAutomations } from './automations/step-automations.js';
+import { AutomationsRepository } from './automations/automations.repository.js';
 import { ActionRegistry } from './actions/action-registry.js';
 import type { NewScheduleDto, ScheduleDto, ScheduleSharingDto, ShareDto, StepDto } from './dto/schedule.dto.js';
 import { ScheduleAccess, type Viewer } from './schedule-access.js';
 import { ScheduleChecks } from './schedule-checks.js';
 import { DEFAULT_EXIT_CRITERIA, toScheduleView } from './schedule-codec.js';
+import { EnrollmentsRepository } from './enrollments.repository.js';
+import { ParticipantActionsRepository } from './participant-actions.repository.js';
+import { ScheduleDefinitionsRepository, type ScheduleSettings, type StepSettings } from './schedule-definitions.repository.js';
 import { ScheduleEngine } from './schedule-engine.js';
-import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedule.entity.js';
+import type { ScheduleEntity, ScheduleStepEntity } from './schedule.entity.js';
 
 /**
  * Schedules and their steps: create, read, edit, delete. Everything a request names is
@@ -29,7 +32,11 @@ import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShar
 @Injectable()
 export class SchedulesService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly definitions: ScheduleDefinitionsRepository,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly actions: ParticipantActionsRepository,
+    private readonly automations: AutomationsRepository,
     private readonly registry: ActionRegistry,
     private readonly engine: ScheduleEngine,
     private readonly users: UsersRepository,
@@ -42,22 +49,13 @@ export class SchedulesService {
 
   /** The schedules the viewer may see, each with what they may do with it. */
   async list(viewer: Viewer): Promise<ScheduleView[]> {
-    const all = await this.ds.getRepository(ScheduleEntity).find({ where: { deletedAt: IsNull() }, order: { priority: 'DESC', name: 'ASC' } });
+    const all = await this.definitions.listLive();
     const levels = await this.access.levels(all, viewer);
     const schedules = all.filter((s) => levels.has(s.id));
     if (!schedules.length) return [];
-    const steps = await this.ds.getRepository(ScheduleStepEntity).find({ where: { scheduleId: In(schedules.map((s) => s.id)), deletedAt: IsNull() } });
-    const counts = await this.ds
-      .getRepository(EnrollmentEntity)
-      .createQueryBuilder('e')
-      .select('e.schedule_id', 'scheduleId')
-      .addSelect('e.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .where('e.schedule_id IN (:...ids)', { ids: schedules.map((s) => s.id) })
-      .groupBy('e.schedule_id')
-      .addGroupBy('e.status')
-      .getRawMany<{ scheduleId: string; status: string; n: string | number }>();
-    const automations = await automationsOf(this.ds.manager, steps.map((x) => x.id));
+    const steps = await this.definitions.liveStepsOf(schedules.map((s) => s.id));
+    const counts = await this.enrollments.countsByStatus(schedules.map((s) => s.id));
+    const automations = await this.automations.viewsOfSteps(steps.map((x) => x.id));
     const sharing = await this.access.sharing(schedules);
     return schedules.map((s) =>
       toScheduleView(
@@ -77,9 +75,9 @@ export class SchedulesService {
 
   /** A schedule already read, with its steps and sharing, as someone with `access` to it sees it. */
   async view(s: ScheduleEntity, access: ScheduleAccessLevel): Promise<ScheduleView> {
-    const steps = await this.steps(this.ds.manager, s.id);
+    const steps = await this.definitions.liveSteps(s.id);
     const sharing = (await this.access.sharing([s])).get(s.id) as ScheduleSharingView;
-    return toScheduleView(s, steps, { sharing, access }, undefined, await automationsOf(this.ds.manager, steps.map((x) => x.id)));
+    return toScheduleView(s, steps, { sharing, access }, undefined, await this.automations.viewsOfSteps(steps.map((x) => x.id)));
   }
 
   /** A new schedule owned by its creator, private unless `sharing` says otherwise (`viewer`: the creator's permissions, when already read). */
@@ -98,11 +96,11 @@ export class SchedulesService {
       deletedAt: null,
     };
     const stepIds = dto.steps.map(() => randomUUID());
-    await this.ds.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       await this.insertSchedule(em, schedule);
       if (dto.sharing) await this.writeShares(em, schedule.id, dto.sharing.users ?? [], schedule.ownerId, now);
-      await em.getRepository(ScheduleStepEntity).insert(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: stepIds[i], scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })));
-      for (const [i, s] of dto.steps.entries()) await saveAutomations(em, schedule.id, stepIds[i], s.automations ?? [], now);
+      await this.definitions.insertSteps(dto.steps.map((s, i) => ({ ...this.stepColumns(s, i + 1), id: stepIds[i], scheduleId: schedule.id, createdAt: now, updatedAt: now, deletedAt: null })), em);
+      for (const [i, s] of dto.steps.entries()) await this.automations.saveForStep(schedule.id, stepIds[i], s.automations ?? [], now, em);
       await this.audiences.arm(schedule.id, true, em);
     });
     return this.get(schedule.id);
@@ -111,7 +109,7 @@ export class SchedulesService {
   /** Replaces the schedule's settings and steps. Steps sent with their id are kept (and reordered); others are new; missing ones are deleted. */
   async update(id: string, dto: ScheduleDto, viewer?: Viewer): Promise<ScheduleView> {
     const before = await this.find(id);
-    const oldSteps = await this.steps(this.ds.manager, id);
+    const oldSteps = await this.definitions.liveSteps(id);
     const known = new Set(oldSteps.map((s) => s.id));
     const problems: FieldError[] = [];
     dto.steps.forEach((s, i) => {
@@ -128,34 +126,33 @@ export class SchedulesService {
     const timingChanged = new Set(oldSteps.filter((s) => kept.has(s.id) && JSON.stringify(this.stepColumns(kept.get(s.id) as StepDto, 0).timing) !== s.timing || (kept.has(s.id) && (kept.get(s.id)?.window ?? 'immediate') !== s.timingWindow)).map((s) => s.id));
     const next = { ...before, ...this.columns(dto), updatedAt: now };
 
-    await this.ds.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       try {
-        await em.getRepository(ScheduleEntity).update({ id }, { ...this.columns(dto), updatedAt: now });
+        await this.definitions.updateSettings(id, this.columns(dto), now, em);
       } catch (e) {
         throw this.nameTaken(e, dto.name);
       }
       // Positions first moved out of the way, then set: no two live steps share one mid-way.
-      const stepRepo = em.getRepository(ScheduleStepEntity);
       const newIds: string[] = [];
       for (const [i, s] of dto.steps.entries()) {
         const columns = this.stepColumns(s, i + 1);
         if (s.id) {
-          await stepRepo.update({ id: s.id }, { ...columns, updatedAt: now });
-          await saveAutomations(em, id, s.id, s.automations, now);
+          await this.definitions.updateStep(s.id, columns, now, em);
+          await this.automations.saveForStep(id, s.id, s.automations, now, em);
         } else {
           const stepId = randomUUID();
           newIds.push(stepId);
-          await stepRepo.insert({ ...columns, id: stepId, scheduleId: id, createdAt: now, updatedAt: now, deletedAt: null });
-          await saveAutomations(em, id, stepId, s.automations ?? [], now);
+          await this.definitions.insertSteps([{ ...columns, id: stepId, scheduleId: id, createdAt: now, updatedAt: now, deletedAt: null }], em);
+          await this.automations.saveForStep(id, stepId, s.automations ?? [], now, em);
         }
       }
       if (removed.length) {
-        await stepRepo.update({ id: In(removed.map((s) => s.id)) }, { deletedAt: now, updatedAt: now });
+        await this.definitions.markStepsDeleted(removed.map((s) => s.id), now, em);
         // A deleted step's automations go with it.
-        await deleteAutomations(em, { stepIds: removed.map((s) => s.id) }, now);
+        await this.automations.delete({ stepIds: removed.map((s) => s.id) }, now, em);
       }
 
-      const live = await this.steps(em, id);
+      const live = await this.definitions.liveSteps(id, em);
       // A deleted step's waiting leads go on to the step that followed it.
       for (const step of removed) {
         const successor = this.successor(oldSteps, step, kept, live);
@@ -181,9 +178,9 @@ export class SchedulesService {
     if (dto.ownerId && !(await this.users.findById(dto.ownerId))?.active) problems.push({ field: 'ownerId', message: `no active user ${dto.ownerId}` });
     if (problems.length) throw DomainError.invalid(problems);
     const now = this.clock.now();
-    await this.ds.transaction(async (em) => {
-      await em.getRepository(ScheduleEntity).update({ id }, { sharedWith: dto.everyone, ownerId, updatedAt: now });
-      await em.getRepository(ScheduleShareEntity).delete({ scheduleId: id });
+    await this.tx.run(async (em) => {
+      await this.definitions.setSharing(id, dto.everyone, ownerId, now, em);
+      await this.definitions.deleteShares(id, em);
       await this.writeShares(em, id, dto.users ?? [], ownerId, now);
     });
     return { scheduleId: id, ownerId, sharing: (await this.access.sharing([{ id, sharedWith: dto.everyone }])).get(id) as ScheduleSharingView };
@@ -192,9 +189,9 @@ export class SchedulesService {
   async remove(id: string): Promise<void> {
     const s = await this.find(id);
     const now = this.clock.now();
-    await this.ds.transaction(async (em) => {
-      await em.getRepository(ScheduleEntity).update({ id }, { deletedAt: now, updatedAt: now, active: false, nameKey: `deleted:${s.id}` });
-      const open = await em.getRepository(EnrollmentEntity).find({ select: { id: true }, where: { scheduleId: id, status: In(['active', 'paused']) } });
+    await this.tx.run(async (em) => {
+      await this.definitions.markDeleted(s.id, now, em);
+      const open = await this.enrollments.openIdsInSchedule(id, em);
       for (const e of open) await this.engine.endEnrollment(em, e.id, 'exited', 'schedule deleted', now);
     });
   }
@@ -202,8 +199,8 @@ export class SchedulesService {
   async setActive(id: string, active: boolean): Promise<ScheduleView> {
     const s = await this.find(id);
     if (s.active !== active) {
-      await this.ds.transaction(async (em) => {
-        await em.getRepository(ScheduleEntity).update({ id }, { active, updatedAt: this.clock.now() });
+      await this.tx.run(async (em) => {
+        await this.definitions.setActive(id, active, this.clock.now(), em);
         if (active) await this.wakeOpen(em, id);
         if (active) await this.audiences.arm(id, true, em);
       });
@@ -213,27 +210,23 @@ export class SchedulesService {
 
   /** Whether a schedule (not deleted) has this id. */
   async exists(id: string): Promise<boolean> {
-    return this.ds.getRepository(ScheduleEntity).exists({ where: { id, deletedAt: IsNull() } });
+    return this.definitions.liveExists(id);
   }
 
   async find(id: string): Promise<ScheduleEntity> {
-    const s = await this.ds.getRepository(ScheduleEntity).findOneBy({ id, deletedAt: IsNull() });
+    const s = await this.definitions.findLive(id);
     if (!s) throw DomainError.notFound('Schedule');
     return s;
   }
 
-  steps(em: EntityManager, scheduleId: string): Promise<ScheduleStepEntity[]> {
-    return em.getRepository(ScheduleStepEntity).find({ where: { scheduleId, deletedAt: IsNull() }, order: { position: 'ASC' } });
-  }
-
   private async writeShares(em: EntityManager, scheduleId: string, users: ShareDto[], ownerId: string | null, now: Date): Promise<void> {
     const rows = users.filter((u) => u.userId !== ownerId).map((u) => ({ scheduleId, userId: u.userId, access: u.access, createdAt: now }));
-    if (rows.length) await em.getRepository(ScheduleShareEntity).insert(rows);
+    if (rows.length) await this.definitions.insertShares(rows, em);
   }
 
   // ── writing ───────────────────────────────────────────────────────────────────────
 
-  private columns(dto: ScheduleDto): Omit<ScheduleEntity, 'id' | 'createdBy' | 'ownerId' | 'sharedWith' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'audienceCheckedAt'> {
+  private columns(dto: ScheduleDto): ScheduleSettings {
     return {
       name: dto.name,
       nameKey: dto.name.trim().toLowerCase(),
@@ -263,7 +256,7 @@ export class SchedulesService {
     };
   }
 
-  private stepColumns(s: StepDto, position: number) {
+  private stepColumns(s: StepDto, position: number): StepSettings {
     const handler = this.registry.get(s.type);
     return {
       position,
@@ -283,7 +276,7 @@ export class SchedulesService {
 
   private async insertSchedule(em: EntityManager, s: ScheduleEntity): Promise<void> {
     try {
-      await em.getRepository(ScheduleEntity).insert({ ...s });
+      await this.definitions.insert(s, em);
     } catch (e) {
       throw this.nameTaken(e, s.name);
     }
@@ -301,12 +294,11 @@ export class SchedulesService {
   }
 
   private async moveWaiting(em: EntityManager, schedule: ScheduleEntity, step: ScheduleStepEntity, successor: ScheduleStepEntity | null, now: Date): Promise<void> {
-    const waiting = await em.getRepository(ParticipantActionEntity).find({ where: { stepId: step.id, status: In(['pending', 'due', 'deferred']) } });
+    const waiting = await this.actions.unstartedOnStep(step.id, em);
     for (const a of waiting) {
-      const r = await em.getRepository(ParticipantActionEntity).update({ id: a.id, status: a.status }, { status: 'skipped', outcome: 'step deleted', completedAt: now, updatedAt: now });
-      if (!r.affected) continue;
+      if (!(await this.actions.skipIfStill(a.id, a.status, 'step deleted', now, em))) continue;
       await this.engine.staysEnded(em, { stayIds: [a.id] }, now);
-      const enrollment = await em.getRepository(EnrollmentEntity).findOneBy({ id: a.enrollmentId });
+      const enrollment = await this.enrollments.findById(a.enrollmentId, em);
       if (!enrollment) continue;
       if (schedule.type === 'smart') await this.engine.enqueueSmartPick(em, enrollment.id, now);
       else if (!successor) await this.engine.endEnrollment(em, enrollment.id, 'completed', 'all steps done', now);
@@ -315,33 +307,33 @@ export class SchedulesService {
   }
 
   private async redatePending(em: EntityManager, schedule: ScheduleEntity, step: ScheduleStepEntity): Promise<void> {
-    const pending = await em.getRepository(ParticipantActionEntity).find({ where: { stepId: step.id, status: In(['pending']) } });
+    const pending = await this.actions.pendingOnStep(step.id, em);
     for (const a of pending) {
-      const enrollment = await em.getRepository(EnrollmentEntity).findOneBy({ id: a.enrollmentId });
+      const enrollment = await this.enrollments.findById(a.enrollmentId, em);
       if (!enrollment) continue;
       const dueAt = await this.engine.dueFor(schedule, step, a.basisAt, enrollment.startsAt, em);
       if (dueAt.getTime() === a.dueAt.getTime()) continue;
-      await em.getRepository(ParticipantActionEntity).update({ id: a.id, status: 'pending' }, { dueAt, updatedAt: this.clock.now() });
+      await this.actions.redatePending(a.id, dueAt, this.clock.now(), em);
       await this.engine.enqueue(em, a.id, dueAt, schedule.priority);
     }
   }
 
   /** The delegation field changed: open actions go to whoever it names now. */
   private async reassignOpen(em: EntityManager, schedule: ScheduleEntity, steps: ScheduleStepEntity[]): Promise<void> {
-    const open = await em.getRepository(ParticipantActionEntity).find({ where: { scheduleId: schedule.id, status: In([...OPEN_ACTION_STATUSES]) } });
+    const open = await this.actions.openOfSchedule(schedule.id, em);
     for (const a of open) {
       const lead = await leadRecordIn(em, a.leadId);
       if (!lead) continue;
       const owner = await this.engine.ownerFor(schedule, steps.find((s) => s.id === a.stepId) ?? null, lead, em);
       if (owner === a.ownerId) continue;
-      await em.getRepository(ParticipantActionEntity).update({ id: a.id }, { ownerId: owner, updatedAt: this.clock.now() });
+      await this.actions.setOwner(a.id, owner, this.clock.now(), em);
       if (a.status === 'due') this.events.emitAfterCommit(em, 'work.changed', { kind: 'participant_action', ids: [a.id] });
     }
   }
 
   /** Jobs for open work that came due while the schedule was off. */
   private async wakeOpen(em: EntityManager, scheduleId: string): Promise<void> {
-    const open = await em.getRepository(ParticipantActionEntity).find({ where: { scheduleId, status: In(['pending', 'deferred']) } });
+    const open = await this.actions.pendingOrDeferredOfSchedule(scheduleId, em);
     const now = this.clock.now();
     for (const a of open) await this.engine.enqueue(em, a.id, a.dueAt > now ? a.dueAt : now, 0);
   }

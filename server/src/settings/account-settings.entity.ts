@@ -31,6 +31,10 @@ export class AccountSettingsEntity {
   @Column({ name: 'consent_rules', type: 'text', nullable: true })
   consentRules: string | null;
 
+  /** The live floor's rules (monitoring shown to agents, …) as JSON text; null: the shipped defaults. */
+  @Column({ name: 'floor_rules', type: 'text', nullable: true })
+  floorRules: string | null;
+
   @InstantColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

@@ -77,6 +77,15 @@ export class SettingsService {
     await this.save({ consentRules: json });
   }
 
+  /** The stored floor rules (JSON), or null for the shipped defaults. */
+  async getFloorRulesJson(): Promise<string | null> {
+    return (await this.row())?.floorRules ?? null;
+  }
+
+  async setFloorRulesJson(json: string | null): Promise<void> {
+    await this.save({ floorRules: json });
+  }
+
   private async save(patch: Partial<Omit<AccountSettingsEntity, 'id' | 'updatedAt'>>): Promise<void> {
     const row = await this.repo.get();
     await this.repo.save({
@@ -87,6 +96,7 @@ export class SettingsService {
       callingRules: row?.callingRules ?? null,
       agentRules: row?.agentRules ?? null,
       consentRules: row?.consentRules ?? null,
+      floorRules: row?.floorRules ?? null,
       ...patch,
       updatedAt: this.clock.now(),
     });

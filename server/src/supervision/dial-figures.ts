@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import type { DialMode, QueueActivity, QueueStats, SoftphoneHealth } from '#shared';
-import { CallbackEntity } from '../callbacks/callback.entity.js';
 import { Clock } from '../common/clock.js';
 import { AgentStatesRepository } from '../agents/agent-states.repository.js';
 import { DialCallsRepository } from '../dialer/dial-calls.repository.js';
-import { DialCallEntity, type DialQueueEntity, DialQueueItemEntity } from '../dialer/dial-queue.entity.js';
+import type { DialQueueEntity } from '../dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../dialer/dial-items.repository.js';
 import { dayStart } from '../dialer/pacing-figures.js';
-import { ParticipantActionEntity } from '../schedules/schedule.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
-import { ConversationEntity } from '../telephony/conversations/conversation.entity.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
-import { UserEntity } from '../users/user.entity.js';
-import { LeadEntity } from '../leads/lead.entity.js';
+import { FiguresRepository } from './figures.repository.js';
 
 /** A participant action due longer ago than this is overdue. */
 const ACTION_OVERDUE_MS = 60 * 60_000;
@@ -31,7 +25,7 @@ const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 100 : 
 @Injectable()
 export class DialFigures {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly figures: FiguresRepository,
     private readonly items: DialItemsRepository,
     private readonly dialCalls: DialCallsRepository,
     private readonly agents: AgentStatesRepository,
@@ -40,10 +34,6 @@ export class DialFigures {
     private readonly clock: Clock,
   ) {}
 
-  private get calls() {
-    return this.ds.getRepository(DialCallEntity);
-  }
-
   /** The last hour minute by minute (dials, connects) and today's calls by disposition. */
   async activity(q: DialQueueEntity): Promise<QueueActivity> {
     const now = this.clock.now();
@@ -51,12 +41,7 @@ export class DialFigures {
     const zone = (await this.settings.get()).defaultTimezone;
     const dayStart = DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate();
     const from = dayStart < hourAgo ? dayStart : hourAgo;
-    const rows = await this.calls
-      .createQueryBuilder('c')
-      .leftJoin(ConversationEntity, 'v', 'v.id = c.conversation_id')
-      .select(['c.placed_at AS "placedAt"', 'c.bridged_at AS "bridgedAt"', 'v.disposition AS "disposition"'])
-      .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId: q.id, from })
-      .getRawMany<{ placedAt: Date | string; bridgedAt: Date | string | null; disposition: string | null }>();
+    const rows = await this.figures.callsWithDispositionSince(q.id, from);
     const minutes = Array.from({ length: 60 }, (_, i) => ({ at: new Date(hourAgo.getTime() + i * 60_000).toISOString(), dials: 0, connects: 0 }));
     const byCode = new Map<string | null, number>();
     const ms = (v: Date | string) => (v instanceof Date ? v : new Date(v)).getTime();
@@ -82,7 +67,7 @@ export class DialFigures {
     const now = this.clock.now();
     const zone = (await this.settings.get()).defaultTimezone;
     const from = DateTime.fromJSDate(now, { zone }).startOf('day').minus({ days: days - 1 }).toJSDate();
-    const rows = await this.calls.find({ select: { placedAt: true, outcome: true }, where: { queueId: q.id, human: true, placedAt: MoreThanOrEqual(from) } });
+    const rows = await this.figures.humanCallsSince(q.id, from);
     const byDay = new Map<string, { answered: number; abandoned: number }>();
     for (let d = 0; d < days; d++) byDay.set(DateTime.fromJSDate(from, { zone }).plus({ days: d }).toFormat('yyyy-MM-dd'), { answered: 0, abandoned: 0 });
     for (const r of rows) {
@@ -98,60 +83,22 @@ export class DialFigures {
   }
 
   /** The live figures of one queue. */
-  async stats(q: DialQueueEntity, agentIds: string[], pacingRatio: number): Promise<QueueStats> {
+  async stats(q: DialQueueEntity, agentIds: string[], pacingRatio: number, pacing: QueueStats['pacing'] = null): Promise<QueueStats> {
     const now = this.clock.now();
     const from = await dayStart(this.settings, now);
     const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool, onLeads] = await Promise.all([
       this.items.countEligible(q.id, now),
-      agentIds.length ? this.ds.getRepository(UserEntity).find({ select: { id: true, name: true }, where: { id: In(agentIds) } }) : Promise.resolve([]),
+      this.figures.userNames(agentIds),
       this.agents.findMany(agentIds),
-      this.calls
-        .createQueryBuilder('c')
-        .select('SUM(CASE WHEN c.answered_at IS NULL THEN 1 ELSE 0 END)', 'ringing')
-        .addSelect('SUM(CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END)', 'talking')
-        .where('c.queue_id = :id AND c.ended_at IS NULL AND c.placed_at >= :since', { id: q.id, since: new Date(now.getTime() - 4 * 3600_000) })
-        .getRawOne<{ ringing: string | null; talking: string | null }>(),
-      this.calls
-        .createQueryBuilder('c')
-        .select('COUNT(*)', 'dials')
-        .addSelect('SUM(CASE WHEN c.human = :human THEN 1 ELSE 0 END)', 'human')
-        .addSelect('SUM(CASE WHEN c.bridged_at IS NOT NULL THEN 1 ELSE 0 END)', 'connects')
-        .addSelect("SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END)", 'abandoned')
-        .where('c.queue_id = :id AND c.placed_at >= :from', { id: q.id, from, human: true })
-        .getRawOne<{ dials: string | number; human: string | null; connects: string | null; abandoned: string | null }>(),
+      this.figures.liveCalls(q.id, new Date(now.getTime() - 4 * 3600_000)),
+      this.figures.callCountsSince(q.id, from),
       this.dialCalls.averageTalk(q.id, from),
       this.agents.averageWrapUpMs(agentIds, from),
       this.dialCalls.rates(q.id, new Date(now.getTime() - 30 * 86_400_000)),
-      this.ds
-        .getRepository(CallbackEntity)
-        .createQueryBuilder('c')
-        .select("SUM(CASE WHEN c.status = 'due' THEN 1 ELSE 0 END)", 'due')
-        .addSelect("SUM(CASE WHEN c.status = 'escalated' THEN 1 ELSE 0 END)", 'overdue')
-        .where("c.queue_id = :id AND c.status IN ('due', 'escalated')", { id: q.id })
-        .getRawOne<{ due: string | null; overdue: string | null }>(),
-      agentIds.length
-        ? this.ds
-            .getRepository(ParticipantActionEntity)
-            .createQueryBuilder('a')
-            .select('a.owner_id', 'userId')
-            .addSelect('COUNT(*)', 'due')
-            .addSelect('SUM(CASE WHEN a.due_at < :overdue THEN 1 ELSE 0 END)', 'overdue')
-            .where("a.owner_id IN (:...agentIds) AND a.status = 'due'", { agentIds, overdue: new Date(now.getTime() - ACTION_OVERDUE_MS) })
-            .groupBy('a.owner_id')
-            .getRawMany<{ userId: string; due: string | number; overdue: string | number | null }>()
-        : Promise.resolve([]),
+      this.figures.openCallbacks(q.id),
+      this.figures.dueActionsByOwner(agentIds, new Date(now.getTime() - ACTION_OVERDUE_MS)),
       q.ringPoolId ? this.pools.health(q.ringPoolId, now).catch(() => null) : Promise.resolve(null),
-      agentIds.length
-        ? this.ds
-            .getRepository(DialQueueItemEntity)
-            .createQueryBuilder('i')
-            .innerJoin(LeadEntity, 'l', 'l.id = i.lead_id')
-            .select('i.agent_id', 'agentId')
-            .addSelect('l.first_name', 'firstName')
-            .addSelect('l.last_name', 'lastName')
-            .where("i.queue_id = :id AND i.status IN ('reserved', 'dialing') AND i.agent_id IN (:...agentIds)", { id: q.id, agentIds })
-            .getRawMany<{ agentId: string; firstName: string | null; lastName: string | null }>()
-        : Promise.resolve([]),
+      this.figures.leadsHeldBy(q.id, agentIds),
     ]);
     const leadOf = new Map(onLeads.map((r) => [r.agentId, [r.firstName, r.lastName].filter(Boolean).join(' ') || 'Unnamed lead']));
     const names = new Map(users.map((u) => [u.id, u.name]));
@@ -197,6 +144,7 @@ export class DialFigures {
       abandonRate30dPct: pct(thirty.abandoned, thirty.answered),
       abandonCapPct: q.abandonCapBp / 100,
       pacingRatio: Math.round(pacingRatio * 100) / 100,
+      pacing: q.mode === 'predictive' ? pacing : null,
       callbacks: { due: Number(callbacks?.due ?? 0), overdue: Number(callbacks?.overdue ?? 0) },
       actionsByAgent: actions.map((a) => ({ userId: a.userId, due: Number(a.due), overdue: Number(a.overdue ?? 0) })),
       ringPool: pool

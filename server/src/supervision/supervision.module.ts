@@ -4,6 +4,7 @@ import { DialerModule } from '../dialer/dialer.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
+import { FiguresRepository } from './figures.repository.js';
 import { DialFigures } from './dial-figures.js';
 import { QueueFiguresController } from './queue-figures.controller.js';
 import { QueueFiguresService } from './queue-figures.service.js';
@@ -13,6 +14,6 @@ import { QueueStatsPush } from './queue-stats.push.js';
 @Module({
   imports: [DialerModule, AgentsModule, SettingsModule, TelephonyModule, RealtimeModule],
   controllers: [QueueFiguresController],
-  providers: [DialFigures, QueueFiguresService, QueueStatsPush],
+  providers: [DialFigures, FiguresRepository, QueueFiguresService, QueueStatsPush],
 })
 export class SupervisionModule {}

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { JsonLogger } from '../common/json-logger.js';
 import { AppConfig } from '../config/app-config.js';
+import { ErrorCode } from '#shared';
+import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
@@ -40,14 +42,18 @@ export class FirstAdminService implements OnApplicationBootstrap {
     if (!wanted) return;
     if (await this.repo.anyWithRole('admin')) return;
     const password = wanted.password ?? randomBytes(18).toString('base64url');
+    let created: boolean;
     try {
-      if (!(await this.users.ensure(wanted.email, 'Administrator', 'admin', password))) {
-        this.logger.event('warn', 'admin.first.email-taken', { email: wanted.email, message: 'no admin exists and this email belongs to another user; set ADMIN_EMAIL to a new address' });
-        return;
-      }
+      created = await this.users.ensure(wanted.email, 'Administrator', 'admin', password);
     } catch (e) {
-      if (isUniqueViolation(e)) return; // another instance made it a moment ago
-      throw e;
+      // Another instance starting beside this one made the user between our check and insert.
+      if (!isUniqueViolation(e) && !(e instanceof DomainError && e.code === ErrorCode.Conflict)) throw e;
+      created = false;
+    }
+    if (!created) {
+      if (await this.repo.anyWithRole('admin')) return; // another instance made the admin a moment ago
+      this.logger.event('warn', 'admin.first.email-taken', { email: wanted.email, message: 'no admin exists and this email belongs to another user; set ADMIN_EMAIL to a new address' });
+      return;
     }
     this.made = { email: wanted.email, generatedPassword: wanted.password ? null : password };
     this.logger.event('info', 'admin.first.created', { email: wanted.email, passwordFrom: wanted.password ? 'ADMIN_PASSWORD' : 'generated' });

@@ -18,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields: readonly FieldError[] = [],
     readonly requestId?: string,
+    /** `ErrorBody.details`: what the server adds to explain a refusal (the gate's reasons). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -42,7 +44,7 @@ export class ApiError extends Error {
       body = undefined;
     }
     if (isErrorBody(body)) {
-      return new ApiError(res.status, body.code, body.message, (body.fields ?? []).filter(isFieldError), body.requestId);
+      return new ApiError(res.status, body.code, body.message, (body.fields ?? []).filter(isFieldError), body.requestId, body.details);
     }
     return new ApiError(res.status, res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', `Request failed (${res.status}${res.statusText ? ` ${res.statusText}` : ''})`);
   }

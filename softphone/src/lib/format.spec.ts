@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { clock, due, utcToZonedInput, zonedToUtc } from './format.js';
+import { clock, due, utcToZonedInput, withConversation, zonedToUtc } from './format.js';
 
 describe('format', () => {
   it.each([
@@ -8,6 +8,13 @@ describe('format', () => {
     [3725, '1:02:05'],
     [-4, '0:00'],
   ])('clock(%p) is %p', (s, out) => expect(clock(s)).toBe(out));
+
+  it("brings a lead's recent conversations up to date from a call's update: replaced in place, or first, five at most", () => {
+    const list = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, status: 'queued' }));
+    expect(withConversation(list, { id: 'c', status: 'in-progress' }).map((c) => `${c.id}:${c.status}`)).toEqual(['a:queued', 'b:queued', 'c:in-progress', 'd:queued', 'e:queued']);
+    expect(withConversation(list, { id: 'f', status: 'ringing' }).map((c) => c.id)).toEqual(['f', 'a', 'b', 'c', 'd']);
+    expect(withConversation([], { id: 'f', status: 'ringing' })).toEqual([{ id: 'f', status: 'ringing' }]);
+  });
 
   it('says when work is due relative to now', () => {
     const now = Date.parse('2026-03-02T17:00:00.000Z');

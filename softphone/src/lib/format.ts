@@ -62,3 +62,12 @@ export function utcToZonedInput(at: Date, zone: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${p.y}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}`;
 }
+
+/**
+ * A lead's recent conversations with one brought up to date from its call's update over
+ * the socket: replaced where it is listed, else put first (the list stays `limit` long).
+ */
+export function withConversation<T extends { id: string }>(history: T[], conversation: T, limit = 5): T[] {
+  const at = history.findIndex((c) => c.id === conversation.id);
+  return at >= 0 ? history.map((c, i) => (i === at ? conversation : c)) : [conversation, ...history].slice(0, limit);
+}

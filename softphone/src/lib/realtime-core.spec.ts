@@ -14,6 +14,7 @@ const status = (state: AgentStatusView['state'], extra: Partial<AgentStatusView>
   stale: false,
   overLimit: false,
   health: null,
+  afterCall: null,
   ...extra,
 });
 const item = (kind: WorkItem['kind'], id: string, dueAt: string, extra: Partial<WorkItem> = {}): WorkItem => ({ kind, id, type: kind === 'callback' ? 'callback' : 'dial', leadId: 'l1', leadName: 'Ada', title: `${kind} ${id}`, dueAt, status: 'due', origin: null, ...extra });
@@ -106,6 +107,25 @@ describe('RealtimeCore', () => {
     expect(last()).toMatchObject({ connection: 'ended', problem: 'you were signed out' });
   });
 
+  it('a busy server\'s refusal is retried after the delay it names plus jitter; an unauthorized one is not', () => {
+    const { socket, timers, core, last } = setup();
+    socket.replies.set('inbox:sync', () => ({ items: [], status: status('ready') }));
+    core.start();
+    expect(socket.connects).toBe(1);
+    socket.fire('connect_error', Object.assign(new Error('unavailable: the server is busy; retry shortly'), { data: { code: 'unavailable', retryAfterMs: 1000 } }));
+    expect(last()).toMatchObject({ connection: 'connecting', problem: 'the server is busy; connecting again in 2 s' });
+    // Jitter 0.5 of the named delay on top of it.
+    expect([...timers.timeouts.values()].map((t) => t.ms)).toEqual([1500]);
+    timers.runTimeouts();
+    expect(socket.connects).toBe(2);
+    socket.open();
+    expect(last()).toMatchObject({ connection: 'connected', problem: null });
+    socket.drop('transport close');
+    socket.fire('connect_error', Object.assign(new Error('unauthorized: the user is not active'), { data: { code: 'unauthorized' } }));
+    expect(timers.timeouts.size).toBe(0);
+    expect(last()).toMatchObject({ connection: 'disconnected', problem: 'unauthorized: the user is not active' });
+  });
+
   it('sets the state through the server and reports its refusal', async () => {
     const { socket, core, last } = setup();
     socket.replies.set('inbox:sync', () => ({ items: [], status: status('offline') }));
@@ -145,5 +165,26 @@ describe('RealtimeCore', () => {
     expect(socket.sentOf('agent:heartbeat')).toHaveLength(before);
     core.stop();
     expect(timers.intervals.size).toBe(0);
+  });
+
+  it('hands every pushed call change to those listening until they stop, and tells them of each reconnect', () => {
+    const { socket, core } = setup();
+    socket.replies.set('inbox:sync', () => ({ items: [], status: status('on_call') }));
+    const seen: string[] = [];
+    let reconnects = 0;
+    const stop = core.calls.add((u) => seen.push(`${u.conversationId}:${u.conversation.status}`));
+    core.reconnects.add(() => reconnects++);
+    core.start();
+    socket.open();
+    expect(reconnects).toBe(1);
+    const update = (status: string) => ({ conversationId: 'c1', conversation: { id: 'c1', status }, legs: [], monitors: [] });
+    socket.fire('call:update', update('ringing'));
+    socket.fire('call:update', update('in-progress'));
+    stop();
+    socket.fire('call:update', update('completed'));
+    expect(seen).toEqual(['c1:ringing', 'c1:in-progress']);
+    socket.drop();
+    socket.open();
+    expect(reconnects).toBe(2);
   });
 });

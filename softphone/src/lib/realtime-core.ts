@@ -1,5 +1,7 @@
 import type {
   AgentStatusView,
+  CallUpdate,
+  HandshakeRefusal,
   ChosenAgentState,
   ClientToServerEvents,
   ServerToClientEvents,
@@ -7,6 +9,7 @@ import type {
   WorkItem,
   WorkKind,
 } from '#shared';
+import { Listeners } from './listeners.js';
 
 /**
  * The agent's live link to the server as plain TypeScript (no runes), so it runs under
@@ -34,6 +37,13 @@ export interface IntervalTimers {
   clearInterval(handle: unknown): void;
 }
 
+/** What a busy server's refusal needs: a one-off timer, and a source of jitter in [0, 1). */
+export interface RetryTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  random?: () => number;
+}
+
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'ended';
 
 export interface InboxItem extends WorkItem {
@@ -52,7 +62,7 @@ export interface RealtimeSnapshot {
 
 export interface RealtimeDeps {
   socket: SocketLike;
-  timers: IntervalTimers;
+  timers: IntervalTimers & RetryTimers;
   /** The current access token (it changes when the session refreshes). */
   token: () => string | null;
   /** The phone and microphone as the softphone sees them now. */
@@ -63,10 +73,13 @@ export interface RealtimeDeps {
 
 /**
  * Follows a socket's connection for a state class: up (then `onUp`), lost with why, or a
- * handshake refused with the server's reason. Once `ended()` (the session is over) it
- * reports nothing more.
+ * handshake refused with the server's reason. A refusal as `unavailable` (the server is
+ * busy) is retried after the delay it names plus up to as much again of jitter, when
+ * `retry` timers are given; other refusals are not. Once `ended()` (the session is over)
+ * it reports nothing more.
  */
-export function trackConnection(socket: SocketLike, report: (state: ConnectionState, problem: string | null) => void, ended: () => boolean, onUp: () => void): void {
+export function trackConnection(socket: SocketLike, report: (state: ConnectionState, problem: string | null) => void, ended: () => boolean, onUp: () => void, retry?: RetryTimers): void {
+  let pending: unknown = null;
   socket.on('connect', () => {
     report('connected', null);
     onUp();
@@ -75,11 +88,24 @@ export function trackConnection(socket: SocketLike, report: (state: ConnectionSt
     if (!ended()) report('disconnected', reason === 'io client disconnect' ? null : `connection lost (${String(reason)}); reconnecting…`);
   });
   socket.on('connect_error', (err) => {
-    if (!ended()) report('disconnected', (err as Error | undefined)?.message ?? 'cannot reach the server');
+    if (ended()) return;
+    const refusal = (err as { data?: HandshakeRefusal } | undefined)?.data;
+    if (retry && refusal?.code === 'unavailable') {
+      const wait = Math.round(refusal.retryAfterMs * (1 + (retry.random ?? Math.random)()));
+      if (pending !== null) retry.clearTimeout(pending);
+      pending = retry.setTimeout(() => {
+        pending = null;
+        if (!ended() && !socket.connected) socket.connect();
+      }, wait);
+      report('connecting', `the server is busy; connecting again in ${Math.ceil(wait / 1000)} s`);
+      return;
+    }
+    report('disconnected', (err as Error | undefined)?.message ?? 'cannot reach the server');
   });
 }
 
-const KIND_ORDER: Record<WorkKind, number> = { queue_item: 0, callback: 1, participant_action: 2 };
+// A lead who wrote is waiting on us: after calls and callbacks, before schedule tasks.
+const KIND_ORDER: Record<WorkKind, number> = { queue_item: 0, callback: 1, reply: 2, participant_action: 3 };
 
 export function sortInbox(items: Iterable<InboxItem>): InboxItem[] {
   return [...items].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
@@ -95,6 +121,10 @@ export class RealtimeCore {
   private heartbeat: unknown = null;
   private lastToken: string | null = null;
   private started = false;
+  /** Every change to a call this agent is on, as the server pushes it. */
+  readonly calls = new Listeners<CallUpdate>();
+  /** Each (re)connect: what was missed while away is read again. */
+  readonly reconnects = new Listeners<void>();
 
   constructor(private readonly deps: RealtimeDeps) {}
 
@@ -119,8 +149,11 @@ export class RealtimeCore {
       () => {
         this.sync();
         this.beat();
+        this.reconnects.emit();
       },
+      this.deps.timers,
     );
+    s.on('call:update', (u) => this.calls.emit(u));
     s.on('work:offered', (d) => {
       this.items.set(keyOf(d.item.kind, d.item.id), { ...d.item, deliveryId: d.deliveryId });
       this.changed();

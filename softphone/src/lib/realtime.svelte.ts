@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import type { AgentStatusView, ChosenAgentState, SoftphoneHealth, WorkKind } from '#shared';
+import type { AgentStatusView, CallUpdate, ChosenAgentState, SoftphoneHealth, WorkKind } from '#shared';
 import { type ConnectionState, type InboxItem, RealtimeCore, type RealtimeSnapshot, type SocketLike } from './realtime-core.js';
 
 /** How often the softphone says it is alive (the server marks an agent stale after 20 s of silence). */
@@ -19,7 +19,12 @@ export class Realtime {
     const socket = io({ autoConnect: false, transports: ['websocket'], auth: (cb) => cb({ token: token() ?? '' }) });
     this.#core = new RealtimeCore({
       socket: socket as unknown as SocketLike,
-      timers: { setInterval: (fn, ms) => window.setInterval(fn, ms), clearInterval: (h) => window.clearInterval(h as number) },
+      timers: {
+        setInterval: (fn, ms) => window.setInterval(fn, ms),
+        clearInterval: (h) => window.clearInterval(h as number),
+        setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+        clearTimeout: (h) => window.clearTimeout(h as number),
+      },
       token,
       health,
       heartbeatMs: HEARTBEAT_MS,
@@ -57,6 +62,16 @@ export class Realtime {
 
   forget(kind: WorkKind, id: string): void {
     this.#core.forget(kind, id);
+  }
+
+  /** Calls `fn` with every pushed change to a call this agent is on; returns how to stop. */
+  onCall(fn: (u: CallUpdate) => void): () => void {
+    return this.#core.calls.add(fn);
+  }
+
+  /** Calls `fn` on each (re)connect of the socket; returns how to stop. */
+  onReconnect(fn: () => void): () => void {
+    return this.#core.reconnects.add(fn);
   }
 
   /** Sends the health now (after the phone or microphone changed). */

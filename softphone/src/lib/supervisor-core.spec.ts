@@ -3,7 +3,7 @@ import type { AgentStatusView, QueueStats } from '#shared';
 import { type SupervisorSnapshot, SupervisorCore } from './supervisor-core.js';
 import { FakeSocket } from './testing/fake-socket.js';
 
-const agent = (userId: string, name: string, state: AgentStatusView['state']): AgentStatusView => ({ userId, name, state, reason: null, since: '2026-03-02T17:00:00.000Z', connected: true, lastHeartbeatAt: null, stale: false, overLimit: false, health: null });
+const agent = (userId: string, name: string, state: AgentStatusView['state']): AgentStatusView => ({ userId, name, state, reason: null, since: '2026-03-02T17:00:00.000Z', connected: true, lastHeartbeatAt: null, stale: false, overLimit: false, health: null, afterCall: null });
 const stats = (queueId: string, dials: number): QueueStats => ({ queueId, name: queueId, today: { dials } } as unknown as QueueStats);
 
 function setup() {

@@ -1,5 +1,6 @@
 import type { AgentStatusView, QueueStats } from '#shared';
 import { type ConnectionState, type SocketLike, trackConnection } from './realtime-core.js';
+import { Listeners } from './listeners.js';
 
 /**
  * What a supervisor watches, as plain TypeScript (jest runs it against a fake socket;
@@ -28,6 +29,10 @@ export class SupervisorCore {
   private stats: Record<string, QueueStats> = {};
   private watched: string[] = [];
   private started = false;
+  /** A live call changed somewhere on the floor (the board reads its list again). */
+  readonly callChanges = new Listeners<{ conversationId: string; status: string | null }>();
+  /** Each (re)connect. */
+  readonly reconnects = new Listeners<void>();
 
   constructor(private readonly deps: SupervisorDeps) {}
 
@@ -50,8 +55,10 @@ export class SupervisorCore {
       () => {
         this.loadBoard();
         this.sendWatch();
+        this.reconnects.emit();
       },
     );
+    s.on('floor:call-changed', (p) => this.callChanges.emit(p));
     s.on('supervisor:agent', (status) => {
       this.agents.set(status.userId, status);
       this.changed();

@@ -38,4 +38,12 @@ export class Supervisor {
   update(status: AgentStatusView): void {
     this.#core.update(status);
   }
+  /** Calls `fn` whenever a live call changes on the floor; returns how to stop. */
+  onCallChanged(fn: (p: { conversationId: string; status: string | null }) => void): () => void {
+    return this.#core.callChanges.add(fn);
+  }
+  /** Calls `fn` on each (re)connect of the socket; returns how to stop. */
+  onReconnect(fn: () => void): () => void {
+    return this.#core.reconnects.add(fn);
+  }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CHOSEN_AGENT_STATES, type ChosenAgentState } from '#shared';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { AFTER_CALL_ACTIONS, type AfterCallAction, CHOSEN_AGENT_STATES, type ChosenAgentState } from '#shared';
 
 export class SetAgentStateDto {
   @ApiProperty({ enum: CHOSEN_AGENT_STATES })
@@ -30,11 +30,26 @@ export class AgentRulesDto {
   @Type(() => PauseReasonDto)
   pauseReasons: PauseReasonDto[];
 
-  @ApiProperty({ description: 'Longest wrap-up after a call before the agent is made ready' })
+  @ApiProperty({ description: 'Longest wrap-up after a call; then the agent is paused (wrap-up-expired) unless the queue says ready' })
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(5)
   @Max(3600)
   wrapUpMaxSeconds: number;
+
+  @ApiPropertyOptional({ default: 2, description: 'Offers left unanswered in a row before the agent is paused (missed-offers)' })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of offers' })
+  @Min(1)
+  @Max(20)
+  missedOffersBeforePause?: number;
+}
+
+export class AfterCallDto {
+  @ApiProperty({ enum: AFTER_CALL_ACTIONS, nullable: true, description: 'pause, sign-off, or null to cancel' })
+  @IsDefined({ message: `is required: one of ${AFTER_CALL_ACTIONS.join(', ')}, or null to cancel` })
+  @ValidateIf((_o, v) => v !== null)
+  @IsIn(AFTER_CALL_ACTIONS as unknown as string[], { message: `must be one of ${AFTER_CALL_ACTIONS.join(', ')}, or null to cancel` })
+  action: AfterCallAction | null;
 }
 
 export class HistoryQuery {

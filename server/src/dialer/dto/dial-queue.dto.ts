@@ -1,9 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome } from '#shared';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { AFTER_WRAP_UP_LIMITS, type AfterWrapUpLimit, DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome, RECORDING_CONSENTS, RECORDING_MODES, type RecordingConsent, type RecordingMode } from '#shared';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class QueueRecordingDto {
+  @ApiPropertyOptional({ enum: RECORDING_MODES }) @IsOptional() @IsIn(RECORDING_MODES as unknown as string[], { message: `must be one of ${RECORDING_MODES.join(', ')}` }) mode?: RecordingMode;
+  @ApiPropertyOptional({ enum: RECORDING_CONSENTS, description: 'Where every party must consent: announce first, or wait for the agent to mark consent' })
+  @IsOptional()
+  @IsIn(RECORDING_CONSENTS as unknown as string[], { message: `must be one of ${RECORDING_CONSENTS.join(', ')}` })
+  consent?: RecordingConsent;
+  @ApiPropertyOptional({ maxLength: 500, nullable: true }) @IsOptional() @IsString() @MaxLength(500) announcement?: string | null;
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 3650 }) @IsOptional() @IsInt() @Min(1) @Max(3650) retentionDays?: number | null;
+}
 
 export class CallingWindowDto {
   @ApiProperty({ example: '09:00' }) @Matches(HHMM, { message: 'must be a time of day as HH:mm' }) start: string;
@@ -59,12 +69,43 @@ class DialQueueSettingsDto {
   @Max(3, { message: 'must be at most 3 (percent of answered calls)' })
   abandonCapPct?: number;
 
+  @ApiPropertyOptional({ description: 'predictive: the 30-day abandon share the pacer aims under, percent of answered calls (above 0, below the legal cap of 3 and the queue’s cap)' })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of percent' })
+  @Min(0.1, { message: 'must be at least 0.1 (percent of answered calls)' })
+  @Max(2.99, { message: 'must be below the legal cap of 3 (percent of answered calls)' })
+  targetAbandonPct?: number;
+
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true, message: 'must be user ids' })
   agentIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Supervisors and admins who watch the queue and may listen to, coach and join its live calls' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true, message: 'must be user ids' })
+  supervisorIds?: string[];
+
+  @ApiPropertyOptional({ type: () => QueueRecordingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QueueRecordingDto)
+  recording?: QueueRecordingDto;
+
+  @ApiPropertyOptional({ enum: AFTER_WRAP_UP_LIMITS, default: 'pause', description: 'An agent still wrapping up at the limit is paused (wrap-up-expired) or made ready' })
+  @IsOptional()
+  @IsIn(AFTER_WRAP_UP_LIMITS as unknown as string[], { message: `must be one of ${AFTER_WRAP_UP_LIMITS.join(', ')}` })
+  afterWrapUpLimit?: AfterWrapUpLimit;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 500, example: 'https://example.com/hold.mp3', description: 'What a held person hears in the queue\'s calls (played by the carrier); null: the server\'s hold music' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http or https URL' })
+  @MaxLength(500)
+  holdMusicUrl?: string | null;
 }
 
 export class CreateDialQueueDto extends DialQueueSettingsDto {

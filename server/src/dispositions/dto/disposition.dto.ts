@@ -58,4 +58,10 @@ export class SetDispositionDto {
   @MaxLength(40)
   @IsLocalOrInstant()
   callbackAt?: string;
+
+  @ApiPropertyOptional({ description: 'To change a stored disposition: the code it replaces (without it, a different disposition is a conflict)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  replaces?: string;
 }

@@ -1,7 +1,5 @@
-import type { DataSource } from 'typeorm';
 import type { IntegrationKind } from '#shared';
-import type { LeadRecord } from '../../leads/leads.repository.js';
-import { updateLead } from '../../leads/leads.repository.js';
+import type { LeadRecord, LeadsRepository } from '../../leads/leads.repository.js';
 import type { FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import type { IntegrationsService } from '../integrations.service.js';
 import { mapIntoLead } from '../records.js';
@@ -14,10 +12,10 @@ export async function checkIntegration(integrations: IntegrationsService, config
 }
 
 /** Writes mapped answer values into the lead; returns the fields set. */
-export async function applyMapped(ds: DataSource, lead: LeadRecord, map: Record<string, string> | undefined, json: unknown, now: Date): Promise<string[]> {
+export async function applyMapped(leads: LeadsRepository, lead: LeadRecord, map: Record<string, string> | undefined, json: unknown, now: Date): Promise<string[]> {
   if (!map) return [];
   const { changed, fields } = mapIntoLead(lead, map, json, now);
-  if (changed) await ds.transaction((em) => updateLead(em, { lead: changed.lead, tags: changed.tags }));
+  if (changed) await leads.update({ lead: changed.lead, tags: changed.tags });
   return changed ? fields : [];
 }
 

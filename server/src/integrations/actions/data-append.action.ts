@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { LeadsRepository } from '../../leads/leads.repository.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import { HttpCallError, HttpCallRefused, HttpCaller, redact } from '../http-caller.js';
 import { IntegrationsService } from '../integrations.service.js';
@@ -19,7 +18,7 @@ export class DataAppendAction implements ActionHandler {
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly leads: LeadsRepository,
     private readonly http: HttpCaller,
     private readonly integrations: IntegrationsService,
   ) {}
@@ -55,7 +54,7 @@ export class DataAppendAction implements ActionHandler {
       if (res.status === 404) return { kind: 'skipped', outcome: 'no match', detail: excerpt(res.text) };
       if (res.status >= 400) return { kind: 'failed', outcome: `rejected (${res.status})`, detail: excerpt(res.text) };
       if (res.json === null) return { kind: 'failed', outcome: 'not json', detail: excerpt(res.text) };
-      const set = await applyMapped(this.ds, ctx.lead, ctx.config.map as Record<string, string>, res.json, ctx.now);
+      const set = await applyMapped(this.leads, ctx.lead, ctx.config.map as Record<string, string>, res.json, ctx.now);
       return { kind: 'completed', outcome: set.length ? 'appended' : 'nothing new', detail: set.length ? `set ${set.join(', ')}` : 'the answer had none of the mapped fields' };
     } catch (e) {
       if (e instanceof HttpCallRefused) return { kind: 'failed', outcome: e.outcome, detail: e.message };

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { LeadsRepository } from '../../leads/leads.repository.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../../schedules/actions/action-handler.js';
 import { MergeContexts } from '../../schedules/actions/contact-actions.js';
 import { type MergeContext, renderTemplate, validateTemplate } from '../../schedules/templates.js';
@@ -36,7 +35,7 @@ export class WebhookAction implements ActionHandler {
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly leads: LeadsRepository,
     private readonly conversations: ConversationsRepository,
     private readonly http: HttpCaller,
     private readonly integrations: IntegrationsService,
@@ -134,7 +133,7 @@ export class WebhookAction implements ActionHandler {
       });
       const answer = `HTTP ${res.status} after ${res.tries} ${res.tries === 1 ? 'try' : 'tries'}: ${excerpt(res.text)}`;
       if (res.status >= 400) return { kind: 'failed', outcome: `rejected (${res.status})`, detail: answer };
-      const mapped = await applyMapped(this.ds, ctx.lead, ctx.config.responseMap as Record<string, string> | undefined, res.json, ctx.now);
+      const mapped = await applyMapped(this.leads, ctx.lead, ctx.config.responseMap as Record<string, string> | undefined, res.json, ctx.now);
       return { kind: 'completed', outcome: `delivered (${res.status})`, detail: mapped.length ? `${answer}; set ${mapped.join(', ')}` : answer };
     } catch (e) {
       if (e instanceof HttpCallRefused) return { kind: 'failed', outcome: e.outcome, detail: e.message };

@@ -152,6 +152,21 @@ export class ListLeadsQuery {
   limit?: number;
 }
 
+export class FindLeadsQuery {
+  @ApiProperty({ description: 'The start of a name, company, email, tag or number (any format)' })
+  @IsString()
+  @MaxLength(100)
+  q: string;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
+
 export class BulkUpdateLeadsDto {
   @ApiProperty({ type: [String], maxItems: 1000 })
   @IsArray()

@@ -194,7 +194,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
     let skippedRows = 0;
     let updatedRows = 0;
     if (settings.dedupe === 'allow') {
-      for (const r of rows) created.push(this.newLead(r.row, settings, now));
+      for (const r of rows) created.push(this.newLead(r.row, settings, now, job.createdBy));
     } else {
       const keysOf = (row: ImportedRow) => (row.phones.length ? row.phones.map((p) => p.e164) : row.email ? [row.email] : []);
       const found = await this.repo.findDuplicates(
@@ -212,7 +212,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
         const key = keys.find((k) => existing.has(k));
         const match = key ? existing.get(key) : undefined;
         if (!match) {
-          const record = this.newLead(row, settings, now);
+          const record = this.newLead(row, settings, now, job.createdBy);
           created.push(record);
           records.set(record.lead.id, record);
           for (const k of keys) existing.set(k, { leadId: record.lead.id, line });
@@ -246,7 +246,8 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
     return this.repo.commitBatch(job.id, this.workerId, { created, updated: [...updates.values()], issues, progress: { ...progress } });
   }
 
-  private newLead(row: ImportedRow, settings: ImportSettings, now: Date): LeadRecord {
+  /** A lead the file makes: the importing user is its Created By. */
+  private newLead(row: ImportedRow, settings: ImportSettings, now: Date, authorId: string | null): LeadRecord {
     const d = settings.defaults ?? {};
     const lead: LeadEntity = {
       id: randomUUID(),
@@ -265,6 +266,8 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
       lastContactedMode: 'not_contacted',
       lastActivityAt: null,
       lastActivityType: null,
+      createdBy: authorId,
+      updatedBy: authorId,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,

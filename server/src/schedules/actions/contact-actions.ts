@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { type ConversationView, ErrorCode, type PoolPickRefusal } from '#shared';
-import { Clock } from '../../common/clock.js';
+import { type ConversationView, type EmailDraftView, ErrorCode, type PoolPickRefusal, SMS_COMPLETE_ON } from '#shared';
 import { DomainError } from '../../common/domain-error.js';
 import { ContactPolicy, type GateDecision } from '../../compliance/contact-policy.js';
 import { AppConfig } from '../../config/app-config.js';
-import { Mailer, MailError } from '../../email/mailer.js';
-import { UnsubscribeLinks } from '../../email/unsubscribe-links.js';
-import { type LeadRecord, LeadsRepository } from '../../leads/leads.repository.js';
-import { EmailTracking } from '../../email/email-tracking.js';
+import { EmailSender, replySubject, type SendOutcome, threadAfter, UNSUBSCRIBE_PLACEHOLDER } from '../../email/email-sender.js';
+import type { LeadRecord } from '../../leads/leads.repository.js';
 import { OutboundService } from '../../telephony/outbound/outbound.service.js';
 import { WebhookUrls } from '../../telephony/webhooks/webhook-urls.js';
 import { UsersRepository } from '../../users/users.repository.js';
@@ -18,8 +14,10 @@ import { type MergeContext, renderTemplate, validateTemplate } from '../template
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from './action-handler.js';
 import { DialIntake } from '../../dialer/dial-intake.js';
 import { SchedulesRepository } from '../schedules.repository.js';
+import { ParticipantActionsRepository } from '../participant-actions.repository.js';
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+/** An address: no spaces, control characters, brackets, commas or quotes in it (nothing that could split a header). */
+const EMAIL = /^[^\s\p{Cc}@<>,;"]+@[^\s\p{Cc}@<>,;"]+\.[^\s\p{Cc}@<>,;"]+$/u;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 /** What merge fields see: the lead, its custom fields, the owner and the schedule. */
@@ -157,9 +155,11 @@ export class SmsAction implements ActionHandler {
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
     const body = config.body;
-    if (typeof body !== 'string' || !body.trim()) return [{ field: `${ctx.prefix}.body`, message: 'is required' }];
-    if (body.length > 1600) return [{ field: `${ctx.prefix}.body`, message: 'is longer than 1600 characters' }];
-    return validateTemplate(body, Object.keys(ctx.customFieldTypes), `${ctx.prefix}.body`);
+    // A manual text completes its step once sent (default) or once delivered.
+    const completeOn: FieldIssue[] = config.completeOn === undefined || (SMS_COMPLETE_ON as readonly unknown[]).includes(config.completeOn) ? [] : [{ field: `${ctx.prefix}.completeOn`, message: `must be ${SMS_COMPLETE_ON.join(' or ')}` }];
+    if (typeof body !== 'string' || !body.trim()) return [...completeOn, { field: `${ctx.prefix}.body`, message: 'is required' }];
+    if (body.length > 1600) return [...completeOn, { field: `${ctx.prefix}.body`, message: 'is longer than 1600 characters' }];
+    return [...completeOn, ...validateTemplate(body, Object.keys(ctx.customFieldTypes), `${ctx.prefix}.body`)];
   }
 
   async preview(ctx: ActionContext): Promise<Record<string, unknown>> {
@@ -190,11 +190,24 @@ export class SmsAction implements ActionHandler {
   }
 }
 
+/** What an agent sends for a manual email step, checked by the caller. */
+export interface ManualEmail {
+  to: string;
+  cc: string[];
+  bcc: string[];
+  replyTo: string | null;
+  from: string;
+  subject: string;
+  body: string;
+  html: boolean;
+}
+
 /**
- * Email over SMTP: template merged for the lead; from, reply-to, cc and bcc; an
- * unsubscribe link (and the one-click List-Unsubscribe header) that opts the address
- * out of email. The message row is written before the send under the action's key, so
- * a run repeated after a crash never sends twice.
+ * Email: the step's template merged for the lead; from, reply-to, cc and bcc; optionally
+ * as a reply to the enrollment's previous email (In-Reply-To, References, `Re:`). The
+ * automatic step and an agent's manual send both go out through `EmailSender` (unsubscribe
+ * link and headers, tracking, the row written first under the action's key so a repeated
+ * run or POST never sends twice).
  */
 @Injectable()
 export class EmailAction implements ActionHandler {
@@ -205,14 +218,11 @@ export class EmailAction implements ActionHandler {
   constructor(
     private readonly messages: EmailMessagesRepository,
     private readonly policy: ContactPolicy,
-    private readonly mailer: Mailer,
-    private readonly links: UnsubscribeLinks,
+    private readonly sender: EmailSender,
     private readonly urls: WebhookUrls,
     private readonly merge: MergeContexts,
     private readonly config: AppConfig,
-    private readonly clock: Clock,
-    private readonly leads: LeadsRepository,
-    private readonly tracking: EmailTracking,
+    private readonly actions: ParticipantActionsRepository,
   ) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
@@ -224,8 +234,9 @@ export class EmailAction implements ActionHandler {
     if (typeof config.body !== 'string' || !config.body.trim()) issues.push({ field: `${ctx.prefix}.body`, message: 'is required' });
     else issues.push(...validateTemplate(config.body, keys, `${ctx.prefix}.body`, { allowUnsubscribe: true }));
     if (config.html !== undefined && typeof config.html !== 'boolean') issues.push({ field: `${ctx.prefix}.html`, message: 'must be true or false' });
+    if (config.replyToPrevious !== undefined && typeof config.replyToPrevious !== 'boolean') issues.push({ field: `${ctx.prefix}.replyToPrevious`, message: 'must be true or false' });
     for (const f of ['from', 'replyTo'] as const) {
-      if (config[f] !== undefined && config[f] !== null && !(typeof config[f] === 'string' && EMAIL.test(String(config[f]).replace(/^.*<(.+)>$/, '$1')))) {
+      if (config[f] !== undefined && config[f] !== null && !(typeof config[f] === 'string' && isEmailAddress(String(config[f])))) {
         issues.push({ field: `${ctx.prefix}.${f}`, message: 'must be an email address' });
       }
     }
@@ -243,15 +254,38 @@ export class EmailAction implements ActionHandler {
     return { subject: renderTemplate(String(ctx.config.subject), m), body: renderTemplate(String(ctx.config.body), m, { escapeHtml: ctx.config.html === true }) };
   }
 
+  /** The From addresses a manual send may use: EMAIL_FROM, EMAIL_SENDERS, and the step's own From. */
+  senders(ctx: ActionContext): string[] {
+    const own = str(ctx.config.from);
+    const all = [...this.config.email.senders];
+    if (own && !all.some((s) => addressOf(s) === addressOf(own))) all.push(own);
+    return all;
+  }
+
+  /** The step's email as it would go to this lead now: what a manual step's composer starts from. */
+  async draft(ctx: ActionContext): Promise<EmailDraftView> {
+    const previous = await this.previous(ctx);
+    const m = await this.merge.build(ctx.lead, ctx.ownerId, ctx.run?.schedule ?? null, { unsubscribe: UNSUBSCRIBE_PLACEHOLDER });
+    const html = ctx.config.html === true;
+    const subject = renderTemplate(String(ctx.config.subject), m).replace(/[\r\n]+/g, ' ').trim();
+    return {
+      actionId: ctx.run?.action.id ?? '',
+      to: ctx.lead.lead.email,
+      cc: (ctx.config.cc as string[] | undefined) ?? [],
+      bcc: (ctx.config.bcc as string[] | undefined) ?? [],
+      replyTo: str(ctx.config.replyTo),
+      from: str(ctx.config.from) ?? this.config.email.from,
+      senders: this.senders(ctx),
+      subject: previous ? replySubject(previous.subject) : subject,
+      body: renderTemplate(String(ctx.config.body), m, { escapeHtml: html }),
+      html,
+      inReplyTo: previous?.messageId ?? null,
+    };
+  }
+
   async run(ctx: ActionContext): Promise<ActionResult> {
-    const messages = this.messages;
-    const earlier = await messages.findByKey(ctx.idempotencyKey);
-    if (earlier) {
-      // A run repeated after a crash: never send twice. A send cut off mid-way is reported, not retried.
-      if (earlier.status === 'sent') return { kind: 'completed', outcome: 'sent' };
-      if (earlier.status === 'bounced') return { kind: 'failed', outcome: 'bounced', detail: earlier.error ?? 'bounced' };
-      return { kind: 'failed', outcome: earlier.status === 'failed' ? 'send failed' : 'send interrupted', detail: earlier.error ?? 'the send was interrupted; it was not repeated to avoid a duplicate' };
-    }
+    const earlier = await this.messages.findByKey(ctx.idempotencyKey);
+    if (earlier) return this.replayed(earlier);
     const to = ctx.lead.lead.email;
     const decision = await this.policy.check({ lead: ctx.lead.lead }, 'email', ctx.now, { scope: scopeOf(ctx), recordAs: `email:${ctx.cause.type}` });
     if (!decision.allowed || !to) {
@@ -260,63 +294,63 @@ export class EmailAction implements ActionHandler {
       if (ctx.onRefusal === 'hold' && next) return { kind: 'held', until: next, detail: reasons };
       return { kind: 'skipped', outcome: 'refused by compliance', detail: reasons };
     }
-    const unsubscribe = this.links.url({ email: to, scheduleId: ctx.run?.schedule.id ?? null }, this.urls.base());
-    const m = await this.merge.build(ctx.lead, ctx.ownerId, ctx.run?.schedule ?? null, { unsubscribe });
-    const html = ctx.config.html === true;
-    const subject = renderTemplate(String(ctx.config.subject), m).replace(/[\r\n]+/g, ' ').trim();
-    let body = renderTemplate(String(ctx.config.body), m, { escapeHtml: html });
-    // Every schedule email can be unsubscribed from, whether or not the template says so.
-    if (!String(ctx.config.body).includes('unsubscribe_url')) body += html ? `<p><a href="${unsubscribe}">Unsubscribe</a></p>` : `\n\nUnsubscribe: ${unsubscribe}`;
-    const id = randomUUID();
-    // An HTML email reports its opens and clicks (a plain-text one cannot carry a pixel).
-    if (html) body = this.tracking.instrument(body, id, this.urls.base());
-    const domain = (this.config.email.from.match(/@([^>\s]+)/)?.[1] ?? 'switchboard.local').toLowerCase();
-    const row: EmailMessage = {
-      id,
-      leadId: ctx.lead.lead.id,
-      toAddress: to,
-      fromAddress: str(ctx.config.from) ?? this.config.email.from,
-      subject: subject.slice(0, 300),
-      body,
-      status: 'sending',
-      messageId: null,
-      idempotencyKey: ctx.idempotencyKey,
-      error: null,
-      participantActionId: ctx.run?.action.id ?? null,
-      createdAt: this.clock.now(),
-      sentAt: null,
-      openedAt: null,
-      clickedAt: null,
-    };
-    await messages.insert(row);
-    try {
-      const sent = await this.mailer.send({
-        from: row.fromAddress,
-        to,
-        replyTo: str(ctx.config.replyTo),
-        cc: (ctx.config.cc as string[] | undefined) ?? [],
-        bcc: (ctx.config.bcc as string[] | undefined) ?? [],
-        subject: row.subject,
-        text: html ? body.replace(/<[^>]+>/g, '') : body,
-        html: html ? body : null,
-        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        messageId: `<${row.id}@${domain}>`,
-      });
-      // Taken for the cc'd but refused for the lead: the lead's address bounced all the same.
-      const refused = sent.rejected.find((r) => r.address.toLowerCase() === to.toLowerCase());
-      if (refused) {
-        const status = refused.permanent ? 'bounced' : 'failed';
-        await messages.update(row.id, { status, messageId: sent.messageId, error: refused.reason.slice(0, 1000) });
-        return { kind: 'failed', outcome: refused.permanent ? 'bounced' : 'send failed', detail: refused.reason };
-      }
-      await messages.update(row.id, { status: 'sent', messageId: sent.messageId, sentAt: this.clock.now() });
-      await this.leads.touchActivity(ctx.lead.lead.id, 'email-out', this.clock.now(), true);
-      return { kind: 'completed', outcome: 'sent' };
-    } catch (e) {
-      const permanent = e instanceof MailError && e.permanent;
-      await messages.update(row.id, { status: permanent ? 'bounced' : 'failed', error: (e as Error).message.slice(0, 1000) });
-      return { kind: 'failed', outcome: permanent ? 'bounced' : 'send failed', detail: (e as Error).message };
+    const draft = await this.draft(ctx);
+    const sent = await this.send(ctx, { to, cc: draft.cc, bcc: draft.bcc, replyTo: draft.replyTo, from: draft.from, subject: draft.subject, body: draft.body, html: draft.html }, ctx.idempotencyKey, null);
+    if (sent.kind === 'duplicate') {
+      // Another run of this action wrote its row first: report what became of that one.
+      const other = await this.messages.findByKey(ctx.idempotencyKey);
+      return other ? this.replayed(other) : { kind: 'failed', outcome: 'send interrupted', detail: 'another run of this step is sending it' };
     }
+    if (sent.kind === 'sent') return { kind: 'completed', outcome: 'sent' };
+    return { kind: 'failed', outcome: sent.kind === 'bounced' ? 'bounced' : 'send failed', detail: sent.detail };
+  }
+
+  /** An agent's manual send of this step, under `key` (one per attempt), after the caller's checks. */
+  async send(ctx: ActionContext, mail: ManualEmail, key: string, sentBy: string | null): Promise<SendOutcome> {
+    const previous = await this.previous(ctx);
+    const thread = previous?.messageId ? threadAfter({ messageId: previous.messageId, referencesHeader: previous.referencesHeader, threadId: previous.threadId }) : null;
+    // Every email from a schedule step can be unsubscribed from, whether or not the text says so (the sender adds the link).
+    return this.sender.send({
+      leadId: ctx.lead.lead.id,
+      to: mail.to,
+      from: mail.from,
+      cc: mail.cc,
+      bcc: mail.bcc,
+      replyTo: mail.replyTo,
+      subject: mail.subject,
+      body: mail.body,
+      html: mail.html,
+      scheduleId: ctx.run?.schedule.id ?? null,
+      baseUrl: this.urls.base(),
+      idempotencyKey: key,
+      participantActionId: ctx.run?.action.id ?? null,
+      sentBy,
+      thread,
+    });
+  }
+
+  /** With `replyToPrevious`, the last email sent by an earlier email step of the same enrollment. */
+  private async previous(ctx: ActionContext): Promise<EmailMessage | null> {
+    if (ctx.config.replyToPrevious !== true || !ctx.run) return null;
+    const ids = (await this.actions.emailActionIdsOfEnrollment(ctx.run.enrollment.id)).filter((id) => id !== ctx.run?.action.id);
+    const previous = await this.messages.latestSentOf(ids);
+    return previous?.messageId ? previous : null;
+  }
+
+  /** A run repeated after a crash: never send twice. A send cut off mid-way is reported, not retried. */
+  private replayed(earlier: EmailMessage): ActionResult {
+    if (earlier.status === 'sent' || earlier.status === 'replied') return { kind: 'completed', outcome: 'sent' };
+    if (earlier.status === 'bounced') return { kind: 'failed', outcome: 'bounced', detail: earlier.error ?? 'bounced' };
+    return { kind: 'failed', outcome: earlier.status === 'failed' ? 'send failed' : 'send interrupted', detail: earlier.error ?? 'the send was interrupted; it was not repeated to avoid a duplicate' };
   }
 }
 
+/** The address inside `Name <addr>`, lower case. */
+export function addressOf(s: string): string {
+  return s.replace(/^[^<>]*<([^<>]+)>$/, '$1').trim().toLowerCase();
+}
+
+/** `addr` or `Name <addr>`. */
+export function isEmailAddress(s: string): boolean {
+  return !/\p{Cc}/u.test(s) && EMAIL.test(s.replace(/^[^<>]*<([^<>]+)>$/, '$1').trim());
+}

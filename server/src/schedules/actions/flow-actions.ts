@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { OPT_OUT_CHANNELS, type OptOutChannel } from '#shared';
 import { CallbacksService } from '../../callbacks/callbacks.service.js';
 import { Clock } from '../../common/clock.js';
 import { OptOutsService } from '../../compliance/opt-outs.service.js';
+import { Transactions } from '../../database/transactions.js';
 import { updateLead } from '../../leads/leads.repository.js';
 import { type Criteria, evaluateCriteria, validateCriteria } from '../criteria.js';
 import { applyLeadChanges, type LeadChange, validateLeadChanges } from '../lead-changes.js';
@@ -155,7 +154,7 @@ export class ModifyLeadAction implements ActionHandler {
   readonly type = 'modify_lead';
   readonly activations = ['automatic'] as const;
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: Transactions,
     private readonly clock: Clock,
   ) {}
 
@@ -167,7 +166,7 @@ export class ModifyLeadAction implements ActionHandler {
   async run(ctx: ActionContext): Promise<ActionResult> {
     const changed = applyLeadChanges(ctx.lead, ctx.config.changes as LeadChange[], this.clock.now());
     if (!changed) return { kind: 'completed', outcome: 'unchanged' };
-    await this.ds.transaction((em) => updateLead(em, { lead: changed.lead, tags: changed.tags }));
+    await this.tx.run((em) => updateLead(em, { lead: changed.lead, tags: changed.tags }));
     return { kind: 'completed', outcome: 'updated' };
   }
 }

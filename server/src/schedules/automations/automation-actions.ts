@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { INTEREST_EFFECTS } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
+import { Transactions } from '../../database/transactions.js';
 import { Mailer } from '../../email/mailer.js';
 import { updateLead } from '../../leads/leads.repository.js';
 import type { ActionContext, ActionHandler, ActionResult, FieldIssue, ValidationContext } from '../actions/action-handler.js';
 import { EmailAction } from '../actions/contact-actions.js';
 import { applyLeadChanges, type LeadChange } from '../lead-changes.js';
+import { EnrollmentsRepository } from '../enrollments.repository.js';
 import { ScheduleEngine } from '../schedule-engine.js';
-import { EnrollmentEntity, type ScheduleEntity } from '../schedule.entity.js';
+import type { ScheduleEntity } from '../schedule.entity.js';
 import { WebhookUrls } from '../../telephony/webhooks/webhook-urls.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { InterestLinks } from './interest-links.js';
@@ -20,12 +20,13 @@ const TAG = /^[a-z0-9][a-z0-9 _:.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An action that changes the lead: the changes it makes, written in one transaction. */
+@Injectable() // its subclasses inherit its constructor, so its parameters' types must be recorded
 abstract class LeadChangeAction implements ActionHandler {
   abstract readonly type: string;
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() protected readonly ds: DataSource,
+    protected readonly tx: Transactions,
     protected readonly clock: Clock,
   ) {}
 
@@ -41,7 +42,7 @@ abstract class LeadChangeAction implements ActionHandler {
   async run(ctx: ActionContext): Promise<ActionResult> {
     const changed = applyLeadChanges(ctx.lead, this.changes(ctx.config), this.clock.now());
     if (!changed) return { kind: 'completed', outcome: 'unchanged' };
-    await this.ds.transaction((em) => updateLead(em, { lead: changed.lead, tags: changed.tags }));
+    await this.tx.run((em) => updateLead(em, { lead: changed.lead, tags: changed.tags }));
     return { kind: 'completed', outcome: 'updated', detail: await this.describe(ctx) };
   }
 }
@@ -92,11 +93,12 @@ export class ArchiveLeadAction extends LeadChangeAction {
   readonly type = 'archive_lead';
 
   constructor(
-    @InjectDataSource() ds: DataSource,
+    tx: Transactions,
     clock: Clock,
+    private readonly enrollments: EnrollmentsRepository,
     private readonly engine: ScheduleEngine,
   ) {
-    super(ds, clock);
+    super(tx, clock);
   }
 
   async validate(): Promise<FieldIssue[]> {
@@ -108,7 +110,7 @@ export class ArchiveLeadAction extends LeadChangeAction {
 
   override async run(ctx: ActionContext): Promise<ActionResult> {
     const result = await super.run(ctx);
-    const open = await this.ds.getRepository(EnrollmentEntity).find({ select: { id: true }, where: { leadId: ctx.lead.lead.id, status: In(['active', 'paused']) } });
+    const open = await this.enrollments.openIdsOfLead(ctx.lead.lead.id);
     for (const e of open) await this.engine.exit(e.id, 'lead archived');
     return { ...result, outcome: 'archived', detail: open.length ? `${open.length} enrollment(s) ended` : null } as ActionResult;
   }
@@ -121,7 +123,7 @@ export class RemoveFromScheduleAction implements ActionHandler {
   readonly activations = ['automatic'] as const;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly enrollments: EnrollmentsRepository,
     private readonly engine: ScheduleEngine,
   ) {}
 
@@ -139,7 +141,7 @@ export class RemoveFromScheduleAction implements ActionHandler {
   async run(ctx: ActionContext): Promise<ActionResult> {
     const scheduleId = (ctx.config.scheduleId as string | undefined) ?? ctx.run?.schedule.id;
     if (!scheduleId) return { kind: 'skipped', outcome: 'no schedule', detail: 'name a schedule outside a schedule' };
-    const open = await this.ds.getRepository(EnrollmentEntity).findOneBy({ scheduleId, leadId: ctx.lead.lead.id, status: In(['active', 'paused']) });
+    const open = await this.enrollments.openOfLeadInSchedule(scheduleId, ctx.lead.lead.id);
     if (!open) return { kind: 'completed', outcome: 'not enrolled' };
     await this.engine.exit(open.id, `removed by ${ctx.origin}`);
     return { kind: 'completed', outcome: 'removed' };

@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { type AutomationRunView, type InterestAnswer, type InterestEffect, type InterestOutcome, OPEN_ACTION_STATUSES } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { JsonLogger } from '../../common/json-logger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
+import { Transactions } from '../../database/transactions.js';
 import { LeadsRepository } from '../../leads/leads.repository.js';
 import { SchedulerService } from '../../scheduler/scheduler.service.js';
 import { defaultTimezoneIn } from '../../settings/settings.repository.js';
 import type { ActionContext, ActionResult } from '../actions/action-handler.js';
 import { ActionRegistry } from '../actions/action-registry.js';
+import { EnrollmentsRepository } from '../enrollments.repository.js';
+import { ParticipantActionsRepository } from '../participant-actions.repository.js';
+import { ScheduleDefinitionsRepository } from '../schedule-definitions.repository.js';
 import { ScheduleEngine } from '../schedule-engine.js';
-import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleStepEntity } from '../schedule.entity.js';
+import type { ParticipantActionEntity, ScheduleEntity } from '../schedule.entity.js';
 import { type AutomationTrigger, firstFireAt, nextFireAt } from './automation-timing.js';
-import { AutomationRunEntity, InterestAnswerEntity, StepAutomationEntity } from './automation.entity.js';
+import type { AutomationRunEntity, StepAutomationEntity } from './automation.entity.js';
+import { AutomationsRepository } from './automations.repository.js';
 import { InterestLinks } from './interest-links.js';
 
 export const AUTOMATION_FIRE_QUEUE = 'automation.fire';
@@ -41,7 +45,11 @@ type RunResult = AutomationRunView['results'][number];
 @Injectable()
 export class AutomationsService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly automations: AutomationsRepository,
+    private readonly definitions: ScheduleDefinitionsRepository,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly actions: ParticipantActionsRepository,
     private readonly engine: ScheduleEngine,
     private readonly registry: ActionRegistry,
     private readonly leads: LeadsRepository,
@@ -65,14 +73,14 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
           await this.scan();
         } finally {
           // Firings still planned (later, or waiting on a paused enrollment or an inactive lead): keep looking.
-          if (await this.ds.getRepository(AutomationRunEntity).exists({ where: { status: 'scheduled' } })) await this.scanAt(this.clock.now());
+          if (await this.automations.anyPlanned()) await this.scanAt(this.clock.now());
         }
       },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (await this.ds.getRepository(AutomationRunEntity).exists({ where: { status: 'scheduled' } })) await this.scanAt(this.clock.now());
+    if (await this.automations.anyPlanned()) await this.scanAt(this.clock.now());
   }
 
   /**
@@ -89,7 +97,7 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
   // ── planning ──────────────────────────────────────────────────────────────────────
 
   private async plan(em: EntityManager, stay: ParticipantActionEntity, schedule: ScheduleEntity, kinds: string[]): Promise<void> {
-    const automations = await em.getRepository(StepAutomationEntity).find({ where: { stepId: stay.stepId, active: true, triggerKind: In(kinds) }, order: { position: 'ASC' } });
+    const automations = await this.automations.activeOfStep(stay.stepId, kinds, em);
     if (!automations.length) return;
     const zone = await this.zoneOf(em, schedule);
     const now = this.clock.now();
@@ -122,7 +130,7 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
       updatedAt: now,
     };
     try {
-      await em.getRepository(AutomationRunEntity).insert({ ...run });
+      await this.automations.insertRun(run, em);
     } catch (e) {
       if (isUniqueViolation(e)) return; // planned already
       throw e;
@@ -134,8 +142,7 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
 
   /** The lead left the step: what enter and pending automations still had planned for the stay is canceled. */
   private async cancelStays(em: EntityManager, which: { stayIds: string[] } | { enrollmentId: string }, at: Date): Promise<void> {
-    const where = 'stayIds' in which ? { participantActionId: In(which.stayIds.length ? which.stayIds : ['-']) } : { enrollmentId: which.enrollmentId };
-    await em.getRepository(AutomationRunEntity).update({ ...where, status: 'scheduled', triggerKind: In(['enter', 'pending']) }, { status: 'canceled', detail: 'the lead left the step', updatedAt: at });
+    await this.automations.cancelForStays(which, at, em);
   }
 
   // ── firing ────────────────────────────────────────────────────────────────────────
@@ -144,21 +151,9 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
   async scan(): Promise<number> {
     const now = this.clock.now();
     const stuck = new Date(now.getTime() - STUCK_MS);
-    const due = await this.ds
-      .getRepository(AutomationRunEntity)
-      .createQueryBuilder('r')
-      .select('r.id', 'id')
-      .innerJoin(EnrollmentEntity, 'e', 'e.id = r.enrollment_id')
-      .innerJoin('leads', 'l', 'l.id = r.lead_id')
-      .where('r.due_at <= :now', { now })
-      .andWhere("(r.status = 'scheduled' OR (r.status = 'firing' AND r.updated_at < :stuck))", { stuck })
-      .andWhere("e.status <> 'paused'")
-      .andWhere('l.status NOT IN (:...inactive) AND l.deleted_at IS NULL', { inactive: INACTIVE_LEAD })
-      .orderBy('r.due_at', 'ASC')
-      .limit(SCAN_BATCH)
-      .getRawMany<{ id: string }>();
+    const due = await this.automations.dueRunIds(now, stuck, INACTIVE_LEAD, SCAN_BATCH);
     let fired = 0;
-    for (const { id } of due) {
+    for (const id of due) {
       try {
         if (await this.fire(id)) fired++;
       } catch (e) {
@@ -171,20 +166,19 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
   /** Fires one firing if it is due and may fire; true when it did. */
   async fire(runId: string): Promise<boolean> {
     const now = this.clock.now();
-    const runs = this.ds.getRepository(AutomationRunEntity);
-    const run = await runs.findOneBy({ id: runId });
+    const run = await this.automations.findRun(runId);
     if (!run || run.dueAt > now) return false;
     const resumed = run.status === 'firing' && run.updatedAt.getTime() < now.getTime() - STUCK_MS;
     if (run.status !== 'scheduled' && !resumed) return false;
     const [automation, stay, enrollment, schedule, step, lead] = await Promise.all([
-      this.ds.getRepository(StepAutomationEntity).findOneBy({ id: run.automationId }),
-      this.ds.getRepository(ParticipantActionEntity).findOneBy({ id: run.participantActionId }),
-      this.ds.getRepository(EnrollmentEntity).findOneBy({ id: run.enrollmentId }),
-      this.ds.getRepository(ScheduleEntity).findOneBy({ id: run.scheduleId }),
-      this.ds.getRepository(ScheduleStepEntity).findOneBy({ id: run.stepId }),
+      this.automations.findById(run.automationId),
+      this.actions.findById(run.participantActionId),
+      this.enrollments.findById(run.enrollmentId),
+      this.definitions.findById(run.scheduleId),
+      this.definitions.findStep(run.stepId),
       this.leads.findById(run.leadId),
     ]);
-    const cancel = (why: string) => runs.update({ id: run.id, status: run.status }, { status: 'canceled', detail: why, updatedAt: now }).then(() => false);
+    const cancel = (why: string) => this.automations.cancelRunIfStill(run.id, run.status, why, now).then(() => false);
     if (!automation || !automation.active) return cancel('the automation was deleted or turned off');
     if (!stay || !enrollment || !schedule || !step || schedule.deletedAt || step.deletedAt) return cancel('the step or schedule is gone');
     if (!lead || lead.lead.deletedAt) return cancel('the lead was deleted');
@@ -195,8 +189,7 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
     } else if (!(OPEN_ACTION_STATUSES as readonly string[]).includes(stay.status) || enrollment.status !== 'active') {
       return cancel('the lead left the step');
     }
-    const claimed = await runs.update(resumed ? { id: run.id, status: 'firing', updatedAt: LessThan(new Date(now.getTime() - STUCK_MS)) } : { id: run.id, status: 'scheduled' }, { status: 'firing', updatedAt: now });
-    if (!claimed.affected) return false;
+    if (!(await this.automations.claimRun(run.id, resumed ? new Date(now.getTime() - STUCK_MS) : null, now))) return false;
 
     const trigger = JSON.parse(automation.trigger) as AutomationTrigger;
     const actions = JSON.parse(automation.actions) as Array<{ type: string; config: Record<string, unknown> }>;
@@ -226,10 +219,10 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
       results.push(summarize(a.type, result));
     }
     const failed = results.some((r) => r.status === 'failed');
-    await this.ds.transaction(async (em) => {
-      await em.getRepository(AutomationRunEntity).update({ id: run.id, status: 'firing' }, { status: failed ? 'failed' : 'fired', firedAt: now, results: JSON.stringify(results), updatedAt: this.clock.now() });
+    await this.tx.run(async (em) => {
+      await this.automations.recordFired(run.id, failed, JSON.stringify(results), now, this.clock.now(), em);
       // A pending automation that repeats, while the lead is still on the step: the next firing, counted from this one's due time.
-      const still = await em.getRepository(ParticipantActionEntity).findOneBy({ id: stay.id });
+      const still = await this.actions.findById(stay.id, em);
       const next = nextFireAt(trigger, run.dueAt, run.occurrence, await this.zoneOf(em, schedule));
       if (next && still && (OPEN_ACTION_STATUSES as readonly string[]).includes(still.status)) await this.insertRun(em, automation, stay, run.occurrence + 1, next);
     });
@@ -244,11 +237,7 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
   // ── reading ───────────────────────────────────────────────────────────────────────
 
   async runs(filter: { scheduleId: string; enrollmentId?: string; leadId?: string; status?: string }): Promise<AutomationRunView[]> {
-    const rows = await this.ds.getRepository(AutomationRunEntity).find({
-      where: { scheduleId: filter.scheduleId, ...(filter.enrollmentId ? { enrollmentId: filter.enrollmentId } : {}), ...(filter.leadId ? { leadId: filter.leadId } : {}), ...(filter.status ? { status: filter.status } : {}) },
-      order: { dueAt: 'ASC', occurrence: 'ASC' },
-      take: 1000,
-    });
+    const rows = await this.automations.runs(filter);
     return rows.map(toRunView);
   }
 
@@ -265,21 +254,21 @@ export class AutomationsService implements OnModuleInit, OnApplicationBootstrap 
     const checked = this.links.check(token, now);
     if (!checked.ok) return checked.reason === 'expired' ? { status: 'expired', answer: null, message: 'This link has expired.' } : { status: 'invalid', answer: null, message: 'This link is not valid.' };
     const { runId, action, answer } = checked.claim;
-    const run = await this.ds.getRepository(AutomationRunEntity).findOneBy({ id: runId });
+    const run = await this.automations.findRun(runId);
     if (!run) return { status: 'invalid', answer: null, message: 'This link is not valid.' };
-    const earlier = await this.ds.getRepository(InterestAnswerEntity).findOneBy({ participantActionId: run.participantActionId });
+    const earlier = await this.automations.answerOfStay(run.participantActionId);
     if (earlier) return { status: 'already_answered', answer: earlier.answer as InterestAnswer, message: `Your answer (${earlier.answer}) was already recorded. Thank you.` };
     const [stay, enrollment] = await Promise.all([
-      this.ds.getRepository(ParticipantActionEntity).findOneBy({ id: run.participantActionId }),
-      this.ds.getRepository(EnrollmentEntity).findOneBy({ id: run.enrollmentId }),
+      this.actions.findById(run.participantActionId),
+      this.enrollments.findById(run.enrollmentId),
     ]);
     const open = !!stay && (OPEN_ACTION_STATUSES as readonly string[]).includes(stay.status) && !!enrollment && (enrollment.status === 'active' || enrollment.status === 'paused') && enrollment.currentStepId === run.stepId;
     if (!open) return { status: 'already_advanced', answer: null, message: 'Thanks — this has already moved on, so nothing was changed.' };
-    const automation = await this.ds.getRepository(StepAutomationEntity).findOneBy({ id: run.automationId });
+    const automation = await this.automations.findById(run.automationId);
     const config = ((automation ? (JSON.parse(automation.actions) as Array<{ config?: Record<string, unknown> }>)[action]?.config : undefined) ?? {}) as { interest?: { onYes?: InterestEffect; onNo?: InterestEffect } };
     const effect: InterestEffect = (answer === 'yes' ? config.interest?.onYes : config.interest?.onNo) ?? (answer === 'no' ? 'exit' : 'none');
     try {
-      await this.ds.getRepository(InterestAnswerEntity).insert({ id: randomUUID(), leadId: run.leadId, enrollmentId: run.enrollmentId, stepId: run.stepId, participantActionId: run.participantActionId, answer, effect, answeredAt: now });
+      await this.automations.insertAnswer({ id: randomUUID(), leadId: run.leadId, enrollmentId: run.enrollmentId, stepId: run.stepId, participantActionId: run.participantActionId, answer, effect, answeredAt: now });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       return this.answer(token); // answered at the same moment from another click

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { type EntityManager, In } from 'typeorm';
 import { AUTOMATION_ACTION_TYPES, type AutomationActionView, type StepAutomationView } from '#shared';
 import type { FieldIssue, ValidationContext } from '../actions/action-handler.js';
 import type { ActionRegistry } from '../actions/action-registry.js';
 import { type AutomationTrigger, type DelayParts, describeTrigger, type RepeatUnit, validateTrigger } from './automation-timing.js';
-import { AutomationRunEntity, StepAutomationEntity } from './automation.entity.js';
+import type { StepAutomationEntity } from './automation.entity.js';
 
 /** An automation as a schedule save sends it (checked by `validateAutomations` first). */
 export interface AutomationInput {
@@ -66,7 +64,8 @@ export async function validateAutomations(input: unknown, registry: ActionRegist
   return issues;
 }
 
-function normalTrigger(t: Record<string, unknown>): AutomationTrigger {
+/** A trigger as stored: only the fields its kind has. */
+export function normalTrigger(t: Record<string, unknown>): AutomationTrigger {
   if (t.kind === 'complete') return { kind: 'complete' };
   const parts = (d: unknown): DelayParts => {
     const x = (d ?? {}) as DelayParts;
@@ -77,53 +76,7 @@ function normalTrigger(t: Record<string, unknown>): AutomationTrigger {
   return { kind: 'pending', after: parts(t.after), repeat: repeat ? { every: repeat.every, unit: repeat.unit, maxTimes: repeat.maxTimes } : null };
 }
 
-/**
- * Writes a step's automations inside the schedule's save: those sent with their id are
- * kept (and updated), new ones added, those left out deleted (their planned firings
- * canceled). `input` undefined leaves the step's automations as they are.
- */
-export async function saveAutomations(em: EntityManager, scheduleId: string, stepId: string, input: AutomationInput[] | undefined, now: Date): Promise<void> {
-  if (input === undefined) return;
-  const repo = em.getRepository(StepAutomationEntity);
-  const existing = await repo.find({ select: { id: true }, where: { stepId } });
-  const keep = new Set(input.map((a) => a.id).filter(Boolean) as string[]);
-  const gone = existing.map((a) => a.id).filter((id) => !keep.has(id));
-  await deleteAutomations(em, { ids: gone }, now);
-  for (const [i, a] of input.entries()) {
-    const trigger = normalTrigger(a.trigger);
-    const columns = {
-      position: i + 1,
-      name: a.name?.trim() || null,
-      active: a.active ?? true,
-      triggerKind: trigger.kind,
-      trigger: JSON.stringify(trigger),
-      actions: JSON.stringify(a.actions.map((x) => ({ type: x.type, config: x.config ?? {} }))),
-      updatedAt: now,
-    };
-    if (a.id) await repo.update({ id: a.id, stepId }, columns);
-    else await repo.insert({ id: randomUUID(), scheduleId, stepId, createdAt: now, ...columns });
-  }
-}
-
-/** Deletes automations (by id, or every one of some steps), canceling what they had planned. */
-export async function deleteAutomations(em: EntityManager, which: { ids: string[] } | { stepIds: string[] }, now: Date): Promise<void> {
-  const repo = em.getRepository(StepAutomationEntity);
-  const ids = 'ids' in which ? which.ids : (await repo.find({ select: { id: true }, where: { stepId: In(which.stepIds.length ? which.stepIds : ['-']) } })).map((a) => a.id);
-  if (!ids.length) return;
-  await em.getRepository(AutomationRunEntity).update({ automationId: In(ids), status: 'scheduled' }, { status: 'canceled', detail: 'the automation was deleted', updatedAt: now });
-  await repo.delete({ id: In(ids) });
-}
-
 export function toAutomationView(a: StepAutomationEntity): StepAutomationView {
   const trigger = JSON.parse(a.trigger) as AutomationTrigger;
   return { id: a.id, name: a.name, active: a.active, trigger, triggerSummary: describeTrigger(trigger), actions: JSON.parse(a.actions) as AutomationActionView[] };
-}
-
-/** The automations of these steps, by step, in order. */
-export async function automationsOf(em: EntityManager, stepIds: string[]): Promise<Map<string, StepAutomationView[]>> {
-  const out = new Map<string, StepAutomationView[]>();
-  if (!stepIds.length) return out;
-  const rows = await em.getRepository(StepAutomationEntity).find({ where: { stepId: In(stepIds) }, order: { position: 'ASC' } });
-  for (const r of rows) out.set(r.stepId, [...(out.get(r.stepId) ?? []), toAutomationView(r)]);
-  return out;
 }

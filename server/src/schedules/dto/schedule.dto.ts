@@ -18,9 +18,9 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ACTIVATIONS, type Activation, CALLBACK_STATUSES, SCHEDULE_TYPES, type ScheduleType, SHARE_LEVELS, type ShareLevel, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '#shared';
+import { ACTIVATIONS, type Activation, SCHEDULE_TYPES, type ScheduleType, SHARE_LEVELS, type ShareLevel, ENROLLMENT_STATUSES, LEAD_STATUSES, PARTICIPANT_ACTION_STATUSES } from '#shared';
 import type { AutomationInput } from '../automations/step-automations.js';
-import { IsCalendarDate, IsInstant, IsLocalOrInstant } from '../../common/validation.js';
+import { IsCalendarDate, IsInstant } from '../../common/validation.js';
 import { TIMING_WINDOWS, type TimingWindow } from '../timing.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -305,34 +305,14 @@ export class BulkReassignDto {
   @ApiPropertyOptional() @IsOptional() @IsInstant() dueTo?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a schedule id' }) scheduleId?: string;
 }
-
-export class BookCallbackDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'must be a lead id' }) leadId: string;
-  @ApiProperty({ description: 'An ISO instant; without an offset it is read in the lead\'s local time' }) @IsString() @MaxLength(40) @IsLocalOrInstant() dueAt: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Omit for yourself; null for anyone on the queue' }) @IsOptional() @IsUUID('all', { message: 'must be a user id' }) ownerId?: string | null;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a queue id' }) queueId?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
-  @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt({ message: 'must be a whole number' }) @Min(1) @Max(1440) escalateAfterMinutes?: number;
-}
-
-export class ListCallbacksQuery {
-  @ApiPropertyOptional({ description: 'A user id, "me" or "anyone"' }) @IsOptional() @IsString() @MaxLength(36) ownerId?: string;
-  @ApiPropertyOptional({ description: 'One status or several, comma-separated' })
-  @IsOptional()
-  @csv()
-  @IsIn(CALLBACK_STATUSES as unknown as string[], { each: true, message: `each status must be one of ${CALLBACK_STATUSES.join(', ')}` })
-  status?: string[];
-  @ApiPropertyOptional({ description: 'Only overdue ones (due or escalated, past due and not taken)' }) @IsOptional() @Transform(({ value }) => value === 'true' || value === true) @IsBoolean() overdue?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'must be a lead id' }) leadId?: string;
-  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-}
-
-export class RescheduleCallbackDto {
-  @ApiProperty() @IsString() @MaxLength(40) @IsLocalOrInstant() dueAt: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
-}
-
-export class CompleteCallbackDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) outcome?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a conversation id' }) conversationId?: string;
+/** A manual email step sent by its agent; each address is checked by the service (naming `cc[2]` and so on). */
+export class SendEmailDto {
+  @ApiProperty({ example: 'ann@example.com' }) @IsString() @MaxLength(254) to: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20, { message: 'must be a list of up to 20 email addresses' }) @IsString({ each: true }) @MaxLength(254, { each: true }) cc?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20, { message: 'must be a list of up to 20 email addresses' }) @IsString({ each: true }) @MaxLength(254, { each: true }) bcc?: string[];
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(254) replyTo?: string | null;
+  @ApiPropertyOptional({ description: 'One of the draft\'s senders; default the step\'s From' }) @IsOptional() @IsString() @MaxLength(254) from?: string;
+  @ApiProperty() @IsString() @MaxLength(300, { message: 'is longer than 300 characters' }) subject: string;
+  @ApiProperty() @IsString() @MaxLength(200_000) body: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() html?: boolean;
 }

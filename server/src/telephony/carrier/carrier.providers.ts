@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { Transactions } from '../../database/transactions.js';
 import { CarrierGateway, TwilioCarrierGateway } from '../gateway/carrier-gateway.js';
 import { SimulatedCarrier } from './simulated/simulated-carrier.js';
 import { createTwilioClient } from './twilio-client.js';
@@ -13,7 +14,9 @@ export const SIMULATED_CARRIER = Symbol('SIMULATED_CARRIER');
 
 export const simulatedCarrierProvider: FactoryProvider<SimulatedCarrier | null> = {
   provide: SIMULATED_CARRIER,
-  inject: [AppConfig],
+  // After the database (Transactions needs it): a start that fails on an absent database has
+  // opened no carrier port, and the start tried again opens one.
+  inject: [AppConfig, Transactions],
   useFactory: async (config: AppConfig) => {
     const t = config.telephony;
     if (t.mode !== 'simulated') return null;

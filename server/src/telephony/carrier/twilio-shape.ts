@@ -131,7 +131,8 @@ export function messageJson(accountSid: string, m: MessageShape) {
 }
 
 /** One page of a list: every match on a single page (the simulated carrier never has many). */
-export function page<T>(key: 'calls' | 'messages', accountSid: string, items: T[], pageSize: number) {
-  const uri = `/${API_VERSION}/Accounts/${accountSid}/${key === 'calls' ? 'Calls' : 'Messages'}.json?PageSize=${pageSize}&Page=0`;
+export function page<T>(key: 'calls' | 'messages' | 'conferences' | 'participants', accountSid: string, items: T[], pageSize: number, path?: string) {
+  const resource = path ?? `/${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+  const uri = `/${API_VERSION}/Accounts/${accountSid}${resource}.json?PageSize=${pageSize}&Page=0`;
   return { [key]: items.slice(0, pageSize), end: Math.max(0, Math.min(items.length, pageSize) - 1), first_page_uri: uri, next_page_uri: null, page: 0, page_size: pageSize, previous_page_uri: null, start: 0, uri };
 }

@@ -35,4 +35,25 @@ describe('parseTwiml', () => {
       { verb: 'Dial', numbers: ['+13055550123'], clients: ['agent-7'], callerId: '+12125550100', action: 'https://switchboard.test/fallback?c=1', method: 'POST', timeout: 20, statusCallback: 'https://switchboard.test/status?c=1&x=2' },
     ]);
   });
+
+  it('reads a <Conference> the official builder writes, with defaults for what it leaves out', () => {
+    const xml = built((r) => {
+      r.dial({ action: 'https://switchboard.test/after' }).conference(
+        { startConferenceOnEnter: false, endConferenceOnExit: true, muted: true, beep: 'onEnter', coach: `CA${'1'.repeat(32)}`, statusCallback: 'https://switchboard.test/conf?a=1&b=2', statusCallbackEvent: ['start', 'join', 'leave'], record: 'record-from-start', participantLabel: 'supervisor' },
+        'call-7',
+      );
+      r.dial().conference('plain');
+    });
+    const [first, second] = parseTwiml(xml);
+    expect(first).toMatchObject({
+      verb: 'Dial',
+      action: 'https://switchboard.test/after',
+      conference: { name: 'call-7', muted: true, beep: 'onEnter', startConferenceOnEnter: false, endConferenceOnExit: true, coach: `CA${'1'.repeat(32)}`, participantLabel: 'supervisor', record: 'record-from-start', statusCallback: 'https://switchboard.test/conf?a=1&b=2', statusCallbackMethod: 'POST', statusCallbackEvent: ['start', 'join', 'leave'] },
+    });
+    expect(second).toMatchObject({
+      verb: 'Dial',
+      numbers: [],
+      conference: { name: 'plain', muted: false, beep: 'true', startConferenceOnEnter: true, endConferenceOnExit: false, coach: null, maxParticipants: 250, record: 'do-not-record', statusCallback: null, statusCallbackEvent: [] },
+    });
+  });
 });

@@ -17,9 +17,60 @@ export type TwimlVerb =
       timeout: number;
       /** The status callback of the first `<Number>`, when it has one. */
       statusCallback: string | null;
+      /** A named room this call joins (`<Dial><Conference>`), when the dial names one. */
+      conference?: ConferenceNoun;
     }
   | { verb: 'Message'; text: string; to: string | null }
   | { verb: 'Gather' };
+
+/** `<Conference>` inside `<Dial>`: the room's name and how this call takes part. */
+export interface ConferenceNoun {
+  name: string;
+  muted: boolean;
+  /** Whether a tone sounds when someone enters or leaves (true, false, onEnter, onExit). */
+  beep: 'true' | 'false' | 'onEnter' | 'onExit';
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  /** What plays while the room waits for someone who starts it; null: the carrier's music. */
+  waitUrl: string | null;
+  waitMethod: 'GET' | 'POST';
+  maxParticipants: number;
+  record: 'do-not-record' | 'record-from-start';
+  recordingStatusCallback: string | null;
+  /** The call this one coaches: only that call hears it. */
+  coach: string | null;
+  participantLabel: string | null;
+  statusCallback: string | null;
+  statusCallbackMethod: 'GET' | 'POST';
+  /** Which conference events go to the status callback: start end join leave mute hold modify speaker announcement. */
+  statusCallbackEvent: string[];
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value.toLowerCase() === 'true';
+}
+
+function conferenceNoun(text: string, a: Record<string, string>): ConferenceNoun {
+  const beep = a.beep ?? 'true';
+  return {
+    name: text,
+    muted: bool(a.muted, false),
+    beep: beep === 'false' || beep === 'onEnter' || beep === 'onExit' ? beep : 'true',
+    startConferenceOnEnter: bool(a.startConferenceOnEnter, true),
+    endConferenceOnExit: bool(a.endConferenceOnExit, false),
+    waitUrl: a.waitUrl === undefined ? null : a.waitUrl,
+    waitMethod: method(a.waitMethod ?? 'POST'),
+    maxParticipants: Math.min(250, Math.max(2, Number(a.maxParticipants ?? 250) || 250)),
+    record: a.record === 'record-from-start' ? 'record-from-start' : 'do-not-record',
+    recordingStatusCallback: a.recordingStatusCallback ?? null,
+    coach: a.coach ?? null,
+    participantLabel: a.participantLabel ?? null,
+    statusCallback: a.statusCallback ?? null,
+    statusCallbackMethod: method(a.statusCallbackMethod),
+    statusCallbackEvent: (a.statusCallbackEvent ?? '').split(/[\s,]+/).filter(Boolean),
+  };
+}
 
 function attrs(s: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -98,6 +149,7 @@ export function parseTwiml(xml: string): TwimlVerb[] {
         const numbers = children(inner, 'Number');
         const clients = children(inner, 'Client').map((c) => c.text);
         const bare = inner.trim() && !inner.includes('<') ? decode(inner.trim()) : null;
+        const room = children(inner, 'Conference')[0];
         out.push({
           verb,
           numbers: bare ? [bare] : numbers.map((n) => n.text),
@@ -107,6 +159,7 @@ export function parseTwiml(xml: string): TwimlVerb[] {
           method: method(a.method),
           timeout: Number(a.timeout ?? 30),
           statusCallback: numbers[0]?.attrs.statusCallback ?? null,
+          ...(room ? { conference: conferenceNoun(room.text, room.attrs) } : {}),
         });
         break;
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, IsNull, LessThan, MoreThanOrEqual } from 'typeorm';
+import { Brackets, DataSource, type EntityManager, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import { orderedId } from '../../common/ids.js';
 import { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
 import { type StatusEvent, transition } from './conversation-state.js';
@@ -48,6 +48,8 @@ export abstract class ConversationsRepository {
   abstract findById(id: string): Promise<ConversationEntity | null>;
   abstract findBySid(sid: string): Promise<ConversationEntity | null>;
   abstract findByKey(key: string): Promise<ConversationEntity | null>;
+  /** A text our reconciler closed as never placed (no carrier id), back to `initiating` to be sent after all; false when it is not such a row any more. */
+  abstract reopenNotPlaced(id: string, at: Date): Promise<boolean>;
   /** Records the carrier's sid (if none yet) and applies the status it answered with. */
   abstract recordPlaced(id: string, sid: string, status: string, at: Date): Promise<ConversationEntity | null>;
   /** Applies a status event under a row lock and appends it to the audit trail. */
@@ -57,7 +59,7 @@ export abstract class ConversationsRepository {
    * Sets the disposition (with who, when, notes) only while it is still `expected`: of two
    * posts racing, one wins. Returns whether it was written.
    */
-  abstract setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>): Promise<boolean>;
+  abstract setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>, em?: EntityManager): Promise<boolean>;
   /** Notes something done to a call that is not a carrier status (hold, resume) in its event log. */
   abstract note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void>;
   abstract search(filter: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]>;
@@ -68,6 +70,10 @@ export abstract class ConversationsRepository {
   abstract events(id: string): Promise<ConversationEventEntity[]>;
   /** The agent of the lead's most recent call, if any. */
   abstract lastAgentFor(leadId: string): Promise<string | null>;
+  /** The lead's latest outbound conversation on `channel` made at or before `before`. */
+  abstract lastOutbound(leadId: string, channel: 'call' | 'sms', before: Date): Promise<ConversationEntity | null>;
+  /** The bodies of several conversations (texts), in one statement; ids with no row are absent. */
+  abstract bodiesOf(ids: string[]): Promise<Map<string, string | null>>;
 }
 
 @Injectable()
@@ -102,6 +108,11 @@ export class TypeormConversationsRepository extends ConversationsRepository {
 
   findByKey(key: string): Promise<ConversationEntity | null> {
     return this.repo.findOneBy({ idempotencyKey: key });
+  }
+
+  async reopenNotPlaced(id: string, at: Date): Promise<boolean> {
+    const r = await this.repo.update({ id, channel: 'sms', status: 'failed', errorCode: 'not-placed', providerSid: IsNull() }, { status: 'initiating', errorCode: null, errorMessage: null, endedAt: null, updatedAt: at });
+    return (r.affected ?? 0) > 0;
   }
 
   async recordPlaced(id: string, sid: string, status: string, at: Date): Promise<ConversationEntity | null> {
@@ -143,8 +154,10 @@ export class TypeormConversationsRepository extends ConversationsRepository {
     await this.repo.update({ id }, patch);
   }
 
-  async setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>): Promise<boolean> {
-    const r = await this.repo.update({ id, disposition: expected === null ? IsNull() : expected }, patch);
+  async setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>, em?: EntityManager): Promise<boolean> {
+    // One conditional statement: of two writers racing, the second waits for the first's row lock, then finds nothing to change.
+    const repo = em ? em.getRepository(ConversationEntity) : this.repo;
+    const r = await repo.update({ id, disposition: expected === null ? IsNull() : expected }, patch);
     return (r.affected ?? 0) > 0;
   }
 
@@ -199,5 +212,15 @@ export class TypeormConversationsRepository extends ConversationsRepository {
       .limit(1)
       .getRawOne<{ agentId: string }>();
     return row?.agentId ?? null;
+  }
+
+  lastOutbound(leadId: string, channel: 'call' | 'sms', before: Date): Promise<ConversationEntity | null> {
+    return this.repo.findOne({ where: { leadId, channel, direction: 'outbound', createdAt: LessThanOrEqual(before) }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  async bodiesOf(ids: string[]): Promise<Map<string, string | null>> {
+    if (!ids.length) return new Map();
+    const rows = await this.repo.find({ select: { id: true, body: true }, where: { id: In(ids) } });
+    return new Map(rows.map((r) => [r.id, r.body]));
   }
 }

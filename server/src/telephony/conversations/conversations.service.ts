@@ -3,6 +3,7 @@ import { ErrorCode, type AccessClaims, type ConversationView, type Page } from '
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import type { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
+import { CallLegsRepository } from '../rooms/call-legs.repository.js';
 import { type ConversationCursor, type ConversationFilter, ConversationsRepository } from './conversations.repository.js';
 
 export interface ListConversationsInput {
@@ -70,6 +71,7 @@ export class ConversationsService {
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly clock: Clock,
+    private readonly legs: CallLegsRepository,
   ) {}
 
   async list(input: ListConversationsInput, actor: AccessClaims): Promise<Page<ConversationView>> {
@@ -93,7 +95,8 @@ export class ConversationsService {
 
   async get(id: string, actor: AccessClaims): Promise<ConversationView & { events: Array<{ status: string; sequence: number | null; applied: boolean; source: string; receivedAt: string }> }> {
     const c = await this.repo.findById(id);
-    if (!c || (actor.role === 'agent' && c.agentId !== actor.sub)) throw DomainError.notFound('Conversation');
+    // Agents read their own conversations, and calls passed to them or by them.
+    if (!c || (actor.role === 'agent' && c.agentId !== actor.sub && !(c.channel === 'call' && (await this.legs.hasLeg(id, actor.sub))))) throw DomainError.notFound('Conversation');
     const events = await this.repo.events(id);
     return { ...toConversationView(c), events: events.map(toEventView) };
   }

@@ -27,6 +27,11 @@ export class ContactDto {
   @MinLength(8)
   @MaxLength(100)
   idempotencyKey?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "A manual schedule step this contact is for (the caller's open call or SMS step of this lead): the step completes with it" })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a participant action id' })
+  participantActionId?: string;
 }
 
 export class PlaceCallDto extends ContactDto {
@@ -41,6 +46,14 @@ export class PlaceCallDto extends ContactDto {
   @Min(15, { message: 'must be at least 15 (an unanswered call rings at least 15 seconds)' })
   @Max(60)
   ringSeconds?: number;
+}
+
+export class ManualDialDto {
+  @ApiProperty({ example: '(212) 555-0100', description: 'Any common format; read in the account country without a country code' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(40)
+  number: string;
 }
 
 export class SendSmsDto extends ContactDto {

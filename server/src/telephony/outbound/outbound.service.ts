@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { ErrorCode, type ConversationView } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { JsonLogger } from '../../common/json-logger.js';
+import { DomainEvents } from '../../common/domain-events.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
 import { DomainError } from '../../common/domain-error.js';
-import { ContactPolicy, type GateOptions } from '../../compliance/contact-policy.js';
+import { ContactPolicy } from '../../compliance/contact-policy.js';
 import { AppConfig } from '../../config/app-config.js';
 import { LeadsRepository, type LeadRecord } from '../../leads/leads.repository.js';
 import type { ConversationEntity } from '../conversations/conversation.entity.js';
@@ -15,81 +15,16 @@ import { toConversationView } from '../conversations/conversations.service.js';
 import { CarrierError, CarrierGateway } from '../gateway/carrier-gateway.js';
 import { agentIdentity } from '../identity.js';
 import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
+import { CallRooms } from '../rooms/call-rooms.service.js';
+import { HoldMusic } from '../rooms/hold-music.js';
 import { WebhookUrls } from '../webhooks/webhook-urls.js';
 import { OutboundRateLimiter } from './rate-limiter.js';
+import { blankConversation, type CallRequest, type ContactRequest, type SmsRequest } from './outbound-requests.js';
+
+export { blankConversation, type CallRequest, type ContactRequest, type SmsRequest };
 
 /** How long a request the carrier rate-limited waits before it is tried again (the carrier sends no Retry-After). */
 export const CARRIER_BUSY_RETRY_SECONDS = 60;
-
-export interface ContactRequest {
-  leadId: string;
-  /** The agent the call is bridged to (and who owns the conversation). */
-  agentId?: string | null;
-  /** The pool to take the caller ID from; default: the first active pool that can. */
-  poolId?: string | null;
-  /** One of the lead's numbers; default: its primary number. */
-  to?: string;
-  /** What caused the contact, for the record. */
-  cause: { type: 'participant-action' | 'action-run' | 'automation-run' | 'queue-item' | 'callback' | 'manual'; id?: string | null };
-  /**
-   * Ties the contact to one attempt of one piece of work (e.g. `action:<id>:<attempt>`).
-   * Asking again with the same key returns the first contact instead of making another.
-   */
-  idempotencyKey?: string;
-  /** A schedule's or queue's scope and narrower window for the compliance gate. */
-  gate?: Pick<GateOptions, 'scope' | 'narrowTo'>;
-}
-
-export interface CallRequest extends ContactRequest {
-  machineDetection?: boolean;
-  ringSeconds?: number;
-}
-
-export interface SmsRequest extends ContactRequest {
-  body: string;
-  /**
-   * The caller runs after an earlier attempt under the same key ended (it failed, or died
-   * and its lease lapsed): a text that attempt left without an answer from the carrier is
-   * finished rather than returned as it is.
-   */
-  resumeUnfinished?: boolean;
-}
-
-/** A Conversation row with nothing set but its id, status and times. */
-export function blankConversation(now: Date): ConversationEntity {
-  return {
-    id: randomUUID(),
-    leadId: null,
-    agentId: null,
-    channel: 'sms',
-    direction: 'outbound',
-    fromNumber: '',
-    toNumber: '',
-    providerSid: null,
-    status: 'initiating',
-    body: null,
-    answeredBy: null,
-    createdAt: now,
-    ringingAt: null,
-    answeredAt: null,
-    endedAt: null,
-    durationSeconds: null,
-    disposition: null,
-    dispositionBy: null,
-    dispositionAt: null,
-    notes: null,
-    recordingUrl: null,
-    errorCode: null,
-    errorMessage: null,
-    poolId: null,
-    poolNumberId: null,
-    causeType: null,
-    causeId: null,
-    idempotencyKey: null,
-    lastSequence: -1,
-    updatedAt: now,
-  };
-}
 
 /**
  * Every outbound call and text goes through here: the compliance gate at the moment
@@ -110,6 +45,9 @@ export class OutboundService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    private readonly rooms: CallRooms,
+    private readonly holdMusic: HoldMusic,
+    private readonly events: DomainEvents,
   ) {}
 
   async placeCall(request: CallRequest): Promise<ConversationView> {
@@ -139,7 +77,7 @@ export class OutboundService {
     const body = request.body.trim();
     if (!body) throw DomainError.validation('body', 'is empty');
     if (body.length > 1600) throw DomainError.validation('body', 'is longer than 1600 characters (10 segments)');
-    const earlier = await this.earlierText(request.idempotencyKey, request.resumeUnfinished ?? false);
+    const earlier = await this.earlierText(request);
     if (earlier) return earlier;
     const { conversation, created } = await this.prepare('sms', request, body);
     // Made by a concurrent request with the same key, which is alive and sending it.
@@ -152,15 +90,37 @@ export class OutboundService {
     } catch (e) {
       throw await this.carrierFailed(conversation, e);
     }
-    return toConversationView((await this.recordPlaced(conversation, message.sid, message.status)) ?? conversation);
+    const placed = (await this.recordPlaced(conversation, message.sid, message.status)) ?? conversation;
+    // Those who act on texts to a lead (a reply answered) hear it once the carrier has it.
+    if (placed.leadId) await this.events.emit('lead.texted', { leadId: placed.leadId, conversationId: placed.id, sentBy: request.sentBy ?? null, at: this.clock.now() });
+    return toConversationView(placed);
   }
 
   /** The text already made under this key; with `resume`, finished first if its attempt died half-way. */
-  private async earlierText(key: string | undefined, resume: boolean): Promise<ConversationView | null> {
+  private async earlierText(request: SmsRequest): Promise<ConversationView | null> {
+    const key = request.idempotencyKey;
     if (!key) return null;
     const existing = await this.conversations.findByKey(key);
     if (!existing) return null;
-    return toConversationView(resume ? await this.unfinished(existing) : existing);
+    if (!request.resumeUnfinished) return toConversationView(existing);
+    return toConversationView(await this.unfinished(await this.reopenedIfNeverPlaced(existing, request)));
+  }
+
+  /**
+   * A text our reconciler closed as never placed (its attempt died before the carrier had
+   * it, and nothing came back for it) is not a carrier's refusal: the later run of its step
+   * sends it after all, under the same row — once the gate, asked again now, allows it
+   * (the person may have said stop meanwhile).
+   */
+  private async reopenedIfNeverPlaced(c: ConversationEntity, request: SmsRequest): Promise<ConversationEntity> {
+    if (c.channel !== 'sms' || c.direction !== 'outbound' || c.status !== 'failed' || c.errorCode !== 'not-placed' || c.providerSid || !c.leadId) return c;
+    const record = await this.leads.findById(c.leadId);
+    if (!record) return c;
+    const now = this.clock.now();
+    await this.allowedOrRefused(record.lead, 'sms', now, request, c.toNumber);
+    if (!(await this.conversations.reopenNotPlaced(c.id, now))) return (await this.conversations.findById(c.id)) ?? c;
+    this.logger.warn(`conversation ${c.id}: closed as never placed, sent now by a later run of its step`);
+    return { ...c, status: 'initiating', errorCode: null, errorMessage: null, endedAt: null, updatedAt: now };
   }
 
   /**
@@ -259,19 +219,29 @@ export class OutboundService {
   }
 
   /**
-   * Puts the person on an answered call on hold (they hear the hold message and music;
-   * the agent's leg is released) or brings them back to the agent, by giving the call
-   * new TwiML at the carrier. Noted in the call's event log with who did it.
+   * Puts the person on an answered call on hold (they hear the hold music) or brings them
+   * back: in the call's conference room, the customer is held there while the agent stays;
+   * a call bridged directly gets new TwiML at the carrier. Noted in the call's event log
+   * with who did it.
    */
   async hold(conversationId: string, held: boolean, actorId: string): Promise<void> {
     const c = await this.conversations.findById(conversationId);
     if (!c || c.channel !== 'call') throw DomainError.notFound('Call');
     if (c.status !== 'in-progress' || !c.providerSid) throw new DomainError(ErrorCode.Conflict, `The call is ${c.status}: only a call in progress can be held`);
     if (!c.agentId) throw new DomainError(ErrorCode.Conflict, 'The call has no agent to come back to');
+    try {
+      if (await this.rooms.holdCustomer(c.id, held, actorId)) {
+        await this.conversations.note(c.id, held ? 'held' : 'resumed', 'agent', { actorId }, this.clock.now());
+        return;
+      }
+    } catch (e) {
+      throw new DomainError(ErrorCode.CarrierError, `The carrier did not ${held ? 'hold' : 'resume'} the call: ${(e as Error).message}`);
+    }
     const response = new twilio.twiml.VoiceResponse();
     if (held) {
       response.say('Please hold; we will be right with you.');
-      if (this.config.telephony.holdMusicUrl) response.play({ loop: 0 }, this.config.telephony.holdMusicUrl);
+      const music = await this.holdMusic.urlFor(c.id);
+      if (music) response.play({ loop: 0 }, music);
       else response.pause({ length: 3600 });
     } else {
       response.dial({ answerOnBridge: true, timeout: 30 }).client(agentIdentity(c.agentId));
@@ -307,17 +277,21 @@ export class OutboundService {
     return existing ? toConversationView(existing) : null;
   }
 
+  /** The compliance gate for this contact now; a refusal is `CONTACT_REFUSED` with every reason (and is recorded by the gate). */
+  private async allowedOrRefused(lead: LeadRecord['lead'], channel: 'call' | 'sms', now: Date, r: ContactRequest, address: string): Promise<void> {
+    const decision = await this.policy.check({ lead }, channel, now, { ...r.gate, address, recordAs: `${channel}:${r.cause.type}` });
+    if (decision.allowed) return;
+    const reasons = decision.reasons.map((x) => x.message).join('; ');
+    throw new DomainError(ErrorCode.ContactRefused, `The lead may not be contacted by ${channel} now: ${reasons}`, undefined, undefined, decision);
+  }
+
   /** Gate, caller ID, attempt and the Conversation row — everything before the carrier is asked. */
   private async prepare(channel: 'call' | 'sms', r: ContactRequest, body: string | null): Promise<{ conversation: ConversationEntity; created: boolean }> {
     const record = await this.leads.findById(r.leadId);
     if (!record) throw DomainError.notFound('Lead');
     const to = this.destination(record, r.to);
     const now = this.clock.now();
-    const decision = await this.policy.check({ lead: record.lead }, channel, now, { ...r.gate, address: to, recordAs: `${channel}:${r.cause.type}` });
-    if (!decision.allowed) {
-      const reasons = decision.reasons.map((x) => x.message).join('; ');
-      throw new DomainError(ErrorCode.ContactRefused, `The lead may not be contacted by ${channel} now: ${reasons}`, undefined, undefined, decision);
-    }
+    await this.allowedOrRefused(record.lead, channel, now, r, to);
     const poolId = r.poolId ?? (await this.pools.defaultPoolId(channel));
     if (!poolId) throw new DomainError(ErrorCode.PoolExhausted, `No active ring pool has numbers that can ${channel === 'call' ? 'call' : 'text'}; add one under ring pools`);
     const pick = await this.pools.pick(poolId, channel, { e164: to, region: record.lead.region }, now);

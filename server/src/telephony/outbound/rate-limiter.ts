@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
-import { RateLimitEntity } from '../conversations/conversation.entity.js';
+import { Transactions } from '../../database/transactions.js';
+import { RateLimitsRepository } from './rate-limits.repository.js';
 
 /**
  * Paces outbound requests to the carrier per account, across every server instance:
@@ -15,7 +14,8 @@ const MAX_AHEAD_MS = 60 * 60_000;
 @Injectable()
 export class OutboundRateLimiter {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly slots: RateLimitsRepository,
+    private readonly tx: Transactions,
     private readonly clock: Clock,
   ) {}
 
@@ -24,16 +24,15 @@ export class OutboundRateLimiter {
     const interval = 1000 / perSecond;
     // The row is made outside the locking transaction: on MySQL, concurrent inserts of one
     // key inside transactions that then lock it deadlock each other.
-    await this.ds.getRepository(RateLimitEntity).createQueryBuilder().insert().values({ name, nextSlotAt: this.clock.now() }).orIgnore().execute();
-    return this.ds.transaction(async (em) => {
-      const repo = em.getRepository(RateLimitEntity);
+    await this.slots.ensureSlot(name, this.clock.now());
+    return this.tx.run(async (em) => {
       const now = this.clock.now();
-      const row = await repo.createQueryBuilder('r').setLock('pessimistic_write').where('r.name = :name', { name }).getOneOrFail();
+      const nextSlotAt = await this.slots.lockNextSlot(name, em);
       // A next slot more than an hour ahead means the clock stepped back (a corrected
       // system clock): start again from now rather than hold every send for that long.
-      const ahead = row.nextSlotAt.getTime() - now.getTime();
-      const slot = ahead > 0 && ahead <= MAX_AHEAD_MS ? row.nextSlotAt : now;
-      await repo.update({ name }, { nextSlotAt: new Date(slot.getTime() + interval) });
+      const ahead = nextSlotAt.getTime() - now.getTime();
+      const slot = ahead > 0 && ahead <= MAX_AHEAD_MS ? nextSlotAt : now;
+      await this.slots.setNextSlot(name, new Date(slot.getTime() + interval), em);
       return slot;
     });
   }

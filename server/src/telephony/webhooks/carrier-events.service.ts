@@ -1,7 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
-import { agentIdentity } from '../identity.js';
 export { agentIdentity } from '../identity.js';
 import { ErrorCode } from '#shared';
 import { Clock } from '../../common/clock.js';
@@ -15,10 +14,12 @@ import { LeadsRepository } from '../../leads/leads.repository.js';
 import type { ConversationEntity } from '../conversations/conversation.entity.js';
 import { isFinal } from '../conversations/conversation-state.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { blankConversation } from '../outbound/outbound-requests.js';
 import { OutboundService } from '../outbound/outbound.service.js';
 import { RingPoolsService } from '../ring-pools/ring-pools.service.js';
 import { WebhookUrls } from './webhook-urls.js';
 import { BridgeRoutes } from './bridge-routes.js';
+import { CallRooms } from '../rooms/call-rooms.service.js';
 import type { CarrierParams } from './carrier-params.js';
 
 export type { CarrierParams } from './carrier-params.js';
@@ -61,11 +62,13 @@ export class CarrierEventsService {
     private readonly events: DomainEvents,
     private readonly routes: BridgeRoutes,
     private readonly confirmations: ConsentConfirmations,
+    private readonly rooms: CallRooms,
   ) {}
 
   async callStatus(conversationId: string | undefined, p: CarrierParams): Promise<void> {
     const conversation = await this.locate(conversationId, p.CallSid);
     if (!conversation || !p.CallStatus) return;
+    if (p.CallSid) await this.rooms.customerCallEnded(conversation.id, p.CallSid, p.CallStatus);
     await this.apply(conversation, {
       status: p.CallStatus,
       at: parseTimestamp(p.Timestamp, this.clock.now()),
@@ -122,6 +125,8 @@ export class CarrierEventsService {
     );
     if (!applied?.advanced) return applied?.conversation ?? null;
     const c = applied.conversation;
+    if (c.channel === 'call') await this.events.emit('call.changed', { conversationId: c.id });
+    else if (c.direction === 'outbound') await this.events.emit('text.status', { conversationId: c.id, status: c.status, causeType: c.causeType, causeId: c.causeId });
     const channel = c.channel as 'call' | 'sms';
     if (isFinal(channel, c.status)) await this.settled(c);
     return c;
@@ -161,7 +166,7 @@ export class CarrierEventsService {
     if (consent?.reply) response.message(consent.reply);
     // A revocation announces itself from the ledger (address.opted-out); keywords are not replies; anything else is.
     const kind = consent?.verdict.kind ?? 'none';
-    if (stored.created && (kind === 'none' || kind === 'unsure')) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now });
+    if (stored.created && (kind === 'none' || kind === 'unsure')) for (const leadId of leadIds) await this.events.emit('lead.replied', { leadId, channel: 'sms', at: now, ref: { kind: 'sms', id: stored.conversation.id } });
     return response.toString();
   }
 
@@ -189,7 +194,7 @@ export class CarrierEventsService {
     return p.From?.startsWith('client:') ? this.clientCall(p) : this.inboundVoice(p);
   }
 
-  /** The softphone dials out: gate, caller ID and Conversation, then TwiML that dials the lead. */
+  /** The softphone dials out: gate, caller ID and Conversation, then the agent's call enters the call's room and the lead is dialed into it. */
   private async clientCall(p: CarrierParams): Promise<string> {
     const response = new twilio.twiml.VoiceResponse();
     const identity = (p.From ?? '').slice('client:'.length);
@@ -203,8 +208,13 @@ export class CarrierEventsService {
     }
     try {
       const c = await this.outbound.prepareClientDial({ leadId, agentId, to: to || undefined, poolId: p.PoolId || null, cause: { type: 'manual' }, idempotencyKey: p.CallSid ? `client:${p.CallSid}` : undefined });
-      const dial = response.dial({ callerId: c.fromNumber, answerOnBridge: true, timeout: 30 });
-      dial.number({ statusCallback: this.urls.callStatus(c.id), statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'], statusCallbackMethod: 'POST' }, c.toNumber);
+      try {
+        return await this.rooms.placeFromAgent(c, agentId, p.CallSid);
+      } catch (e) {
+        // Nothing reached the lead: the conversation says so at once, not when the reconciler looks.
+        if (e instanceof DomainError) await this.apply(c, { status: 'failed', at: this.clock.now(), errorMessage: e.message, source: 'api', payload: { reason: e.message } });
+        throw e;
+      }
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       response.say(e.code === ErrorCode.ContactRefused ? 'This lead may not be called now.' : 'The call cannot be placed now.');
@@ -214,8 +224,8 @@ export class CarrierEventsService {
   }
 
   /**
-   * Inbound call to a pool number: to the agent who last spoke with the lead, else
-   * to voicemail (queue routing arrives with the dialer).
+   * Inbound call to a pool number: into its room with the agent who last spoke with the
+   * lead, else (or when that agent does not answer) to voicemail.
    */
   async inboundVoice(p: CarrierParams): Promise<string> {
     const from = p.From ?? '';
@@ -225,14 +235,11 @@ export class CarrierEventsService {
     const agentId = leadId ? await this.conversations.lastAgentFor(leadId) : null;
     const conversation = this.inbound('call', { from, to: p.To ?? '', sid: p.CallSid ?? null, leadId, agentId, body: null, status: 'ringing', now });
     conversation.ringingAt = now;
-    await this.storeInbound(conversation);
+    const stored = await this.storeInbound(conversation);
+    // Into the call's room with the agent's phone dialed in; an agent who does not answer sends it to voicemail (bridge, missed=).
+    if (agentId) return this.rooms.connectAgent(stored.conversation, agentId, p.CallSid);
     const response = new twilio.twiml.VoiceResponse();
-    if (agentId) {
-      const dial = response.dial({ timeout: 20, answerOnBridge: true, action: `${this.urls.base()}/api/telephony/twiml/inbound-fallback?c=${conversation.id}` });
-      dial.client(agentIdentity(agentId));
-      return response.toString();
-    }
-    this.voicemail(response, conversation.id);
+    this.voicemail(response, stored.conversation.id);
     return response.toString();
   }
 
@@ -249,7 +256,7 @@ export class CarrierEventsService {
     await this.conversations.update(conversationId, { recordingUrl: p.RecordingUrl.slice(0, 500), updatedAt: this.clock.now() });
   }
 
-  /** TwiML for an answered outbound call: connect it to its agent's softphone. */
+  /** TwiML for an answered outbound call: into its conference room, with its agent's phone dialed in. */
   async bridge(conversationId: string | undefined, p: CarrierParams, query: Record<string, string | undefined> = {}): Promise<string> {
     const response = new twilio.twiml.VoiceResponse();
     const conversation = conversationId ? await this.conversations.findById(conversationId) : null;
@@ -265,9 +272,16 @@ export class CarrierEventsService {
       response.hangup();
       return response.toString();
     }
-    const dial = response.dial({ timeout: 15 });
-    dial.client(agentIdentity(conversation.agentId));
-    return response.toString();
+    if (query.missed && conversation.direction === 'inbound') {
+      this.voicemail(response, conversation.id);
+      return response.toString();
+    }
+    if (query.missed) {
+      response.say("Sorry, your agent could not be reached. We will call you back. Goodbye.");
+      response.hangup();
+      return response.toString();
+    }
+    return this.rooms.connectAgent(conversation, conversation.agentId, p.CallSid);
   }
 
   private voicemail(response: InstanceType<typeof twilio.twiml.VoiceResponse>, conversationId: string): void {
@@ -281,7 +295,7 @@ export class CarrierEventsService {
     x: { from: string; to: string; sid: string | null; leadId: string | null; agentId: string | null; body: string | null; status: string; now: Date },
   ): ConversationEntity {
     return {
-      id: randomUUID(),
+      ...blankConversation(x.now),
       leadId: x.leadId,
       agentId: x.agentId,
       channel,
@@ -291,27 +305,10 @@ export class CarrierEventsService {
       providerSid: x.sid,
       status: x.status,
       body: x.body,
-      answeredBy: null,
-      createdAt: x.now,
-      ringingAt: null,
-      answeredAt: null,
       endedAt: channel === 'sms' ? x.now : null,
-      durationSeconds: null,
-      disposition: null,
-      dispositionBy: null,
-      dispositionAt: null,
-      notes: null,
-      recordingUrl: null,
-      errorCode: null,
-      errorMessage: null,
-      poolId: null,
-      poolNumberId: null,
       causeType: 'inbound',
-      causeId: null,
       // A retried webhook for the same sid must not record the message twice.
       idempotencyKey: x.sid ? `inbound:${x.sid}` : null,
-      lastSequence: -1,
-      updatedAt: x.now,
     };
   }
 

@@ -4,6 +4,8 @@ import { Public } from '../../web/access.decorators.js';
 import { CarrierEventsService, type CarrierParams } from './carrier-events.service.js';
 import { Accepts } from '../../web/media-types.js';
 import { CarrierSignatureGuard } from './carrier-signature.guard.js';
+import { CallRooms } from '../rooms/call-rooms.service.js';
+import { CallRecorder } from '../rooms/call-recorder.service.js';
 
 /**
  * Where the carrier calls us. Not behind our sign-in: each request must carry the
@@ -16,7 +18,29 @@ import { CarrierSignatureGuard } from './carrier-signature.guard.js';
 @UseGuards(CarrierSignatureGuard)
 @Controller('telephony')
 export class CarrierWebhooksController {
-  constructor(private readonly events: CarrierEventsService) {}
+  constructor(
+    private readonly events: CarrierEventsService,
+    private readonly rooms: CallRooms,
+    private readonly recorder: CallRecorder,
+  ) {}
+
+  @Post('webhooks/conference')
+  @HttpCode(204)
+  async conference(@Query('c') c: string | undefined, @Body() body: CarrierParams): Promise<void> {
+    await this.rooms.conferenceEvent(c, body);
+  }
+
+  @Post('webhooks/call-recording')
+  @HttpCode(204)
+  async callRecording(@Query('c') c: string | undefined, @Body() body: CarrierParams): Promise<void> {
+    await this.recorder.callback(c, body);
+  }
+
+  @Post('webhooks/leg-status')
+  @HttpCode(204)
+  async legStatus(@Query('l') l: string | undefined, @Body() body: CarrierParams): Promise<void> {
+    await this.rooms.legStatus(l, body);
+  }
 
   @Post('webhooks/call-status')
   @HttpCode(204)
@@ -53,8 +77,8 @@ export class CarrierWebhooksController {
   @Post('twiml/bridge')
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')
-  bridge(@Query('c') c: string | undefined, @Query('w') w: string | undefined, @Body() body: CarrierParams): Promise<string> {
-    return this.events.bridge(c, body, { w });
+  bridge(@Query('c') c: string | undefined, @Query('w') w: string | undefined, @Query('missed') missed: string | undefined, @Body() body: CarrierParams): Promise<string> {
+    return this.events.bridge(c, body, { w, missed: missed && /^[0-9a-f-]{36}$/.test(missed) ? missed : undefined });
   }
 
   @Post('twiml/inbound-fallback')

@@ -32,6 +32,21 @@ export class WebhookUrls {
     return `${this.base()}/api/telephony/twiml/bridge?c=${conversationId}`;
   }
 
+  /** Where a call's conference room posts its events. */
+  conference(conversationId: string): string {
+    return `${this.base()}/api/telephony/webhooks/conference?c=${conversationId}`;
+  }
+
+  /** Where a leg dialed into a room (an agent's phone, a supervisor, a transfer) posts its call progress. */
+  legStatus(legId: string): string {
+    return `${this.base()}/api/telephony/webhooks/leg-status?l=${legId}`;
+  }
+
+  /** Where a recording started over REST reports on itself. */
+  callRecording(conversationId: string): string {
+    return `${this.base()}/api/telephony/webhooks/call-recording?c=${conversationId}`;
+  }
+
   inboundVoice(): string {
     return `${this.base()}/api/telephony/webhooks/voice`;
   }

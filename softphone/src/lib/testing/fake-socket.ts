@@ -1,4 +1,4 @@
-import type { IntervalTimers, SocketLike } from '../realtime-core.js';
+import type { IntervalTimers, RetryTimers, SocketLike } from '../realtime-core.js';
 
 /** Test doubles for the socket state classes (used by their specs only). */
 
@@ -49,9 +49,26 @@ export class FakeSocket implements SocketLike {
   }
 }
 
-export class ManualTimers implements IntervalTimers {
+export class ManualTimers implements IntervalTimers, RetryTimers {
   readonly intervals = new Map<number, () => void>();
+  /** One-off timers, with their delay, until the test runs them. */
+  readonly timeouts = new Map<number, { fn: () => void; ms: number }>();
+  random = () => 0.5;
   private next = 1;
+  setTimeout(fn: () => void, ms: number): number {
+    const id = this.next++;
+    this.timeouts.set(id, { fn, ms });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timeouts.delete(handle as number);
+  }
+  /** Runs every one-off timer due so far. */
+  runTimeouts(): void {
+    const due = [...this.timeouts.values()];
+    this.timeouts.clear();
+    for (const t of due) t.fn();
+  }
   setInterval(fn: () => void): number {
     const id = this.next++;
     this.intervals.set(id, fn);

@@ -3,7 +3,7 @@ import type { CarrierClock } from './clock.js';
 import type { CarrierIds } from './ids.js';
 import type { Outcomes } from './outcomes.js';
 import { notFound, wrongState } from './refusals.js';
-import type { SimCall, SimulatedCarrierOptions } from './types.js';
+import type { SimCall, SimScript, SimulatedCarrierOptions } from './types.js';
 import type { Webhooks } from './webhooks.js';
 
 const FINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
@@ -27,6 +27,8 @@ export type OnAnswered = (call: SimCall, extra: Record<string, string>) => Promi
 export class CallStates {
   /** Every call by sid, in creation order. */
   readonly calls = new Map<string, SimCall>();
+  /** Told when a call starts ringing and when it ends (a conference lets the call's participant go). */
+  readonly watchers: { ringing?: (call: SimCall) => void; ended?: (call: SimCall) => Promise<void> } = {};
 
   constructor(
     private readonly options: Pick<SimulatedCarrierOptions, 'accountSid' | 'ringSeconds'>,
@@ -48,8 +50,8 @@ export class CallStates {
   }
 
   /** A call placed through the REST API: its outcome is drawn now, and it is dialed about a second later. */
-  placeOutbound(fields: Omit<CallFields, 'plan'>): SimCall {
-    const call = this.create({ ...fields, plan: this.outcomes.plan(fields.to) });
+  placeOutbound(fields: Omit<CallFields, 'plan'>, plan?: SimScript): SimCall {
+    const call = this.create({ ...fields, plan: plan ?? this.outcomes.plan(fields.to) });
     this.clock.later(1000, () => this.dialOut(call));
     return call;
   }
@@ -140,6 +142,7 @@ export class CallStates {
     call.endTime = this.clock.now();
     call.dateUpdated = call.endTime;
     call.duration = call.answeredAt ? Math.round((call.endTime.getTime() - call.answeredAt.getTime()) / 1000) : 0;
+    await this.watchers.ended?.(call);
     await this.callback(call, 'completed', status);
   }
 
@@ -201,6 +204,7 @@ export class CallStates {
     call.status = 'ringing';
     call.startTime = this.clock.now();
     call.dateUpdated = call.startTime;
+    this.watchers.ringing?.(call);
     await this.callback(call, 'initiated', 'initiated');
     if (this.ringing(call)) await this.callback(call, 'ringing', 'ringing');
   }

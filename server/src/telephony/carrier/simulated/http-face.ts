@@ -5,6 +5,14 @@ import type { SimulatedCarrierOptions } from './types.js';
 
 const MAX_BODY = 1 << 20;
 
+/** A media answer (a recording's audio) rather than JSON. */
+export class MediaBody {
+  constructor(
+    readonly contentType: string,
+    readonly bytes: Buffer,
+  ) {}
+}
+
 /** Where a request goes once authenticated: the controls under `/sim`, everything else to the REST API. */
 export interface CarrierRoutes {
   rest(method: string, url: URL, params: URLSearchParams): [number, unknown];
@@ -92,6 +100,11 @@ export class CarrierHttpServer {
 
   private send(res: ServerResponse, status: number, body: unknown): void {
     if (res.headersSent) return;
+    if (body instanceof MediaBody) {
+      res.writeHead(status, { 'Content-Type': body.contentType, 'Content-Length': body.bytes.length });
+      res.end(body.bytes);
+      return;
+    }
     if (status === 204) {
       res.writeHead(204).end();
       return;

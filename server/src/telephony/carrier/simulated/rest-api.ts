@@ -1,6 +1,8 @@
 import { API_VERSION, CarrierHttpError, callJson, messageJson, page } from '../twilio-shape.js';
 import type { CallStates } from './call-state.js';
 import type { CarrierClock } from './clock.js';
+import type { ConferenceApi } from './conference-api.js';
+import type { CallRecordings } from './recordings.js';
 import type { MessageStates } from './messages.js';
 import { notFound, phoneNumber } from './refusals.js';
 import type { TwimlRunner } from './twiml-runner.js';
@@ -15,7 +17,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 /**
  * The REST API (2010-04-01) as the official client calls it: Calls and Messages
  * (create, fetch, list, update), form parameters in, the carrier's JSON and error codes
- * out. A conference's routes (`Conferences/{sid}/Participants`) would sit beside these.
+ * out. Conferences and their participants are `conference-api.ts`'s.
  */
 export class RestApi {
   /** New calls and texts still to refuse with the carrier's 429 (too many requests at once). */
@@ -27,6 +29,8 @@ export class RestApi {
     private readonly calls: CallStates,
     private readonly messages: MessageStates,
     private readonly runner: TwimlRunner,
+    private readonly conferences: ConferenceApi,
+    private readonly recordings: CallRecordings,
   ) {}
 
   /** The next `count` requests to place a call or send a text are refused: HTTP 429, code 20429. */
@@ -39,6 +43,19 @@ export class RestApi {
     const path = url.pathname;
     if (!path.startsWith(`${prefix}/`)) throw notFound(path);
     const rest = path.slice(prefix.length);
+    const sub = /^\/Calls\/([^/]+)(\/Recordings.*)$/.exec(rest);
+    if (sub) {
+      const answered = this.recordings.route(this.calls.get(sub[1]), method, sub[2], params);
+      if (answered) return answered;
+      throw notFound(path);
+    }
+    const recording = /^\/Recordings\/([^/.]+)\.(json|wav)$/.exec(rest);
+    if (recording) return this.recordings.routeOne(method, decodeURIComponent(recording[1]), recording[2] as 'json' | 'wav');
+    if (rest.startsWith('/Conferences')) {
+      const answered = this.conferences.route(method, rest, url, params);
+      if (answered) return answered;
+      throw notFound(path);
+    }
     const one = /^\/(Calls|Messages)\/([^/]+)\.json$/.exec(rest);
     if (method === 'POST' && (rest === '/Calls.json' || rest === '/Messages.json') && this.busyFor > 0) {
       this.busyFor--;

@@ -13,6 +13,9 @@ export interface SimControls {
   mute(sid: string, muted: boolean): void;
   sendDigits(sid: string, digits: string): void;
   injectInboundCall(input: { from: string; to: string }): Promise<SimCall>;
+  /** Every conference, or one by sid or open friendly name, with who hears whom. */
+  conferenceViews(): unknown[];
+  conferenceView(sidOrName: string): unknown;
   injectInboundSms(input: { from: string; to: string; body: string }): Promise<string>;
   script(to: string, plan: SimScript | null): void;
   advance(ms: number): Promise<void>;
@@ -56,6 +59,9 @@ export async function simRoute(sim: SimControls, method: string, path: string, r
     return [200, sim.call(sid)];
   }
   if (path === '/sim/calls' && method === 'GET') return [200, { calls: sim.listCalls() }];
+  if (path === '/sim/conferences' && method === 'GET') return [200, { conferences: sim.conferenceViews() }];
+  const room = /^\/sim\/conferences\/([^/]+)$/.exec(path);
+  if (room && method === 'GET') return [200, sim.conferenceView(decodeURIComponent(room[1]))];
   if (path === '/sim/messages' && method === 'GET') return [200, { messages: sim.listMessages() }];
   if (path === '/sim/inbound-calls' && method === 'POST') return [201, await sim.injectInboundCall({ from: str('from'), to: str('to') })];
   if (path === '/sim/inbound-messages' && method === 'POST') {

@@ -1,5 +1,9 @@
 import { CallStates } from './call-state.js';
 import { CarrierClock } from './clock.js';
+import { ConferenceRooms } from './conference.js';
+import { CallRecordings } from './recordings.js';
+import { ConferenceApi } from './conference-api.js';
+import { conferenceView } from './conference-shapes.js';
 import { CarrierHttpServer } from './http-face.js';
 import { CarrierIds } from './ids.js';
 import { MessageStates } from './messages.js';
@@ -28,11 +32,10 @@ export type { Delivery, DeliveryKind, SimCall, SimLogger, SimMessage, SimOutcome
  * `rest-api` (Calls and Messages), `sim-routes` (controls), `call-state` (each call's
  * life and status callbacks), `messages` (each text's), `twiml-runner` (what a call in
  * progress does), `clock` (time and timers), `outcomes` (scripts and seeded draws), `ids`
- * (sids and tokens) and `webhooks` (signed delivery). Conferences (participants joining
- * a named room, hold, mute, coach) would be one more part, `conference.ts`: rooms and
- * their participants' calls, joined from the runner's `<Dial>` when it names a
- * `<Conference>`, driven from `rest-api` under `Conferences/{sid}/Participants`, and
- * ending each participant through `call-state`.
+ * (sids and tokens), `webhooks` (signed delivery), `conference` (named rooms, their
+ * participants' calls joined from the runner's `<Dial><Conference>`, hold, mute, coach,
+ * and who hears whom) and `conference-api` (`Conferences` and their `Participants` over
+ * REST).
  */
 export class SimulatedCarrier implements SimControls {
   /** Every call by sid, in creation order. */
@@ -50,6 +53,10 @@ export class SimulatedCarrier implements SimControls {
   private readonly callStates: CallStates;
   private readonly messageStates: MessageStates;
   private readonly runner: TwimlRunner;
+  /** Conferences: named rooms, their participants, and who hears whom. */
+  readonly rooms: ConferenceRooms;
+  /** Recordings of calls in progress, started and paused over REST. */
+  readonly callRecordings: CallRecordings;
   private readonly rest: RestApi;
   private readonly http: CarrierHttpServer;
 
@@ -63,8 +70,15 @@ export class SimulatedCarrier implements SimControls {
     const webhooks = new Webhooks(options, this.clock, ids);
     this.callStates = new CallStates(options, this.clock, ids, this.outcomes, webhooks, (call, extra) => this.runner.answered(call, extra));
     this.messageStates = new MessageStates(options, this.clock, ids, this.outcomes, webhooks);
-    this.runner = new TwimlRunner(options, this.clock, ids, this.outcomes, webhooks, this.callStates, () => this.url);
-    this.rest = new RestApi(options, this.clock, this.callStates, this.messageStates, this.runner);
+    this.rooms = new ConferenceRooms(options, this.clock, ids, webhooks, () => this.url);
+    this.callStates.watchers.ringing = (call) => this.rooms.ringing(call.sid);
+    this.callRecordings = new CallRecordings(options, this.clock, ids, webhooks, () => this.url);
+    this.callStates.watchers.ended = async (call) => {
+      await this.rooms.callEnded(call);
+      await this.callRecordings.callEnded(call);
+    };
+    this.runner = new TwimlRunner(options, this.clock, ids, this.outcomes, webhooks, this.callStates, this.rooms, () => this.url);
+    this.rest = new RestApi(options, this.clock, this.callStates, this.messageStates, this.runner, new ConferenceApi(options.accountSid, this.clock, this.callStates, this.rooms, this.outcomes), this.callRecordings);
     this.http = new CarrierHttpServer(options, { rest: (method, url, params) => this.rest.route(method, url, params), sim: (method, path, raw) => simRoute(this, method, path, raw) });
     this.calls = this.callStates.calls;
     this.messages = this.messageStates.messages;
@@ -129,6 +143,17 @@ export class SimulatedCarrier implements SimControls {
 
   listMessages(): SimMessage[] {
     return this.messageStates.list();
+  }
+
+  /** Every conference, with who is in it and who hears whom. */
+  conferenceViews(): unknown[] {
+    return this.rooms.list().map((c) => conferenceView(c, this.rooms.hears(c)));
+  }
+
+  /** One conference by sid, or the open one of that friendly name. */
+  conferenceView(sidOrName: string): ReturnType<typeof conferenceView> {
+    const c = this.rooms.find(sidOrName);
+    return conferenceView(c, this.rooms.hears(c));
   }
 
   // --- controls -------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { parseTwiml, type TwimlVerb } from '../twiml.js';
 import { API_VERSION } from '../twilio-shape.js';
 import { type CallStates, isFinal } from './call-state.js';
 import type { CarrierClock } from './clock.js';
+import type { ConferenceRooms, LeaveReason } from './conference.js';
 import type { CarrierIds } from './ids.js';
 import type { Outcomes } from './outcomes.js';
 import type { DeliveryKind, SimCall, SimulatedCarrierOptions } from './types.js';
@@ -32,6 +33,7 @@ export class TwimlRunner {
     private readonly outcomes: Outcomes,
     private readonly webhooks: Webhooks,
     private readonly calls: CallStates,
+    private readonly rooms: ConferenceRooms,
     /** The carrier's base URL, for the recording URLs it reports. */
     private readonly baseUrl: () => string,
   ) {}
@@ -56,6 +58,8 @@ export class TwimlRunner {
   /** Acts on a TwiML document: ends the call, keeps it up on `<Dial>`/`<Record>`, or fetches the next one. */
   async followTwiml(call: SimCall, xml: string, documentUrl: string | null): Promise<void> {
     if (isFinal(call.status)) return;
+    // New TwiML takes a call out of the room it was in (its old <Dial> does not go on).
+    await this.rooms.moved(call.sid);
     const epoch = (this.epochs.get(call.sid) ?? 0) + 1;
     this.epochs.set(call.sid, epoch);
     const verbs = parseTwiml(xml);
@@ -72,7 +76,7 @@ export class TwimlRunner {
   /**
    * Plays verbs from `index`: Say and Play take 3 s a time, Pause its length; Hangup
    * (or running out of verbs) ends the call; Dial and Record hold it for the talk time.
-   * A conference (`<Dial><Conference>`) would hand the call to a room here.
+   * `<Dial><Conference>` hands the call to its room until it leaves.
    */
   private async runVerbs(call: SimCall, verbs: TwimlVerb[], index: number, documentUrl: string | null, epoch: number, elapsed: number): Promise<void> {
     for (let i = index; i < verbs.length; i++) {
@@ -114,6 +118,12 @@ export class TwimlRunner {
           });
         }
         case 'Dial': {
+          if (v.conference) {
+            const noun = v.conference;
+            const enter = () => this.enterRoom(call, epoch, noun, (reason) => this.afterRoom(call, epoch, v.action ? resolveUrl(v.action, documentUrl) : null, v.method, reason, () => this.runVerbs(call, verbs, i + 1, documentUrl, epoch, 0)));
+            if (elapsed <= 0) return enter();
+            return this.laterFor(call, epoch, elapsed, enter);
+          }
           call.dialed.push(...v.clients.map((c) => `client:${c}`), ...v.numbers);
           const talk = call.plan.talkSeconds ?? this.outcomes.between(this.options.talkSeconds ?? [20, 120]);
           // The dialed party hangs up after the talk time: the action URL says what next, else the next verb.
@@ -134,6 +144,30 @@ export class TwimlRunner {
     }
     // The document ran out without a verb that waits: the call ends.
     return this.endAfter(call, epoch, elapsed, 'completed');
+  }
+
+  /**
+   * The call joins the room. A person at the far end of the call (a phone number, not an
+   * agent's `client:` phone) hangs up after the talk time, as they would on a bridge.
+   */
+  private async enterRoom(call: SimCall, epoch: number, noun: NonNullable<Extract<TwimlVerb, { verb: 'Dial' }>['conference']>, onLeft: (reason: LeaveReason) => Promise<void>): Promise<void> {
+    call.dialed.push(`conference:${noun.name}`);
+    await this.rooms.join(call, noun, onLeft);
+    const farEnd = call.direction === 'inbound' ? call.from : call.to;
+    if (!farEnd.startsWith('client:')) {
+      const talk = call.plan.talkSeconds ?? this.outcomes.between(this.options.talkSeconds ?? [20, 120]);
+      this.laterFor(call, epoch, talk, () => this.calls.finish(call, 'completed'));
+    }
+  }
+
+  /** Out of the room: the dial's action is asked what next (DialCallStatus completed), else the verbs after `<Dial>` play. */
+  private async afterRoom(call: SimCall, epoch: number, action: string | null, method: 'GET' | 'POST', reason: LeaveReason, rest: () => Promise<void>): Promise<void> {
+    if (!this.current(call, epoch)) return;
+    if (!action) return rest();
+    const { status, body } = await this.webhooks.deliver('dial-action', action, method, this.calls.callParams(call, { DialCallStatus: reason === 'full' ? 'failed' : 'completed' }));
+    if (!this.current(call, epoch)) return;
+    if (status >= 200 && status < 400 && parseTwiml(body).length) return this.followTwiml(call, body, action);
+    return this.calls.finish(call, 'completed');
   }
 
   private current(call: SimCall, epoch: number): boolean {

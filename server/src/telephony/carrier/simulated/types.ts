@@ -99,6 +99,53 @@ export interface SimCall {
   plan: SimScript;
 }
 
+/** One call's place in a conference. */
+export interface SimParticipant {
+  callSid: string;
+  conferenceSid: string;
+  label: string | null;
+  /** queued and ringing: dialed into the room over REST, not answered yet. */
+  status: 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
+  /** Heard by nobody. */
+  muted: boolean;
+  /** Hears the hold music and is heard by nobody. */
+  hold: boolean;
+  holdUrl: string | null;
+  holdMethod: 'GET' | 'POST';
+  /** Heard only by `callSidToCoach`. */
+  coaching: boolean;
+  callSidToCoach: string | null;
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+/** A named room and the calls in it. */
+export interface SimConference {
+  sid: string;
+  friendlyName: string;
+  /** init: waiting for one who starts it; in-progress; completed. */
+  status: 'init' | 'in-progress' | 'completed';
+  dateCreated: Date;
+  dateUpdated: Date;
+  startedAt: Date | null;
+  reasonConferenceEnded: string | null;
+  callSidEndingConference: string | null;
+  /** Those in the room now (and those dialed into it, not answered yet), by call sid. */
+  participants: Map<string, SimParticipant>;
+  /** Everyone who was ever in the room, in order of arrival. */
+  everyone: SimParticipant[];
+  statusCallback: string | null;
+  statusCallbackMethod: 'GET' | 'POST';
+  /** The conference events asked for: start end join leave mute hold modify speaker announcement. */
+  events: string[];
+  sequence: number;
+  record: boolean;
+  recordingStatusCallback: string | null;
+  maxParticipants: number;
+}
+
 export interface SimMessage {
   sid: string;
   /** `outbound-reply` is a `<Message>` our server answered an inbound text with. */
@@ -115,7 +162,7 @@ export interface SimMessage {
   dateSent: Date | null;
 }
 
-export type DeliveryKind = 'call-status' | 'twiml' | 'dial-action' | 'recording' | 'message-status' | 'inbound-voice' | 'inbound-sms';
+export type DeliveryKind = 'call-status' | 'twiml' | 'dial-action' | 'recording' | 'message-status' | 'inbound-voice' | 'inbound-sms' | 'conference-status' | 'announcement';
 
 /** One attempt to deliver a webhook (a retry is another entry). `status` 0: no answer. */
 export interface Delivery {

@@ -1,7 +1,9 @@
 /**
- * Predictive pacing, pure: how many lines to have ringing for the agents about to be
- * free, from the queue's measured answer rate, so that the expected share of answered
- * calls that find no agent stays under a third of the abandon cap.
+ * The predictive pacer as it was before the floor model (kept for the pacing benchmark,
+ * which runs it beside today's through the same simulated floor): how many lines to have
+ * ringing for the agents about to be free, from the measured answer rate, so that the
+ * expected (binomial) share of answered calls that find no agent stays under a third of
+ * the abandon cap.
  */
 
 export interface PacingInput {

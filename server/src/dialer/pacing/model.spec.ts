@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { Durations, wilson } from './estimates.js';
+import { type AgentNow, type FloorNow, predictiveLines } from './model.js';
+
+const ready = (n: number): AgentNow[] => Array.from({ length: n }, () => ({ state: 'ready', seconds: 0 }));
+const seconds = (n: number, from: number, to: number) => Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
+
+/** Ten ready agents, 25% answered over 400 calls, nothing abandoned yet. */
+function floor(patch: Partial<FloorNow> = {}): FloorNow {
+  return {
+    agents: ready(10),
+    ringing: [],
+    waiting: 0,
+    recent: { calls: 400, human: 100 },
+    ringToAnswer: new Durations(seconds(100, 3, 15), 8),
+    talk: new Durations(seconds(200, 30, 330), 180),
+    wrap: new Durations(seconds(200, 5, 25), 15),
+    ringSeconds: 20,
+    abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 0, abandoned: 0 } },
+    target: 0.025,
+    cap: 0.03,
+    maxLinesPerAgent: 3,
+    ...patch,
+  };
+}
+
+describe('the pacer’s estimates', () => {
+  it('the answer rate’s confidence bounds hold the measured share and shrink as calls are measured', () => {
+    const small = wilson(5, 20);
+    const large = wilson(250, 1000);
+    for (const b of [small, large]) {
+      expect(b.low).toBeLessThan(0.25);
+      expect(b.high).toBeGreaterThan(0.25);
+    }
+    expect(large.high - large.low).toBeLessThan((small.high - small.low) / 3);
+    expect(wilson(0, 0)).toEqual({ low: 0, high: 1 });
+  });
+
+  it('how likely a call that has lasted a while ends soon follows the measured durations', () => {
+    const talk = new Durations([60, 120, 180, 240], 100);
+    expect(talk.endsWithin(0, 70)).toBeCloseTo(0.25, 10);
+    // Past three of the four: the last one remains, ending within a minute.
+    expect(talk.endsWithin(185, 60)).toBeCloseTo(1, 10);
+    expect(talk.endsWithin(0, 0)).toBe(0);
+  });
+});
+
+describe('predictive pacing on the floor model', () => {
+  it('places more lines than ready agents from the answer rate, never more than the line limit per agent', () => {
+    const d = predictiveLines(floor());
+    expect(d.lines).toBeGreaterThan(10);
+    expect(d.lines).toBeLessThanOrEqual(30);
+    expect(d.predicted).toBeLessThanOrEqual(d.aim);
+    expect(predictiveLines(floor({ recent: { calls: 1000, human: 20 }, maxLinesPerAgent: 2 })).lines).toBe(20);
+    // Agents talking a long time count toward the limit; nothing rings past it.
+    const talking: AgentNow[] = [...ready(4), ...Array.from({ length: 6 }, () => ({ state: 'on_call' as const, seconds: 400 }))];
+    const busy = predictiveLines(floor({ agents: talking, recent: { calls: 1000, human: 20 }, ringing: [1, 1, 1, 1, 1] }));
+    expect(busy.lines + 5).toBeLessThanOrEqual(3 * 10);
+  });
+
+  it('a small sample dials fewer lines than a large one at the same answer rate', () => {
+    const small = predictiveLines(floor({ recent: { calls: 40, human: 10 } }));
+    const large = predictiveLines(floor({ recent: { calls: 2000, human: 500 } }));
+    expect(small.answerRate as number).toBeGreaterThan(large.answerRate as number);
+    expect(small.lines).toBeLessThan(large.lines);
+    // Too few calls to trust: one line per ready agent.
+    expect(predictiveLines(floor({ recent: { calls: 10, human: 3 } }))).toMatchObject({ lines: 10, ratio: 1, holdingBack: true });
+  });
+
+  it('counts agents about to be free, calls already ringing and answered calls waiting', () => {
+    const base = predictiveLines(floor()).lines;
+    const wrapping: AgentNow[] = [...ready(10), ...Array.from({ length: 5 }, () => ({ state: 'wrap_up' as const, seconds: 20 }))];
+    expect(predictiveLines(floor({ agents: wrapping })).lines).toBeGreaterThan(base);
+    expect(predictiveLines(floor({ ringing: [1, 1, 1, 1, 1] })).lines).toBeLessThan(base);
+    expect(predictiveLines(floor({ waiting: 3 })).lines).toBeLessThan(base);
+  });
+
+  it('brakes when today’s or the last hour’s share runs above the target, down to one line per ready agent at the cap', () => {
+    const base = predictiveLines(floor());
+    const warm = predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 1000, abandoned: 27 }, lastHour: { answered: 0, abandoned: 0 } } }));
+    expect(warm.lines).toBeLessThan(base.lines);
+    expect(warm.holdingBack).toBe(true);
+    expect(warm.why).toMatch(/today's abandon share 2\.70% is above the 2\.50% target/);
+    const hot = predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 1000, abandoned: 31 }, lastHour: { answered: 0, abandoned: 0 } } }));
+    expect(hot).toMatchObject({ lines: 10, ratio: 1 });
+    // The last hour counts on its lower bound: a few unlucky calls do not brake, many do.
+    expect(predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 40, abandoned: 2 } } })).lines).toBe(base.lines);
+    expect(predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 2000, abandoned: 100 } } }))).toMatchObject({ lines: 10, ratio: 1 });
+  });
+
+  it('aims higher while the 30-day share is well under the target, lower above it', () => {
+    const under = predictiveLines(floor({ abandon: { thirtyDays: { answered: 10_000, abandoned: 100 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 0, abandoned: 0 } } }));
+    const over = predictiveLines(floor({ abandon: { thirtyDays: { answered: 10_000, abandoned: 280 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 0, abandoned: 0 } } }));
+    expect(under.aim).toBeGreaterThan(over.aim);
+    expect(under.lines).toBeGreaterThanOrEqual(over.lines);
+  });
+
+  it('dials nothing with no agent ready or about to be', () => {
+    const talking: AgentNow[] = Array.from({ length: 10 }, () => ({ state: 'on_call' as const, seconds: 5 }));
+    expect(predictiveLines(floor({ agents: talking })).lines).toBe(0);
+    expect(predictiveLines(floor({ agents: [] })).lines).toBe(0);
+  });
+});
