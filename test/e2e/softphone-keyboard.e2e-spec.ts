@@ -83,7 +83,8 @@ describe('the agent\'s loop from the keyboard', () => {
     await agent.screenshot({ path: join(artifacts, 'keyboard-keypad.png'), animations: 'disabled' });
     await agent.getByTestId('wrap-up').waitFor({ timeout: 30_000 });
     await focusIs(/^h2:Wrap-up/);
-    // The digit of "Not interested" in the list as shown.
+    // The digit of "Not interested" in the list as shown (the list loads with the form).
+    await agent.getByTestId('dispositions').locator('label', { hasText: 'Not interested' }).waitFor();
     const labels = (await agent.getByTestId('dispositions').locator('label').allTextContents()).map((t) => t.replace(/^\d/, '').trim());
     const n = labels.findIndex((l) => l.startsWith('Not interested')) + 1;
     expect(n).toBeGreaterThan(0);

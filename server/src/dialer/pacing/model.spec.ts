@@ -80,9 +80,13 @@ describe('predictive pacing on the floor model', () => {
     const warm = predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 1000, abandoned: 27 }, lastHour: { answered: 0, abandoned: 0 } } }));
     expect(warm.lines).toBeLessThan(base.lines);
     expect(warm.holdingBack).toBe(true);
-    expect(warm.why).toMatch(/today's abandon share 2\.70% is above the 2\.50% target/);
+    expect(warm.why).toMatch(/today's abandon share 2\.70% \(27 of 1000, 2\.90% with 2 more\) is above the 2\.50% target/);
     const hot = predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 1000, abandoned: 31 }, lastHour: { answered: 0, abandoned: 0 } } }));
     expect(hot).toMatchObject({ lines: 10, ratio: 1 });
+    // A small day brakes before its share reaches the cap: 5 of 228 (2.19%) is one line per ready agent, since two more would pass it.
+    expect(predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 228, abandoned: 5 }, lastHour: { answered: 0, abandoned: 0 } } }))).toMatchObject({ lines: 10, ratio: 1 });
+    // A day's first answers are dialed one line per ready agent.
+    expect(predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 30, abandoned: 0 }, lastHour: { answered: 0, abandoned: 0 } } }))).toMatchObject({ lines: 10, ratio: 1 });
     // The last hour counts on its lower bound: a few unlucky calls do not brake, many do.
     expect(predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 40, abandoned: 2 } } })).lines).toBe(base.lines);
     expect(predictiveLines(floor({ abandon: { thirtyDays: { answered: 0, abandoned: 0 }, today: { answered: 0, abandoned: 0 }, lastHour: { answered: 2000, abandoned: 100 } } }))).toMatchObject({ lines: 10, ratio: 1 });

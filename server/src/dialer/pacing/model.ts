@@ -78,8 +78,13 @@ export const SET_POINT = 0.8;
 /** Shares are steered on once this many answered calls were measured. */
 const STEER_30D = 200;
 const STEER_TODAY = 100;
-/** Today's share brakes once this many calls were answered today. */
-const BRAKE_TODAY = 50;
+/**
+ * Today's share brakes as if this many more of today's answered calls had been abandoned:
+ * the calls in flight may still bring them. On a small day (a few hundred answers, each
+ * abandon a fraction of a point) it brakes before the share reaches the cap; on a large
+ * one it hardly counts.
+ */
+export const TODAY_LOOKAHEAD = 2;
 
 const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
 const shareOf = (s: Share) => (s.answered ? s.abandoned / s.answered : 0);
@@ -99,16 +104,22 @@ export function aimOf(f: Pick<FloorNow, 'abandon' | 'target' | 'cap'>): number {
 /**
  * How hot today's and the last hour's shares run: 0 at or under the target, 1 at the cap
  * (then one line per ready agent). The last hour counts on its lower confidence bound, so
- * a few unlucky calls do not stop the floor; today on its measured share.
+ * a few unlucky calls do not stop the floor; today with `TODAY_LOOKAHEAD` more abandons
+ * than measured, so a day's first answers are dialed one line per ready agent and a small
+ * day stops short of the cap.
  */
 export function brakeOf(f: Pick<FloorNow, 'abandon' | 'target' | 'cap'>): { level: number; why: string } {
   const span = Math.max(1e-6, f.cap - f.target);
-  const today = f.abandon.today.answered >= BRAKE_TODAY ? shareOf(f.abandon.today) : 0;
+  const t = f.abandon.today;
+  const today = t.answered ? Math.min(1, (t.abandoned + TODAY_LOOKAHEAD) / t.answered) : 0;
   const hour = wilson(f.abandon.lastHour.abandoned, f.abandon.lastHour.answered).low;
   const hot = Math.max(today, hour);
   if (hot <= f.target) return { level: 0, why: '' };
   const level = clamp((hot - f.target) / span, 0, 1);
-  return { level, why: `${today >= hour ? "today's" : "the last hour's"} abandon share ${pct(today >= hour ? today : hour)} is above the ${pct(f.target)} target` };
+  const why = today >= hour
+    ? `today's abandon share ${pct(shareOf(t))} (${t.abandoned} of ${t.answered}, ${pct(today)} with ${TODAY_LOOKAHEAD} more) is above the ${pct(f.target)} target`
+    : `the last hour's abandon share ${pct(hour)} is above the ${pct(f.target)} target`;
+  return { level, why };
 }
 
 /** Chances of being free by the next answer, by state and whole second in it, for one set of distributions (a pass over many agents looks each up once). */
