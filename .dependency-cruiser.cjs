@@ -23,7 +23,7 @@ const FLOORS = [
   ['workflows', ['schedules', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging', 'floor', 'replies']],
   ['read-models', ['supervision']],
 ];
-const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main)\\.ts$|^server/src/demo/|^server/src/entities\\.ts$';
+const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main|record-ports\\.module)\\.ts$|^server/src/demo/|^server/src/entities\\.ts$';
 /** Read models (supervision: queue figures, stats pushes) may read any feature's tables; they never write them. */
 const READ_MODELS = '^server/src/supervision/';
 const rooms = (names) => `^server/src/(${names.join('|')})/`;

@@ -17,6 +17,7 @@ import { DispositionsModule } from './dispositions/dispositions.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsModule } from './leads/leads.module.js';
+import { RecordPortsModule } from './record-ports.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
@@ -33,7 +34,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, FloorModule, SupervisionModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, RepliesModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, RecordPortsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, FloorModule, SupervisionModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, RepliesModule, HealthModule, DemoModule],
     };
   }
 }

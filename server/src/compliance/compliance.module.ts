@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { LeadsModule } from '../leads/leads.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { CallingRulesService } from './calling-rules.service.js';
 import { BlocksController, ComplianceSettingsController, ConsentReviewsController, EligibilityController, OptOutsController } from './compliance.controller.js';
@@ -14,7 +13,7 @@ import { DncService } from './dnc.service.js';
 import { OptOutsService } from './opt-outs.service.js';
 
 @Module({
-  imports: [LeadsModule, SettingsModule],
+  imports: [SettingsModule],
   controllers: [OptOutsController, ConsentReviewsController, BlocksController, DncController, EligibilityController, ComplianceSettingsController],
   providers: [
     OptOutsService,

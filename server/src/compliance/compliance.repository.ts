@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/db-errors.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
+import { LeadDirectory } from './lead-directory.js';
 import { BlockEntity } from './block.entity.js';
 import { ConsentReviewEntity } from './consent-review.entity.js';
 import { ContactAttemptEntity, ContactRefusalEntity } from './contact-attempt.entity.js';
@@ -78,7 +78,7 @@ export abstract class ComplianceRepository {
 export class TypeormComplianceRepository extends ComplianceRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly leads: LeadsRepository,
+    private readonly leads: LeadDirectory,
   ) {
     super();
   }

@@ -6,9 +6,8 @@ import { Clock } from '../common/clock.js';
 import { csvLine } from '../common/csv.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { DomainError } from '../common/domain-error.js';
-import { LeadsService } from '../leads/leads.service.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
 import { ContactPolicy } from './contact-policy.js';
+import { LeadDirectory } from './lead-directory.js';
 import { OptOutsService } from './opt-outs.service.js';
 import { ConsentRulesService } from './consent-rules.service.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
@@ -50,14 +49,13 @@ export class ComplianceService {
     private readonly reviews: ConsentReviewsService,
     private readonly consent: ConsentRulesService,
     private readonly policy: ContactPolicy,
-    private readonly leads: LeadsRepository,
-    private readonly leadViews: LeadsService,
+    private readonly leads: LeadDirectory,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
   ) {}
 
   async eligibility(leadId: string, channel: Channel, atText: string | undefined, actor: AccessClaims): Promise<EligibilityView> {
-    await this.leadViews.get(leadId, actor); // visibility: agents only for their own leads
+    await this.leads.assertReadable(leadId, actor); // visibility: agents only for their own leads
     const record = await this.leads.findById(leadId);
     if (!record) throw DomainError.notFound('Lead');
     let at = this.clock.now();

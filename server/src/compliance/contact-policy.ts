@@ -13,16 +13,14 @@ import { CallingRulesService } from './calling-rules.service.js';
 import { ConsentRulesService } from './consent-rules.service.js';
 import { ComplianceRepository } from './compliance.repository.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
+import type { GateLead } from './lead-directory.js';
 import { OptOutsService } from './opt-outs.service.js';
 
 /** Statuses in which a lead is not to be contacted at all. */
 const INACTIVE_STATUSES = new Set(['do-not-contact', 'inactive', 'archived']);
 
 /** The lead as the gate needs it (with every number, when the caller has them: a revocation reaches them all). */
-export interface GateLead {
-  lead: { id: string; status: string; email: string | null; phone: string | null; timezone: string | null; region: string | null };
-  phones?: Array<{ e164: string }>;
-}
+export type { GateLead } from './lead-directory.js';
 
 export interface GateOptions {
   /** The address to contact; default: the primary number (call, sms) or the email. */

@@ -17,7 +17,6 @@ import {
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizePhone } from '../phone/phone-number.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { BlockEntity } from './block.entity.js';
 import { DncService } from './dnc.service.js';
@@ -25,6 +24,7 @@ import { asLedgerEntry, ComplianceRepository, type LedgerRow } from './complianc
 import { ConsentRulesService } from './consent-rules.service.js';
 import type { BlockDto, OptOutDto } from './dto/compliance.dto.js';
 import { forbidding, inForce, type LedgerKind, type LedgerQuery, reach, type ScopeMode } from './opt-out-ledger.js';
+import { LeadDirectory } from './lead-directory.js';
 import type { OptOutEntity } from './opt-out.entity.js';
 import { DomainEvents } from '../common/domain-events.js';
 
@@ -122,7 +122,7 @@ export class OptOutsService {
     private readonly dnc: DncService,
     private readonly settings: SettingsService,
     private readonly consent: ConsentRulesService,
-    private readonly leads: LeadsRepository,
+    private readonly leads: LeadDirectory,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
