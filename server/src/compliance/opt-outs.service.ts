@@ -25,6 +25,7 @@ import { ConsentRulesService } from './consent-rules.service.js';
 import type { BlockDto, OptOutDto } from './dto/compliance.dto.js';
 import { forbidding, inForce, type LedgerKind, type LedgerQuery, reach, type ScopeMode } from './opt-out-ledger.js';
 import { LeadDirectory } from './lead-directory.js';
+import { areaCodeOf } from '../phone/area-codes.js';
 import type { OptOutEntity } from './opt-out.entity.js';
 import { DomainEvents } from '../common/domain-events.js';
 
@@ -101,10 +102,6 @@ export function numberPrefixes(e164: string): string[] {
   const out: string[] = [];
   for (let i = 2; i < e164.length; i++) out.push(e164.slice(0, i));
   return out;
-}
-
-export function areaCodeOf(e164: string): string | null {
-  return /^\+1\d{10}$/.test(e164) ? e164.slice(2, 5) : null;
 }
 
 /** The person a contact is for: their lead and every address of theirs we know. */

@@ -11,6 +11,11 @@ export const US_ZONES: readonly string[] = [
   ...new Set([...NANP_AREA_CODES.values()].filter((v) => v.region.startsWith('US-') && !TERRITORIES.has(v.region)).flatMap((v) => v.zones)),
 ].sort();
 
+/** The NANP area code of a +1 number; null for other numbers. */
+export function areaCodeOf(e164: string): string | null {
+  return /^\+1\d{10}$/.test(e164) ? e164.slice(2, 5) : null;
+}
+
 /** The region and candidate zones of a +1 number from its area code; null when unknown or not NANP. */
 export function zonesForNumber(e164: string): { region: string; zones: string[]; source: 'area-code' } | null {
   const m = /^\+1(\d{3})\d{7}$/.exec(e164);

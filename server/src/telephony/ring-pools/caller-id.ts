@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { PoolChannel, PoolPickRefusal } from '#shared';
-import { zonesForNumber } from '../../phone/area-codes.js';
+import { areaCodeOf, zonesForNumber } from '../../phone/area-codes.js';
 import type { PoolNumberEntity, RingPoolEntity } from './ring-pool.entity.js';
 
 /*
@@ -32,11 +32,6 @@ export interface PickInput {
 }
 
 const NONE: DayUsage = { calls: 0, answered: 0, sms: 0 };
-
-/** The NANP area code of a +1 number; null for other numbers. */
-export function areaCode(e164: string): string | null {
-  return /^\+1\d{10}$/.test(e164) ? e164.slice(2, 5) : null;
-}
 
 /** Whether a quarantine holds the number back at `now` (one without an end holds until lifted). */
 export function isQuarantined(n: Pick<PoolNumberEntity, 'status' | 'quarantinedUntil'>, now: Date): boolean {
@@ -148,7 +143,7 @@ export function chooseNumber(input: PickInput): PoolPick {
       break; // unreachable: some number is eligible
     }
     case 'local-presence': {
-      const code = areaCode(input.leadNumber);
+      const code = areaCodeOf(input.leadNumber);
       const sameCode = code ? candidates.filter((n) => n.areaCode === code) : [];
       if (sameCode.length) return { ok: true, number: leastUsed(sameCode, usage, channel).number, why: `local presence: same area code ${code}`, rrCursor: pool.rrCursor };
       const region = input.leadRegion ?? zonesForNumber(input.leadNumber)?.region ?? null;

@@ -13,13 +13,12 @@ import {
 } from '#shared';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
-import { zonesForNumber } from '../../phone/area-codes.js';
+import { areaCodeOf, zonesForNumber } from '../../phone/area-codes.js';
 import { normalizePhone } from '../../phone/phone-number.js';
 import { SettingsService } from '../../settings/settings.service.js';
 import {
   answerRateWindows,
   type AnswerRateVerdict,
-  areaCode,
   chooseNumber,
   type DayUsage,
   isQuarantined,
@@ -314,7 +313,7 @@ export class RingPoolsService {
         voice: n.voice ?? true,
         sms: n.sms ?? true,
         region: n.region ?? zonesForNumber(p.e164)?.region ?? null,
-        areaCode: areaCode(p.e164),
+        areaCode: areaCodeOf(p.e164),
         status: 'active',
         quarantinedUntil: null,
         quarantineReason: null,
