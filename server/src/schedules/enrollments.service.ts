@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Enroller } from './actions/enroller.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
@@ -40,9 +41,11 @@ export class EnrollmentsService implements OnModuleInit {
     private readonly settings: SettingsService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly enroller: Enroller,
   ) {}
 
   onModuleInit(): void {
+    this.enroller.provide(this);
     this.events.on('address.opted-out', async (e) => {
       // A schedule's own opt-out step finishes its action first; the exit rule then applies before the next one.
       if (e.source === 'schedule') return;

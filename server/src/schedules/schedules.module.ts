@@ -10,6 +10,7 @@ import { TelephonyModule } from '../telephony/telephony.module.js';
 import { UsersModule } from '../users/users.module.js';
 import type { ActionHandler } from './actions/action-handler.js';
 import { ActionRegistry } from './actions/action-registry.js';
+import { Enroller } from './actions/enroller.js';
 import { ActionWorkSource } from './action-work-source.js';
 import { AutomationsRepository, TypeormAutomationsRepository } from './automations/automations.repository.js';
 import { DialAction, EmailAction, MergeContexts, SmsAction } from './actions/contact-actions.js';
@@ -53,6 +54,7 @@ const HANDLERS = [DialAction, SmsAction, EmailAction, TaskAction, CallbackAction
     ...REPOSITORIES,
     ...HANDLERS,
     { provide: ActionRegistry, useFactory: (...handlers: ActionHandler[]) => new ActionRegistry(handlers, [...new Set([...SCHEDULE_ACTION_TYPES, ...INTEGRATION_ACTION_TYPES, ...AUTOMATION_ACTION_TYPES])]), inject: HANDLERS },
+    Enroller,
     MergeContexts,
     LeadFactsService,
     ScheduleEngine,

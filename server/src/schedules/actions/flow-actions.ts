@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Enroller } from './enroller.js';
 import { OPT_OUT_CHANNELS, type OptOutChannel } from '#shared';
 import { CallbacksService } from '../../callbacks/callbacks.service.js';
 import { Clock } from '../../common/clock.js';
@@ -106,17 +106,12 @@ export class ChoiceAction implements ActionHandler {
   }
 }
 
-/** The enrollment service, looked up when needed: it depends on the engine, which depends on this registry. */
-interface Enroller {
-  enrollOne(scheduleId: string, leadId: string, source: string, actorId: string | null): Promise<{ enrolled: boolean; reason: string | null }>;
-}
-
 /** Adds the lead to another schedule (duplicates and exclusivity are that schedule's rules). */
 @Injectable()
 export class AddToScheduleAction implements ActionHandler {
   readonly type = 'add_to_schedule';
   readonly activations = ['automatic'] as const;
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(private readonly enroller: Enroller) {}
 
   async validate(config: Record<string, unknown>, ctx: ValidationContext): Promise<FieldIssue[]> {
     const id = config.scheduleId;
@@ -127,9 +122,7 @@ export class AddToScheduleAction implements ActionHandler {
   }
 
   async run(ctx: ActionContext): Promise<ActionResult> {
-    const { EnrollmentsService } = await import('../enrollments.service.js');
-    const enroller = this.moduleRef.get(EnrollmentsService, { strict: false }) as Enroller;
-    const r = await enroller.enrollOne(String(ctx.config.scheduleId), ctx.lead.lead.id, ctx.run ? 'schedule' : 'action-group', null);
+    const r = await this.enroller.enrollOne(String(ctx.config.scheduleId), ctx.lead.lead.id, ctx.run ? 'schedule' : 'action-group', null);
     return r.enrolled ? { kind: 'completed', outcome: 'enrolled' } : { kind: 'completed', outcome: 'not enrolled', detail: r.reason };
   }
 }
