@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     // An agent's own move (here ready ↔ offline) as the agent states service writes it on
     // Postgres, one statement, against the transaction it replaced (lock, update, history),
     // alternately.
-    const moveOne = (states as unknown as { moveReturning(u: string, to: string, r: null, a: string, sys: boolean, now: Date): Promise<unknown> }).moveReturning.bind(states);
+    const moveOne = (states as unknown as { moveAtOnce(u: string, to: string, r: null, a: string, sys: boolean, now: Date): Promise<unknown> }).moveAtOnce.bind(states);
     const moveInTransaction = (userId: string, to: string, now: Date) =>
       t.dataSource.transaction(async (em) => {
         const row = await em.getRepository(AgentPresenceEntity).findOneOrFail({ where: { userId }, lock: { mode: 'pessimistic_write' } });

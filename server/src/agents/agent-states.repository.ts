@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull, LessThan, MoreThan, MoreThanOrEqual, Not, Or } from 'typeorm';
 import type { AgentState } from '#shared';
+import { UsersRepository } from '../users/users.repository.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from './agent.entity.js';
 
 /** An agent's presence row as stored, for the rooms that read agents through this port. */
@@ -23,9 +24,12 @@ export interface MovedUser {
 @Injectable()
 export class AgentStatesRepository {
   /** Postgres takes the one-statement paths; MySQL/MariaDB the locked transactions. */
-  readonly postgres: boolean;
+  private readonly postgres: boolean;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly users: UsersRepository,
+  ) {
     this.postgres = ds.options.type === 'postgres';
   }
 
@@ -140,9 +144,10 @@ export class AgentStatesRepository {
    * Postgres: an agent's row locked, moved and its history row written in one statement,
    * as `move` does in a transaction. Not moved when already there with that reason, or
    * on a call unless `fromCall`. Returns the row as it was, with the user; null when the
-   * agent has no row yet or the user is not active.
+   * agent has no row yet or the user is not active, and always on MySQL/MariaDB, where the
+   * caller moves the agent in a locked transaction (`lock`, `move`).
    */
-  async moveReturning(
+  async moveAtOnce(
     userId: string,
     to: AgentState,
     reason: string | null,
@@ -150,9 +155,10 @@ export class AgentStatesRepository {
     fromCall: boolean,
     now: Date,
   ): Promise<{ row: AgentPresenceEntity; moved: boolean; user: MovedUser } | null> {
+    if (!this.postgres) return null;
     const rows = (await this.ds.query(
       `WITH cur AS (SELECT p.*, u.name AS user_name, u.created_at AS user_created_at
-                      FROM agent_presence p JOIN users u ON u.id = p.user_id AND u.active = true
+                      FROM agent_presence p JOIN (${this.users.activeUsersSubquery()}) u ON u.id = p.user_id
                      WHERE p.user_id = $1
                        FOR UPDATE OF p),
             moved AS (UPDATE agent_presence p SET state = $2, reason = $3::varchar, state_since = $4, updated_at = $4
@@ -234,14 +240,13 @@ export class AgentStatesRepository {
     return rows.map((r) => r.userId);
   }
 
-  /** Active agents (the role) not offline and alive (or only those among `only`, if so); the users table is joined by name. */
+  /** Active agents (the role) not offline and alive (or only those among `only`, if so); the active agents as the users room gives them. */
   async available(aliveSince: Date, only?: string | string[]): Promise<string[]> {
     if (Array.isArray(only) && !only.length) return [];
     const qb = this.presence()
       .createQueryBuilder('p')
-      .innerJoin('users', 'u', 'u.id = p.user_id')
       .select('p.user_id', 'id')
-      .where("p.state <> 'offline' AND p.stale = :stale AND p.last_heartbeat_at >= :limit AND u.active = :active AND u.role = 'agent'", { stale: false, limit: aliveSince, active: true });
+      .where(`p.state <> 'offline' AND p.stale = :stale AND p.last_heartbeat_at >= :limit AND p.user_id IN (SELECT a.id FROM (${this.users.activeUsersSubquery('agent')}) a)`, { stale: false, limit: aliveSince });
     if (Array.isArray(only)) qb.andWhere('p.user_id IN (:...only)', { only });
     else if (only) qb.andWhere('p.user_id = :only', { only });
     return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);

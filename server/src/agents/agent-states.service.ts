@@ -116,11 +116,11 @@ export class AgentStatesService implements OnModuleInit {
     const now = this.clock.now();
     const actorId = actor.kind === 'system' ? null : actor.userId;
     const fromCall = actor.kind === 'system';
-    // On Postgres a known, active agent's move that needs no rules (not a pause, whose reason
-    // is checked, nor wrap-up, which also enqueues its limit) is one round trip: the
-    // statement checks the user too.
-    if (this.repo.postgres && to !== 'paused' && to !== 'wrap_up') {
-      const quick = await this.repo.moveReturning(userId, to, reason, actorId, fromCall, now);
+    // A known, active agent's move that needs no rules (not a pause, whose reason is
+    // checked, nor wrap-up, which also enqueues its limit) is one round trip where the
+    // database allows (the statement checks the user too); null sends it the long way.
+    if (to !== 'paused' && to !== 'wrap_up') {
+      const quick = await this.repo.moveAtOnce(userId, to, reason, actorId, fromCall, now);
       // The state is now `to` (moved or already there): the rules only matter for pauses and wrap-up.
       if (quick) return this.moved(quick.user, quick, to, reason, now, fromCall, DEFAULT_AGENT_RULES);
     }
@@ -131,7 +131,7 @@ export class AgentStatesService implements OnModuleInit {
       if (!rules.pauseReasons.some((r) => r.code === reason)) throw DomainError.validation('reason', `must be one of ${rules.pauseReasons.map((r) => r.code).join(', ')}`);
     }
     // A pause, its reason checked, is one statement too; other moves got here because that statement found no row.
-    const quick = this.repo.postgres && to === 'paused' ? await this.repo.moveReturning(userId, to, reason, actorId, fromCall, now) : null;
+    const quick = to === 'paused' ? await this.repo.moveAtOnce(userId, to, reason, actorId, fromCall, now) : null;
     const changed =
       quick ??
       (await this.repo.transaction(async (em) => {

@@ -21,6 +21,14 @@ export abstract class UsersRepository {
   abstract anyWithRole(role: UserEntity['role']): Promise<boolean>;
   abstract insert(user: UserEntity): Promise<void>;
   abstract update(id: string, patch: Partial<Omit<UserEntity, 'id'>>): Promise<void>;
+  /**
+   * A subquery of the active users (`id`, `name`, `created_at`, optionally of one role),
+   * for another room's statement that must read them in its own snapshot.
+   */
+  activeUsersSubquery(role?: UserEntity['role']): string {
+    if (role !== undefined && !/^[a-z_]+$/.test(role)) throw new Error(`not a role: ${role}`);
+    return `SELECT id, name, created_at FROM users WHERE active = true${role ? ` AND role = '${role}'` : ''}`;
+  }
 }
 
 @Injectable()
