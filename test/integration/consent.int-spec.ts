@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { DataSource } from 'typeorm';
 import type { ConversationView, EligibilityView, LeadView, OptOutEntryView } from '#shared';
 import { REVOCATION_WORDS } from '../../server/src/compliance/data/consent-law.js';
+import { LeadsRepository } from '../../server/src/leads/leads.repository.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { SIMULATED_CARRIER } from '../../server/src/telephony/carrier/carrier.providers.js';
 import type { SimulatedCarrier } from '../../server/src/telephony/carrier/simulated/simulated-carrier.js';
@@ -129,7 +130,7 @@ describe('consent: revocation by any reasonable means', () => {
 
   beforeAll(async () => {
     const booted = await boot({
-      overrides: [{ token: ConversationsRepository, inject: [DataSource], useFactory: (ds: DataSource) => (failing = new FailingInboundTexts(ds)) }],
+      overrides: [{ token: ConversationsRepository, inject: [DataSource, LeadsRepository], useFactory: (ds: DataSource, leads: LeadsRepository) => (failing = new FailingInboundTexts(ds, leads)) }],
     });
     ({ t, sim, admin } = booted);
     supervisor = await signIn(t, 'supervisor');

@@ -36,7 +36,7 @@ export interface TestAppOptions {
    * Providers replaced for fault injection: e.g. a real repository subclassed to fail on
    * purpose (never a stand-in for our own database).
    */
-  overrides?: Array<{ token: Type<unknown> | (abstract new (...args: never[]) => unknown) | symbol; useFactory: (...deps: never[]) => unknown; inject?: Array<Type<unknown> | symbol | string> }>;
+  overrides?: Array<{ token: Type<unknown> | (abstract new (...args: never[]) => unknown) | symbol; useFactory: (...deps: never[]) => unknown; inject?: Array<Type<unknown> | (abstract new (...args: never[]) => unknown) | symbol | string> }>;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     })
       .overrideProvider(Clock)
       .useValue(clock);
-    for (const o of options.overrides ?? []) builder.overrideProvider(o.token).useFactory({ factory: o.useFactory as (...args: unknown[]) => unknown, inject: o.inject ?? [] });
+    for (const o of options.overrides ?? []) builder.overrideProvider(o.token).useFactory({ factory: o.useFactory as (...args: unknown[]) => unknown, inject: (o.inject ?? []) as Array<Type<unknown> | symbol | string> });
     const moduleRef = await builder.compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger, bodyParser: false });
     app = nest;

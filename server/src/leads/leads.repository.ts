@@ -69,6 +69,14 @@ export abstract class LeadsRepository {
    * `:leadIdParam`, for another room's statement that must read them atomically with its own rows.
    */
   abstract phonesOfLeadSubquery(leadIdParam: string): string;
+  /** SQL of a subquery of the ids of the leads owned by the user named by `:ownerParam`. */
+  ownedLeadIdsSubquery(ownerParam: string): string {
+    return `SELECT l.id FROM leads l WHERE l.owner_id = :${ownerParam}`;
+  }
+  /** SQL of a subquery of the ids of live leads (not deleted) whose status is none of the list `:...statusesParam`. */
+  liveLeadIdsSubquery(statusesParam: string): string {
+    return `SELECT l.id FROM leads l WHERE l.status NOT IN (:...${statusesParam}) AND l.deleted_at IS NULL`;
+  }
   /** Every lead holding this number, deleted ones too. */
   abstract holdersOfNumber(e164: string): Promise<string[]>;
   /** Live leads whose company is one of `names` (compared without regard to case), oldest first, at most `limit`. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LeadsRepository } from '../../leads/leads.repository.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
@@ -65,7 +66,10 @@ export abstract class AutomationsRepository {
 
 @Injectable()
 export class TypeormAutomationsRepository extends AutomationsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly leads: LeadsRepository,
+  ) {
     super();
   }
 
@@ -146,11 +150,10 @@ export class TypeormAutomationsRepository extends AutomationsRepository {
       .createQueryBuilder('r')
       .select('r.id', 'id')
       .innerJoin(EnrollmentEntity, 'e', 'e.id = r.enrollment_id')
-      .innerJoin('leads', 'l', 'l.id = r.lead_id')
       .where('r.due_at <= :now', { now })
       .andWhere("(r.status = 'scheduled' OR (r.status = 'firing' AND r.updated_at < :stuck))", { stuck: stuckBefore })
       .andWhere("e.status <> 'paused'")
-      .andWhere('l.status NOT IN (:...inactive) AND l.deleted_at IS NULL', { inactive: inactiveLead })
+      .andWhere(`r.lead_id IN (${this.leads.liveLeadIdsSubquery('inactive')})`, { inactive: inactiveLead })
       .orderBy('r.due_at', 'ASC')
       .limit(limit)
       .getRawMany<{ id: string }>();

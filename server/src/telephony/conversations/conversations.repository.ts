@@ -5,6 +5,7 @@ import { orderedId } from '../../common/ids.js';
 import { ConversationEntity, ConversationEventEntity } from './conversation.entity.js';
 import { type StatusEvent, transition } from './conversation-state.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
+import { LeadsRepository } from '../../leads/leads.repository.js';
 
 export interface ConversationFilter {
   leadId?: string;
@@ -78,7 +79,10 @@ export abstract class ConversationsRepository {
 
 @Injectable()
 export class TypeormConversationsRepository extends ConversationsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly leads: LeadsRepository,
+  ) {
     super();
   }
 
@@ -168,7 +172,7 @@ export class TypeormConversationsRepository extends ConversationsRepository {
     if (f.visibleTo) {
       qb.andWhere(
         new Brackets((w) => {
-          w.where('c.agent_id = :me', { me: f.visibleTo?.agentId }).orWhere('c.lead_id IN (SELECT l.id FROM leads l WHERE l.owner_id = :me)', { me: f.visibleTo?.agentId });
+          w.where('c.agent_id = :me', { me: f.visibleTo?.agentId }).orWhere(`c.lead_id IN (${this.leads.ownedLeadIdsSubquery('me')})`, { me: f.visibleTo?.agentId });
         }),
       );
     }
