@@ -64,6 +64,31 @@ export interface QueueRecording {
   retentionDays: number | null;
 }
 
+/** What a recycling rule reacts to: a final call outcome, a disposition that asked for a callback, or one disposition code. */
+export const RECYCLE_OUTCOMES = ['no-answer', 'busy', 'machine', 'voicemail', 'abandoned', 'failed', 'callback', 'disposition'] as const;
+export type RecycleOutcome = (typeof RECYCLE_OUTCOMES)[number];
+
+/** Brings a lead whose turn ended back after `afterMinutes`, into this queue or another, up to `maxPasses` passes in all. */
+export interface RecycleRule {
+  outcome: RecycleOutcome;
+  /** With `disposition`: the code it reacts to. */
+  code: string | null;
+  afterMinutes: number;
+  maxPasses: number;
+  /** null: the same queue. */
+  intoQueueId: string | null;
+}
+
+/** What a list reset brings back (a preview, or what it did). */
+export interface QueueResetView {
+  preview: boolean;
+  /** Leads brought back (or that would be). */
+  leads: number;
+  byOutcome: Record<string, number>;
+  /** Leads left out, by why (opted out, blocked, on a do-not-call list, deleted, already waiting). */
+  excluded: Record<string, number>;
+}
+
 export interface DialQueueView {
   id: string;
   name: string;
@@ -72,6 +97,7 @@ export interface DialQueueView {
   ringPoolId: string | null;
   callingWindow: { start: string; end: string } | null;
   retryRules: RetryRule[];
+  recycleRules: RecycleRule[];
   ringSeconds: number;
   previewSeconds: number;
   machineAction: 'hangup' | 'voicemail';
@@ -95,8 +121,10 @@ export interface DialItemView {
   id: string;
   queueId: string;
   leadId: string;
-  source: 'list' | 'schedule' | 'callback';
+  source: 'list' | 'schedule' | 'callback' | 'recycle';
   sourceId: string | null;
+  /** Its pass through the queue's lists (1 the first). */
+  pass: number;
   priority: number;
   dueAt: string;
   ownerId: string | null;

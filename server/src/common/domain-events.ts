@@ -63,7 +63,7 @@ export interface DomainEventMap {
     conversationId: string;
     leadId: string | null;
     code: string;
-    flags: { humanAnswered: boolean; exitSchedule: boolean; final: boolean; success: boolean; contacted: boolean };
+    flags: { humanAnswered: boolean; exitSchedule: boolean; final: boolean; success: boolean; contacted: boolean; callback?: boolean };
     queueId: string | null;
     enrollmentId: string | null;
     actorId: string | null;

@@ -11,7 +11,9 @@ import { DialQueuesRepository } from './dial-queues.repository.js';
 import type { DialQueueItemEntity } from './dial-queue.entity.js';
 
 export interface IntakeOptions {
-  source: 'list' | 'schedule' | 'callback';
+  source: 'list' | 'schedule' | 'callback' | 'recycle';
+  /** Its pass through the queue's lists (default 1). */
+  pass?: number;
   sourceId?: string | null;
   priority?: number;
   dueAt?: Date;
@@ -90,6 +92,10 @@ export class DialIntake {
       reservedAt: null,
       conversationId: null,
       checkedAt: null,
+      pass: o.pass ?? 1,
+      disposition: null,
+      callbackRequested: false,
+      recycledAt: null,
       activeKey: `${queueId}:${leadId}`,
       busyKey: null,
       createdAt: now,

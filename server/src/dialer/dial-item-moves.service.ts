@@ -120,10 +120,12 @@ export class DialItemMoves implements OnModuleInit {
    * A disposition on one of the queue's calls: a person answered (counted toward the
    * abandon rate); final ends the lead's turn in the queue even when a retry was due.
    */
-  private async disposed(conversationId: string, code: string, flags: { humanAnswered: boolean; final: boolean }): Promise<void> {
+  private async disposed(conversationId: string, code: string, flags: { humanAnswered: boolean; final: boolean; callback?: boolean }): Promise<void> {
     const call = await this.calls.findByConversation(conversationId);
     if (!call) return;
     if (flags.humanAnswered && !call.human) await this.calls.update(conversationId, { human: true });
+    // What recycling rules read once the lead's turn has ended.
+    await this.items.move(call.itemId, ['pending', 'reserved', 'dialing', 'done', 'canceled'], { disposition: code.slice(0, 40), callbackRequested: !!flags.callback });
     if (flags.final) {
       const item = await this.items.findById(call.itemId);
       if (item && item.status === 'pending') await this.finish(item, item.lastOutcome ?? 'answered', `final disposition ${code}`, ['pending'], true);

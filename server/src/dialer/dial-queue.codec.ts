@@ -1,4 +1,4 @@
-import type { AfterWrapUpLimit, DialItemView, DialMode, DialQueueView, QueueRecording, RecordingConsent, RecordingMode, RetryRule } from '#shared';
+import type { AfterWrapUpLimit, DialItemView, DialMode, DialQueueView, QueueRecording, RecordingConsent, RecordingMode, RecycleRule, RetryRule } from '#shared';
 import type { LocalWindow } from '../compliance/calling-window.js';
 import type { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 
@@ -16,6 +16,10 @@ export const DEFAULT_ABANDON_MESSAGE = 'Sorry, all of our agents are busy right 
 
 export function retryRulesOf(q: Pick<DialQueueEntity, 'retryRules'>): RetryRule[] {
   return JSON.parse(q.retryRules) as RetryRule[];
+}
+
+export function recycleRulesOf(q: Pick<DialQueueEntity, 'recycleRules'>): RecycleRule[] {
+  return q.recycleRules ? (JSON.parse(q.recycleRules) as RecycleRule[]) : [];
 }
 
 export function callingWindowOf(q: Pick<DialQueueEntity, 'callingWindow'>): LocalWindow | null {
@@ -36,6 +40,7 @@ export function toQueueView(q: DialQueueEntity, agentIds: string[], supervisorId
     ringPoolId: q.ringPoolId,
     callingWindow: callingWindowOf(q),
     retryRules: retryRulesOf(q),
+    recycleRules: recycleRulesOf(q),
     ringSeconds: q.ringSeconds,
     previewSeconds: q.previewSeconds,
     machineAction: q.machineAction as 'hangup' | 'voicemail',
@@ -61,6 +66,7 @@ export function toItemView(i: DialQueueItemEntity): DialItemView {
     leadId: i.leadId,
     source: i.source as DialItemView['source'],
     sourceId: i.sourceId,
+    pass: i.pass,
     priority: i.priority,
     dueAt: i.dueAt.toISOString(),
     ownerId: i.ownerId,

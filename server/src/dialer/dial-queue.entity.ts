@@ -55,6 +55,9 @@ export class DialQueueEntity {
   @Column({ name: 'max_lines_per_agent', type: 'int' })
   maxLinesPerAgent: number;
 
+  /** JSON `[{outcome, code, afterMinutes, maxPasses, intoQueueId}]`: leads brought back after their final outcome; null: none. */
+  @Column({ name: 'recycle_rules', type: 'text', nullable: true })
+  recycleRules: string | null;
   /** The cap on abandoned calls, in percent of answered calls over 30 days (in hundredths: 300 = 3%). */
   @Column({ name: 'abandon_cap_bp', type: 'int' })
   abandonCapBp: number;
@@ -183,6 +186,17 @@ export class DialQueueItemEntity {
   @InstantColumn({ name: 'checked_at', nullable: true })
   checkedAt: Date | null;
 
+  /** Which pass through the queue's lists this is (1 the first; a recycled or reset lead's next item one more). */
+  @Column({ type: 'int', default: 1 })
+  pass: number;
+  /** The disposition the lead's call got, and whether it asked for a callback (recycling rules read them). */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  disposition: string | null;
+  @Column({ name: 'callback_requested', type: 'boolean', default: false })
+  callbackRequested: boolean;
+  /** When this finished item was brought back for another pass (or judged never to be). */
+  @InstantColumn({ name: 'recycled_at', nullable: true })
+  recycledAt: Date | null;
   @Column({ name: 'active_key', type: 'varchar', length: 80, nullable: true, unique: true })
   activeKey: string | null;
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView } from '#shared';
+import type { AccessClaims, DialItemView, DialQueueView, QueueResetView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialCalls } from './dial-calls.service.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
-import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('dial queues')
@@ -48,6 +48,14 @@ export class DialQueuesController {
   @ApiOperation({ summary: 'Add leads to the queue (a list); leads already waiting in it stay where they are' })
   addLeads(@Param('id', UuidParamPipe) id: string, @Body() body: AddQueueLeadsDto): Promise<{ added: number; alreadyQueued: number }> {
     return this.queues.addLeads(id, body);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Post(':id/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reset the list: finished leads back for another pass (not those the gate will never let through); `preview: true` only counts them' })
+  reset(@Param('id', UuidParamPipe) id: string, @Body() body: ResetQueueDto): Promise<QueueResetView> {
+    return this.queues.reset(id, body);
   }
 
   @Roles('admin', 'supervisor')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueRecording, type RetryRule } from '#shared';
+import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueRecording, type QueueResetView, type RecycleRule, type RetryRule } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';
@@ -13,8 +13,9 @@ import { DialIntake } from './dial-intake.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { DialPacer } from './dial-pacer.service.js';
+import { DialRecycling } from './dial-recycling.service.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
-import type { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import type { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
 
 type Settings = CreateDialQueueDto | UpdateDialQueueDto;
 
@@ -31,6 +32,7 @@ export class DialQueuesService {
     private readonly users: UsersRepository,
     private readonly clock: Clock,
     private readonly calls: DialCallsRepository,
+    private readonly recycling: DialRecycling,
   ) {}
 
   async list(): Promise<DialQueueView[]> {
@@ -78,6 +80,7 @@ export class DialQueuesService {
       ringPoolId: null,
       callingWindow: null,
       retryRules: JSON.stringify(DEFAULT_RETRY_RULES),
+      recycleRules: null,
       ringSeconds: 25,
       previewSeconds: 15,
       machineAction: 'hangup',
@@ -97,6 +100,7 @@ export class DialQueuesService {
     };
     await this.apply(q, dto);
     await this.save(q, dto.agentIds ?? [], true, dto.supervisorIds ?? []);
+    if (q.recycleRules) await this.recycling.scanSoon();
     return this.get(q.id);
   }
 
@@ -105,6 +109,7 @@ export class DialQueuesService {
     await this.apply(q, dto);
     q.updatedAt = this.clock.now();
     await this.save(q, dto.agentIds, false, dto.supervisorIds);
+    if (q.recycleRules) await this.recycling.scanSoon();
     if (q.active) void this.pacer.pace(q.id);
     return this.get(id);
   }
@@ -120,6 +125,17 @@ export class DialQueuesService {
         if (r.outcome === 'answered') problems.push({ field: `retryRules[${i}].outcome`, message: 'answered calls are not retried (a disposition books a callback)' });
         seen.add(r.outcome);
       });
+    }
+    if (dto.recycleRules) {
+      const seen = new Set<string>();
+      for (const [i, r] of dto.recycleRules.entries()) {
+        const key = `${r.outcome}:${r.outcome === 'disposition' ? (r.code ?? '') : ''}`;
+        if (r.outcome === 'disposition' && !r.code) problems.push({ field: `recycleRules[${i}].code`, message: 'is required for a disposition rule (the code it reacts to)' });
+        if (r.outcome !== 'disposition' && r.code) problems.push({ field: `recycleRules[${i}].code`, message: 'is only for a disposition rule' });
+        if (seen.has(key)) problems.push({ field: `recycleRules[${i}].outcome`, message: `"${r.outcome}${r.code ? ` ${r.code}` : ''}" has two rules` });
+        seen.add(key);
+        if (r.intoQueueId && r.intoQueueId !== q.id && !(await this.queues.findById(r.intoQueueId))) problems.push({ field: `recycleRules[${i}].intoQueueId`, message: `is not a dial queue (${r.intoQueueId})` });
+      }
     }
     const capBp = dto.abandonCapPct !== undefined ? Math.round(dto.abandonCapPct * 100) : q.abandonCapBp;
     if (dto.targetAbandonPct !== undefined && Math.round(dto.targetAbandonPct * 100) >= capBp) problems.push({ field: 'targetAbandonPct', message: `must be below the queue's abandon cap (${capBp / 100}%)` });
@@ -149,6 +165,10 @@ export class DialQueuesService {
     if (dto.ringPoolId !== undefined) q.ringPoolId = dto.ringPoolId;
     if (dto.callingWindow !== undefined) q.callingWindow = dto.callingWindow ? JSON.stringify({ start: dto.callingWindow.start, end: dto.callingWindow.end }) : null;
     if (dto.retryRules) q.retryRules = JSON.stringify(dto.retryRules.map((r): RetryRule => ({ outcome: r.outcome, retryMinutes: r.retryMinutes, maxAttempts: r.maxAttempts })));
+    if (dto.recycleRules)
+      q.recycleRules = dto.recycleRules.length
+        ? JSON.stringify(dto.recycleRules.map((r): RecycleRule => ({ outcome: r.outcome, code: r.code ?? null, afterMinutes: r.afterMinutes, maxPasses: r.maxPasses, intoQueueId: r.intoQueueId && r.intoQueueId !== q.id ? r.intoQueueId : null })))
+        : null;
     if (dto.ringSeconds !== undefined) q.ringSeconds = dto.ringSeconds;
     if (dto.previewSeconds !== undefined) q.previewSeconds = dto.previewSeconds;
     q.machineAction = machineAction;
@@ -185,6 +205,14 @@ export class DialQueuesService {
     const added = await this.intake.addAtOnce(q.id, ids, { source: 'list', priority: dto.priority ?? 0 });
     if (q.active) void this.pacer.pace(q.id);
     return { added: added.length, alreadyQueued: ids.length - added.length };
+  }
+
+  /** The queue's finished leads back for another pass (or, with `preview`, only counted). */
+  async reset(queueId: string, dto: ResetQueueDto): Promise<QueueResetView> {
+    const q = await this.find(queueId);
+    const view = await this.recycling.reset(q, dto.outcomes?.length ? dto.outcomes : null, dto.preview ?? false);
+    if (!view.preview && view.leads && q.active) void this.pacer.pace(q.id);
+    return view;
   }
 
   async items(queueId: string, query: ListItemsQuery): Promise<DialItemView[]> {

@@ -13,6 +13,8 @@ import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialPacer } from './dial-pacer.service.js';
 import { DialerItemsController, DialQueuesController } from './dial-queues.controller.js';
 import { DialQueuesService } from './dial-queues.service.js';
+import { DialRecyclesRepository } from './dial-recycles.repository.js';
+import { DialRecycling } from './dial-recycling.service.js';
 import { DialReservations } from './dial-reservations.service.js';
 import { PacingFigures } from './pacing-figures.js';
 import { QueueWorkSource } from './queue-work-source.js';
@@ -24,7 +26,7 @@ import { QueueWorkSource } from './queue-work-source.js';
 @Module({
   imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule, UsersModule],
   controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
+  providers: [DialRecyclesRepository, DialRecycling, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
   exports: [DialIntakeModule, DialPacer, DialReservations, DialCalls, DialItemMoves, DialQueuesService],
 })
 export class DialerModule {}

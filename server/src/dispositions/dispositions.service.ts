@@ -360,7 +360,7 @@ export class DispositionsService implements OnModuleInit {
       conversationId: c.id,
       leadId: c.leadId,
       code: d.code,
-      flags: { humanAnswered: d.flags.humanAnswered, exitSchedule: d.flags.exitSchedule, final: d.flags.final, success: d.flags.success, contacted: d.flags.contacted },
+      flags: { humanAnswered: d.flags.humanAnswered, exitSchedule: d.flags.exitSchedule, final: d.flags.final, success: d.flags.success, contacted: d.flags.contacted, callback: d.flags.callback },
       queueId: origin.queueId,
       enrollmentId: origin.enrollmentId,
       actorId: actor.sub,

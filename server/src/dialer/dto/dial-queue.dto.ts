@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { AFTER_WRAP_UP_LIMITS, type AfterWrapUpLimit, DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome, RECORDING_CONSENTS, RECORDING_MODES, type RecordingConsent, type RecordingMode } from '#shared';
+import { AFTER_WRAP_UP_LIMITS, type AfterWrapUpLimit, DIAL_MODES, DIAL_OUTCOMES, type DialMode, type DialOutcome, RECORDING_CONSENTS, RECORDING_MODES, type RecordingConsent, type RecordingMode, RECYCLE_OUTCOMES, type RecycleOutcome } from '#shared';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -29,6 +29,46 @@ export class RetryRuleDto {
   @ApiProperty() @IsInt({ message: 'must be a whole number' }) @Min(1) @Max(50) maxAttempts: number;
 }
 
+export class RecycleRuleDto {
+  @ApiProperty({ enum: RECYCLE_OUTCOMES, description: 'A final call outcome, `callback` (a disposition that asked for a callback) or `disposition` (one code)' })
+  @IsIn(RECYCLE_OUTCOMES as unknown as string[], { message: `must be one of ${RECYCLE_OUTCOMES.join(', ')}` })
+  outcome: RecycleOutcome;
+
+  @ApiPropertyOptional({ nullable: true, description: 'With outcome `disposition`: the disposition code' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a disposition code (letters, digits, _ and -, at most 40)' })
+  code?: string | null;
+
+  @ApiProperty({ description: 'Minutes after the lead\'s turn ended (up to 90 days)' })
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(0)
+  @Max(60 * 24 * 90)
+  afterMinutes: number;
+
+  @ApiProperty({ description: 'Passes through the lists in all, the first included (2 to 20)' })
+  @IsInt({ message: 'must be a whole number' })
+  @Min(2, { message: 'must be at least 2 (the first pass and one more)' })
+  @Max(20)
+  maxPasses: number;
+
+  @ApiPropertyOptional({ nullable: true, description: 'The queue the lead comes back into; null: this one' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a dial queue id' })
+  intoQueueId?: string | null;
+}
+
+export class ResetQueueDto {
+  @ApiPropertyOptional({ description: 'true: only count what the reset would bring back' }) @IsOptional() @IsBoolean() preview?: boolean;
+
+  @ApiPropertyOptional({ type: [String], description: 'Only leads whose turn ended with one of these outcomes; all finished leads when absent' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(DIAL_OUTCOMES.length + 1)
+  @IsIn([...DIAL_OUTCOMES, 'refused', 'removed'], { each: true, message: `must be outcomes (${[...DIAL_OUTCOMES, 'refused', 'removed'].join(', ')})` })
+  outcomes?: string[];
+}
+
 /** Settings shared by create and update, each optional (defaults on create). */
 class DialQueueSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
@@ -48,6 +88,14 @@ class DialQueueSettingsDto {
   @ValidateNested({ each: true })
   @Type(() => RetryRuleDto)
   retryRules?: RetryRuleDto[];
+
+  @ApiPropertyOptional({ type: [RecycleRuleDto], description: 'Leads brought back after their turn ends, by outcome' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RecycleRuleDto)
+  recycleRules?: RecycleRuleDto[];
 
   @ApiPropertyOptional({ description: 'How long an unanswered call rings: 15 to 120 seconds' })
   @IsOptional()
