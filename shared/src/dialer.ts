@@ -24,6 +24,7 @@ export interface DialQueueInput {
   /** The queue's own hours in the lead's local time; the legal window still applies. */
   callingWindow?: { start: string; end: string } | null;
   retryRules?: RetryRule[];
+  recycleRules?: Array<Omit<RecycleRule, 'code' | 'intoQueueId'> & { code?: string | null; intoQueueId?: string | null }>;
   ringSeconds?: number;
   previewSeconds?: number;
   machineAction?: 'hangup' | 'voicemail';
