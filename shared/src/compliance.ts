@@ -126,6 +126,20 @@ export type RefusalCode =
   | 'LEAD_INACTIVE'
   | 'CONSENT_REVIEW';
 
+/** A contact the gate refused at the moment it was to be made (the consent audit's second half). */
+export interface ContactRefusalView {
+  id: string;
+  leadId: string;
+  channel: string;
+  address: string | null;
+  at: string;
+  codes: string[];
+  reasons: Refusal[];
+  nextAllowedAt: string | null;
+  /** What tried to make the contact (`call:queue-item`, `sms:manual`, …). */
+  context: string;
+}
+
 export interface Refusal {
   code: RefusalCode;
   message: string;

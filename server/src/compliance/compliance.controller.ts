@@ -9,7 +9,8 @@ import type { AttemptCapsByChannel } from './attempt-caps.js';
 import type { CallingRules } from './calling-window.js';
 import { CallingRulesService } from './calling-rules.service.js';
 import { ComplianceService } from './compliance.service.js';
-import { AddressQuery, AttemptCapsDto, BlockDto, ConsentRulesDto, EligibilityQuery, LedgerDayQuery, OptOutDto, PageQuery, ReviewDecisionDto, ReviewListQuery } from './dto/compliance.dto.js';
+import { AddressQuery, AttemptCapsDto, BlockDto, ConsentAuditQuery, ConsentRulesDto, EligibilityQuery, LedgerDayQuery, OptOutDto, PageQuery, ReviewDecisionDto, ReviewListQuery } from './dto/compliance.dto.js';
+import { ConsentAudit } from './consent-audit.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
 import { ConsentRulesService } from './consent-rules.service.js';
 import { CONFIRMATION_TEXT, HONOUR_WITHIN, REASONABLE_MEANS, REVOCATION_WORDS, REVOKE_ALL } from './data/consent-law.js';
@@ -165,7 +166,20 @@ export class ComplianceSettingsController {
     private readonly settings: SettingsService,
     private readonly rules: CallingRulesService,
     private readonly consent: ConsentRulesService,
+    private readonly audit: ConsentAudit,
   ) {}
+
+  @Roles('admin', 'supervisor')
+  @Get('audit')
+  @ApiOperation({ summary: "The consent audit over the floor's days from..to: every opt-out, opt-in and revocation (kind=consent) or every contact the gate refused (kind=refusals); format=csv downloads it" })
+  async auditRange(@Query() q: ConsentAuditQuery, @Res({ passthrough: true }) res: Response) {
+    const range = await this.audit.range(q.from, q.to);
+    const kind = q.kind ?? 'consent';
+    if (q.format !== 'csv') return this.audit.page(kind, range, q.limit ?? 500, q.cursor);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="consent-audit-${kind}-${q.from}-${q.to}.csv"`);
+    return new StreamableFile(Readable.from(this.audit.csv(kind, range)));
+  }
 
   @Roles('admin', 'supervisor')
   @Get('consent-rules')

@@ -4,6 +4,7 @@ import { CallingRulesService } from './calling-rules.service.js';
 import { BlocksController, ComplianceSettingsController, ConsentReviewsController, EligibilityController, OptOutsController } from './compliance.controller.js';
 import { ComplianceRepository, TypeormComplianceRepository } from './compliance.repository.js';
 import { ComplianceService } from './compliance.service.js';
+import { ConsentAudit } from './consent-audit.js';
 import { ConsentReviewsService } from './consent-reviews.service.js';
 import { ConsentRulesService } from './consent-rules.service.js';
 import { ContactPolicy } from './contact-policy.js';
@@ -22,6 +23,7 @@ import { OptOutsService } from './opt-outs.service.js';
     ContactPolicy,
     CallingRulesService,
     ComplianceService,
+    ConsentAudit,
     DncService,
     { provide: DncRepository, useClass: TypeormDncRepository },
     { provide: ComplianceRepository, useClass: TypeormComplianceRepository },

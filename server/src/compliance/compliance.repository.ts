@@ -64,6 +64,8 @@ export abstract class ComplianceRepository {
   abstract attemptsSince(leadId: string, channel: string, since: Date): Promise<{ times: Date[]; lifetime: number }>;
   abstract recordRefusal(refusal: ContactRefusalEntity): Promise<void>;
   abstract refusalsFor(leadId: string): Promise<ContactRefusalEntity[]>;
+  /** The gate's refusals from `from` (inclusive) to `to`, oldest first, after the cursor. */
+  abstract refusalsBetween(from: Date, to: Date, limit: number, after?: { at: Date; id: string }): Promise<ContactRefusalEntity[]>;
   /**
    * SQL of a condition, true when an opt-out other than email's reaching the lead `:leadId`
    * (to one of its numbers, or naming it) was written at or after `:since` (named parameters
@@ -244,6 +246,12 @@ export class TypeormComplianceRepository extends ComplianceRepository {
 
   async recordRefusal(refusal: ContactRefusalEntity): Promise<void> {
     await this.ds.getRepository(ContactRefusalEntity).insert({ ...refusal });
+  }
+
+  refusalsBetween(from: Date, to: Date, limit: number, after?: { at: Date; id: string }): Promise<ContactRefusalEntity[]> {
+    const qb = this.ds.getRepository(ContactRefusalEntity).createQueryBuilder('r').where('r.at >= :from AND r.at < :to', { from, to });
+    if (after) qb.andWhere('(r.at > :afterAt OR (r.at = :afterAt AND r.id > :afterId))', { afterAt: after.at, afterId: after.id });
+    return qb.orderBy('r.at', 'ASC').addOrderBy('r.id', 'ASC').take(limit).getMany();
   }
 
   refusalsFor(leadId: string): Promise<ContactRefusalEntity[]> {

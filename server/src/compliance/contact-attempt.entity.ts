@@ -24,6 +24,7 @@ export class ContactAttemptEntity {
 /** A contact the gate refused at the moment it was to be made, with every reason. */
 @Entity('contact_refusals')
 @Index('ix_contact_refusals_lead_at', ['leadId', 'at'])
+@Index('ix_contact_refusals_at', ['at', 'id'])
 export class ContactRefusalEntity {
   @IdColumn()
   id: string;
