@@ -11,6 +11,7 @@ import { LeadAuthors1796690500000 } from './1796690500000-LeadAuthors.js';
 import { QueueTargetAbandon1796690700000 } from './1796690700000-QueueTargetAbandon.js';
 import { QueueRecycling1796691100000 } from './1796691100000-QueueRecycling.js';
 import { RefusalsByTime1796691110000 } from './1796691110000-RefusalsByTime.js';
+import { ItemRefusalCodes1796691120000 } from './1796691120000-ItemRefusalCodes.js';
 import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
 import { CallRooms1796680000000 } from './1796680000000-CallRooms.js';
 import { Deployment1796594986416 } from './1796594986416-Deployment.js';
@@ -76,4 +77,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   QueueTargetAbandon1796690700000,
   QueueRecycling1796691100000,
   RefusalsByTime1796691110000,
+  ItemRefusalCodes1796691120000,
 ];

@@ -80,6 +80,32 @@ export interface RecycleRule {
   intoQueueId: string | null;
 }
 
+/** How much of a queue's list has been worked: each lead counted once, where its turn stands now. */
+export interface ListPenetrationView {
+  queueId: string;
+  leads: number;
+  /** Waiting: never dialed yet (first pass), and waiting for a retry or a further pass. */
+  neverDialed: number;
+  waitingAgain: number;
+  /** Reserved for an agent or being dialed now. */
+  inProgress: number;
+  /** Leads a person answered at least once. */
+  contacted: number;
+  /** Finished with a person on the line, by the disposition the call got (`none` when none yet). */
+  byDisposition: Record<string, number>;
+  /** Finished without reaching anyone, retries used up, by the last outcome. */
+  attemptsUsedUp: Record<string, number>;
+  /** Taken out of the queue by hand, or canceled with what they came from. */
+  removed: number;
+  /** No longer eligible: the gate will never let them through again, by reason (opted out, blocked, attempt cap, …). */
+  ineligible: number;
+  ineligibleBy: Record<string, number>;
+  /** Leads by the calls made to them in this queue (all passes). */
+  dialsPerLead: Array<{ calls: number; leads: number }>;
+  /** Nothing left to dial: no lead waiting or being worked. */
+  burnt: boolean;
+}
+
 /** What a list reset brings back (a preview, or what it did). */
 export interface QueueResetView {
   preview: boolean;

@@ -392,6 +392,9 @@ describe('power-dial queues', () => {
     const by = (leadId: string) => rows.find((r) => r.leadId === leadId)!;
     expect(by(opted.lead.id)).toMatchObject({ status: 'done', lastOutcome: 'refused' });
     expect(by(blocked.lead.id)).toMatchObject({ status: 'done', lastOutcome: 'refused' });
+    // The list's penetration says why they are out.
+    const penetration = (await t.http.get(`/api/dial-queues/${q.id}/penetration`).set(admin.auth).expect(200)).body as { ineligibleBy: Record<string, number> };
+    expect(penetration.ineligibleBy).toEqual({ 'opted out': 1, blocked: 1 });
     // Noon in New York; the queue opens at 13:00 local.
     expect(by(early.lead.id)).toMatchObject({ status: 'pending', dueAt: '2026-03-02T18:00:00.000Z' });
     expect(await stateOf(agent)).toBe('ready');

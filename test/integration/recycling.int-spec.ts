@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { DialQueueView, LeadView, QueueResetView, RingPoolView } from '#shared';
+import type { DialQueueView, LeadView, ListPenetrationView, QueueResetView, RingPoolView } from '#shared';
 import { DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { DialRecycling } from '../../server/src/dialer/dial-recycling.service.js';
@@ -125,6 +125,45 @@ describe('lead recycling and list resets', () => {
     await finished(q2, 'busy', HOUR);
     await finished(q2, 'no-answer', HOUR);
     expect(((await t.http.post(`/api/dial-queues/${q2.id}/reset`).set(admin.auth).send({ outcomes: ['busy'] }).expect(200)).body as QueueResetView).leads).toBe(1);
+  });
+
+  it('a list’s penetration counts each lead once where its turn stands, and says why those out are out', async () => {
+    const q = await newQueue({ recycleRules: [{ outcome: 'no-answer', afterMinutes: 0, maxPasses: 3 }] });
+    const fresh = [await newLead(), await newLead()];
+    await t.http.post(`/api/dial-queues/${q.id}/leads`).set(admin.auth).send({ leadIds: fresh.map((f) => f.lead.id) }).expect(200);
+    await finished(q, 'answered', HOUR, { disposition: 'sale' });
+    await finished(q, 'answered', HOUR, { disposition: 'sale' });
+    await finished(q, 'busy', HOUR);
+    await finished(q, 'refused', HOUR, { refusalCodes: 'OPTED_OUT', attempts: 0 });
+    await finished(q, 'refused', HOUR, { refusalCodes: 'ATTEMPT_CAP_LIFETIME', attempts: 0 });
+    await finished(q, 'canceled', HOUR, { status: 'canceled', attempts: 0 });
+    // Recycled: its first item finished, its second waits for the second pass; the lead counts once.
+    const again = await finished(q, 'no-answer', HOUR);
+    expect(await t.get(DialRecycling).scan()).toBe(1);
+
+    const p = (await t.http.get(`/api/dial-queues/${q.id}/penetration`).set(admin.auth).expect(200)).body as ListPenetrationView;
+    expect(p).toMatchObject({
+      leads: 9,
+      neverDialed: 2,
+      waitingAgain: 1,
+      inProgress: 0,
+      contacted: 2,
+      byDisposition: { sale: 2 },
+      attemptsUsedUp: { busy: 1 },
+      removed: 1,
+      ineligible: 2,
+      ineligibleBy: { 'opted out': 1, 'attempt cap (lifetime)': 1 },
+      burnt: false,
+    });
+    // Calls per lead, as the rows say: the fresh and the out-of-hand at 0, the rest at their attempts (the recycled one 3 + 0).
+    const rows = await items().findBy({ queueId: q.id });
+    const perLead = new Map<string, number>();
+    for (const r of rows) perLead.set(r.leadId, (perLead.get(r.leadId) ?? 0) + r.attempts);
+    const expected = new Map<number, number>();
+    for (const n of perLead.values()) expected.set(n, (expected.get(n) ?? 0) + 1);
+    expect(p.dialsPerLead).toEqual([...expected.entries()].sort((a, b) => a[0] - b[0]).map(([calls, leads]) => ({ calls, leads })));
+    expect(perLead.get(again.lead.id)).toBe(3);
+    await t.http.get('/api/dial-queues/00000000-0000-4000-8000-000000000000/penetration').set(admin.auth).expect(404);
   });
 
   it('refuses bad rules and resets, naming the field, and writes nothing', async () => {

@@ -105,8 +105,8 @@ export class DialCalls implements OnModuleInit {
     } catch (e) {
       const err = e instanceof DomainError ? e : null;
       const now = this.clock.now();
-      const details = err?.details as { nextAllowedAt?: string | null } | undefined;
-      if (err && CALLER_REFUSED.has(err.code) && !details?.nextAllowedAt) await this.moves.finish(item, 'refused', err.message, ['reserved'], true);
+      const details = err?.details as { nextAllowedAt?: string | null; reasons?: Array<{ code: string }> } | undefined;
+      if (err && CALLER_REFUSED.has(err.code) && !details?.nextAllowedAt) await this.moves.finish(item, 'refused', err.message, ['reserved'], true, details?.reasons?.map((r) => r.code) ?? [err.code]);
       else {
         const next = err && CALLER_REFUSED.has(err.code) && details?.nextAllowedAt ? new Date(details.nextAllowedAt) : new Date(now.getTime() + FAILURE_RETRY_MINUTES * 60_000);
         await this.moves.putBack(item, next, (err?.message ?? (e as Error).message ?? 'error').slice(0, 300));

@@ -96,6 +96,7 @@ export class DialIntake {
       disposition: null,
       callbackRequested: false,
       recycledAt: null,
+      refusalCodes: null,
       activeKey: `${queueId}:${leadId}`,
       busyKey: null,
       createdAt: now,

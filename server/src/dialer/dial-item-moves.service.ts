@@ -60,10 +60,11 @@ export class DialItemMoves implements OnModuleInit {
   }
 
   /** Ends an item: done (or canceled), and what it came from (a schedule step, a callback) completes. */
-  async finish(item: DialQueueItemEntity, outcome: string, detail: string | null, from: readonly string[], announce: boolean): Promise<void> {
+  async finish(item: DialQueueItemEntity, outcome: string, detail: string | null, from: readonly string[], announce: boolean, refusalCodes: string[] = []): Promise<void> {
     const now = this.clock.now();
     const status = outcome === 'canceled' ? 'canceled' : 'done';
-    const moved = await this.items.move(item.id, from, { status, lastOutcome: outcome.slice(0, 24), detail: detail?.slice(0, 300) ?? null, updatedAt: now });
+    const codes = refusalCodes.length ? [...new Set(refusalCodes)].join(',').slice(0, 120) : null;
+    const moved = await this.items.move(item.id, from, { status, lastOutcome: outcome.slice(0, 24), detail: detail?.slice(0, 300) ?? null, refusalCodes: codes, updatedAt: now });
     if (!moved) return;
     if (item.source === 'callback' && item.sourceId && status === 'done') await this.callbacks.completeFromDial(item.sourceId, outcome, item.conversationId);
     await this.events.emit('dial.item-finished', { itemId: item.id, source: item.source, sourceId: item.sourceId, outcome, conversationId: item.conversationId });

@@ -194,6 +194,9 @@ export class DialQueueItemEntity {
   disposition: string | null;
   @Column({ name: 'callback_requested', type: 'boolean', default: false })
   callbackRequested: boolean;
+  /** A lead the gate will never let through again: the refusal's codes, comma-separated (OPTED_OUT, BLOCKED, …). */
+  @Column({ name: 'refusal_codes', type: 'varchar', length: 120, nullable: true })
+  refusalCodes: string | null;
   /** When this finished item was brought back for another pass (or judged never to be). */
   @InstantColumn({ name: 'recycled_at', nullable: true })
   recycledAt: Date | null;

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView, QueueResetView } from '#shared';
+import type { AccessClaims, DialItemView, DialQueueView, ListPenetrationView, QueueResetView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialCalls } from './dial-calls.service.js';
@@ -48,6 +48,13 @@ export class DialQueuesController {
   @ApiOperation({ summary: 'Add leads to the queue (a list); leads already waiting in it stay where they are' })
   addLeads(@Param('id', UuidParamPipe) id: string, @Body() body: AddQueueLeadsDto): Promise<{ added: number; alreadyQueued: number }> {
     return this.queues.addLeads(id, body);
+  }
+
+  @Roles('admin', 'supervisor')
+  @Get(':id/penetration')
+  @ApiOperation({ summary: "How much of the list has been worked: leads never dialed, waiting again, contacted, finished by disposition or outcome, and no longer eligible by reason" })
+  penetration(@Param('id', UuidParamPipe) id: string): Promise<ListPenetrationView> {
+    return this.queues.penetration(id);
   }
 
   @Roles('admin', 'supervisor')

@@ -81,7 +81,7 @@ export class DialReservations {
     if (decision.allowed) return true;
     const reasons = decision.reasons.map((r) => r.message).join('; ');
     if (decision.nextAllowedAt) await this.moves.putBack(item, new Date(decision.nextAllowedAt), reasons, from);
-    else await this.moves.finish(item, 'refused', reasons, from, false);
+    else await this.moves.finish(item, 'refused', reasons, from, false, decision.reasons.map((r) => r.code));
     return false;
   }
 

@@ -1,0 +1,44 @@
+import type { ListPenetrationView } from '#shared';
+import type { PenetrationRow } from './dial-recycles.repository.js';
+
+const REASON: Record<string, string> = {
+  OPTED_OUT: 'opted out',
+  BLOCKED: 'blocked',
+  OUTSIDE_HOURS: 'outside calling hours',
+  NO_CALL_DAY: 'no calls that day',
+  HOLIDAY: 'holiday',
+  ATTEMPT_CAP_DAY: 'attempt cap (day)',
+  ATTEMPT_CAP_24H: 'attempt cap (24 h)',
+  ATTEMPT_CAP_LIFETIME: 'attempt cap (lifetime)',
+  NO_ADDRESS: 'no number',
+  LEAD_INACTIVE: 'lead inactive',
+  CONSENT_REVIEW: 'held for a consent review',
+};
+
+/** The reason a refused lead is out, in words: the first code that rules it out for good. */
+function reasonOf(codes: string | null): string {
+  const list = (codes ?? '').split(',').filter(Boolean);
+  const first = list.find((c) => c === 'OPTED_OUT' || c === 'BLOCKED') ?? list[0];
+  return first ? (REASON[first] ?? first.toLowerCase().replace(/_/g, ' ')) : 'refused';
+}
+
+/** A list's penetration from where each lead's turn stands and the calls made to them. */
+export function penetrationOf(queueId: string, rows: PenetrationRow[], dials: { histogram: Array<{ calls: number; leads: number }>; contacted: number }): ListPenetrationView {
+  const view: ListPenetrationView = { queueId, leads: 0, neverDialed: 0, waitingAgain: 0, inProgress: 0, contacted: dials.contacted, byDisposition: {}, attemptsUsedUp: {}, removed: 0, ineligible: 0, ineligibleBy: {}, dialsPerLead: dials.histogram, burnt: false };
+  const add = (into: Record<string, number>, key: string, n: number) => (into[key] = (into[key] ?? 0) + n);
+  for (const r of rows) {
+    view.leads += r.leads;
+    if (r.status === 'pending') {
+      if (r.fresh) view.neverDialed += r.leads;
+      else view.waitingAgain += r.leads;
+    } else if (r.status === 'reserved' || r.status === 'dialing') view.inProgress += r.leads;
+    else if (r.status === 'canceled') view.removed += r.leads;
+    else if (r.lastOutcome === 'refused') {
+      view.ineligible += r.leads;
+      add(view.ineligibleBy, reasonOf(r.refusalCodes), r.leads);
+    } else if (r.lastOutcome === 'answered') add(view.byDisposition, r.disposition ?? 'none', r.leads);
+    else add(view.attemptsUsedUp, r.lastOutcome ?? 'unknown', r.leads);
+  }
+  view.burnt = view.neverDialed + view.waitingAgain + view.inProgress === 0;
+  return view;
+}
