@@ -257,3 +257,45 @@ export interface ReplyView {
   answeredAt: string | null;
   overdue: boolean;
 }
+
+/** One step's figures in a schedule's report. */
+export interface ScheduleStepReport {
+  stepId: string;
+  position: number;
+  type: string;
+  name: string | null;
+  /** Actions of the step created in the range. */
+  actions: number;
+  completed: number;
+  /** Completed, by outcome (sent, answered, done…). */
+  completedBy: Record<string, number>;
+  skipped: number;
+  /** Skipped, by why. */
+  skippedBy: Record<string, number>;
+  failed: number;
+  canceled: number;
+  /** Waiting now (pending, deferred, due or in progress). */
+  open: number;
+  /** Of those, due before now and not yet done. */
+  overdue: number;
+}
+
+/** A schedule's report over a range of the floor's days. */
+export interface ScheduleReportView {
+  scheduleId: string;
+  name: string;
+  from: string;
+  to: string;
+  zone: string;
+  /** Leads enrolled in the range. */
+  enrolled: number;
+  /** Enrollments active or paused now. */
+  active: number;
+  /** Ended in the range: at the last step, or by an exit criterion (by reason). */
+  completed: number;
+  exited: number;
+  exitsBy: Record<string, number>;
+  /** Replies (texts, emails) from leads while enrolled, received in the range. */
+  replies: number;
+  steps: ScheduleStepReport[];
+}
