@@ -1,6 +1,13 @@
-/** What became of an email: written before the send, then sent, or refused (bounced: permanently). */
-export const EMAIL_STATUSES = ['sending', 'sent', 'failed', 'bounced'] as const;
+/**
+ * What became of an email: written before the send (sending), taken by our mail server
+ * (sent), reported delivered to the lead's mailbox by a delivery notification (delivered),
+ * answered (replied), or refused (failed: for now; bounced: permanently).
+ */
+export const EMAIL_STATUSES = ['sending', 'sent', 'delivered', 'replied', 'failed', 'bounced'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+/** The statuses of an email that went out (whatever came of it since, short of a bounce). */
+export const EMAIL_WENT_OUT: readonly EmailStatus[] = ['sent', 'delivered', 'replied'];
 
 /** One email of a lead's email conversation. */
 export interface EmailMessageView {
@@ -19,8 +26,12 @@ export interface EmailMessageView {
   threadId: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** When a delivery notification said the lead's mailbox took it. */
+  deliveredAt: string | null;
   openedAt: string | null;
   clickedAt: string | null;
+  repliedAt: string | null;
+  bouncedAt: string | null;
   participantActionId: string | null;
   /** The agent who sent it; null when a schedule's automatic step did. */
   sentBy: string | null;
