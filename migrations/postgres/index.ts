@@ -10,6 +10,7 @@ import { QueueHoldMusic1796690200000 } from './1796690200000-QueueHoldMusic.js';
 import { LeadAuthors1796690500000 } from './1796690500000-LeadAuthors.js';
 import { QueueTargetAbandon1796690700000 } from './1796690700000-QueueTargetAbandon.js';
 import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
+import { MailboxCursors1796690910000 } from './1796690910000-MailboxCursors.js';
 import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
 import { CallRooms1796680000000 } from './1796680000000-CallRooms.js';
 import { Deployment1796594986416 } from './1796594986416-Deployment.js';
@@ -74,4 +75,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   LeadReplies1796690600000,
   QueueTargetAbandon1796690700000,
   EmailDelivered1796690900000,
+  MailboxCursors1796690910000,
 ];

@@ -8,6 +8,12 @@ import type { LeadView, ScheduleView } from '#shared';
 import { EmailInboundEntity } from '../../server/src/email/email-inbound.entity.js';
 import { EmailMessageEntity } from '../../server/src/email/email-message.entity.js';
 import { ImapPoller } from '../../server/src/email/inbound/imap-poller.js';
+import { InboundEmailService } from '../../server/src/email/inbound/inbound-email.service.js';
+import { MailboxCursorEntity } from '../../server/src/email/mailbox-cursor.entity.js';
+import { MailboxCursorsRepository } from '../../server/src/email/mailbox-cursors.repository.js';
+import { Clock } from '../../server/src/common/clock.js';
+import { JsonLogger } from '../../server/src/common/json-logger.js';
+import { AppConfig } from '../../server/src/config/app-config.js';
 import { inboundSignature } from '../../server/src/email/inbound/inbound-signature.guard.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -92,7 +98,7 @@ describe('inbound email', () => {
     outbox = mkdtempSync(join(tmpdir(), 'inbound-email-'));
     t = await createTestApp({
       now: '2026-03-02T17:00:00.000Z',
-      env: { EMAIL_OUTBOX_DIR: outbox, EMAIL_INBOUND_SECRET: SECRET, EMAIL_INBOUND_MAX_BYTES: String(64 * 1024), IMAP_URL: `imap://testuser:testpass@127.0.0.1:${imapPort}/INBOX` },
+      env: { EMAIL_OUTBOX_DIR: outbox, EMAIL_INBOUND_SECRET: SECRET, EMAIL_INBOUND_MAX_BYTES: String(64 * 1024), IMAP_URL: `imap://testuser:testpass@127.0.0.1:${imapPort}/INBOX`, IMAP_PAGE_SIZE: '2' },
     });
     await listen(t);
     admin = await signIn(t, 'admin');
@@ -272,6 +278,35 @@ describe('inbound email', () => {
       // Nothing unseen is left: the next poll takes nothing.
       await expect(poller.poll()).resolves.toBe(0);
       expect(await inboundRows('<r4.abc@mail.example.com>')).toHaveLength(1);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  });
+
+  it('one poll drains more than a page (IMAP_PAGE_SIZE 2) in UID order and keeps its place: a restarted poller takes only what came after, whatever is marked unseen', async () => {
+    const { lead, email } = await sentTo('ann.pages@example.com');
+    const client = new ImapFlow({ host: '127.0.0.1', port: imapPort, secure: false, auth: { user: 'testuser', pass: 'testpass' }, logger: false });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const ids = [1, 2, 3, 4, 5].map((n) => `<page${n}.abc@mail.example.com>`);
+      for (const messageId of ids) await client.append('INBOX', reply({ from: 'ann.pages@example.com', messageId, inReplyTo: email.messageId! }));
+      await expect(t.get(ImapPoller).poll()).resolves.toBe(5);
+      for (const messageId of ids) expect((await inboundRows(messageId))[0]).toMatchObject({ kind: 'reply', leadId: lead.id, matchedEmailId: email.id });
+      await client.mailboxOpen('INBOX');
+      const all = (await client.search({ all: true }, { uid: true })) as number[];
+      expect(await client.search({ seen: false }, { uid: true })).toEqual([]);
+      const [cursor] = await t.dataSource.getRepository(MailboxCursorEntity).find();
+      expect(cursor).toMatchObject({ mailbox: `testuser@127.0.0.1:${imapPort}/INBOX`, lastUid: String(Math.max(...all)) });
+
+      // A person marks an old message unread, and one more arrives; a poller made afresh (a restart) reads the kept place, not the flags.
+      await client.messageFlagsRemove(String(all[0]), ['\\Seen'], { uid: true });
+      await client.append('INBOX', reply({ from: 'ann.pages@example.com', messageId: '<page6.abc@mail.example.com>', inReplyTo: email.messageId! }));
+      const restarted = new ImapPoller(t.get(AppConfig), t.get(InboundEmailService), t.get(SchedulerService), t.get(MailboxCursorsRepository), t.get(Clock), t.get(JsonLogger));
+      await expect(restarted.poll()).resolves.toBe(1);
+      expect(await inboundRows('<page6.abc@mail.example.com>')).toHaveLength(1);
+      await expect(restarted.poll()).resolves.toBe(0);
+      expect(await t.dataSource.getRepository(EmailInboundEntity).countBy({ leadId: lead.id })).toBe(6);
     } finally {
       await client.logout().catch(() => client.close());
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../compliance/compliance.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { EmailInboundRepository } from './email-inbound.repository.js';
+import { MailboxCursorsRepository } from './mailbox-cursors.repository.js';
 import { EmailMessagesRepository } from './email-messages.repository.js';
 import { EmailSender } from './email-sender.js';
 import { ImapPoller } from './inbound/imap-poller.js';
@@ -20,7 +21,7 @@ import { UnsubscribeController } from './unsubscribe.controller.js';
 @Module({
   imports: [LeadsModule, ComplianceModule],
   controllers: [UnsubscribeController, TrackingController, LeadEmailsController, InboundEmailController],
-  providers: [Mailer, UnsubscribeLinks, EmailTracking, EmailMessagesRepository, EmailSender, LeadEmailsService, EmailInboundRepository, InboundEmailService, InboundSignatureGuard, ImapPoller],
+  providers: [Mailer, UnsubscribeLinks, EmailTracking, EmailMessagesRepository, EmailSender, LeadEmailsService, EmailInboundRepository, MailboxCursorsRepository, InboundEmailService, InboundSignatureGuard, ImapPoller],
   exports: [Mailer, UnsubscribeLinks, EmailTracking, EmailMessagesRepository, EmailSender, InboundEmailService, ImapPoller],
 })
 export class EmailModule {}
