@@ -64,3 +64,34 @@ export interface SendEmailRequest {
   body: string;
   html?: boolean;
 }
+
+/** What an inbound email is: a lead's reply, a delivery report (a bounce, or a delivery notice), or anything else. */
+export const INBOUND_EMAIL_KINDS = ['reply', 'bounce', 'delivery', 'other'] as const;
+export type InboundEmailKind = (typeof INBOUND_EMAIL_KINDS)[number];
+
+/** One email received (`email_inbound`), as the inbound list and the lead's thread show it. */
+export interface InboundEmailView {
+  id: string;
+  kind: InboundEmailKind;
+  from: string;
+  to: string;
+  subject: string;
+  /** The start of its plain text (300 characters). */
+  snippet: string;
+  receivedAt: string;
+  /** The lead it was matched to (by thread or From address); null when unmatched. */
+  leadId: string | null;
+  leadName: string | null;
+  /** Our email it answers or reports on; null when it threads to none. */
+  matchedEmailId: string | null;
+  matchedSubject: string | null;
+}
+
+/** A page of received email, newest first. */
+export interface InboundEmailPage {
+  items: InboundEmailView[];
+  total: number;
+}
+
+/** One entry of a lead's email thread: an email we sent, or one the lead (or their mail server) sent us. */
+export type EmailThreadEntry = { direction: 'outbound'; at: string; email: EmailMessageView } | { direction: 'inbound'; at: string; inbound: InboundEmailView };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import hoodiecrow from 'hoodiecrow-imap';
 import { ImapFlow } from 'imapflow';
-import type { LeadView, ScheduleView } from '#shared';
+import type { EmailThreadEntry, InboundEmailPage, LeadView, ScheduleView } from '#shared';
 import { EmailInboundEntity } from '../../server/src/email/email-inbound.entity.js';
 import { EmailMessageEntity } from '../../server/src/email/email-message.entity.js';
 import { ImapPoller } from '../../server/src/email/inbound/imap-poller.js';
@@ -243,6 +243,47 @@ describe('inbound email', () => {
     expect(res.body).toMatchObject({ kind: 'bounce', created: true, matchedEmailId: email.id });
     expect(await emailRow(email.id)).toMatchObject({ status: 'sent', bouncedAt: null });
     expect((await enrollmentsOf(lead.id))[0]).toMatchObject({ status: 'active' });
+  });
+
+  it('received email is listed for supervisors (paged, by kind, matched or not) and shows in the lead\'s thread in order with what went out', async () => {
+    const { lead, email } = await sentTo('ann.listed@example.com');
+    t.clock.advance(60_000);
+    await post(reply({ from: 'ann.listed@example.com', messageId: '<listed1@mail.example.com>', inReplyTo: email.messageId!, text: 'Tell me more.' })).expect(200);
+    t.clock.advance(60_000);
+    await post(reply({ from: 'stranger@elsewhere.example', messageId: '<listed2@mail.example.com>', text: 'Who is this?' })).expect(200);
+    t.clock.advance(60_000);
+    await post(dsn({ messageId: '<listed3@mx.example.net>', original: email.messageId!, recipient: 'ann.listed@example.com', status: '4.2.2', action: 'delayed' })).expect(200);
+
+    const list = async (query: string, who: Session = admin) => (await t.http.get(`/api/email/inbound?${query}`).set(who.auth).expect(200)).body as InboundEmailPage;
+    const ofLead = await list(`leadId=${lead.id}`);
+    expect(ofLead.total).toBe(2);
+    expect(ofLead.items.map((i) => [i.kind, i.subject])).toEqual([
+      ['bounce', 'Undelivered Mail Returned to Sender'],
+      ['reply', 'Re: Hello Ann'],
+    ]);
+    expect(ofLead.items[1]).toMatchObject({ from: 'ann.listed@example.com', leadId: lead.id, leadName: 'Ann', matchedEmailId: email.id, matchedSubject: 'Hello Ann', snippet: expect.stringContaining('Tell me more.'), receivedAt: new Date(t.clock.now().getTime() - 120_000).toISOString() });
+    const unmatched = await list('matched=false&limit=200');
+    expect(unmatched.items.find((i) => i.from === 'stranger@elsewhere.example')).toMatchObject({ kind: 'other', leadId: null, leadName: null, matchedEmailId: null });
+    expect(unmatched.items.every((i) => i.leadId === null)).toBe(true);
+    expect((await list('matched=true&limit=200')).items.every((i) => i.leadId !== null)).toBe(true);
+    expect((await list('kind=reply&limit=200')).items.every((i) => i.kind === 'reply')).toBe(true);
+    // Paged: newest first, one at a time.
+    const first = await list('limit=1');
+    const second = await list('limit=1&offset=1');
+    expect(first.items[0].subject).toBe('Undelivered Mail Returned to Sender');
+    expect(second.items[0].from).toBe('stranger@elsewhere.example');
+    expect(first.total).toBe(second.total);
+    // Supervisors and admins only; a bad filter is named.
+    await t.http.get('/api/email/inbound').set(agent.auth).expect(403);
+    expect((await t.http.get('/api/email/inbound?kind=spam').set(admin.auth).expect(400)).body.fields).toEqual([expect.objectContaining({ field: 'kind' })]);
+    expect((await t.http.get('/api/email/inbound?matched=maybe').set(admin.auth).expect(400)).body.fields).toEqual([expect.objectContaining({ field: 'matched' })]);
+
+    // The lead's thread: the email out, the reply, the delivery report, in the order they happened (the owner may read it).
+    const thread = (await t.http.get(`/api/leads/${lead.id}/email-thread`).set(agent.auth).expect(200)).body as EmailThreadEntry[];
+    expect(thread.map((e) => (e.direction === 'outbound' ? `out ${e.email.subject}` : `in ${e.inbound.kind}`))).toEqual(['out Hello Ann', 'in reply', 'in bounce']);
+    expect(thread.map((e) => e.at)).toEqual([...thread.map((e) => e.at)].sort());
+    const other = await signIn(t, 'agent');
+    await t.http.get(`/api/leads/${lead.id}/email-thread`).set(other.auth).expect(404);
   });
 
   it('a mailbox that is down fails the poll without ending anything; the next tick polls again', async () => {
