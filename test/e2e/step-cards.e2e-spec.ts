@@ -7,7 +7,7 @@ import type { RunningServer } from '../../server/src/server.js';
 import { eventually } from '../support/eventually.js';
 import { artifacts, demoApi, demoToken, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoServer } from '../support/browser.js';
 
-const SECRET = 'inbound-relay-e2e-key-0123456789abc';
+const SECRET = 'inbound-relay-test-key-0123456789';
 
 /**
  * A step's card in a real browser against the whole demo product: "Message" on a manual
