@@ -21,6 +21,11 @@ export class EmailMessagesRepository {
     return this.repo.findOneBy({ id });
   }
 
+  /** These emails (those that exist), in no particular order. */
+  findByIds(ids: string[]): Promise<EmailMessage[]> {
+    return ids.length ? this.repo.find({ where: { id: In(ids.slice(0, 1000)) } }) : Promise.resolve([]);
+  }
+
   /** The email written under this idempotency key (one per step attempt), if any. */
   findByKey(key: string): Promise<EmailMessage | null> {
     return this.repo.findOneBy({ idempotencyKey: key });

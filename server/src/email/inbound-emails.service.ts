@@ -41,9 +41,9 @@ export class InboundEmailsService {
   private async views(rows: InboundEmail[]): Promise<InboundEmailView[]> {
     const leadIds = [...new Set(rows.map((r) => r.leadId).filter((id): id is string => !!id))];
     const emailIds = [...new Set(rows.map((r) => r.matchedEmailId).filter((id): id is string => !!id))];
-    const [leads, emails] = await Promise.all([leadIds.length ? this.leads.findByIds(leadIds) : [], Promise.all(emailIds.map((id) => this.messages.findById(id)))]);
+    const [leads, emails] = await Promise.all([leadIds.length ? this.leads.findByIds(leadIds) : [], this.messages.findByIds(emailIds)]);
     const names = new Map(leads.map((l) => [l.lead.id, leadName(l.lead)]));
-    const subjects = new Map(emails.filter((e) => !!e).map((e) => [e!.id, e!.subject]));
+    const subjects = new Map(emails.map((e) => [e.id, e.subject]));
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind as InboundEmailKind,
