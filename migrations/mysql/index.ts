@@ -12,6 +12,8 @@ import { QueueTargetAbandon1796690700000 } from './1796690700000-QueueTargetAban
 import { QueueRecycling1796691100000 } from './1796691100000-QueueRecycling.js';
 import { RefusalsByTime1796691110000 } from './1796691110000-RefusalsByTime.js';
 import { ItemRefusalCodes1796691120000 } from './1796691120000-ItemRefusalCodes.js';
+import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
+import { MailboxCursors1796690910000 } from './1796690910000-MailboxCursors.js';
 import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
 import { CallRooms1796680000000 } from './1796680000000-CallRooms.js';
 import { Deployment1796594986416 } from './1796594986416-Deployment.js';
@@ -75,6 +77,8 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   LeadAuthors1796690500000,
   LeadReplies1796690600000,
   QueueTargetAbandon1796690700000,
+  EmailDelivered1796690900000,
+  MailboxCursors1796690910000,
   QueueRecycling1796691100000,
   RefusalsByTime1796691110000,
   ItemRefusalCodes1796691120000,

@@ -17,6 +17,7 @@ import { CallbackEntity } from './callbacks/callback.entity.js';
 import { EmailInboundEntity } from './email/email-inbound.entity.js';
 import { LeadReplyEntity } from './replies/lead-reply.entity.js';
 import { EmailMessageEntity } from './email/email-message.entity.js';
+import { MailboxCursorEntity } from './email/mailbox-cursor.entity.js';
 import { EnrollmentEntity, ParticipantActionEntity, ScheduleEntity, ScheduleShareEntity, ScheduleStepEntity } from './schedules/schedule.entity.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from './agents/agent.entity.js';
 import { WorkDeliveryEntity } from './realtime/work-delivery.entity.js';
@@ -74,6 +75,7 @@ export const ENTITIES = [
   ParticipantActionEntity,
   EmailMessageEntity,
   EmailInboundEntity,
+  MailboxCursorEntity,
   CallbackEntity,
   LeadReplyEntity,
   AgentPresenceEntity,

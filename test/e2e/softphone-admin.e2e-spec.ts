@@ -109,10 +109,16 @@ describe('admin setup screens in a real browser', () => {
     const third = form.locator('.step').nth(2);
     await third.getByLabel('Step type').selectOption('dial');
     await third.getByLabel('Queue').selectOption({ label: 'into Spring promo' });
+    // Delegation is picked, not typed: the lead's last modifier does the work, the call goes to its creator.
+    await form.getByLabel('Delegation').selectOption({ label: 'Last Modified By' });
+    await third.getByLabel('Step owner').selectOption({ label: 'owner: Created By' });
     await form.getByRole('button', { name: 'Create schedule' }).click();
     await page.getByTestId('admin-notice').getByText('Schedule created').waitFor();
     const schedule = (await api<ScheduleView[]>('/api/schedules')).find((s) => s.name === 'Spring nurture')!;
     expect(schedule.steps.map((s) => s.type)).toEqual(['sms', 'wait', 'dial']);
+    expect(schedule.delegationField).toBe('lastModifiedBy');
+    expect(schedule.steps.map((s) => s.ownerField)).toEqual([null, null, 'createdBy']);
+    await page.getByText('work to Last Modified By').waitFor();
     expect(schedule.sharing).toEqual({ everyone: 'view', users: [] });
     // The owner (here the admin) changes who may use it from the list.
     await page.getByLabel('Sharing of Spring nurture').selectOption({ label: 'Everyone can edit' });

@@ -4,10 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import hoodiecrow from 'hoodiecrow-imap';
 import { ImapFlow } from 'imapflow';
-import type { LeadView, ScheduleView } from '#shared';
+import type { EmailThreadEntry, InboundEmailPage, LeadView, ScheduleView } from '#shared';
 import { EmailInboundEntity } from '../../server/src/email/email-inbound.entity.js';
 import { EmailMessageEntity } from '../../server/src/email/email-message.entity.js';
 import { ImapPoller } from '../../server/src/email/inbound/imap-poller.js';
+import { InboundEmailService } from '../../server/src/email/inbound/inbound-email.service.js';
+import { MailboxCursorEntity } from '../../server/src/email/mailbox-cursor.entity.js';
+import { MailboxCursorsRepository } from '../../server/src/email/mailbox-cursors.repository.js';
+import { Clock } from '../../server/src/common/clock.js';
+import { JsonLogger } from '../../server/src/common/json-logger.js';
+import { AppConfig } from '../../server/src/config/app-config.js';
 import { inboundSignature } from '../../server/src/email/inbound/inbound-signature.guard.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -92,7 +98,7 @@ describe('inbound email', () => {
     outbox = mkdtempSync(join(tmpdir(), 'inbound-email-'));
     t = await createTestApp({
       now: '2026-03-02T17:00:00.000Z',
-      env: { EMAIL_OUTBOX_DIR: outbox, EMAIL_INBOUND_SECRET: SECRET, EMAIL_INBOUND_MAX_BYTES: String(64 * 1024), IMAP_URL: `imap://testuser:testpass@127.0.0.1:${imapPort}/INBOX` },
+      env: { EMAIL_OUTBOX_DIR: outbox, EMAIL_INBOUND_SECRET: SECRET, EMAIL_INBOUND_MAX_BYTES: String(64 * 1024), IMAP_URL: `imap://testuser:testpass@127.0.0.1:${imapPort}/INBOX`, IMAP_PAGE_SIZE: '2' },
     });
     await listen(t);
     admin = await signIn(t, 'admin');
@@ -239,6 +245,47 @@ describe('inbound email', () => {
     expect((await enrollmentsOf(lead.id))[0]).toMatchObject({ status: 'active' });
   });
 
+  it('received email is listed for supervisors (paged, by kind, matched or not) and shows in the lead\'s thread in order with what went out', async () => {
+    const { lead, email } = await sentTo('ann.listed@example.com');
+    t.clock.advance(60_000);
+    await post(reply({ from: 'ann.listed@example.com', messageId: '<listed1@mail.example.com>', inReplyTo: email.messageId!, text: 'Tell me more.' })).expect(200);
+    t.clock.advance(60_000);
+    await post(reply({ from: 'stranger@elsewhere.example', messageId: '<listed2@mail.example.com>', text: 'Who is this?' })).expect(200);
+    t.clock.advance(60_000);
+    await post(dsn({ messageId: '<listed3@mx.example.net>', original: email.messageId!, recipient: 'ann.listed@example.com', status: '4.2.2', action: 'delayed' })).expect(200);
+
+    const list = async (query: string, who: Session = admin) => (await t.http.get(`/api/email/inbound?${query}`).set(who.auth).expect(200)).body as InboundEmailPage;
+    const ofLead = await list(`leadId=${lead.id}`);
+    expect(ofLead.total).toBe(2);
+    expect(ofLead.items.map((i) => [i.kind, i.subject])).toEqual([
+      ['bounce', 'Undelivered Mail Returned to Sender'],
+      ['reply', 'Re: Hello Ann'],
+    ]);
+    expect(ofLead.items[1]).toMatchObject({ from: 'ann.listed@example.com', leadId: lead.id, leadName: 'Ann', matchedEmailId: email.id, matchedSubject: 'Hello Ann', snippet: expect.stringContaining('Tell me more.'), receivedAt: new Date(t.clock.now().getTime() - 120_000).toISOString() });
+    const unmatched = await list('matched=false&limit=200');
+    expect(unmatched.items.find((i) => i.from === 'stranger@elsewhere.example')).toMatchObject({ kind: 'other', leadId: null, leadName: null, matchedEmailId: null });
+    expect(unmatched.items.every((i) => i.leadId === null)).toBe(true);
+    expect((await list('matched=true&limit=200')).items.every((i) => i.leadId !== null)).toBe(true);
+    expect((await list('kind=reply&limit=200')).items.every((i) => i.kind === 'reply')).toBe(true);
+    // Paged: newest first, one at a time.
+    const first = await list('limit=1');
+    const second = await list('limit=1&offset=1');
+    expect(first.items[0].subject).toBe('Undelivered Mail Returned to Sender');
+    expect(second.items[0].from).toBe('stranger@elsewhere.example');
+    expect(first.total).toBe(second.total);
+    // Supervisors and admins only; a bad filter is named.
+    await t.http.get('/api/email/inbound').set(agent.auth).expect(403);
+    expect((await t.http.get('/api/email/inbound?kind=spam').set(admin.auth).expect(400)).body.fields).toEqual([expect.objectContaining({ field: 'kind' })]);
+    expect((await t.http.get('/api/email/inbound?matched=maybe').set(admin.auth).expect(400)).body.fields).toEqual([expect.objectContaining({ field: 'matched' })]);
+
+    // The lead's thread: the email out, the reply, the delivery report, in the order they happened (the owner may read it).
+    const thread = (await t.http.get(`/api/leads/${lead.id}/email-thread`).set(agent.auth).expect(200)).body as EmailThreadEntry[];
+    expect(thread.map((e) => (e.direction === 'outbound' ? `out ${e.email.subject}` : `in ${e.inbound.kind}`))).toEqual(['out Hello Ann', 'in reply', 'in bounce']);
+    expect(thread.map((e) => e.at)).toEqual([...thread.map((e) => e.at)].sort());
+    const other = await signIn(t, 'agent');
+    await t.http.get(`/api/leads/${lead.id}/email-thread`).set(other.auth).expect(404);
+  });
+
   it('a mailbox that is down fails the poll without ending anything; the next tick polls again', async () => {
     const poller = t.get(ImapPoller);
     await new Promise<void>((r) => imap.close(() => r()));
@@ -272,6 +319,35 @@ describe('inbound email', () => {
       // Nothing unseen is left: the next poll takes nothing.
       await expect(poller.poll()).resolves.toBe(0);
       expect(await inboundRows('<r4.abc@mail.example.com>')).toHaveLength(1);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  });
+
+  it('one poll drains more than a page (IMAP_PAGE_SIZE 2) in UID order and keeps its place: a restarted poller takes only what came after, whatever is marked unseen', async () => {
+    const { lead, email } = await sentTo('ann.pages@example.com');
+    const client = new ImapFlow({ host: '127.0.0.1', port: imapPort, secure: false, auth: { user: 'testuser', pass: 'testpass' }, logger: false });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const ids = [1, 2, 3, 4, 5].map((n) => `<page${n}.abc@mail.example.com>`);
+      for (const messageId of ids) await client.append('INBOX', reply({ from: 'ann.pages@example.com', messageId, inReplyTo: email.messageId! }));
+      await expect(t.get(ImapPoller).poll()).resolves.toBe(5);
+      for (const messageId of ids) expect((await inboundRows(messageId))[0]).toMatchObject({ kind: 'reply', leadId: lead.id, matchedEmailId: email.id });
+      await client.mailboxOpen('INBOX');
+      const all = (await client.search({ all: true }, { uid: true })) as number[];
+      expect(await client.search({ seen: false }, { uid: true })).toEqual([]);
+      const [cursor] = await t.dataSource.getRepository(MailboxCursorEntity).find();
+      expect(cursor).toMatchObject({ mailbox: `testuser@127.0.0.1:${imapPort}/INBOX`, lastUid: String(Math.max(...all)) });
+
+      // A person marks an old message unread, and one more arrives; a poller made afresh (a restart) reads the kept place, not the flags.
+      await client.messageFlagsRemove(String(all[0]), ['\\Seen'], { uid: true });
+      await client.append('INBOX', reply({ from: 'ann.pages@example.com', messageId: '<page6.abc@mail.example.com>', inReplyTo: email.messageId! }));
+      const restarted = new ImapPoller(t.get(AppConfig), t.get(InboundEmailService), t.get(SchedulerService), t.get(MailboxCursorsRepository), t.get(Clock), t.get(JsonLogger));
+      await expect(restarted.poll()).resolves.toBe(1);
+      expect(await inboundRows('<page6.abc@mail.example.com>')).toHaveLength(1);
+      await expect(restarted.poll()).resolves.toBe(0);
+      expect(await t.dataSource.getRepository(EmailInboundEntity).countBy({ leadId: lead.id })).toBe(6);
     } finally {
       await client.logout().catch(() => client.close());
     }

@@ -189,6 +189,41 @@ describe('manual calls and texts for schedule steps; delegation by the lead\'s a
     expect((await actions(lead.id))[0].ownerId).toBe(importer.user.id);
   });
 
+  it('a bulk update by a user makes them each lead\'s last modifier, and the Last Modified By work follows them', async () => {
+    const author = await session('supervisor');
+    const bulkEditor = await session('supervisor');
+    const byEditor = await createSchedule({ delegationField: 'lastModifiedBy', steps: [{ type: 'task', timing: TOMORROW, config: { title: 'Follow up' } }] });
+    const byAuthor = await createSchedule({ delegationField: 'createdBy', steps: [{ type: 'task', timing: TOMORROW, config: { title: 'First' } }] });
+    const leads = [(await newLead(author as Session)).lead, (await newLead(author as Session)).lead];
+    for (const s of [byEditor, byAuthor]) await enroll(s.id, leads.map((l) => l.id));
+    const owners = async (leadId: string) => Object.fromEntries((await actions(leadId)).map((a) => [a.scheduleId, a.ownerId]));
+    for (const l of leads) expect(await owners(l.id)).toEqual({ [byEditor.id]: author.user.id, [byAuthor.id]: author.user.id });
+
+    const res = await t.http.post('/api/leads/bulk-update').set(bulkEditor.auth).send({ ids: leads.map((l) => l.id), addTags: ['bulk-touched'] }).expect(200);
+    expect(res.body).toEqual({ updated: 2 });
+    for (const l of leads) {
+      const after = (await t.http.get(`/api/leads/${l.id}`).set(admin.auth).expect(200)).body as LeadView;
+      expect(after).toMatchObject({ createdBy: author.user.id, updatedBy: bulkEditor.user.id, tags: ['bulk-touched'] });
+      expect(await owners(l.id)).toEqual({ [byEditor.id]: bulkEditor.user.id, [byAuthor.id]: author.user.id });
+    }
+  });
+
+  it('a CSV import that updates an existing lead makes the importing user its last modifier, and the Last Modified By work follows them', async () => {
+    const author = await session('supervisor');
+    const importer = await session('supervisor');
+    const { lead, number } = await newLead(author as Session);
+    const s = await createSchedule({ delegationField: 'lastModifiedBy', steps: [{ type: 'task', timing: TOMORROW, config: { title: 'Follow up' } }] });
+    await enroll(s.id, [lead.id]);
+    expect((await actions(lead.id))[0].ownerId).toBe(author.user.id);
+
+    const up = (await t.http.post('/api/lead-imports?filename=update.csv').set(importer.auth).set('Content-Type', 'text/csv').send(`Company,Phone\nImported Co,${number}\n`).expect(201)).body as { id: string };
+    await t.http.post(`/api/lead-imports/${up.id}/start`).set(importer.auth).send({ columns: { Company: 'company', Phone: 'phone' }, dedupe: 'update' }).expect(202);
+    await t.get(LeadImportRunner).idle();
+    const after = (await t.http.get(`/api/leads/${lead.id}`).set(admin.auth).expect(200)).body as LeadView;
+    expect(after).toMatchObject({ company: 'Imported Co', createdBy: author.user.id, updatedBy: importer.user.id });
+    expect((await actions(lead.id))[0].ownerId).toBe(importer.user.id);
+  });
+
   it('a schedule\'s own SMS and dial pools are the ones its texts and calls use, not the default pool', async () => {
     const smsPool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Texts ${seq++}`, numbers: [{ e164: '+12125550122' }] }).expect(201)).body as RingPoolView;
     const dialPool = (await t.http.post('/api/ring-pools').set(admin.auth).send({ name: `Calls ${seq++}`, numbers: [{ e164: '+12125550133' }] }).expect(201)).body as RingPoolView;

@@ -6,6 +6,8 @@ export interface CapturedMail {
   to: string[];
   /** The whole message as received (headers and body, undecoded). */
   raw: string;
+  /** The delivery notifications asked for (RFC 3461): ENVID and RET of the envelope, NOTIFY of each recipient. */
+  dsn: { envid: string | null; ret: string | null; notify: Record<string, string[]> };
 }
 
 /**
@@ -18,6 +20,7 @@ export async function startSmtpCapture(refuse: (address: string) => boolean | nu
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    hideDSN: false,
     logger: false,
     onRcptTo(address, _session, cb) {
       const refused = refuse(address.address);
@@ -29,7 +32,14 @@ export async function startSmtpCapture(refuse: (address: string) => boolean | nu
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        inbox.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        const envelope = session.envelope as typeof session.envelope & { dsn?: { envid?: string; ret?: string } };
+        const notify = Object.fromEntries(session.envelope.rcptTo.map((r) => [r.address, ((r as { dsn?: { notify?: string[] } }).dsn?.notify ?? []).map((n) => n.toUpperCase())]));
+        inbox.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+          dsn: { envid: envelope.dsn?.envid ?? null, ret: envelope.dsn?.ret ?? null, notify },
+        });
         cb();
       });
     },

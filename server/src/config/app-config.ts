@@ -97,7 +97,7 @@ export class AppConfig {
     senders: string[];
     outboxDir: string;
     /** Inbound mail: the key its relay signs posts with (no key: the route refuses every post), the largest message taken, and the mailbox polled. */
-    inbound: { secret: string | undefined; maxBytes: number; imapUrl: string | undefined; pollSeconds: number };
+    inbound: { secret: string | undefined; maxBytes: number; imapUrl: string | undefined; pollSeconds: number; pageSize: number };
   };
   readonly realtime!: {
     /** How often the softphone says it is alive. */
@@ -315,7 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       from: e.EMAIL_FROM,
       senders: sendersOf(e.EMAIL_FROM, e.EMAIL_SENDERS),
       outboxDir: resolve(e.EMAIL_OUTBOX_DIR),
-      inbound: { secret: e.EMAIL_INBOUND_SECRET, maxBytes: e.EMAIL_INBOUND_MAX_BYTES, imapUrl: e.IMAP_URL, pollSeconds: e.IMAP_POLL_SECONDS },
+      inbound: { secret: e.EMAIL_INBOUND_SECRET, maxBytes: e.EMAIL_INBOUND_MAX_BYTES, imapUrl: e.IMAP_URL, pollSeconds: e.IMAP_POLL_SECONDS, pageSize: e.IMAP_PAGE_SIZE },
     },
     callbacks: { escalateAfterMinutes: e.CALLBACK_ESCALATE_MINUTES },
     replies: { overdueMinutes: e.REPLY_OVERDUE_MINUTES },

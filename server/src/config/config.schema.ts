@@ -82,6 +82,7 @@ export const envSchema = z.object({
   EMAIL_INBOUND_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   IMAP_URL: url(['imap:', 'imaps:']).optional(),
   IMAP_POLL_SECONDS: int(5, 86_400).default(60),
+  IMAP_PAGE_SIZE: int(1, 1000).default(50),
   CALLBACK_ESCALATE_MINUTES: int(1, 1440).default(10),
   REPLY_OVERDUE_MINUTES: int(1, 1440).default(15),
   AUTOMATION_SCAN_SECONDS: int(5, 86_400).default(60),

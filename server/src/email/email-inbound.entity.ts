@@ -43,7 +43,7 @@ export class EmailInboundEntity {
   @RefColumn({ name: 'matched_email_id', nullable: true })
   matchedEmailId: string | null;
 
-  /** reply | bounce | other */
+  /** reply | bounce | delivery | other (shared INBOUND_EMAIL_KINDS) */
   @Column({ type: 'varchar', length: 12 })
   kind: string;
 

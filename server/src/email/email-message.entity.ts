@@ -54,7 +54,7 @@ export class EmailMessageEntity {
   @Column({ type: 'text' })
   body: string;
 
-  /** sending | sent | failed | bounced | replied */
+  /** sending | sent | delivered | replied | failed | bounced (shared EMAIL_STATUSES) */
   @Column({ type: 'varchar', length: 12 })
   status: string;
 
@@ -75,6 +75,13 @@ export class EmailMessageEntity {
 
   @InstantColumn({ name: 'sent_at', nullable: true })
   sentAt: Date | null;
+
+  /**
+   * When a delivery status notification (RFC 3464, `Action: delivered`, asked for with
+   * NOTIFY=SUCCESS) said the lead's mailbox took it. Our own server's 250 is `sentAt`.
+   */
+  @InstantColumn({ name: 'delivered_at', nullable: true })
+  deliveredAt?: Date | null;
 
   /** The first time the lead opened it (its pixel loaded, or a link clicked). */
   @InstantColumn({ name: 'opened_at', nullable: true })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull, MoreThanOrEqual, Not, type Repository } from 'typeorm';
+import { EMAIL_WENT_OUT } from '#shared';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { EmailMessageEntity } from './email-message.entity.js';
 
@@ -20,6 +21,11 @@ export class EmailMessagesRepository {
     return this.repo.findOneBy({ id });
   }
 
+  /** These emails (those that exist), in no particular order. */
+  findByIds(ids: string[]): Promise<EmailMessage[]> {
+    return ids.length ? this.repo.find({ where: { id: In(ids.slice(0, 1000)) } }) : Promise.resolve([]);
+  }
+
   /** The email written under this idempotency key (one per step attempt), if any. */
   findByKey(key: string): Promise<EmailMessage | null> {
     return this.repo.findOneBy({ idempotencyKey: key });
@@ -33,7 +39,7 @@ export class EmailMessagesRepository {
   /** The latest email sent for any of these actions (an enrollment's earlier steps), if any. */
   async latestSentOf(participantActionIds: string[]): Promise<EmailMessage | null> {
     if (!participantActionIds.length) return null;
-    const [row] = await this.repo.find({ where: { participantActionId: In(participantActionIds), status: In(['sent', 'replied']) }, order: { sentAt: 'DESC', createdAt: 'DESC', id: 'DESC' }, take: 1 });
+    const [row] = await this.repo.find({ where: { participantActionId: In(participantActionIds), status: In([...EMAIL_WENT_OUT]) }, order: { sentAt: 'DESC', createdAt: 'DESC', id: 'DESC' }, take: 1 });
     return row ?? null;
   }
 
@@ -94,6 +100,16 @@ export class EmailMessagesRepository {
     const first = await repo.update({ id, repliedAt: IsNull() }, { repliedAt: at });
     await repo.update({ id, status: Not(In(['bounced', 'replied'])) }, { status: 'replied' });
     return !!first.affected;
+  }
+
+  /**
+   * A delivery notification said the lead's mailbox took it: `deliveredAt` (the first such
+   * report), and status `delivered` when it was only `sent` (a reply or a bounce says more).
+   */
+  async markDelivered(id: string, at: Date, em?: EntityManager): Promise<void> {
+    const repo = em?.getRepository(EmailMessageEntity) ?? this.repo;
+    await repo.update({ id, deliveredAt: IsNull() }, { deliveredAt: at });
+    await repo.update({ id, status: 'sent' }, { status: 'delivered' });
   }
 
   /** A delivery report said it cannot be delivered: status `bounced`, when, and the receiving side's words. */

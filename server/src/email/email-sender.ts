@@ -85,8 +85,11 @@ export function toEmailView(m: EmailMessage): EmailMessageView {
     threadId: m.threadId,
     createdAt: m.createdAt.toISOString(),
     sentAt: m.sentAt?.toISOString() ?? null,
+    deliveredAt: m.deliveredAt?.toISOString() ?? null,
     openedAt: m.openedAt?.toISOString() ?? null,
     clickedAt: m.clickedAt?.toISOString() ?? null,
+    repliedAt: m.repliedAt?.toISOString() ?? null,
+    bouncedAt: m.bouncedAt?.toISOString() ?? null,
     participantActionId: m.participantActionId,
     sentBy: m.sentBy,
   };
@@ -161,6 +164,7 @@ export class EmailSender {
         html: e.html ? body : null,
         headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
         messageId,
+        envelopeId: id,
         inReplyTo: row.inReplyTo,
         references: row.referencesHeader,
       });

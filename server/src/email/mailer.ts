@@ -17,6 +17,11 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
   /** Our Message-ID, so a retried send is recognisable downstream. */
   messageId: string;
+  /**
+   * The envelope id (SMTP DSN `ENVID`, our email row's id): a delivery notification names
+   * it in `Original-Envelope-Id`, so the report finds its email even without our headers.
+   */
+  envelopeId?: string;
   /** Threading: the Message-ID answered, and the thread's ids oldest first. */
   inReplyTo?: string | null;
   references?: string | null;
@@ -70,6 +75,10 @@ export class Mailer implements OnApplicationShutdown {
       messageId: mail.messageId,
       inReplyTo: mail.inReplyTo ?? undefined,
       references: mail.references ?? undefined,
+      // Ask every receiving server for a delivery status notification (RFC 3461) on delivery as
+      // well as on failure or delay, with the original's headers only: the "delivered" state.
+      // Sent only when the server offers DSN; without it an email stays "sent".
+      dsn: mail.envelopeId ? { id: mail.envelopeId, return: 'headers', notify: ['success', 'failure', 'delay'] } : undefined,
     };
     if (this.mode === 'outbox') {
       const out = await this.outbox().sendMail(message);

@@ -37,8 +37,8 @@ export class LeadsController {
   @Post('bulk-update')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set status or owner, add or remove tags on up to 1000 leads at once' })
-  bulkUpdate(@Body() body: BulkUpdateLeadsDto): Promise<{ updated: number }> {
-    return this.leads.bulkUpdate(body);
+  bulkUpdate(@Body() body: BulkUpdateLeadsDto, @CurrentUser() actor: AccessClaims): Promise<{ updated: number }> {
+    return this.leads.bulkUpdate(body, actor.sub);
   }
 
   @Roles('admin', 'supervisor')

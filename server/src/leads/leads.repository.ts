@@ -37,6 +37,8 @@ export interface BulkLeadChange {
   addTags?: string[];
   removeTags?: string[];
   updatedAt: Date;
+  /** Who made the change: each lead's last modifier ("Last Modified By"). */
+  updatedBy: string | null;
 }
 
 // Reads and writes inside a caller's transaction (the import, bulk changes) live beside this file.
@@ -61,7 +63,8 @@ export abstract class LeadsRepository {
   /** Live leads (of `ownerId` when given) matching `find` at the start of their fields, most recently active first. */
   abstract find(find: LeadFind, ownerId: string | null, limit: number): Promise<LeadRecord[]>;
   /** Applies one change to many leads in one transaction; returns how many leads exist among `ids`. */
-  abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number>;
+  /** Applies one change to many leads; the ids of the live ones it changed. */
+  abstract bulkUpdate(ids: string[], change: BulkLeadChange): Promise<string[]>;
   abstract softDelete(ids: string[], at: Date): Promise<number>;
   abstract findLeadIdsByPhone(e164: string): Promise<string[]>;
   /**
@@ -271,12 +274,12 @@ export class TypeormLeadsRepository extends LeadsRepository {
     return this.attach(rows.map(leadFromRow));
   }
 
-  bulkUpdate(ids: string[], change: BulkLeadChange): Promise<number> {
+  bulkUpdate(ids: string[], change: BulkLeadChange): Promise<string[]> {
     return this.ds.transaction(async (em) => {
       const repo = em.getRepository(LeadEntity);
       const existing = (await repo.find({ select: { id: true }, where: { id: In(ids), deletedAt: IsNull() } })).map((l) => l.id);
-      if (!existing.length) return 0;
-      const set: Partial<LeadEntity> = { updatedAt: change.updatedAt };
+      if (!existing.length) return [];
+      const set: Partial<LeadEntity> = { updatedAt: change.updatedAt, updatedBy: change.updatedBy };
       if (change.status !== undefined) set.status = change.status;
       if (change.ownerId !== undefined) set.ownerId = change.ownerId;
       await repo.update({ id: In(existing) }, set);
@@ -288,7 +291,7 @@ export class TypeormLeadsRepository extends LeadsRepository {
         const rows = existing.flatMap((leadId) => change.addTags!.filter((tag) => !seen.has(`${leadId}\u0000${tag}`)).map((tag) => ({ leadId, tag })));
         for (let i = 0; i < rows.length; i += 500) await tags.insert(rows.slice(i, i + 500));
       }
-      return existing.length;
+      return existing;
     });
   }
 

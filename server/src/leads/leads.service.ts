@@ -165,21 +165,25 @@ export class LeadsService {
     return { items: rows.map((r) => this.view(r, settings)) };
   }
 
-  async bulkUpdate(input: BulkUpdateLeadsDto): Promise<{ updated: number }> {
+  /** One change to many leads by `actor`, who becomes each one's last modifier; each is announced as changed (delegation follows). */
+  async bulkUpdate(input: BulkUpdateLeadsDto, actorId: string): Promise<{ updated: number }> {
     if (input.status === undefined && input.ownerId === undefined && !input.addTags?.length && !input.removeTags?.length) {
       throw DomainError.validation('status', 'name at least one change: status, ownerId, addTags or removeTags');
     }
     const problems: FieldError[] = [];
     await this.checkCommon({ ownerId: input.ownerId }, problems);
     if (problems.length) throw this.invalid(problems);
+    const at = this.clock.now();
     const updated = await this.leads.bulkUpdate([...new Set(input.ids)], {
       status: input.status,
       ownerId: input.ownerId,
       addTags: input.addTags,
       removeTags: input.removeTags,
-      updatedAt: this.clock.now(),
+      updatedAt: at,
+      updatedBy: actorId,
     });
-    return { updated };
+    for (const leadId of updated) await this.events.emit('lead.updated', { leadId, actorId, at });
+    return { updated: updated.length };
   }
 
   async bulkDelete(ids: string[]): Promise<{ deleted: number }> {

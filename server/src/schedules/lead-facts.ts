@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EMAIL_WENT_OUT, type EmailStatus } from '#shared';
 import { OptOutsService } from '../compliance/opt-outs.service.js';
 import type { LeadRecord } from '../leads/leads.repository.js';
 import { ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
@@ -40,7 +41,7 @@ export class LeadFactsService {
         callsMade: calls.length,
         callsAnswered: calls.filter((c) => c.status === 'completed' && (c.durationSeconds ?? 0) > 0).length,
         smsSent: conversations.filter((c) => c.channel === 'sms' && c.direction === 'outbound' && !['failed', 'initiating'].includes(c.status)).length,
-        emailsSent: emails.filter((e) => e.status === 'sent' || e.status === 'bounced' || e.status === 'replied').length,
+        emailsSent: emails.filter((e) => e.status === 'bounced' || EMAIL_WENT_OUT.includes(e.status as EmailStatus)).length,
         lastCallStatus: lastCall?.status ?? null,
         lastDisposition: lastDisposed?.disposition ?? null,
         emailBounced: undeliverable || emails.some((e) => e.status === 'bounced'),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AccessClaims, type EmailDraftView, type EmailMessageView, ErrorCode, type FieldError } from '#shared';
+import { type AccessClaims, EMAIL_WENT_OUT, type EmailDraftView, type EmailMessageView, type EmailStatus, ErrorCode, type FieldError } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
@@ -40,7 +40,7 @@ export class ManualEmailService {
     const loaded = await this.emailStep(id, actor);
     const earlier = await this.messages.ofAction(id);
     // Sent already (a repeated POST, or one whose answer was lost): nothing goes again; the step is completed if it is not yet.
-    const sent = earlier.find((m) => m.status === 'sent' || m.status === 'replied');
+    const sent = earlier.find((m) => EMAIL_WENT_OUT.includes(m.status as EmailStatus));
     if (sent) {
       if (OPEN.includes(loaded.action.status)) await this.complete(loaded, actor);
       return toEmailView(sent);

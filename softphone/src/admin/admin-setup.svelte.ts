@@ -1,4 +1,4 @@
-import type { DialQueueView, RingPoolView, ScheduleView, UserView } from '#shared';
+import type { CustomFieldDefinition, DialQueueView, RingPoolView, ScheduleView, UserView } from '#shared';
 import { ApiError, type ApiClient } from '../lib/api.js';
 
 /**
@@ -10,6 +10,7 @@ export class AdminSetup {
   pools = $state<RingPoolView[]>([]);
   users = $state<UserView[]>([]);
   schedules = $state<ScheduleView[]>([]);
+  customFields = $state<CustomFieldDefinition[]>([]);
   notice = $state<string | null>(null);
   error = $state<string | null>(null);
   readonly #api: () => ApiClient;
@@ -42,11 +43,12 @@ export class AdminSetup {
 
   async load(): Promise<void> {
     try {
-      [this.queues, this.pools, this.users, this.schedules] = await Promise.all([
+      [this.queues, this.pools, this.users, this.schedules, this.customFields] = await Promise.all([
         this.api.get<DialQueueView[]>('/api/dial-queues'),
         this.api.get<RingPoolView[]>('/api/ring-pools'),
         this.api.get<UserView[]>('/api/users'),
         this.api.get<ScheduleView[]>('/api/schedules'),
+        this.api.get<CustomFieldDefinition[]>('/api/custom-fields'),
       ]);
     } catch (e) {
       this.show(e);

@@ -13,7 +13,7 @@ import { parseInbound, type InboundMessage } from './parse-inbound.js';
 /** What intake made of one message. */
 export interface IntakeResult {
   id: string;
-  kind: 'reply' | 'bounce' | 'other';
+  kind: 'reply' | 'bounce' | 'delivery' | 'other';
   /** False when a message with this Message-ID was already stored (nothing was done again). */
   created: boolean;
   leadId: string | null;
@@ -72,12 +72,18 @@ export class InboundEmailService {
 
   private async takeReport(m: InboundMessage, now: Date): Promise<IntakeResult> {
     const report = m.report!;
-    const matched = await this.messages.findFirstByMessageIds(report.originalIds);
+    const matched = (await this.messages.findFirstByMessageIds(report.originalIds)) ?? (report.envelopeId ? await this.messages.findById(report.envelopeId) : null);
     const address = matched?.toAddress.toLowerCase() ?? report.recipient;
     const leadId = matched?.leadId ?? (address ? ((await this.leads.findLeadIdsByEmail(address))[0] ?? null) : null);
-    const row = this.row(m, now, leadId, matched, 'bounce');
+    const row = this.row(m, now, leadId, matched, report.delivered ? 'delivery' : 'bounce');
+    // A success notice for a cc'd colleague says nothing about the lead's mailbox.
+    const forTheLead = !!matched && (!report.recipient || report.recipient === matched.toAddress.toLowerCase());
     const marked = await this.tx.run(async (em) => {
       if (!(await this.inbound.insertIfNew(row, em))) return null;
+      if (report.delivered) {
+        if (forTheLead) await this.messages.markDelivered(matched!.id, now, em);
+        return false;
+      }
       // A transient failure (4.x.x, delayed) is kept as a report and changes nothing.
       if (!matched || !report.permanent) return false;
       await this.messages.markBounced(matched.id, now, report.diagnostic, em);
@@ -88,7 +94,7 @@ export class InboundEmailService {
       const leadIds = [...new Set([matched.leadId, ...(await this.leads.findLeadIdsByEmail(matched.toAddress))])];
       await this.events.emit('email.bounced', { emailId: matched.id, address: matched.toAddress.toLowerCase(), leadIds, at: now });
     }
-    this.logger.log(`email.inbound: ${report.permanent ? 'permanent' : 'transient'} bounce ${report.status ?? ''} for ${matched?.id ?? 'no email of ours'}`);
+    this.logger.log(`email.inbound: ${report.delivered ? 'delivered' : report.permanent ? 'permanent bounce' : 'transient bounce'} ${report.status ?? ''} for ${matched?.id ?? 'no email of ours'}`);
     return resultOf(row, true);
   }
 

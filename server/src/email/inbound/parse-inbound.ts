@@ -8,6 +8,10 @@ export const INBOUND_TEXT_CHARS = 64 * 1024;
 export interface DeliveryReport {
   /** 5.x.x or Action: failed (and nothing says it is only delayed). */
   permanent: boolean;
+  /** Action: delivered (status 2.x.x): the receiving server put it in the recipient's mailbox. */
+  delivered: boolean;
+  /** `Original-Envelope-Id`: the ENVID we sent with it (our email row's id), when the reporter kept it. */
+  envelopeId: string | null;
   /** The enhanced status code (`5.1.1`), when given. */
   status: string | null;
   /** The receiving server's words (`Diagnostic-Code`), or the status line, cut to 1,000 characters. */
@@ -113,6 +117,8 @@ function readReport(m: ParsedMail, ownId: string): DeliveryReport | null {
   const action = field('Action')?.toLowerCase() ?? null;
   const status = /([245])\.\d{1,3}\.\d{1,3}/.exec(field('Status') ?? '')?.[0] ?? (looksLikeBounce ? (/\b[245]\d\d[ -]#?([245]\.\d{1,3}\.\d{1,3})/.exec(text)?.[1] ?? null) : null);
   const diagnostic = (field('Diagnostic-Code') ?? (status ? `Status: ${status}` : null) ?? text.trim().split(/\r?\n/).find((l) => /\b[45]\d\d\b/.test(l)) ?? 'undelivered').slice(0, 1000);
+  // Success notifications (RFC 3464 §2.3.3): delivered is final; relayed or expanded only means it went on somewhere that reports no more.
+  const delivered = action === 'delivered' || (!action && !!status?.startsWith('2'));
   const transient = status?.startsWith('4') || action === 'delayed' || action === 'relayed' || action === 'delivered' || action === 'expanded';
   const permanent = !transient && (status?.startsWith('5') || action === 'failed' || (looksLikeBounce && !status && !action));
   const recipient = /;\s*([^\s;<>]+@[^\s;<>]+)/.exec(field('Final-Recipient') ?? field('Original-Recipient') ?? '')?.[1].toLowerCase() ?? null;
@@ -125,7 +131,9 @@ function readReport(m: ParsedMail, ownId: string): DeliveryReport | null {
   for (const line of text.matchAll(/^[ \t>]*Message-ID:[ \t]*(<[^<>\s]+>)/gim)) originals.push(line[1]);
   originals.push(...idsIn(m.inReplyTo), ...idsIn(m.references));
   return {
-    permanent: !!permanent,
+    permanent: !!permanent && !delivered,
+    delivered,
+    envelopeId: field('Original-Envelope-Id')?.slice(0, 100) ?? null,
     status,
     diagnostic,
     recipient,

@@ -6,6 +6,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { type CsvError, type Options as CsvOptions, parse } from 'csv-parse';
 import type { CustomFieldDefinition, ImportSettings } from '#shared';
 import { Clock } from '../../common/clock.js';
+import { DomainEvents } from '../../common/domain-events.js';
 import { orderedId } from '../../common/ids.js';
 import { JsonLogger } from '../../common/json-logger.js';
 import { SettingsService } from '../../settings/settings.service.js';
@@ -62,6 +63,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly settings: SettingsService,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
+    private readonly events: DomainEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -226,7 +228,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
         }
         const target = records.get(match.leadId);
         if (!target) continue;
-        merge(target, row, now);
+        merge(target, row, now, job.createdBy);
         for (const k of keysOf(row)) if (!existing.has(k)) existing.set(k, match);
         if (!created.includes(target)) updates.set(target.lead.id, target);
         updatedRows++;
@@ -243,7 +245,10 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
     progress.bytesRead = Math.min(bytesRead, job.fileBytes);
     progress.updatedAt = now;
     progress.leaseUntil = new Date(now.getTime() + LEASE_MS);
-    return this.repo.commitBatch(job.id, this.workerId, { created, updated: [...updates.values()], issues, progress: { ...progress } });
+    const committed = await this.repo.commitBatch(job.id, this.workerId, { created, updated: [...updates.values()], issues, progress: { ...progress } });
+    // The importing user changed the existing leads: work delegated by their fields (or by Last Modified By) follows.
+    if (committed) for (const leadId of updates.keys()) await this.events.emit('lead.updated', { leadId, actorId: job.createdBy, at: now });
+    return committed;
   }
 
   /** A lead the file makes: the importing user is its Created By. */
@@ -304,8 +309,8 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
-/** Applies a row to an existing lead: cells with values replace fields; numbers and tags are added. */
-function merge(target: LeadRecord, row: ImportedRow, now: Date): void {
+/** Applies a row to an existing lead: cells with values replace fields; numbers and tags are added; the importing user is its last modifier. */
+function merge(target: LeadRecord, row: ImportedRow, now: Date, authorId: string | null): void {
   const l = target.lead;
   if (row.firstName !== undefined) l.firstName = row.firstName;
   if (row.lastName !== undefined) l.lastName = row.lastName;
@@ -320,6 +325,7 @@ function merge(target: LeadRecord, row: ImportedRow, now: Date): void {
   l.phone = target.phones[0]?.e164 ?? null;
   target.tags = [...new Set([...target.tags, ...row.tags])].slice(0, 50);
   l.updatedAt = now;
+  l.updatedBy = authorId;
 }
 
 /** A parser error in words a person fixing the file understands. */

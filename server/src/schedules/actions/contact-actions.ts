@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { type ConversationView, type EmailDraftView, ErrorCode, type PoolPickRefusal, SMS_COMPLETE_ON } from '#shared';
+import { type ConversationView, EMAIL_WENT_OUT, type EmailDraftView, type EmailStatus, ErrorCode, type PoolPickRefusal, SMS_COMPLETE_ON } from '#shared';
 import { DomainError } from '../../common/domain-error.js';
 import { ContactPolicy, type GateDecision } from '../../compliance/contact-policy.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -339,7 +339,7 @@ export class EmailAction implements ActionHandler {
 
   /** A run repeated after a crash: never send twice. A send cut off mid-way is reported, not retried. */
   private replayed(earlier: EmailMessage): ActionResult {
-    if (earlier.status === 'sent' || earlier.status === 'replied') return { kind: 'completed', outcome: 'sent' };
+    if (EMAIL_WENT_OUT.includes(earlier.status as EmailStatus)) return { kind: 'completed', outcome: 'sent' };
     if (earlier.status === 'bounced') return { kind: 'failed', outcome: 'bounced', detail: earlier.error ?? 'bounced' };
     return { kind: 'failed', outcome: earlier.status === 'failed' ? 'send failed' : 'send interrupted', detail: earlier.error ?? 'the send was interrupted; it was not repeated to avoid a duplicate' };
   }
