@@ -127,6 +127,7 @@ export class DialQueueSupervisorEntity {
 // Created by migration as (queue_id, status, callback_first DESC, priority DESC, due_at): the reservation's exact order.
 @Index('ix_dial_queue_items_next', ['queueId', 'status', 'callbackFirst', 'priority', 'dueAt'])
 @Index('ix_dial_queue_items_lead', ['leadId'])
+@Index('ix_dial_queue_items_recycle', ['queueId', 'status', 'recycledAt', 'updatedAt'])
 export class DialQueueItemEntity {
   @IdColumn()
   id: string;
