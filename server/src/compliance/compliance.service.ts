@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { CHANNELS, type AccessClaims, type BlockView, type Channel, type ConsentReviewView, type ConsentScopeView, type EligibilityView, type OptOutChannel, type OptOutEntryView } from '#shared';
 import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
-import { csvLine } from '../common/csv.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { DomainError } from '../common/domain-error.js';
+import { ConsentAudit } from './consent-audit.js';
 import { ContactPolicy } from './contact-policy.js';
 import { LeadDirectory } from './lead-directory.js';
 import { OptOutsService } from './opt-outs.service.js';
@@ -52,6 +52,7 @@ export class ComplianceService {
     private readonly leads: LeadDirectory,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
+    private readonly audit: ConsentAudit,
   ) {}
 
   async eligibility(leadId: string, channel: Channel, atText: string | undefined, actor: AccessClaims): Promise<EligibilityView> {
@@ -219,40 +220,12 @@ export class ComplianceService {
 
   /** Every ledger entry of the floor's day, oldest first, a page at a time. */
   async ledgerDay(date: string, limit: number, cursor?: string): Promise<{ date: string; zone: string; entries: OptOutEntryView[]; nextCursor: string | null }> {
-    const { from, to, zone } = await this.floorDay(date);
-    const after = cursor ? decodeLedgerCursor(cursor) : undefined;
-    const entries = await this.optOuts.between(from, to, limit + 1, after);
-    const page = entries.slice(0, limit);
-    const last = page.at(-1);
-    return { date, zone, entries: page, nextCursor: entries.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null };
+    const { entries, nextCursor, zone } = await this.audit.page('consent', await this.floorDay(date), limit, cursor);
+    return { date, zone, entries, nextCursor };
   }
 
   /** The day's ledger as CSV lines (a header, then one line per entry), read a thousand at a time. */
   async *ledgerDayCsv(date: string): AsyncGenerator<string> {
-    const { from, to, zone } = await this.floorDay(date);
-    yield csvLine(['created_at', 'floor_time', 'address', 'action', 'kind', 'channel', 'reaches', 'campaigns', 'scope', 'source', 'origin', 'words', 'actor_id', 'conversation_id', 'lead_ids', 'scope_rule', 'in_force', 'superseded_at', 'note', 'entry_id']);
-    let after: { createdAt: Date; id: string } | undefined;
-    for (;;) {
-      const page = await this.optOuts.between(from, to, 1000, after);
-      for (const e of page) {
-        const scope = e.scope.type === 'global' ? 'global' : `${e.scope.type}:${e.scope.id}`;
-        const local = DateTime.fromISO(e.createdAt, { zone }).toFormat("yyyy-MM-dd HH:mm:ss ZZZZ");
-        yield csvLine([e.createdAt, local, e.address, e.action, e.kind, e.channel, e.reach.channels.join(' '), e.reach.campaigns, scope, e.source, e.origin, e.words, e.actorId, e.conversationId, e.leadIds.join(' '), e.scopeRule, e.inForce, e.supersededAt, e.note, e.id]);
-      }
-      if (page.length < 1000) return;
-      const last = page[page.length - 1];
-      after = { createdAt: new Date(last.createdAt), id: last.id };
-    }
-  }
-}
-
-function decodeLedgerCursor(s: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || id.length > 36) throw new Error('bad');
-    return { createdAt, id };
-  } catch {
-    throw DomainError.validation('cursor', 'is not a cursor this API returned');
+    yield* this.audit.csv('consent', await this.floorDay(date));
   }
 }

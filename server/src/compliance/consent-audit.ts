@@ -62,13 +62,13 @@ export class ConsentAudit {
   async *csv(kind: AuditKind, r: Range): AsyncGenerator<string> {
     const local = (iso: string) => DateTime.fromISO(iso, { zone: r.zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ');
     if (kind === 'consent') {
-      yield csvLine(['created_at', 'floor_time', 'address', 'action', 'kind', 'channel', 'reaches', 'scope', 'source', 'origin', 'words', 'actor_id', 'conversation_id', 'lead_ids', 'scope_rule', 'in_force', 'superseded_at', 'note', 'entry_id']);
+      yield csvLine(['created_at', 'floor_time', 'address', 'action', 'kind', 'channel', 'reaches', 'campaigns', 'scope', 'source', 'origin', 'words', 'actor_id', 'conversation_id', 'lead_ids', 'scope_rule', 'in_force', 'superseded_at', 'note', 'entry_id']);
       let after: { createdAt: Date; id: string } | undefined;
       for (;;) {
         const page = await this.optOuts.between(r.from, r.to, CSV_PAGE, after);
         for (const e of page) {
           const scope = e.scope.type === 'global' ? 'global' : `${e.scope.type}:${e.scope.id}`;
-          yield csvLine([e.createdAt, local(e.createdAt), e.address, e.action, e.kind, e.channel, e.reach.channels.join(' '), scope, e.source, e.origin, e.words, e.actorId, e.conversationId, e.leadIds.join(' '), e.scopeRule, e.inForce, e.supersededAt, e.note, e.id]);
+          yield csvLine([e.createdAt, local(e.createdAt), e.address, e.action, e.kind, e.channel, e.reach.channels.join(' '), e.reach.campaigns, scope, e.source, e.origin, e.words, e.actorId, e.conversationId, e.leadIds.join(' '), e.scopeRule, e.inForce, e.supersededAt, e.note, e.id]);
         }
         if (page.length < CSV_PAGE) return;
         const last = page[page.length - 1];

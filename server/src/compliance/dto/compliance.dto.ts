@@ -138,45 +138,8 @@ export class AttemptCapsDto {
   @ApiPropertyOptional({ type: CapsDto }) @IsOptional() @ValidateNested() @Type(() => CapsDto) email?: CapsDto;
 }
 
-export class ConsentAuditQuery {
-  @ApiProperty({ example: '2026-12-01', description: "The first calendar day, in the floor's time zone" })
-  @IsCalendarDate()
-  from: string;
-
-  @ApiProperty({ example: '2026-12-06', description: 'The last calendar day (at most 366 days after the first)' })
-  @IsCalendarDate()
-  to: string;
-
-  @ApiPropertyOptional({ enum: ['consent', 'refusals'], default: 'consent', description: 'consent: every opt-out, opt-in and revocation; refusals: every contact the gate refused' })
-  @IsOptional()
-  @IsIn(['consent', 'refusals'], { message: 'must be consent or refusals' })
-  kind?: 'consent' | 'refusals';
-
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
-  @IsOptional()
-  @IsIn(['json', 'csv'], { message: 'must be json or csv' })
-  format?: 'json' | 'csv';
-
-  @ApiPropertyOptional({ default: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the page before' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
-
-export class LedgerDayQuery {
-  @ApiProperty({ example: '2026-12-06', description: "A calendar day in the floor's time zone" })
-  @IsCalendarDate()
-  date: string;
-
+/** A ledger read in pages with a cursor, or as CSV. */
+class LedgerPagesQuery {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
   @IsOptional()
   @IsIn(['json', 'csv'], { message: 'must be json or csv' })
@@ -195,6 +158,27 @@ export class LedgerDayQuery {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+}
+
+export class ConsentAuditQuery extends LedgerPagesQuery {
+  @ApiProperty({ example: '2026-12-01', description: "The first calendar day, in the floor's time zone" })
+  @IsCalendarDate()
+  from: string;
+
+  @ApiProperty({ example: '2026-12-06', description: 'The last calendar day (at most 366 days after the first)' })
+  @IsCalendarDate()
+  to: string;
+
+  @ApiPropertyOptional({ enum: ['consent', 'refusals'], default: 'consent', description: 'consent: every opt-out, opt-in and revocation; refusals: every contact the gate refused' })
+  @IsOptional()
+  @IsIn(['consent', 'refusals'], { message: 'must be consent or refusals' })
+  kind?: 'consent' | 'refusals';
+}
+
+export class LedgerDayQuery extends LedgerPagesQuery {
+  @ApiProperty({ example: '2026-12-06', description: "A calendar day in the floor's time zone" })
+  @IsCalendarDate()
+  date: string;
 }
 
 export class ReviewListQuery extends PageQuery {
