@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { ReportRollups1796691000000 } from './1796691000000-ReportRollups.js';
 import { EmailConversations1796690300000 } from './1796690300000-EmailConversations.js';
 import { InboundEmail1796690400000 } from './1796690400000-InboundEmail.js';
 import { LeadReplies1796690600000 } from './1796690600000-LeadReplies.js';
@@ -72,4 +73,5 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   LeadAuthors1796690500000,
   LeadReplies1796690600000,
   QueueTargetAbandon1796690700000,
+  ReportRollups1796691000000,
 ];
