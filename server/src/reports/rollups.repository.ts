@@ -67,13 +67,13 @@ export class RollupsRepository {
     const [a, b] = [this.p(1), this.p(2)];
     await em.query(`DELETE FROM report_call_hours WHERE hour >= ${a} AND hour < ${b}`, [from, to]);
     await em.query(`DELETE FROM report_disposition_hours WHERE hour >= ${a} AND hour < ${b}`, [from, to]);
-    const flag = (f: string) => `CASE WHEN COALESCE(dq.${f}, da.${f}) = ${this.p(3)} THEN 1 ELSE 0 END`;
+    const flag = (f: string) => `CASE WHEN COALESCE(dq.${f}, da.${f}) = TRUE THEN 1 ELSE 0 END`;
     await em.query(
       `INSERT INTO report_call_hours (hour, queue_id, agent_id, dials, answers, human_answers, machine_answers, voicemail_drops, abandons, handled, talk_seconds, hold_seconds, contacts, conversions)
        SELECT ${this.hourOf('c.placed_at')}, c.queue_id, COALESCE(c.agent_id, ''), COUNT(*),
          SUM(CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END),
-         SUM(CASE WHEN c.human = ${this.p(3)} THEN 1 ELSE 0 END),
-         SUM(CASE WHEN c.answered_at IS NOT NULL AND c.human <> ${this.p(3)} THEN 1 ELSE 0 END),
+         SUM(CASE WHEN c.human = TRUE THEN 1 ELSE 0 END),
+         SUM(CASE WHEN c.answered_at IS NOT NULL AND c.human <> TRUE THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.outcome = 'voicemail' THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.bridged_at IS NOT NULL THEN 1 ELSE 0 END),
@@ -84,7 +84,7 @@ export class RollupsRepository {
        LEFT JOIN dispositions da ON da.scope_type = 'account' AND da.scope_id = '' AND da.code = v.disposition
        WHERE c.placed_at >= ${a} AND c.placed_at < ${b}
        GROUP BY ${this.hourOf('c.placed_at')}, c.queue_id, COALESCE(c.agent_id, '')`,
-      [from, to, true],
+      [from, to],
     );
     await em.query(
       `INSERT INTO report_disposition_hours (hour, queue_id, agent_id, code, calls)
