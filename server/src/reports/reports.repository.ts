@@ -153,7 +153,8 @@ export class ReportsRepository {
         c.answered_at AS "answeredAt", c.bridged_at AS "bridgedAt", c.ended_at AS "endedAt", c.human AS human, c.outcome AS outcome
       FROM dial_calls c WHERE c.placed_at >= ? AND c.placed_at < ?`;
     if (w.queueId) (sql += ' AND c.queue_id = ?', params.push(w.queueId));
-    if (after) (sql += ' AND (c.placed_at > ? OR (c.placed_at = ? AND c.conversation_id > ?))', params.push(after.placedAt, after.placedAt, after.id));
+    // The bound on placed_at alone lets the index start at the key; the rest skips the calls of that instant already given.
+    if (after) (sql += ' AND c.placed_at >= ? AND (c.placed_at > ? OR c.conversation_id > ?)', params.push(after.placedAt, after.placedAt, after.id));
     sql += ` ORDER BY c.placed_at, c.conversation_id LIMIT ${Math.floor(limit)}`;
     return this.ds.query(this.q(sql), params);
   }
