@@ -43,8 +43,8 @@ try {
   let s = performance.now();
   await t.dataSource.query(
     `INSERT INTO dial_calls (conversation_id, queue_id, item_id, lead_id, agent_id, placed_at, answered_at, bridged_at, ended_at, human, outcome, talk_seconds)
-     SELECT ${id(NUM)}, CONCAT('queue-', MOD(${NUM}, 4)), 'i', 'l', ba.id, ${plus(`MOD(${NUM} * 7919, ${span})`)}, ${plus(`MOD(${NUM} * 7919, ${span}) + 5`)},
-       CASE WHEN MOD(${NUM}, 3) = 0 THEN ${plus(`MOD(${NUM} * 7919, ${span}) + 6`)} END, ${plus(`MOD(${NUM} * 7919, ${span}) + 60`)},
+     SELECT ${id(NUM)}, CONCAT('queue-', MOD(${NUM}, 4)), 'i', 'l', ba.id, ${plus(`MOD(${NUM} * 13, ${span})`)}, ${plus(`MOD(${NUM} * 13, ${span}) + 5`)},
+       CASE WHEN MOD(${NUM}, 3) = 0 THEN ${plus(`MOD(${NUM} * 13, ${span}) + 6`)} END, ${plus(`MOD(${NUM} * 13, ${span}) + 60`)},
        MOD(${NUM}, 3) = 0, CASE WHEN MOD(${NUM}, 3) = 0 THEN 'answered' ELSE 'no-answer' END, CASE WHEN MOD(${NUM}, 3) = 0 THEN 50 END
      FROM ${FROM}, bench_agents ba WHERE ba.k = MOD(${NUM}, ${AGENTS}) AND ${NUM} < ${CALLS}`,
   );
