@@ -3,7 +3,7 @@
  * `npm test`). Rooms stand on floors; a room imports only from its own floor or below:
  *
  *   composition  app.module, server, main, app.factory, demo, entities (the entity list)
- *   read models  supervision
+ *   read models  supervision, reports
  *   workflows    schedules (with automations), callbacks, dialer, dispositions, action-groups, integrations, messaging, floor, replies
  *   channels     telephony, email, realtime
  *   records      leads, compliance, agents
@@ -21,11 +21,11 @@ const FLOORS = [
   ['records', ['leads', 'compliance', 'agents']],
   ['channels', ['telephony', 'email', 'realtime']],
   ['workflows', ['schedules', 'callbacks', 'dialer', 'dispositions', 'action-groups', 'integrations', 'messaging', 'floor', 'replies']],
-  ['read-models', ['supervision']],
+  ['read-models', ['supervision', 'reports']],
 ];
 const COMPOSITION = '^server/src/(app\\.module|app\\.factory|server|main|record-ports\\.module)\\.ts$|^server/src/demo/|^server/src/entities\\.ts$';
-/** Read models (supervision: queue figures, stats pushes) may read any feature's tables; they never write them. */
-const READ_MODELS = '^server/src/supervision/';
+/** Read models (supervision: queue figures, stats pushes; reports: rollups and report tables) may read any feature's tables; they never write them. */
+const READ_MODELS = '^server/src/(supervision|reports)/';
 const rooms = (names) => `^server/src/(${names.join('|')})/`;
 
 /** Each floor may not import from any floor above it. */

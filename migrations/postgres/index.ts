@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { ReportRollups1796691000000 } from './1796691000000-ReportRollups.js';
 import { EmailConversations1796690300000 } from './1796690300000-EmailConversations.js';
 import { InboundEmail1796690400000 } from './1796690400000-InboundEmail.js';
 import { LeadReplies1796690600000 } from './1796690600000-LeadReplies.js';
@@ -79,6 +80,7 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   QueueTargetAbandon1796690700000,
   EmailDelivered1796690900000,
   MailboxCursors1796690910000,
+  ReportRollups1796691000000,
   QueueRecycling1796691100000,
   RefusalsByTime1796691110000,
   ItemRefusalCodes1796691120000,

@@ -25,6 +25,7 @@ import { RepliesModule } from './replies/replies.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SupervisionModule } from './supervision/supervision.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { RingPoolsModule } from './telephony/ring-pools/ring-pools.module.js';
 import { TelephonyModule } from './telephony/telephony.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -34,7 +35,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, RecordPortsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, FloorModule, SupervisionModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, RepliesModule, HealthModule, DemoModule],
+      imports: [ConfigModule.forRoot(config, logger), DatabaseModule.forRoot(config, logger, ENTITIES), SchedulerModule, AuthModule, UsersModule, SettingsModule, LeadsModule, RecordPortsModule, ComplianceModule, AgentsModule, RingPoolsModule, TelephonyModule, CallbacksModule, SchedulesModule, RealtimeModule, DialerModule, FloorModule, SupervisionModule, ReportsModule, DispositionsModule, IntegrationsModule, ActionGroupsModule, AutomationsModule, MessagingModule, RepliesModule, HealthModule, DemoModule],
     };
   }
 }

@@ -23,6 +23,7 @@ import { AgentPresenceEntity, AgentStateChangeEntity } from './agents/agent.enti
 import { WorkDeliveryEntity } from './realtime/work-delivery.entity.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueSupervisorEntity, DialQueueEntity, DialQueueItemEntity } from './dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from './dispositions/disposition.entity.js';
+import { ReportCallHourEntity, ReportDispositionHourEntity, ReportStateHourEntity, ReportWatermarkEntity } from './reports/report-rollup.entity.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integrations/integration.entity.js';
 import { SmsTemplateEntity } from './messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-groups/action-group.entity.js';
@@ -94,4 +95,8 @@ export const ENTITIES = [
   IntegrationEntity,
   IntegrationLinkEntity,
   SmsTemplateEntity,
+  ReportCallHourEntity,
+  ReportStateHourEntity,
+  ReportDispositionHourEntity,
+  ReportWatermarkEntity,
 ];

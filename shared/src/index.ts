@@ -17,3 +17,4 @@ export * from './sms.js';
 export * from './automations.js';
 export * from './floor.js';
 export * from './email.js';
+export * from './reports.js';

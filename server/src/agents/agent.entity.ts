@@ -44,6 +44,8 @@ export class AgentPresenceEntity {
 /** Every state change, kept for reporting (time in state, pauses by reason). */
 @Entity('agent_state_changes')
 @Index('ix_agent_state_changes_user', ['userId', 'at'])
+// The report rollup reads the changes of recent hours across every agent.
+@Index('ix_agent_state_changes_at', ['at'])
 export class AgentStateChangeEntity {
   @IdColumn()
   id: string;

@@ -217,6 +217,8 @@ export class DialQueueItemEntity {
 /** Every call a queue placed, for pacing and the supervisors' figures. */
 @Entity('dial_calls')
 @Index('ix_dial_calls_queue_placed', ['queueId', 'placedAt'])
+// The report rollup reads the calls of recent hours across every queue.
+@Index('ix_dial_calls_placed', ['placedAt'])
 export class DialCallEntity {
   /** The Conversation's id. */
   @PrimaryColumn({ name: 'conversation_id', type: 'varchar', length: 36 })

@@ -65,6 +65,8 @@ export class DispositionEntity {
 /** Every disposition set on a conversation, and each change of it: who, when, from what, and its effects. */
 @Entity('disposition_changes')
 @Index('ix_disposition_changes_conversation', ['conversationId', 'at'])
+// The report rollup finds the calls whose disposition changed since it last ran.
+@Index('ix_disposition_changes_at', ['at'])
 export class DispositionChangeEntity {
   @IdColumn()
   id: string;

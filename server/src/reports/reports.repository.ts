@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** Where a report's figures are summed: one range of UTC hours, cut into buckets. */
+export interface ReportWindow {
+  from: Date;
+  to: Date;
+  /** Bucket starts, ascending (local midnights for days); null: one bucket per UTC hour. */
+  starts: Date[] | null;
+  queueId?: string;
+  agentId?: string;
+}
+
+type Num = string | number | null;
+export type Row<K extends string> = { at: Date | string } & Record<K, Num> & { queueId?: string; agentId?: string; code?: string; state?: string; reason?: string };
+
+/** One call for the abandon evidence, its timings in seconds. */
+export interface EvidenceCall {
+  conversationId: string;
+  queueId: string;
+  leadId: string;
+  agentId: string | null;
+  placedAt: Date | string;
+  answeredAt: Date | string | null;
+  bridgedAt: Date | string | null;
+  endedAt: Date | string | null;
+  human: boolean | number;
+  outcome: string | null;
+}
+
+const literal = (d: Date) => `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
+
+/**
+ * The reports' reads: the rollup tables (report_*_hours) for the figures, the raw dial
+ * calls for the abandon evidence, names from users and dial queues. It writes nothing.
+ */
+@Injectable()
+export class ReportsRepository {
+  private readonly postgres: boolean;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    this.postgres = ds.options.type === 'postgres';
+  }
+
+  private q(sql: string): string {
+    let i = 0;
+    const s = this.postgres ? sql.replace(/\?/g, () => `$${++i}`) : sql.replace(/"(\w+)"/g, '`$1`');
+    return s;
+  }
+
+  /** The bucket a UTC instant column falls in, as the bucket's start. */
+  private bucket(col: string, starts: Date[] | null): string {
+    if (!starts) return col;
+    if (starts.length === 1) return literal(starts[0]);
+    const whens = starts.slice(1).map((s, i) => `WHEN ${col} < ${literal(s)} THEN ${literal(starts[i])}`);
+    return `CASE ${whens.join(' ')} ELSE ${literal(starts[starts.length - 1])} END`;
+  }
+
+  private where(w: ReportWindow, alias: string, withQueue = true): { sql: string; params: unknown[] } {
+    const parts = [`${alias}.hour >= ?`, `${alias}.hour < ?`];
+    const params: unknown[] = [w.from, w.to];
+    if (withQueue && w.queueId) (parts.push(`${alias}.queue_id = ?`), params.push(w.queueId));
+    if (w.agentId) (parts.push(`${alias}.agent_id = ?`), params.push(w.agentId));
+    return { sql: parts.join(' AND '), params };
+  }
+
+  /** Per bucket and agent (agents only): calls handled, dials, talk, contacts, conversions. */
+  agentCalls(w: ReportWindow): Promise<Array<Row<'handled' | 'dials' | 'talk' | 'contacts' | 'conversions'>>> {
+    const b = this.bucket('r.hour', w.starts);
+    const f = this.where(w, 'r');
+    return this.ds.query(
+      this.q(`SELECT ${b} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
+       FROM report_call_hours r WHERE ${f.sql} AND r.agent_id <> '' GROUP BY ${b}, r.agent_id`),
+      f.params,
+    );
+  }
+
+  /** Per bucket, agent, state and reason: seconds (a queue: its agents only). */
+  agentStates(w: ReportWindow): Promise<Array<Row<'seconds'>>> {
+    const b = this.bucket('s.hour', w.starts);
+    const f = this.where(w, 's', false);
+    const member = w.queueId ? ' AND s.agent_id IN (SELECT qa.user_id FROM dial_queue_agents qa WHERE qa.queue_id = ?)' : '';
+    return this.ds.query(
+      this.q(`SELECT ${b} AS at, s.agent_id AS "agentId", s.state AS state, s.reason AS reason, SUM(s.seconds) AS seconds
+       FROM report_state_hours s WHERE ${f.sql}${member} GROUP BY ${b}, s.agent_id, s.state, s.reason`),
+      w.queueId ? [...f.params, w.queueId] : f.params,
+    );
+  }
+
+  /** Per bucket, queue, agent ('' for none) and code: calls. */
+  dispositions(w: ReportWindow): Promise<Array<Row<'calls'>>> {
+    const b = this.bucket('d.hour', w.starts);
+    const f = this.where(w, 'd');
+    return this.ds.query(
+      this.q(`SELECT ${b} AS at, d.queue_id AS "queueId", d.agent_id AS "agentId", d.code AS code, SUM(d.calls) AS calls
+       FROM report_disposition_hours d WHERE ${f.sql} GROUP BY ${b}, d.queue_id, d.agent_id, d.code`),
+      f.params,
+    );
+  }
+
+  /** Per bucket and queue: the call figures. */
+  queueCalls(w: ReportWindow): Promise<Array<Row<'dials' | 'answers' | 'human' | 'machine' | 'voicemail' | 'abandons' | 'contacts' | 'conversions'>>> {
+    const b = this.bucket('r.hour', w.starts);
+    const f = this.where(w, 'r');
+    return this.ds.query(
+      this.q(`SELECT ${b} AS at, r.queue_id AS "queueId", SUM(r.dials) AS dials, SUM(r.answers) AS answers, SUM(r.human_answers) AS human, SUM(r.machine_answers) AS machine,
+         SUM(r.voicemail_drops) AS voicemail, SUM(r.abandons) AS abandons, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
+       FROM report_call_hours r WHERE ${f.sql} GROUP BY ${b}, r.queue_id`),
+      f.params,
+    );
+  }
+
+  /** Per bucket and queue: the logged-in seconds of the queue's agents. */
+  queueAgentSeconds(w: ReportWindow): Promise<Array<Row<'seconds'>>> {
+    const b = this.bucket('s.hour', w.starts);
+    const f = this.where(w, 's', false);
+    const queue = w.queueId ? ' AND qa.queue_id = ?' : '';
+    return this.ds.query(
+      this.q(`SELECT ${b} AS at, qa.queue_id AS "queueId", SUM(s.seconds) AS seconds
+       FROM report_state_hours s JOIN dial_queue_agents qa ON qa.user_id = s.agent_id WHERE ${f.sql}${queue} GROUP BY ${b}, qa.queue_id`),
+      w.queueId ? [...f.params, w.queueId] : f.params,
+    );
+  }
+
+  private seconds(a: string, b: string): string {
+    return this.postgres ? `EXTRACT(EPOCH FROM (${b} - ${a}))` : `(TIMESTAMPDIFF(MICROSECOND, ${a}, ${b}) / 1000000)`;
+  }
+
+  /** Per day (by `starts`) and queue, from the raw calls: the abandon evidence's counts. */
+  abandonCounts(w: ReportWindow): Promise<Array<Row<'answered' | 'abandons' | 'twoSecond' | 'message' | 'unanswered' | 'rang15'>>> {
+    const b = this.bucket('c.placed_at', w.starts);
+    const params: unknown[] = [true, true, w.from, w.to];
+    const queue = w.queueId ? ' AND c.queue_id = ?' : '';
+    if (w.queueId) params.push(w.queueId);
+    return this.ds.query(
+      this.q(`SELECT ${b} AS at, c.queue_id AS "queueId",
+         SUM(CASE WHEN c.human = ? THEN 1 ELSE 0 END) AS answered,
+         SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END) AS abandons,
+         SUM(CASE WHEN c.human = ? AND ((c.bridged_at IS NOT NULL AND ${this.seconds('c.answered_at', 'c.bridged_at')} <= 2) OR (c.bridged_at IS NULL AND c.outcome = 'abandoned')) THEN 1 ELSE 0 END) AS "twoSecond",
+         SUM(CASE WHEN c.outcome = 'abandoned' AND c.ended_at IS NOT NULL AND ${this.seconds('c.answered_at', 'c.ended_at')} >= 2 THEN 1 ELSE 0 END) AS message,
+         SUM(CASE WHEN c.answered_at IS NULL AND c.outcome = 'no-answer' THEN 1 ELSE 0 END) AS unanswered,
+         SUM(CASE WHEN c.answered_at IS NULL AND c.outcome = 'no-answer' AND ${this.seconds('c.placed_at', 'c.ended_at')} >= 15 THEN 1 ELSE 0 END) AS rang15
+       FROM dial_calls c WHERE c.placed_at >= ? AND c.placed_at < ?${queue} GROUP BY ${b}, c.queue_id`),
+      params,
+    );
+  }
+
+  /** The calls placed in [from, to) (one queue, or all) after the key `after`, in order, `limit` at a time: the drill-down's cursor. */
+  callsPage(w: ReportWindow, after: { placedAt: Date; id: string } | null, limit: number): Promise<EvidenceCall[]> {
+    const params: unknown[] = [w.from, w.to];
+    let sql = `SELECT c.conversation_id AS "conversationId", c.queue_id AS "queueId", c.lead_id AS "leadId", c.agent_id AS "agentId", c.placed_at AS "placedAt",
+        c.answered_at AS "answeredAt", c.bridged_at AS "bridgedAt", c.ended_at AS "endedAt", c.human AS human, c.outcome AS outcome
+      FROM dial_calls c WHERE c.placed_at >= ? AND c.placed_at < ?`;
+    if (w.queueId) (sql += ' AND c.queue_id = ?', params.push(w.queueId));
+    // The bound on placed_at alone lets the index start at the key; the rest skips the calls of that instant already given.
+    if (after) (sql += ' AND c.placed_at >= ? AND (c.placed_at > ? OR c.conversation_id > ?)', params.push(after.placedAt, after.placedAt, after.id));
+    sql += ` ORDER BY c.placed_at, c.conversation_id LIMIT ${Math.floor(limit)}`;
+    return this.ds.query(this.q(sql), params);
+  }
+
+  /** Names of queues and users, by id. */
+  async names(): Promise<{ queues: Map<string, string>; users: Map<string, string> }> {
+    const queues: Array<{ id: string; name: string }> = await this.ds.query('SELECT id, name FROM dial_queues');
+    const users: Array<{ id: string; name: string }> = await this.ds.query('SELECT id, name FROM users');
+    return { queues: new Map(queues.map((r) => [r.id, r.name])), users: new Map(users.map((r) => [r.id, r.name])) };
+  }
+
+  async queueExists(id: string): Promise<boolean> {
+    const rows = await this.ds.query(this.q('SELECT 1 AS one FROM dial_queues WHERE id = ?'), [id]);
+    return rows.length > 0;
+  }
+
+  async userExists(id: string): Promise<boolean> {
+    const rows = await this.ds.query(this.q('SELECT 1 AS one FROM users WHERE id = ?'), [id]);
+    return rows.length > 0;
+  }
+}
