@@ -32,6 +32,7 @@ import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
 import { DialReservations } from '../../server/src/dialer/dial-reservations.service.js';
 import { AgentPresenceEntity, AgentStateChangeEntity } from '../../server/src/agents/agent.entity.js';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
+import { AgentStatesRepository } from '../../server/src/agents/agent-states.repository.js';
 import { UserEntity } from '../../server/src/users/user.entity.js';
 import { createTestApp } from '../support/app.js';
 import { signIn } from '../support/factories.js';
@@ -139,7 +140,8 @@ async function main(): Promise<void> {
     // An agent's own move (here ready ↔ offline) as the agent states service writes it on
     // Postgres, one statement, against the transaction it replaced (lock, update, history),
     // alternately.
-    const moveOne = (states as unknown as { moveAtOnce(u: string, to: string, r: null, a: string, sys: boolean, now: Date): Promise<unknown> }).moveAtOnce.bind(states);
+    const presence = t.get(AgentStatesRepository);
+    const moveOne = (userId: string, to: 'ready', reason: null, actorId: string, fromCall: boolean, now: Date) => presence.moveAtOnce(userId, to, reason, actorId, fromCall, now);
     const moveInTransaction = (userId: string, to: string, now: Date) =>
       t.dataSource.transaction(async (em) => {
         const row = await em.getRepository(AgentPresenceEntity).findOneOrFail({ where: { userId }, lock: { mode: 'pessimistic_write' } });
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RESERVES; i++) {
       // Each moves the agent: the statement to ready, the transaction back to offline.
       let t0 = performance.now();
-      const moved = (await moveOne(solo, 'ready', null, solo, false, t.clock.now())) as { moved: boolean } | null;
+      const moved = await moveOne(solo, 'ready', null, solo, false, t.clock.now());
       moveStatement.push(performance.now() - t0);
       t0 = performance.now();
       await moveInTransaction(solo, 'offline', t.clock.now());

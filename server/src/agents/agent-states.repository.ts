@@ -116,6 +116,40 @@ export class AgentStatesRepository {
                           FROM moved)`;
   }
 
+  /**
+   * The same for many agents at once (a burst of agents going ready): `lockedReadyManyCte`,
+   * those of `userIds` (an SQL array) who are ready and alive, locked in id order, rows
+   * another transaction holds skipped (those agents are served one by one after);
+   * `movedManyToReservedCtes`, the ready → reserved move and history row of each agent in
+   * `from` (a CTE with `user_id`, `state_since` as the agent was and `reason`).
+   */
+  lockedReadyManyCte(p: { userIds: string; aliveSince: string }): string {
+    return `SELECT p.user_id, p.state_since FROM agent_presence p
+             WHERE p.user_id = ANY(${p.userIds}) AND p.state = 'ready' AND p.stale = false AND p.last_heartbeat_at >= ${p.aliveSince}
+             ORDER BY p.user_id
+             FOR UPDATE SKIP LOCKED`;
+  }
+
+  movedManyToReservedCtes(p: { from: string; at: string }): string {
+    return `moved AS (UPDATE agent_presence p SET state = 'reserved', reason = m.reason, state_since = ${p.at}, updated_at = ${p.at}
+                        FROM ${p.from} m WHERE p.user_id = m.user_id AND p.user_id = ANY(ARRAY(SELECT user_id FROM ${p.from}))
+                      RETURNING p.user_id, m.state_since AS since, p.reason),
+            history AS (INSERT INTO agent_state_changes (id, user_id, from_state, to_state, reason, actor_id, at, duration_ms)
+                        SELECT gen_random_uuid()::text, moved.user_id, 'ready', 'reserved', moved.reason, NULL, ${p.at}, GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${p.at}::timestamp - moved.since)) * 1000))::bigint
+                          FROM moved)`;
+  }
+
+  /** MySQL/MariaDB: those of `userIds` who are ready and alive, locked in id order; rows locked by others are skipped. */
+  lockReadyMany(em: EntityManager, userIds: string[], aliveSince: Date): Promise<AgentPresenceEntity[]> {
+    return this.presence(em)
+      .createQueryBuilder('p')
+      .where("p.user_id IN (:...userIds) AND p.state = 'ready' AND p.stale = :stale AND p.last_heartbeat_at >= :aliveSince", { userIds, stale: false, aliveSince })
+      .orderBy('p.user_id', 'ASC')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
   /** The longest-idle of `candidates` who is ready and alive, locked; rows locked by others are skipped. */
   lockLongestIdleReady(em: EntityManager, candidates: string[], aliveSince: Date): Promise<AgentPresenceEntity | null> {
     return this.presence(em)

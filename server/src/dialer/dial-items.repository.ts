@@ -228,7 +228,7 @@ export class DialItemsRepository {
   }
 
   /** A raw row, named by columns, as the entity (an item unless another entity is given). */
-  private fromRow<T extends object = DialQueueItemEntity>(row: Record<string, unknown>, into: T = new DialQueueItemEntity() as T): T {
+  fromRow<T extends object = DialQueueItemEntity>(row: Record<string, unknown>, into: T = new DialQueueItemEntity() as T): T {
     const target = into as unknown as Record<string, unknown>;
     for (const col of this.ds.getMetadata(into.constructor).columns) {
       const v = row[col.databaseName];

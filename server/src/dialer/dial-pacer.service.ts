@@ -13,6 +13,7 @@ import type { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.j
 import { DialQueuesRepository } from './dial-queues.repository.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialItemsRepository } from './dial-items.repository.js';
+import { type BurstReservation, DialBurstsRepository } from './dial-bursts.repository.js';
 import { DialReservations } from './dial-reservations.service.js';
 import { PacingFigures } from './pacing-figures.js';
 import { type PacingDecision, predictiveLines } from './pacing/model.js';
@@ -25,6 +26,13 @@ import { type PacingDecision, predictiveLines } from './pacing/model.js';
  * as the floor model (`pacing/model.ts`) allows under the queue's target abandon share.
  * Reservations (with the gate), calls and item moves are their own services below it.
  */
+/**
+ * Bursts of agents going ready reserved at once. One: agents arriving while a burst is
+ * reserved wait for it and go together in the next (measured faster on two cores than
+ * bursts side by side, which SKIP LOCKED would also keep apart).
+ */
+const MAX_BURSTS = 1;
+
 @Injectable()
 export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   /** Queues being paced here now, and whether another pass was asked for meanwhile. */
@@ -36,10 +44,15 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   private timer: NodeJS.Timeout | undefined;
   /** Agents being served the moment they went ready. */
   private readonly readying = new Set<Promise<unknown>>();
+  /** Agents who went ready and wait for the next burst's reservation; whether a burst is being gathered; bursts being reserved. */
+  private burst: string[] = [];
+  private gathering = false;
+  private bursting = 0;
 
   constructor(
     private readonly queues: DialQueuesRepository,
     private readonly items: DialItemsRepository,
+    private readonly bursts: DialBurstsRepository,
     private readonly reservations: DialReservations,
     private readonly calls: DialCalls,
     private readonly moves: DialItemMoves,
@@ -71,12 +84,13 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all([...this.pacing.values()].map((p) => p.done));
-    await Promise.all([...this.readying, this.moves.settled()]);
+    await this.readied();
+    await this.moves.settled();
   }
 
   async paceAll(): Promise<void> {
     // Agents being served as they went ready finish first, so a pass sees what they took.
-    await Promise.all([...this.readying]);
+    await this.readied();
     const active = await this.queues.activeIds();
     await Promise.all(active.map((id) => this.pace(id)));
   }
@@ -114,9 +128,19 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     const agentIds = await this.queues.agentsOf(q.id);
     if (!agentIds.length) return;
     if (q.mode === 'predictive') await this.pacePredictive(q, agentIds);
-    // One lead per ready agent, the agents side by side (SKIP LOCKED hands each a different lead).
-    else await Promise.all((await this.states.readyAmong(agentIds)).map((agentId) => this.serve(q, agentId)));
+    else await this.serveReady(q, await this.states.readyAmong(agentIds));
     await this.reservations.precheck(q, Math.min(200, Math.max(10, agentIds.length * 2)));
+  }
+
+  /**
+   * One lead per ready agent of a queue: their leads claimed in one batch, then those the
+   * batch left out (their own callback due, their row busy) one by one, side by side.
+   */
+  private async serveReady(q: DialQueueEntity, ready: string[]): Promise<void> {
+    if (!ready.length) return;
+    const batch = ready.length > 1 ? await this.bursts.reserveForReadyMany(ready, this.clock.now(), this.states.aliveSince(), q.id) : [];
+    const got = new Set(batch.map((b) => b.agentId));
+    await Promise.all([...batch.map((b) => this.served(q, b.agentId, b.item)), ...ready.filter((a) => !got.has(a)).map((a) => this.serve(q, a))]);
   }
 
   /**
@@ -184,13 +208,89 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     }
     if (status.state === 'ready' && !status.stale) {
       // Served first; their queues' figures are refreshed after (not competing with the lead).
-      const p = this.onReady(status.userId).catch((e: Error) => this.logger.warn(`dialer: serving ${status.userId} failed: ${e.message}`));
-      this.readying.add(p);
-      void p.finally(() => this.readying.delete(p));
+      this.burst.push(status.userId);
+      this.gather();
       return;
     }
     for (const q of await this.queues.activeQueuesOf(status.userId)) await this.events.emit('dial.queue-changed', { queueId: q.id });
   }
+
+  /** Until the work for agents going ready is done, work it started on the way included. */
+  private async readied(): Promise<void> {
+    while (this.readying.size || this.burst.length) {
+      if (this.readying.size) await Promise.all([...this.readying]);
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Work started for agents going ready, awaited by `paceAll` and at shutdown. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.readying.add(p);
+    void p.finally(() => this.readying.delete(p));
+    return p;
+  }
+
+  /**
+   * Agents going ready are served in bursts: those whose ready arrived in the same turn
+   * (or while the burst before them was being reserved) get their leads in one batch
+   * (`DialBurstsRepository`), so a shift starting costs a few statements, not one per
+   * agent; the agents arriving meanwhile form the next burst. One
+   * agent alone goes the single-agent way (one statement, their queues found in it).
+   */
+  private gather(): void {
+    if (this.gathering || this.bursting >= MAX_BURSTS || !this.burst.length) return;
+    this.gathering = true;
+    setImmediate(() => {
+      this.gathering = false;
+      const ids = [...new Set(this.burst.splice(0))];
+      if (!ids.length) return;
+      this.bursting++;
+      void this.track((ids.length === 1 ? this.ready(ids[0]) : this.serveBurst(ids)).catch((e: Error) => this.logger.warn(`dialer: serving ${ids.length} ready agents failed: ${e.message}`))).finally(() => {
+        this.bursting--;
+        this.gather();
+      });
+    });
+  }
+
+  /** One agent alone went ready: served, their queues paced (tracked, not awaited by the burst loop). */
+  private async ready(agentId: string): Promise<void> {
+    const next = await this.items.reserveNextForReady(agentId, this.clock.now(), this.states.aliveSince()).catch((e: Error) => {
+      this.logger.warn(`dialer: serving ${agentId} failed: ${e.message}`);
+      return undefined;
+    });
+    if (next === undefined) return;
+    void this.track(this.onReady(agentId, next).catch((e: Error) => this.logger.warn(`dialer: serving ${agentId} failed: ${e.message}`)));
+  }
+
+  /**
+   * A burst: their leads reserved in one batch and handed over; the agents the batch
+   * left out go the single-agent way, and the queues are paced and announced after
+   * (tracked, so the next burst need not wait for them).
+   */
+  private async serveBurst(agentIds: string[]): Promise<void> {
+    const batch = await this.bursts.reserveForReadyMany(agentIds, this.clock.now(), this.states.aliveSince());
+    const got = new Set(batch.map((b) => b.agentId));
+    void this.track(this.afterBurst(batch, agentIds.filter((a) => !got.has(a))).catch((e: Error) => this.logger.warn(`dialer: serving ready agents failed: ${e.message}`)));
+  }
+
+  private async afterBurst(batch: BurstReservation[], left: string[]): Promise<void> {
+    const handed = await Promise.all(batch.map((b) => this.served(b.queue, b.agentId, b.item)));
+    const queuesOf = await this.queues.activeQueuesOfMany(batch.map((b) => b.agentId));
+    const announce = new Set<string>();
+    await Promise.all([
+      ...batch.map(async (b, i) => {
+        if (!handed[i]) return this.onReady(b.agentId, b, false);
+        void this.pace(b.queue.id);
+        for (const q of queuesOf.get(b.agentId) ?? []) {
+          if (q.mode === 'predictive') void this.pace(q.id);
+          announce.add(q.id);
+        }
+      }),
+      ...left.map(async (a) => this.onReady(a, await this.items.reserveNextForReady(a, this.clock.now(), this.states.aliveSince()))),
+    ]);
+    for (const id of announce) await this.events.emit('dial.queue-changed', { queueId: id });
+  }
+
 
   /**
    * An agent went ready: their next lead from the preview, progressive and power queues
@@ -199,9 +299,8 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
    * trip to the lead. If that lead may not be called now and nothing else in its queue
    * may, their other queues are tried one by one. Predictive queues are paced.
    */
-  private async onReady(agentId: string): Promise<void> {
-    const next = await this.items.reserveNextForReady(agentId, this.clock.now(), this.states.aliveSince());
-    const served = next ? await this.served(next.queue, agentId, next.item) : false;
+  private async onReady(agentId: string, next: { item: DialQueueItemEntity; queue: DialQueueEntity } | null, handed?: boolean): Promise<void> {
+    const served = handed ?? (next ? await this.served(next.queue, agentId, next.item) : false);
     const queues = await this.queues.activeQueuesOf(agentId);
     if (next) void this.pace(next.queue.id); // a pass behind it checks the next leads ahead of the next agent
     for (const q of queues) {

@@ -70,6 +70,22 @@ export class DialQueuesRepository {
     return this.queues.createQueryBuilder('q').innerJoin(DialQueueAgentEntity, 'a', 'a.queue_id = q.id AND a.user_id = :userId', { userId }).where('q.active = :active', { active: true }).orderBy('q.name', 'ASC').getMany();
   }
 
+  /** The active queues each of several agents works, by name, in one statement. */
+  async activeQueuesOfMany(userIds: string[]): Promise<Map<string, DialQueueEntity[]>> {
+    const out = new Map<string, DialQueueEntity[]>(userIds.map((u) => [u, []]));
+    if (!userIds.length) return out;
+    const { entities, raw } = await this.queues
+      .createQueryBuilder('q')
+      .innerJoin(DialQueueAgentEntity, 'a', 'a.queue_id = q.id AND a.user_id IN (:...userIds)', { userIds })
+      .addSelect('a.user_id', 'agent_id')
+      .where('q.active = :active', { active: true })
+      .orderBy('q.name', 'ASC')
+      .getRawAndEntities<{ agent_id: string; q_id: string }>();
+    const byId = new Map(entities.map((q) => [q.id, q]));
+    for (const r of raw) out.get(r.agent_id)?.push(byId.get(r.q_id) as DialQueueEntity);
+    return out;
+  }
+
   /** The queue and (when given) its agents and supervisors, in one transaction; a taken name throws the unique violation. */
   async save(q: DialQueueEntity, agentIds: string[] | undefined, insert: boolean, supervisorIds?: string[]): Promise<void> {
     await this.ds.transaction(async (em) => {

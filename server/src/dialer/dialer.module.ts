@@ -8,6 +8,7 @@ import { SettingsModule } from '../settings/settings.module.js';
 import { TelephonyModule } from '../telephony/telephony.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DialCalls } from './dial-calls.service.js';
+import { DialBurstsRepository } from './dial-bursts.repository.js';
 import { DialIntakeModule } from './dial-intake.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialPacer } from './dial-pacer.service.js';
@@ -26,7 +27,7 @@ import { QueueWorkSource } from './queue-work-source.js';
 @Module({
   imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule, UsersModule],
   controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialRecyclesRepository, DialRecycling, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
+  providers: [DialRecyclesRepository, DialRecycling, DialBurstsRepository, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
   exports: [DialIntakeModule, DialPacer, DialReservations, DialCalls, DialItemMoves, DialQueuesService],
 })
 export class DialerModule {}
