@@ -238,6 +238,8 @@ describe('power-dial queues', () => {
     const fromB = await newLead();
     await add(a.id, [fromA.lead.id]);
     await add(b.id, [fromB.lead.id]);
+    // The passes the adds started end first: one still running when the agent goes ready would serve them from its own queue.
+    await dialer.paceAll();
     await ready(agent);
     expect(await stateOf(agent)).toBe('reserved');
     expect((await itemsOf(a.id))[0]).toMatchObject({ leadId: fromA.lead.id, status: 'reserved', agentId: agent.user.id });
