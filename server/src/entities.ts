@@ -24,6 +24,7 @@ import { WorkDeliveryEntity } from './realtime/work-delivery.entity.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueSupervisorEntity, DialQueueEntity, DialQueueItemEntity } from './dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from './dispositions/disposition.entity.js';
 import { ReportCallHourEntity, ReportDispositionHourEntity, ReportStateHourEntity, ReportWatermarkEntity } from './reports/report-rollup.entity.js';
+import { ReportSubscriptionEntity } from './reports/report-subscription.entity.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integrations/integration.entity.js';
 import { SmsTemplateEntity } from './messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-groups/action-group.entity.js';
@@ -99,4 +100,5 @@ export const ENTITIES = [
   ReportStateHourEntity,
   ReportDispositionHourEntity,
   ReportWatermarkEntity,
+  ReportSubscriptionEntity,
 ];
