@@ -118,7 +118,7 @@ export class ReportSubscriptionsService {
   async sendNow(id: string): Promise<ReportSendResult> {
     const s = await this.find(id);
     const { day } = floorNow(this.clock.now(), (await this.settings.get()).defaultTimezone);
-    return this.deliver(s, day, `report:${s.id}:now:${orderedId()}`);
+    return this.deliver(s, day, `report-now:${orderedId()}`); // keys stay under 120 characters
   }
 
   /**
