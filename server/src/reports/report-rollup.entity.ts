@@ -45,7 +45,7 @@ export class ReportCallHourEntity {
   @Count('talk_seconds')
   talkSeconds: number;
 
-  /** Seconds a person was held; no hold is recorded per call yet, so 0. */
+  /** Seconds a person was held (the calls' `conversations.hold_seconds`). */
   @Count('hold_seconds')
   holdSeconds: number;
 

@@ -65,12 +65,12 @@ export class ReportsRepository {
     return { sql: parts.join(' AND '), params };
   }
 
-  /** Per bucket and agent (agents only): calls handled, dials, talk, contacts, conversions. */
-  agentCalls(w: ReportWindow): Promise<Array<Row<'handled' | 'dials' | 'talk' | 'contacts' | 'conversions'>>> {
+  /** Per bucket and agent (agents only): calls handled, dials, talk, hold, contacts, conversions. */
+  agentCalls(w: ReportWindow): Promise<Array<Row<'handled' | 'dials' | 'talk' | 'hold' | 'contacts' | 'conversions'>>> {
     const b = this.bucket('r.hour', w.starts);
     const f = this.where(w, 'r');
     return this.ds.query(
-      this.q(`SELECT ${b} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
+      this.q(`SELECT ${b} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.hold_seconds) AS hold, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
        FROM report_call_hours r WHERE ${f.sql} AND r.agent_id <> '' GROUP BY ${b}, r.agent_id`),
       f.params,
     );
