@@ -136,9 +136,28 @@ export class EmailSender {
     const from = this.config.email.from;
     const messageId = `<${id}@${this.domain()}>`;
     const row: EmailMessage = {
-      id, leadId: null, toAddress: e.to, fromAddress: from, cc: '[]', bcc: '[]', replyTo: null, sentBy: null, inReplyTo: null, referencesHeader: null, threadId: messageId,
-      subject: e.subject.replace(/[\r\n]+/g, ' ').trim().slice(0, 300), body: e.text, status: 'sending', messageId: null, idempotencyKey: e.idempotencyKey, error: null,
-      participantActionId: null, createdAt: this.clock.now(), sentAt: null, openedAt: null, clickedAt: null,
+      id,
+      leadId: null,
+      toAddress: e.to,
+      fromAddress: from,
+      cc: '[]',
+      bcc: '[]',
+      replyTo: null,
+      sentBy: null,
+      inReplyTo: null,
+      referencesHeader: null,
+      threadId: messageId,
+      subject: e.subject.replace(/[\r\n]+/g, ' ').trim().slice(0, 300),
+      body: e.text,
+      status: 'sending',
+      messageId: null,
+      idempotencyKey: e.idempotencyKey,
+      error: null,
+      participantActionId: null,
+      createdAt: this.clock.now(),
+      sentAt: null,
+      openedAt: null,
+      clickedAt: null,
     };
     if (!(await this.messages.insertOnce(row))) return { kind: 'duplicate' };
     try {
