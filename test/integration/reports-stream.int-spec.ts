@@ -60,7 +60,7 @@ describe('report CSV streaming', () => {
       const parts = text.split('\r\n');
       tail = parts.pop() ?? '';
       lines += parts.length;
-      if (++chunks % 200 === 0) gc();
+      if (++chunks % 50 === 0) gc();
       peak = Math.max(peak, process.memoryUsage().rss);
     }
     await new Promise<void>((resolve) => server.close(() => resolve()));
