@@ -8,7 +8,8 @@ import { artifacts, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFlo
 /**
  * Every screen of the softphone passes the accessibility engine with no serious or
  * critical finding: sign-in, the agent idle, on a call and in wrap-up, the supervisor
- * (at 1280×720 and on a 390-wide phone) and the admin. Each screen is photographed.
+ * (at 1280×720 and on a 390-wide phone), the reports page and the admin. Each screen is
+ * photographed.
  */
 describe('accessibility of every screen', () => {
   let server: RunningServer;
@@ -69,6 +70,20 @@ describe('accessibility of every screen', () => {
     // The page never scrolls sideways (a wide table scrolls in its own box).
     await expect(phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await phone.context().close();
+  }, 90_000);
+
+  it('the reports page, at a desk and on a phone', async () => {
+    for (const [name, viewport] of [['reports', desk], ['reports-phone', { width: 390, height: 844 }]] as const) {
+      const supervisor = await signIn('supervisor@switchboard.local', viewport);
+      await supervisor.getByTestId('reports-tab').click();
+      await supervisor.getByTestId('report-campaign-summary').click();
+      await supervisor.getByRole('group', { name: 'Quick ranges' }).getByRole('button', { name: 'Last 7 days' }).click();
+      await supervisor.locator('[data-testid=report-table], [data-testid=report-empty]').first().waitFor();
+      await supervisor.getByTestId('report-loading').waitFor({ state: 'detached' });
+      await check(supervisor, name);
+      await expect(supervisor.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(viewport.width);
+      await supervisor.context().close();
+    }
   }, 90_000);
 
   it('the admin', async () => {
