@@ -210,7 +210,8 @@ describe('the reports page in a real browser', () => {
     expect(csv.header[0]).toBe('conversationId');
     expect(csv.lines).toBe(DAY_OF_CALLS.length);
     await run(() => page.getByTestId('filter-per-call').uncheck());
-    await typeRange('2020-01-01', '2020-01-07');
+    const yearAgo = DateTime.fromISO(yesterday).minus({ years: 1 }).toISODate()!;
+    await typeRange(yearAgo, yearAgo); // no call in the 30 days to it either
     await expectRows(0);
     await pickRange('Yesterday');
     await expectRows(1);
@@ -270,11 +271,12 @@ describe('the reports page in a real browser', () => {
     expect(csv.lines).toBe(report.steps.length);
     await pickRange('Yesterday');
     await page.getByTestId('report-summary').getByText('Enrolled0').waitFor();
-    expect(errors).toEqual([]);
   }, 60_000);
 
   it('an API refusal shows the server’s message', async () => {
+    expect(errors).toEqual([]); // nothing went wrong in the browser so far
     await openReport('Campaign summary');
+    await select('filter-queue', '');
     await typeRange('2020-01-01', '2022-01-01');
     await page.getByTestId('report-error').getByText('366 days').waitFor();
     await pickRange('Yesterday');
