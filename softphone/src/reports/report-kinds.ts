@@ -172,6 +172,12 @@ const GREY = '#98a2b3';
 /** The abandon cap when no queue says otherwise: 3% of calls a person answered, over 30 days. */
 export const DEFAULT_ABANDON_CAP_PCT = 3;
 
+/** The columns the page's table leaves out: a queue's or an agent's id beside its name (the CSV keeps them). */
+export function shownColumns(columns: ViewColumn[]): ViewColumn[] {
+  const keys = new Set(columns.map((c) => c.key));
+  return columns.filter((c) => !((c.key === 'queueId' && keys.has('queue')) || (c.key === 'agentId' && keys.has('agent'))));
+}
+
 /** The view of a `ReportTable` (the four reports under /api/reports). */
 export function fromReportTable(report: PageReport, t: ReportTable, capPct = DEFAULT_ABANDON_CAP_PCT): ReportView {
   const view: ReportView = { columns: typedColumns(t.columns, t.rows), rows: t.rows, chart: null, summary: [], note: t.truncated ? `The table shows the first ${t.rows.length.toLocaleString('en-US')} calls; the CSV has every one.` : null, zone: t.zone };
@@ -332,7 +338,7 @@ const counts = (m: Record<string, number>) =>
 
 /** A schedule's report: its headline figures, and one row per step. */
 export function fromScheduleReport(s: ScheduleReportView): ReportView {
-  const rows = s.steps.map((st) => ({ position: st.position + 1, name: st.name, type: st.type, actions: st.actions, completed: st.completed, skipped: st.skipped, failed: st.failed, canceled: st.canceled, open: st.open, overdue: st.overdue, completedBy: counts(st.completedBy), skippedBy: counts(st.skippedBy) }));
+  const rows = s.steps.map((st) => ({ position: st.position, name: st.name, type: st.type, actions: st.actions, completed: st.completed, skipped: st.skipped, failed: st.failed, canceled: st.canceled, open: st.open, overdue: st.overdue, completedBy: counts(st.completedBy), skippedBy: counts(st.skippedBy) }));
   const steps = rows.map((r) => `${r.position}. ${r.name ?? r.type}`);
   const series = (label: string, color: string, key: 'completed' | 'skipped' | 'failed' | 'open') => ({ label, color, values: rows.map((r) => r[key]) });
   const busy = rows.some((r) => r.actions + r.open > 0);
