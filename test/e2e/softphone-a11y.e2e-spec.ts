@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/src/server.js';
 import { seriousAxeFindings } from '../support/axe.js';
-import { artifacts, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFloor } from '../support/browser.js';
+import { artifacts, demoApi, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFloor } from '../support/browser.js';
 
 /**
  * Every screen of the softphone passes the accessibility engine with no serious or
@@ -13,6 +13,7 @@ import { artifacts, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFlo
  */
 describe('accessibility of every screen', () => {
   let server: RunningServer;
+  let adminToken: string;
   let browser: Browser;
   const consoleErrors: string[] = [];
   const desk = { width: 1280, height: 720 };
@@ -25,7 +26,7 @@ describe('accessibility of every screen', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    ({ server } = await startDemoFloor({ answer: { ringSeconds: 1, talkSeconds: 8 } }));
+    ({ server, adminToken } = await startDemoFloor({ answer: { ringSeconds: 1, talkSeconds: 8 } }));
     browser = await launchChromium();
   }, 180_000);
 
@@ -73,12 +74,14 @@ describe('accessibility of every screen', () => {
   }, 90_000);
 
   it('the reports page, at a desk and on a phone', async () => {
+    // A ledger entry of today, so the consent audit shows a chart and a table.
+    await demoApi(server, () => adminToken)('POST', '/api/opt-outs', { address: '+14155550177', channel: 'sms' });
     for (const [name, viewport] of [['reports', desk], ['reports-phone', { width: 390, height: 844 }]] as const) {
       const supervisor = await signIn('supervisor@switchboard.local', viewport);
       await supervisor.getByTestId('reports-tab').click();
-      await supervisor.getByTestId('report-campaign-summary').click();
-      await supervisor.getByRole('group', { name: 'Quick ranges' }).getByRole('button', { name: 'Last 7 days' }).click();
-      await supervisor.locator('[data-testid=report-table], [data-testid=report-empty]').first().waitFor();
+      await supervisor.getByTestId('report-consent-audit').click();
+      await supervisor.getByTestId('report-table').waitFor();
+      await supervisor.getByTestId('report-chart').waitFor();
       await supervisor.getByTestId('report-loading').waitFor({ state: 'detached' });
       await check(supervisor, name);
       await expect(supervisor.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(viewport.width);
