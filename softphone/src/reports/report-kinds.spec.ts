@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ListPenetrationView, ReportTable, ScheduleReportView } from '#shared';
-import { daysBetween, floorTime, fromConsentAudit, fromPenetration, fromReportTable, fromScheduleReport, missingChoice, quickRange, type ReportFilterValues, requestOf, shownColumns, tableCsv, typedColumns } from './report-kinds.js';
+import { daysBetween, floorTime, quickRange } from './report-days.js';
+import { fromConsentAudit, fromPenetration, fromReportTable, fromScheduleReport, missingChoice, type ReportFilterValues, requestOf, shownColumns, tableCsv, typedColumns } from './report-kinds.js';
 
 const filters = (over: Partial<ReportFilterValues> = {}): ReportFilterValues => ({ from: '2026-12-01', to: '2026-12-07', queueId: '', agentId: '', scheduleId: '', groupBy: 'day', perCall: false, auditKind: 'consent', ...over });
 

@@ -1,6 +1,7 @@
 import type { DialQueueView, ListPenetrationView, ReportTable, ScheduleReportView, ScheduleView, UserView } from '#shared';
 import type { ApiClient } from '../lib/api.js';
-import { type ConsentAuditPage, DEFAULT_ABANDON_CAP_PCT, fromConsentAudit, fromPenetration, fromReportTable, fromScheduleReport, groupingsOf, missingChoice, type PageReport, quickRange, type QuickRange, type ReportFilterValues, type ReportView, requestOf, tableCsv } from './report-kinds.js';
+import { type ConsentAuditPage, DEFAULT_ABANDON_CAP_PCT, fromConsentAudit, fromPenetration, fromReportTable, fromScheduleReport, groupingsOf, missingChoice, type PageReport, type ReportFilterValues, type ReportView, requestOf, tableCsv } from './report-kinds.js';
+import { quickRange, type QuickRange } from './report-days.js';
 
 /**
  * The Reports page's state: the report picked, its filters, the lists the selects offer
