@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { Brackets, DataSource, IsNull } from 'typeorm';
 import { DialCallEntity } from './dial-queue.entity.js';
 
 /** Calls a person answered (bridged or not) and those abandoned. */
 export interface AnswerRates {
   answered: number;
   abandoned: number;
+}
+
+/** Calls whose outcome is known (ended, or answered by a person) and of them those a person answered. */
+export interface AnswerSample {
+  calls: number;
+  human: number;
+}
+
+/** Calls placed since `from`: predicted abandon share (mean of the pacer's prediction on the calls placed, basis points) alongside the measured one. */
+export interface PredictedShare {
+  /** Calls placed on a prediction, and the mean predicted share of them (basis points); null when none. */
+  predictedCalls: number;
+  predictedBp: number | null;
 }
 
 /**
@@ -73,6 +86,52 @@ export class DialCallsRepository {
       .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId, from, human: true })
       .getRawOne<{ answered: string | number | null; abandoned: string | number | null }>();
     return { answered: Number(row?.answered ?? 0), abandoned: Number(row?.abandoned ?? 0) };
+  }
+
+  /**
+   * The known calls placed within any of `ranges` ([from, to) instants; the same hour of
+   * day on the last days), and of them those a person answered. One statement, a range
+   * of the (queue, placed_at) index per day.
+   */
+  async answeredWithin(queueId: string, ranges: ReadonlyArray<readonly [Date, Date]>): Promise<AnswerSample> {
+    if (!ranges.length) return { calls: 0, human: 0 };
+    const params: Record<string, Date> = {};
+    const row = await this.calls
+      .createQueryBuilder('c')
+      .select('COUNT(*)', 'calls')
+      .addSelect('SUM(CASE WHEN c.human = :human THEN 1 ELSE 0 END)', 'human')
+      .where('c.queue_id = :queueId', { queueId, human: true })
+      .andWhere(
+        new Brackets((b) => {
+          ranges.forEach(([from, to], i) => {
+            params[`f${i}`] = from;
+            params[`t${i}`] = to;
+            b.orWhere(`(c.placed_at >= :f${i} AND c.placed_at < :t${i})`);
+          });
+        }),
+      )
+      .andWhere('(c.outcome IS NOT NULL OR c.human = :human)')
+      .setParameters(params)
+      .getRawOne<{ calls: string | number | null; human: string | number | null }>();
+    return { calls: Number(row?.calls ?? 0), human: Number(row?.human ?? 0) };
+  }
+
+  /** The last `n` known calls of one of the queue's lists (`list_key`), and of them those a person answered; on the (queue, list_key, placed_at) index. */
+  async answeredOfList(queueId: string, listKey: string, n: number): Promise<AnswerSample> {
+    const rows = await this.calls.find({ select: { conversationId: true, human: true, outcome: true }, where: { queueId, listKey }, order: { placedAt: 'DESC' }, take: n });
+    const known = rows.filter((c) => c.outcome !== null || c.human);
+    return { calls: known.length, human: known.filter((c) => c.human).length };
+  }
+
+  /** The pacer's predicted abandon share over the calls placed since `from` that carry one. */
+  async predictedSince(queueId: string, from: Date): Promise<PredictedShare> {
+    const row = await this.calls
+      .createQueryBuilder('c')
+      .select('COUNT(c.predicted_bp)', 'n')
+      .addSelect('AVG(c.predicted_bp)', 'avg')
+      .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId, from })
+      .getRawOne<{ n: string | number | null; avg: string | number | null }>();
+    return { predictedCalls: Number(row?.n ?? 0), predictedBp: row?.avg == null ? null : Number(row.avg) };
   }
 
   /** Seconds of talk on answered calls placed since `from`; null when there were none. */

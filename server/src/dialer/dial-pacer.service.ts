@@ -193,7 +193,7 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     if (decision.lines <= 0) return;
     const reserved = await this.reservations.reserve(q, null, decision.lines);
     for (const item of reserved) if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, null);
-    await Promise.all(reserved.map((item) => this.calls.dial(q, item, null)));
+    await Promise.all(reserved.map((item) => this.calls.dial(q, item, null, decision.predicted)));
   }
 
   /**
