@@ -3,23 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, IsNull } from 'typeorm';
 import { DialCallEntity } from './dial-queue.entity.js';
 
-/** Calls a person answered (bridged or not) and those abandoned. */
+/** Calls a person answered (bridged or not) and those abandoned; the calls placed on a prediction and the mean abandon share predicted (basis points; null when none). */
 export interface AnswerRates {
   answered: number;
   abandoned: number;
+  predictedCalls?: number;
+  predictedBp?: number | null;
 }
 
 /** Calls whose outcome is known (ended, or answered by a person) and of them those a person answered. */
 export interface AnswerSample {
   calls: number;
   human: number;
-}
-
-/** Calls placed since `from`: predicted abandon share (mean of the pacer's prediction on the calls placed, basis points) alongside the measured one. */
-export interface PredictedShare {
-  /** Calls placed on a prediction, and the mean predicted share of them (basis points); null when none. */
-  predictedCalls: number;
-  predictedBp: number | null;
 }
 
 /**
@@ -77,15 +72,17 @@ export class DialCallsRepository {
       .getCount();
   }
 
-  /** Calls a person answered (bridged or not) and those abandoned, placed since `from`. */
+  /** Calls a person answered (bridged or not) and those abandoned, placed since `from`, with the share the pacer predicted of them. */
   async rates(queueId: string, from: Date): Promise<AnswerRates> {
     const row = await this.calls
       .createQueryBuilder('c')
       .select('SUM(CASE WHEN c.human = :human THEN 1 ELSE 0 END)', 'answered')
       .addSelect("SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END)", 'abandoned')
+      .addSelect('COUNT(c.predicted_bp)', 'predicted_calls')
+      .addSelect('AVG(c.predicted_bp)', 'predicted_bp')
       .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId, from, human: true })
-      .getRawOne<{ answered: string | number | null; abandoned: string | number | null }>();
-    return { answered: Number(row?.answered ?? 0), abandoned: Number(row?.abandoned ?? 0) };
+      .getRawOne<{ answered: string | number | null; abandoned: string | number | null; predicted_calls: string | number | null; predicted_bp: string | number | null }>();
+    return { answered: Number(row?.answered ?? 0), abandoned: Number(row?.abandoned ?? 0), predictedCalls: Number(row?.predicted_calls ?? 0), predictedBp: row?.predicted_bp == null ? null : Number(row.predicted_bp) };
   }
 
   /**
@@ -121,17 +118,6 @@ export class DialCallsRepository {
     const rows = await this.calls.find({ select: { conversationId: true, human: true, outcome: true }, where: { queueId, listKey }, order: { placedAt: 'DESC' }, take: n });
     const known = rows.filter((c) => c.outcome !== null || c.human);
     return { calls: known.length, human: known.filter((c) => c.human).length };
-  }
-
-  /** The pacer's predicted abandon share over the calls placed since `from` that carry one. */
-  async predictedSince(queueId: string, from: Date): Promise<PredictedShare> {
-    const row = await this.calls
-      .createQueryBuilder('c')
-      .select('COUNT(c.predicted_bp)', 'n')
-      .addSelect('AVG(c.predicted_bp)', 'avg')
-      .where('c.queue_id = :queueId AND c.placed_at >= :from', { queueId, from })
-      .getRawOne<{ n: string | number | null; avg: string | number | null }>();
-    return { predictedCalls: Number(row?.n ?? 0), predictedBp: row?.avg == null ? null : Number(row.avg) };
   }
 
   /** Seconds of talk on answered calls placed since `from`; null when there were none. */
