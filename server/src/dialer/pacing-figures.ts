@@ -37,7 +37,8 @@ export async function dayStart(settings: SettingsService, now: Date): Promise<Da
 
 /**
  * What predictive pacing is decided on: the queue's recent calls (answer rate, ring to
- * answer, talk), its agents' recent wrap-ups, what rings and waits now, who is ready,
+ * answer, talk), the answer samples of this hour of day and of the list the next lead
+ * comes from, its agents' recent wrap-ups, what rings and waits now, who is ready,
  * talking or wrapping up and since when, and the abandon shares (30 days, today, last hour).
  */
 @Injectable()

@@ -3,7 +3,8 @@
  *
  * Analytic (Erlang-style, not simulation): over the next ring, the answered calls A (the
  * ones waiting now, each ringing call by its chance of still being answered by a person,
- * each new call by the answer rate's upper confidence bound) meet the free agents F (the
+ * each new call by the answer rate's upper confidence bound: `answerEstimate`, the queue's
+ * rolling rate with the list's and the hour of day's shrunk toward it) meet the free agents F (the
  * ready ones, and each agent in wrap-up or talking by their chance of being free by the
  * time a new call is answered plus the 2-second grace, from the measured talk, wrap and
  * ring-to-answer distributions and the time they have spent so far). A and F are sums of
