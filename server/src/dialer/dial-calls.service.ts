@@ -9,7 +9,7 @@ import { SchedulerService } from '../scheduler/scheduler.service.js';
 import { CallScript } from '../telephony/call-script.js';
 import { CallRooms } from '../telephony/rooms/call-rooms.service.js';
 import { CallRecorder } from '../telephony/rooms/call-recorder.service.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
+import { type LeadRecord, LeadsRepository } from '../leads/leads.repository.js';
 import { recordingPlan } from '../compliance/recording-consent.js';
 import { zonesForNumber } from '../phone/area-codes.js';
 import { type Conversation, ConversationsRepository } from '../telephony/conversations/conversations.repository.js';
@@ -83,8 +83,12 @@ export class DialCalls implements OnModuleInit {
     });
   }
 
-  /** Places the call for a reserved lead (for `agentId`, or before any agent is chosen). */
-  async dial(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string | null, predicted: number | null = null): Promise<void> {
+  /**
+   * Places the call for a reserved lead (for `agentId`, or before any agent is chosen);
+   * `lead` is its record when the reservation's gate read it just now, so it is not read again;
+   * `predicted` the abandon share the pacer expected of its calls in flight (predictive).
+   */
+  async dial(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string | null, lead: LeadRecord | null = null, predicted: number | null = null): Promise<void> {
     const window = callingWindowOf(q);
     const attempt = item.attempts + 1;
     let conversationId: string;
@@ -92,6 +96,7 @@ export class DialCalls implements OnModuleInit {
     try {
       const call = await this.outbound.placeCall({
         leadId: item.leadId,
+        lead: lead ?? undefined,
         agentId,
         poolId: q.ringPoolId,
         cause: { type: 'queue-item', id: item.id },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
+import { DayRollupsRepository } from './day-rollups.repository.js';
 import { ReportRollups } from './report-rollups.job.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -11,7 +12,7 @@ import { RollupsRepository } from './rollups.repository.js';
 @Module({
   imports: [SchedulerModule, SettingsModule],
   controllers: [ReportsController],
-  providers: [RollupsRepository, ReportRollups, ReportsRepository, ReportsService],
+  providers: [RollupsRepository, DayRollupsRepository, ReportRollups, ReportsRepository, ReportsService],
   exports: [ReportRollups],
 })
 export class ReportsModule {}

@@ -54,7 +54,8 @@ export class ReportsService {
     for (let d = first; d < end; d = d.plus({ days: 1 })) (days.push(d.toFormat('yyyy-MM-dd')), starts.push(d.toJSDate()));
     const local = (at: Date | string) => DateTime.fromMillis(instant(at), { zone });
     const period: PeriodOf = groupBy === 'day' ? (at) => local(at).toFormat('yyyy-MM-dd') : groupBy === 'hour' ? (at) => local(at).toFormat('yyyy-MM-dd HH:00') : (at) => local(at).toFormat('HH:00');
-    return { zone, from, to, days, period, window: { from: first.toJSDate(), to: end.toJSDate(), starts: groupBy === 'day' ? starts : null, queueId: q.queueId, agentId: q.agentId } };
+    const daysZone = groupBy === 'day' && (await this.repo.daysBuiltFor(zone)) ? zone : undefined;
+    return { zone, from, to, days, period, window: { from: first.toJSDate(), to: end.toJSDate(), starts: groupBy === 'day' ? starts : null, daysZone, queueId: q.queueId, agentId: q.agentId } };
   }
 
   async table(kind: ReportKind, q: ReportQuery & { drill?: 'day' }): Promise<ReportTable> {
