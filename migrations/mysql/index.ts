@@ -13,6 +13,7 @@ import { QueueTargetAbandon1796690700000 } from './1796690700000-QueueTargetAban
 import { QueueRecycling1796691100000 } from './1796691100000-QueueRecycling.js';
 import { RefusalsByTime1796691110000 } from './1796691110000-RefusalsByTime.js';
 import { ItemRefusalCodes1796691120000 } from './1796691120000-ItemRefusalCodes.js';
+import { CallListKey1796691300000 } from './1796691300000-CallListKey.js';
 import { ReportDays1796691400000 } from './1796691400000-ReportDays.js';
 import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
 import { MailboxCursors1796690910000 } from './1796690910000-MailboxCursors.js';
@@ -85,5 +86,6 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   QueueRecycling1796691100000,
   RefusalsByTime1796691110000,
   ItemRefusalCodes1796691120000,
+  CallListKey1796691300000,
   ReportDays1796691400000,
 ];
