@@ -15,6 +15,8 @@ import { RefusalsByTime1796691110000 } from './1796691110000-RefusalsByTime.js';
 import { ItemRefusalCodes1796691120000 } from './1796691120000-ItemRefusalCodes.js';
 import { ReportSubscriptions1796691200000 } from './1796691200000-ReportSubscriptions.js';
 import { ConversationHolds1796691210000 } from './1796691210000-ConversationHolds.js';
+import { CallListKey1796691300000 } from './1796691300000-CallListKey.js';
+import { ReportDays1796691400000 } from './1796691400000-ReportDays.js';
 import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
 import { MailboxCursors1796690910000 } from './1796690910000-MailboxCursors.js';
 import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
@@ -88,4 +90,6 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   ItemRefusalCodes1796691120000,
   ReportSubscriptions1796691200000,
   ConversationHolds1796691210000,
+  CallListKey1796691300000,
+  ReportDays1796691400000,
 ];

@@ -10,6 +10,7 @@ import { AllExceptionsFilter, toErrorBody } from './common/exception.filter.js';
 import { JsonLogger } from './common/json-logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { isConnectionLost } from './database/db-errors.js';
 import { bodyParsers, queryLimits } from './web/body-limits.js';
 import { requestIdAndAccessLog } from './web/http-pipeline.js';
 import { MediaTypeInterceptor } from './web/media-types.js';
@@ -46,7 +47,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.useGlobalInterceptors(new MediaTypeInterceptor(app.get(Reflector)));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useGlobalFilters(new AllExceptionsFilter(logger, isConnectionLost));
 
   const doc = new DocumentBuilder()
     .setTitle('Switchboard API')
@@ -62,7 +63,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Errors raised by Express middleware before Nest routes (e.g. a malformed JSON body).
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    const { body } = toErrorBody(err);
+    const { body } = toErrorBody(err, isConnectionLost);
     if (body.statusCode >= 500) logger.event('error', 'http.middleware.error', { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
     res.status(body.statusCode).json(body);
   });

@@ -23,6 +23,7 @@ import { AgentPresenceEntity, AgentStateChangeEntity } from './agents/agent.enti
 import { WorkDeliveryEntity } from './realtime/work-delivery.entity.js';
 import { DialCallEntity, DialQueueAgentEntity, DialQueueSupervisorEntity, DialQueueEntity, DialQueueItemEntity } from './dialer/dial-queue.entity.js';
 import { DispositionChangeEntity, DispositionEntity } from './dispositions/disposition.entity.js';
+import { ReportCallDayEntity, ReportDispositionDayEntity, ReportStateDayEntity } from './reports/report-day.entity.js';
 import { ReportCallHourEntity, ReportDispositionHourEntity, ReportStateHourEntity, ReportWatermarkEntity } from './reports/report-rollup.entity.js';
 import { ReportSubscriptionEntity } from './reports/report-subscription.entity.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integrations/integration.entity.js';
@@ -100,5 +101,8 @@ export const ENTITIES = [
   ReportStateHourEntity,
   ReportDispositionHourEntity,
   ReportWatermarkEntity,
+  ReportCallDayEntity,
+  ReportStateDayEntity,
+  ReportDispositionDayEntity,
   ReportSubscriptionEntity,
 ];

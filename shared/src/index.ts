@@ -18,3 +18,4 @@ export * from './automations.js';
 export * from './floor.js';
 export * from './email.js';
 export * from './reports.js';
+export * from './csv.js';

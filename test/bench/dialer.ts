@@ -97,9 +97,9 @@ async function main(): Promise<void> {
     const reserveTimes: number[] = [];
     for (let i = 0; i < RESERVES; i++) {
       const t0 = performance.now();
-      const [item] = await reservations.reserve(queue, agents[0].id, 1);
+      const [vetted] = await reservations.reserve(queue, agents[0].id, 1);
       reserveTimes.push(performance.now() - t0);
-      if (!item) throw new Error('the queue ran dry');
+      if (!vetted) throw new Error('the queue ran dry');
     }
     console.log(`reserve (claim + gate), one at a time: ${summary(reserveTimes)}`);
     const claimTimes: number[] = [];

@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/src/server.js';
 import { seriousAxeFindings } from '../support/axe.js';
-import { artifacts, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFloor } from '../support/browser.js';
+import { artifacts, demoApi, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoFloor } from '../support/browser.js';
 
 /**
  * Every screen of the softphone passes the accessibility engine with no serious or
  * critical finding: sign-in, the agent idle, on a call and in wrap-up, the supervisor
- * (at 1280×720 and on a 390-wide phone) and the admin. Each screen is photographed.
+ * (at 1280×720 and on a 390-wide phone), the reports page and the admin. Each screen is
+ * photographed.
  */
 describe('accessibility of every screen', () => {
   let server: RunningServer;
+  let adminToken: string;
   let browser: Browser;
   const consoleErrors: string[] = [];
   const desk = { width: 1280, height: 720 };
@@ -24,7 +26,7 @@ describe('accessibility of every screen', () => {
 
   beforeAll(async () => {
     ensureSoftphoneBuilt();
-    ({ server } = await startDemoFloor({ answer: { ringSeconds: 1, talkSeconds: 8 } }));
+    ({ server, adminToken } = await startDemoFloor({ answer: { ringSeconds: 1, talkSeconds: 8 } }));
     browser = await launchChromium();
   }, 180_000);
 
@@ -69,6 +71,22 @@ describe('accessibility of every screen', () => {
     // The page never scrolls sideways (a wide table scrolls in its own box).
     await expect(phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await phone.context().close();
+  }, 90_000);
+
+  it('the reports page, at a desk and on a phone', async () => {
+    // A ledger entry of today, so the consent audit shows a chart and a table.
+    await demoApi(server, () => adminToken)('POST', '/api/opt-outs', { address: '+14155550177', channel: 'sms' });
+    for (const [name, viewport] of [['reports', desk], ['reports-phone', { width: 390, height: 844 }]] as const) {
+      const supervisor = await signIn('supervisor@switchboard.local', viewport);
+      await supervisor.getByTestId('reports-tab').click();
+      await supervisor.getByTestId('report-consent-audit').click();
+      await supervisor.getByTestId('report-table').waitFor();
+      await supervisor.getByTestId('report-chart').waitFor();
+      await supervisor.getByTestId('report-loading').waitFor({ state: 'detached' });
+      await check(supervisor, name);
+      await expect(supervisor.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(viewport.width);
+      await supervisor.context().close();
+    }
   }, 90_000);
 
   it('the admin', async () => {

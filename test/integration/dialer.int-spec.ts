@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { DialItemView, DialQueueView, LeadView, QueueActivity, QueueStats, RingPoolView, WorkItem } from '#shared';
 import { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from '../../server/src/dialer/dial-queue.entity.js';
 import { DialItemsRepository } from '../../server/src/dialer/dial-items.repository.js';
 import { DialPacer } from '../../server/src/dialer/dial-pacer.service.js';
 import { DialReservations } from '../../server/src/dialer/dial-reservations.service.js';
+import { LeadsRepository } from '../../server/src/leads/leads.repository.js';
 import { QueueStatsPush } from '../../server/src/supervision/queue-stats.push.js';
 import { AgentPresenceEntity } from '../../server/src/agents/agent.entity.js';
 import { AgentStatesService } from '../../server/src/agents/agent-states.service.js';
@@ -199,6 +200,30 @@ describe('power-dial queues', () => {
     expect(Date.parse(activity.minutes[59].at)).toBe(Math.floor(t.clock.now().getTime() / 60_000) * 60_000);
     expect(activity.dispositions).toEqual([{ code: 'sale', count: 1 }]);
     await t.http.get(`/api/dial-queues/${q.id}/activity`).set(agent.auth).expect(403);
+    await idle(agent);
+  });
+
+  it('a lead the precheck has not seen is read once on its way to the call: the reservation hands its record to the dial', async () => {
+    const agent = await signIn(t, 'agent');
+    const q = await newQueue({ name: 'Read once', mode: 'power', agentIds: [agent.user.id] });
+    const { lead } = await newLead({ outcome: 'answer', ringSeconds: 2, talkSeconds: 5 });
+    await add(q.id, [lead.id]);
+    await dialer.paceAll(); // the pass the add asked for checks the lead ahead…
+    // …and that check is forgotten, so the reservation asks the gate itself.
+    await t.dataSource.getRepository(DialQueueItemEntity).update({ queueId: q.id }, { checkedAt: null });
+    const leads = t.get(LeadsRepository);
+    const reads = [jest.spyOn(leads, 'findById'), jest.spyOn(leads, 'findRow')];
+    try {
+      await ready(agent);
+      const [it1] = await itemsOf(q.id);
+      expect(it1).toMatchObject({ status: 'dialing', agentId: agent.user.id, attempts: 1 });
+      const readsOfLead = reads.flatMap((r) => r.mock.calls).filter(([id]) => id === lead.id);
+      expect(readsOfLead).toHaveLength(1);
+    } finally {
+      for (const r of reads) r.mockRestore();
+    }
+    await sim.advance(10_000);
+    expect((await itemsOf(q.id))[0]).toMatchObject({ status: 'done', lastOutcome: 'answered' });
     await idle(agent);
   });
 

@@ -179,6 +179,42 @@ describe('reports', () => {
     expect(sale(after.rows, late.agentId)).toBe(sale(disp.rows, late.agentId) + 1);
   });
 
+  it('by day it reads the day rollups of the floor\'s zone; a new zone reads the hours until the next run builds its days, and the old zone\'s days are dropped', async () => {
+    const ds = t.dataSource;
+    // Days after anything another test rolled up, so their hours are still ahead of the watermark.
+    t.clock.set(new Date('2026-12-10T12:00:00Z'));
+    admin = await signIn(t, 'admin');
+    const q = (await t.http.post('/api/dial-queues').set(admin.auth).send({ name: `Zones ${randomUUID().slice(0, 6)}`, mode: 'power' }).expect(201)).body as DialQueueView;
+    const agent = await createUser(t, 'agent', { name: 'Zone agent' });
+    // Calls every 20 minutes of 9 December 2026 UTC, each bridged to the agent.
+    const calls: DialCallEntity[] = [];
+    for (let placed = Date.parse('2026-12-09T00:00:00Z'); placed < Date.parse('2026-12-10T00:00:00Z'); placed += 20 * 60_000) {
+      calls.push({ conversationId: randomUUID(), queueId: q.id, itemId: randomUUID(), leadId: randomUUID(), agentId: agent.id, placedAt: at(placed), answeredAt: at(placed + 3000), bridgedAt: at(placed + 4000), endedAt: at(placed + 60_000), human: true, outcome: 'answered', talkSeconds: 50 });
+    }
+    await ds.getRepository(DialCallEntity).insert(calls);
+    const handledOn = (zoneStart: string, zoneEnd: string) => calls.filter((c) => c.placedAt.getTime() >= Date.parse(zoneStart) && c.placedAt.getTime() < Date.parse(zoneEnd)).length;
+    const callsOn = async (day: string) => Number(((await get(`/api/reports/agent-performance?from=${day}&agentId=${agent.id}`).expect(200)).body as ReportTable).rows[0]?.calls ?? 0);
+    const zonesHeld = async () => [...new Set((await ds.query(`SELECT DISTINCT zone FROM report_call_days`)).map((r: { zone: string }) => r.zone))];
+
+    await t.get(ReportRollups).run();
+    // New York's 9 December runs 05:00Z to 05:00Z.
+    expect(await callsOn('2026-12-09')).toBe(handledOn('2026-12-09T05:00:00Z', '2026-12-10T05:00:00Z'));
+    expect(await zonesHeld()).toEqual(['America/New_York']);
+
+    await t.http.put('/api/settings').set(admin.auth).send({ defaultTimezone: 'America/Los_Angeles' }).expect(200);
+    try {
+      // Before the job runs, the hours answer, cut at Los Angeles' midnights (08:00Z).
+      expect(await callsOn('2026-12-09')).toBe(handledOn('2026-12-09T08:00:00Z', '2026-12-10T08:00:00Z'));
+      await t.get(ReportRollups).run();
+      expect(await zonesHeld()).toEqual(['America/Los_Angeles']);
+      expect(await callsOn('2026-12-09')).toBe(handledOn('2026-12-09T08:00:00Z', '2026-12-10T08:00:00Z'));
+      const [days] = await ds.query(`SELECT SUM(handled) AS handled FROM report_call_days WHERE agent_id = '${agent.id}'`);
+      expect(Number(days.handled)).toBe(calls.length);
+    } finally {
+      await t.http.put('/api/settings').set(admin.auth).send({ defaultTimezone: 'America/New_York' }).expect(200);
+    }
+  });
+
   it.each([
     ['from=2026-02-30', 'from'],
     ['from=2026-12-02&to=2026-12-01', 'to'],

@@ -29,6 +29,13 @@ describe('toErrorBody', () => {
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
+  it('answers 503 with Retry-After for what the caller says is a service away for a moment, 500 otherwise', () => {
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    const away = (e: unknown) => (e as { code?: string }).code === 'ECONNRESET';
+    expect(toErrorBody(lost, away)).toMatchObject({ body: { statusCode: 503, code: 'UNAVAILABLE' }, headers: { 'Retry-After': '1' } });
+    expect(toErrorBody(lost).body.statusCode).toBe(500);
+  });
+
   it('treats a server-side body-parser failure as internal', () => {
     const { body } = toErrorBody(Object.assign(new Error('stream broke'), { type: 'stream.not.readable', status: 500 }));
     expect(body.statusCode).toBe(500);

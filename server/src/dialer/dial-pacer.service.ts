@@ -14,7 +14,7 @@ import { DialQueuesRepository } from './dial-queues.repository.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { type BurstReservation, DialBurstsRepository } from './dial-bursts.repository.js';
-import { DialReservations } from './dial-reservations.service.js';
+import { DialReservations, type Vetted } from './dial-reservations.service.js';
 import { PacingFigures } from './pacing-figures.js';
 import { type PacingDecision, predictiveLines } from './pacing/model.js';
 
@@ -40,7 +40,7 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   /** The predictive ratio each queue last used, for the figures. */
   readonly ratios = new Map<string, number>();
   /** Each predictive queue's last decision (dial level, predicted share, aim, why), for the figures. */
-  readonly decisions = new Map<string, PacingDecision & { target: number; at: Date }>();
+  readonly decisions = new Map<string, PacingDecision & { target: number; cap: number; at: Date }>();
   private timer: NodeJS.Timeout | undefined;
   /** Agents being served the moment they went ready. */
   private readonly readying = new Set<Promise<unknown>>();
@@ -161,22 +161,22 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
    */
   private async served(q: DialQueueEntity, agentId: string, first: DialQueueItemEntity): Promise<boolean> {
     const now = this.clock.now();
-    const item = (await this.reservations.vet(q, first, now, callingWindowOf(q))) ? first : ((await this.reservations.reserve(q, agentId, 1))[0] ?? null);
-    if (!item) {
+    const vetted = (await this.reservations.vet(q, first, now, callingWindowOf(q))) ?? (await this.reservations.reserve(q, agentId, 1))[0] ?? null;
+    if (!vetted) {
       await this.states.announce(agentId, 'ready');
       await this.states.transition(agentId, ['reserved'], 'ready', 'no lead may be called now');
       return false;
     }
-    void this.events.emit('dial.reserved', { queueId: q.id, itemId: item.id, agentId });
+    void this.events.emit('dial.reserved', { queueId: q.id, itemId: vetted.item.id, agentId });
     await this.states.announce(agentId, 'ready');
-    await this.handOver(q, item, agentId);
+    await this.handOver(q, vetted, agentId);
     return true;
   }
 
   /** A lead reserved for an agent: dialed at once (power) or shown on their card (preview, progressive). */
-  private async handOver(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string): Promise<void> {
+  private async handOver(q: DialQueueEntity, { item, lead }: Vetted, agentId: string): Promise<void> {
     if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, agentId);
-    if (q.mode === 'power') return this.calls.dial(q, item, agentId);
+    if (q.mode === 'power') return this.calls.dial(q, item, agentId, lead);
     if (q.mode === 'progressive') {
       const at = new Date(this.clock.now().getTime() + q.previewSeconds * 1000);
       await this.scheduler.enqueue(AUTO_DIAL_QUEUE, { itemId: item.id, agentId }, { dueAt: at, dedupeKey: `autodial:${item.id}:${item.attempts}` });
@@ -189,11 +189,11 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     const floor = await this.figures.floorNow(q, agentIds, (await this.states.readyAmong(agentIds)).length);
     const decision = predictiveLines(floor);
     this.ratios.set(q.id, decision.ratio);
-    this.decisions.set(q.id, { ...decision, target: floor.target, at: this.clock.now() });
+    this.decisions.set(q.id, { ...decision, target: floor.target, cap: floor.cap, at: this.clock.now() });
     if (decision.lines <= 0) return;
     const reserved = await this.reservations.reserve(q, null, decision.lines);
-    for (const item of reserved) if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, null);
-    await Promise.all(reserved.map((item) => this.calls.dial(q, item, null)));
+    for (const { item } of reserved) if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, null);
+    await Promise.all(reserved.map(({ item, lead }) => this.calls.dial(q, item, null, lead, decision.predicted)));
   }
 
   /**

@@ -14,7 +14,7 @@ import { DialCallsRepository } from './dial-calls.repository.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { DialPacer } from './dial-pacer.service.js';
 import { DialRecycling } from './dial-recycling.service.js';
-import { DialRecyclesRepository } from './dial-recycles.repository.js';
+import { DialPenetrationRepository } from './dial-penetration.repository.js';
 import { penetrationOf } from './list-penetration.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
 import type { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
@@ -35,7 +35,7 @@ export class DialQueuesService {
     private readonly clock: Clock,
     private readonly calls: DialCallsRepository,
     private readonly recycling: DialRecycling,
-    private readonly lists: DialRecyclesRepository,
+    private readonly lists: DialPenetrationRepository,
   ) {}
 
   async list(): Promise<DialQueueView[]> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { forEachLimit } from '../common/concurrency.js';
 import { ContactPolicy } from '../compliance/contact-policy.js';
-import { LeadsRepository } from '../leads/leads.repository.js';
+import { LeadsRepository, type LeadRecord } from '../leads/leads.repository.js';
 import { callingWindowOf } from './dial-queue.codec.js';
 import type { DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 import { DialIntake } from './dial-intake.js';
@@ -17,6 +17,16 @@ const PRECHECK_COMMIT_MARGIN_MS = 10_000;
 const PRECHECK_CONCURRENCY = 4;
 
 type Window = ReturnType<typeof callingWindowOf>;
+
+/**
+ * A reserved lead the gate let through, with its record when the gate read it just now
+ * (null when the precheck let it through a moment ago and it was not read): the dial is
+ * handed that record and does not read the lead again.
+ */
+export interface Vetted {
+  item: DialQueueItemEntity;
+  lead: LeadRecord | null;
+}
 
 /**
  * Reserving leads and asking the compliance gate about them: at reservation (unless the
@@ -40,15 +50,15 @@ export class DialReservations {
    * goes back re-dated to when it may be called (or ends, when never), and another is
    * taken in its place.
    */
-  async reserve(q: DialQueueEntity, agentId: string | null, n: number): Promise<DialQueueItemEntity[]> {
-    const out: DialQueueItemEntity[] = [];
+  async reserve(q: DialQueueEntity, agentId: string | null, n: number): Promise<Vetted[]> {
+    const out: Vetted[] = [];
     const window = callingWindowOf(q);
     for (let round = 0; round < 5 && out.length < n; round++) {
       const now = this.clock.now();
       const got = await this.items.reserve(q.id, agentId, now, n - out.length);
       if (!got.length) break;
-      const vetted = await Promise.all(got.map(async (item) => ((await this.vet(q, item, now, window)) ? item : null)));
-      out.push(...vetted.filter((i): i is DialQueueItemEntity => i !== null));
+      const vetted = await Promise.all(got.map((item) => this.vet(q, item, now, window)));
+      out.push(...vetted.filter((v): v is Vetted => v !== null));
     }
     return out;
   }
@@ -56,33 +66,35 @@ export class DialReservations {
   /**
    * Whether a reserved lead may be dialed now: its source (a schedule step) still wants
    * it, and the gate let it through a moment ago (the precheck) or does now. Otherwise it
-   * has gone back or ended.
+   * has gone back or ended (null).
    */
-  async vet(q: DialQueueEntity, item: DialQueueItemEntity, now: Date, window: Window): Promise<boolean> {
+  async vet(q: DialQueueEntity, item: DialQueueItemEntity, now: Date, window: Window): Promise<Vetted | null> {
     if (item.source === 'schedule' && item.sourceId && !(await this.intake.stillWanted(item))) {
       await this.moves.finish(item, 'canceled', 'the schedule step ended', ['reserved'], false);
-      return false;
+      return null;
     }
-    if (item.checkedAt && now.getTime() - item.checkedAt.getTime() < PRECHECK_FRESH_MS) return true;
-    return this.gate(q, item, now, window, ['reserved']);
+    if (item.checkedAt && now.getTime() - item.checkedAt.getTime() < PRECHECK_FRESH_MS) return { item, lead: null };
+    const lead = await this.gate(q, item, now, window, ['reserved']);
+    return lead ? { item, lead } : null;
   }
 
   /**
-   * Asks the compliance gate about a lead now. Refused: the item goes back (from
-   * `from`) re-dated to when it may be called, or ends as `refused` when it never may.
+   * Asks the compliance gate about a lead now: its record when let through. Refused: the
+   * item goes back (from `from`) re-dated to when it may be called, or ends as `refused`
+   * when it never may.
    */
-  private async gate(q: DialQueueEntity, item: DialQueueItemEntity, now: Date, window: Window, from: readonly string[]): Promise<boolean> {
-    const lead = await this.leads.findRow(item.leadId);
-    if (!lead || lead.deletedAt) {
+  private async gate(q: DialQueueEntity, item: DialQueueItemEntity, now: Date, window: Window, from: readonly string[]): Promise<LeadRecord | null> {
+    const record = await this.leads.findById(item.leadId);
+    if (!record) {
       await this.moves.finish(item, 'canceled', 'lead deleted', from, false);
-      return false;
+      return null;
     }
-    const decision = await this.policy.check({ lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
-    if (decision.allowed) return true;
+    const decision = await this.policy.check({ lead: record.lead }, 'call', now, { scope: { type: 'queue', id: q.id }, narrowTo: window ? [window] : undefined });
+    if (decision.allowed) return record;
     const reasons = decision.reasons.map((r) => r.message).join('; ');
     if (decision.nextAllowedAt) await this.moves.putBack(item, new Date(decision.nextAllowedAt), reasons, from);
     else await this.moves.finish(item, 'refused', reasons, from, false, decision.reasons.map((r) => r.code));
-    return false;
+    return null;
   }
 
   /**

@@ -14,6 +14,7 @@ import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialPacer } from './dial-pacer.service.js';
 import { DialerItemsController, DialQueuesController } from './dial-queues.controller.js';
 import { DialQueuesService } from './dial-queues.service.js';
+import { DialPenetrationRepository } from './dial-penetration.repository.js';
 import { DialRecyclesRepository } from './dial-recycles.repository.js';
 import { DialRecycling } from './dial-recycling.service.js';
 import { DialReservations } from './dial-reservations.service.js';
@@ -27,7 +28,7 @@ import { QueueWorkSource } from './queue-work-source.js';
 @Module({
   imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule, UsersModule],
   controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialRecyclesRepository, DialRecycling, DialBurstsRepository, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
+  providers: [DialRecyclesRepository, DialPenetrationRepository, DialRecycling, DialBurstsRepository, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
   exports: [DialIntakeModule, DialPacer, DialReservations, DialCalls, DialItemMoves, DialQueuesService],
 })
 export class DialerModule {}

@@ -1,5 +1,5 @@
 import type { ListPenetrationView } from '#shared';
-import type { PenetrationRow } from './dial-recycles.repository.js';
+import type { PenetrationRow } from './dial-penetration.repository.js';
 
 const REASON: Record<string, string> = {
   OPTED_OUT: 'opted out',

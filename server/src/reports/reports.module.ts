@@ -3,6 +3,7 @@ import { EmailModule } from '../email/email.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { DayRollupsRepository } from './day-rollups.repository.js';
 import { ReportDeliveries } from './report-deliveries.job.js';
 import { ReportSubscriptionsController } from './report-subscriptions.controller.js';
 import { ReportSubscriptionsRepository } from './report-subscriptions.repository.js';
@@ -17,7 +18,7 @@ import { RollupsRepository } from './rollups.repository.js';
 @Module({
   imports: [SchedulerModule, SettingsModule, UsersModule, EmailModule],
   controllers: [ReportSubscriptionsController, ReportsController],
-  providers: [RollupsRepository, ReportRollups, ReportsRepository, ReportsService, ReportSubscriptionsRepository, ReportSubscriptionsService, ReportDeliveries],
+  providers: [RollupsRepository, DayRollupsRepository, ReportRollups, ReportsRepository, ReportsService, ReportSubscriptionsRepository, ReportSubscriptionsService, ReportDeliveries],
   exports: [ReportRollups, ReportDeliveries],
 })
 export class ReportsModule {}

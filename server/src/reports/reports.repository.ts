@@ -8,6 +8,8 @@ export interface ReportWindow {
   to: Date;
   /** Bucket starts, ascending (local midnights for days); null: one bucket per UTC hour. */
   starts: Date[] | null;
+  /** The zone whose day rollups hold whole days (by day only): read those instead of the hours. */
+  daysZone?: string;
   queueId?: string;
   agentId?: string;
 }
@@ -32,7 +34,7 @@ export interface EvidenceCall {
 const literal = (d: Date) => `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
 
 /**
- * The reports' reads: the rollup tables (report_*_hours) for the figures, the raw dial
+ * The reports' reads: the rollup tables (report_*_days by day, report_*_hours otherwise) for the figures, the raw dial
  * calls for the abandon evidence, names from users and dial queues. It writes nothing.
  */
 @Injectable()
@@ -57,68 +59,71 @@ export class ReportsRepository {
     return `CASE ${whens.join(' ')} ELSE ${literal(starts[starts.length - 1])} END`;
   }
 
-  private where(w: ReportWindow, alias: string, withQueue = true): { sql: string; params: unknown[] } {
-    const parts = [`${alias}.hour >= ?`, `${alias}.hour < ?`];
+  /**
+   * Where a report's rows come from: the zone's day rollup when the window is by day and
+   * its days are whole, else the hour rollup cut into the window's buckets. `at` is the
+   * bucket's start, `sql` the window's and filters' conditions.
+   */
+  private source(w: ReportWindow, rollup: 'call' | 'state' | 'disposition', alias: string, withQueue = true): { table: string; at: string; sql: string; params: unknown[] } {
+    const days = !!(w.starts && w.daysZone);
+    const col = `${alias}.${days ? 'day' : 'hour'}`;
+    const parts = [`${col} >= ?`, `${col} < ?`];
     const params: unknown[] = [w.from, w.to];
+    if (days) (parts.unshift(`${alias}.zone = ?`), params.unshift(w.daysZone));
     if (withQueue && w.queueId) (parts.push(`${alias}.queue_id = ?`), params.push(w.queueId));
     if (w.agentId) (parts.push(`${alias}.agent_id = ?`), params.push(w.agentId));
-    return { sql: parts.join(' AND '), params };
+    return { table: `report_${rollup}_${days ? 'days' : 'hours'} ${alias}`, at: days ? col : this.bucket(col, w.starts), sql: parts.join(' AND '), params };
   }
 
   /** Per bucket and agent (agents only): calls handled, dials, talk, hold, contacts, conversions. */
   agentCalls(w: ReportWindow): Promise<Array<Row<'handled' | 'dials' | 'talk' | 'hold' | 'contacts' | 'conversions'>>> {
-    const b = this.bucket('r.hour', w.starts);
-    const f = this.where(w, 'r');
+    const f = this.source(w, 'call', 'r');
     return this.ds.query(
-      this.q(`SELECT ${b} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.hold_seconds) AS hold, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
-       FROM report_call_hours r WHERE ${f.sql} AND r.agent_id <> '' GROUP BY ${b}, r.agent_id`),
+      this.q(`SELECT ${f.at} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.hold_seconds) AS hold, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
+       FROM ${f.table} WHERE ${f.sql} AND r.agent_id <> '' GROUP BY ${f.at}, r.agent_id`),
       f.params,
     );
   }
 
   /** Per bucket, agent, state and reason: seconds (a queue: its agents only). */
   agentStates(w: ReportWindow): Promise<Array<Row<'seconds'>>> {
-    const b = this.bucket('s.hour', w.starts);
-    const f = this.where(w, 's', false);
+    const f = this.source(w, 'state', 's', false);
     const member = w.queueId ? ' AND s.agent_id IN (SELECT qa.user_id FROM dial_queue_agents qa WHERE qa.queue_id = ?)' : '';
     return this.ds.query(
-      this.q(`SELECT ${b} AS at, s.agent_id AS "agentId", s.state AS state, s.reason AS reason, SUM(s.seconds) AS seconds
-       FROM report_state_hours s WHERE ${f.sql}${member} GROUP BY ${b}, s.agent_id, s.state, s.reason`),
+      this.q(`SELECT ${f.at} AS at, s.agent_id AS "agentId", s.state AS state, s.reason AS reason, SUM(s.seconds) AS seconds
+       FROM ${f.table} WHERE ${f.sql}${member} GROUP BY ${f.at}, s.agent_id, s.state, s.reason`),
       w.queueId ? [...f.params, w.queueId] : f.params,
     );
   }
 
   /** Per bucket, queue, agent ('' for none) and code: calls. */
   dispositions(w: ReportWindow): Promise<Array<Row<'calls'>>> {
-    const b = this.bucket('d.hour', w.starts);
-    const f = this.where(w, 'd');
+    const f = this.source(w, 'disposition', 'd');
     return this.ds.query(
-      this.q(`SELECT ${b} AS at, d.queue_id AS "queueId", d.agent_id AS "agentId", d.code AS code, SUM(d.calls) AS calls
-       FROM report_disposition_hours d WHERE ${f.sql} GROUP BY ${b}, d.queue_id, d.agent_id, d.code`),
+      this.q(`SELECT ${f.at} AS at, d.queue_id AS "queueId", d.agent_id AS "agentId", d.code AS code, SUM(d.calls) AS calls
+       FROM ${f.table} WHERE ${f.sql} GROUP BY ${f.at}, d.queue_id, d.agent_id, d.code`),
       f.params,
     );
   }
 
   /** Per bucket and queue: the call figures. */
   queueCalls(w: ReportWindow): Promise<Array<Row<'dials' | 'answers' | 'human' | 'machine' | 'voicemail' | 'abandons' | 'contacts' | 'conversions'>>> {
-    const b = this.bucket('r.hour', w.starts);
-    const f = this.where(w, 'r');
+    const f = this.source(w, 'call', 'r');
     return this.ds.query(
-      this.q(`SELECT ${b} AS at, r.queue_id AS "queueId", SUM(r.dials) AS dials, SUM(r.answers) AS answers, SUM(r.human_answers) AS human, SUM(r.machine_answers) AS machine,
+      this.q(`SELECT ${f.at} AS at, r.queue_id AS "queueId", SUM(r.dials) AS dials, SUM(r.answers) AS answers, SUM(r.human_answers) AS human, SUM(r.machine_answers) AS machine,
          SUM(r.voicemail_drops) AS voicemail, SUM(r.abandons) AS abandons, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
-       FROM report_call_hours r WHERE ${f.sql} GROUP BY ${b}, r.queue_id`),
+       FROM ${f.table} WHERE ${f.sql} GROUP BY ${f.at}, r.queue_id`),
       f.params,
     );
   }
 
   /** Per bucket and queue: the logged-in seconds of the queue's agents. */
   queueAgentSeconds(w: ReportWindow): Promise<Array<Row<'seconds'>>> {
-    const b = this.bucket('s.hour', w.starts);
-    const f = this.where(w, 's', false);
+    const f = this.source(w, 'state', 's', false);
     const queue = w.queueId ? ' AND qa.queue_id = ?' : '';
     return this.ds.query(
-      this.q(`SELECT ${b} AS at, qa.queue_id AS "queueId", SUM(s.seconds) AS seconds
-       FROM report_state_hours s JOIN dial_queue_agents qa ON qa.user_id = s.agent_id WHERE ${f.sql}${queue} GROUP BY ${b}, qa.queue_id`),
+      this.q(`SELECT ${f.at} AS at, qa.queue_id AS "queueId", SUM(s.seconds) AS seconds
+       FROM ${f.table} JOIN dial_queue_agents qa ON qa.user_id = s.agent_id WHERE ${f.sql}${queue} GROUP BY ${f.at}, qa.queue_id`),
       w.queueId ? [...f.params, w.queueId] : f.params,
     );
   }
@@ -164,6 +169,12 @@ export class ReportsRepository {
     const queues: Array<{ id: string; name: string }> = await this.ds.query('SELECT id, name FROM dial_queues');
     const users: Array<{ id: string; name: string }> = await this.ds.query('SELECT id, name FROM users');
     return { queues: new Map(queues.map((r) => [r.id, r.name])), users: new Map(users.map((r) => [r.id, r.name])) };
+  }
+
+  /** Whether the day rollups of `zone` hold whole days (the rollup job has built them for it). */
+  async daysBuiltFor(zone: string): Promise<boolean> {
+    const rows = await this.ds.query(this.q('SELECT 1 AS one FROM report_watermarks WHERE name = ?'), [`days:${zone}`]);
+    return rows.length > 0;
   }
 
   async queueExists(id: string): Promise<boolean> {

@@ -52,9 +52,17 @@ export class ReportsService {
     const days: string[] = [];
     const starts: Date[] = [];
     for (let d = first; d < end; d = d.plus({ days: 1 })) (days.push(d.toFormat('yyyy-MM-dd')), starts.push(d.toJSDate()));
-    const local = (at: Date | string) => DateTime.fromMillis(instant(at), { zone });
-    const period: PeriodOf = groupBy === 'day' ? (at) => local(at).toFormat('yyyy-MM-dd') : groupBy === 'hour' ? (at) => local(at).toFormat('yyyy-MM-dd HH:00') : (at) => local(at).toFormat('HH:00');
-    return { zone, from, to, days, period, window: { from: first.toJSDate(), to: end.toJSDate(), starts: groupBy === 'day' ? starts : null, queueId: q.queueId, agentId: q.agentId } };
+    const format = groupBy === 'day' ? 'yyyy-MM-dd' : groupBy === 'hour' ? 'yyyy-MM-dd HH:00' : 'HH:00';
+    // Rows share few bucket starts (one per day or hour): each is named once, not once per row.
+    const named = new Map<number, string>();
+    const period: PeriodOf = (at) => {
+      const ms = instant(at);
+      let name = named.get(ms);
+      if (name === undefined) named.set(ms, (name = DateTime.fromMillis(ms, { zone }).toFormat(format)));
+      return name;
+    };
+    const daysZone = groupBy === 'day' && (await this.repo.daysBuiltFor(zone)) ? zone : undefined;
+    return { zone, from, to, days, period, window: { from: first.toJSDate(), to: end.toJSDate(), starts: groupBy === 'day' ? starts : null, daysZone, queueId: q.queueId, agentId: q.agentId } };
   }
 
   /** Checks a report's filters as a request would have them checked (a 400 naming the field). */

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { GateOptions } from '../../compliance/contact-policy.js';
+import type { LeadRecord } from '../../leads/leads.repository.js';
 import type { ConversationEntity } from '../conversations/conversation.entity.js';
 
 /** What callers ask of the outbound path: a call or a text to a lead, and the blank row each starts from. */
 export interface ContactRequest {
   leadId: string;
+  /**
+   * The lead's record as read a moment ago for this very contact (the dialer's reservation
+   * asked the gate with it): it is not read again. The gate is still asked now.
+   */
+  lead?: LeadRecord;
   /** The agent the call is bridged to (and who owns the conversation). */
   agentId?: string | null;
   /** The pool to take the caller ID from; default: the first active pool that can. */

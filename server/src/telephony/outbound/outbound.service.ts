@@ -294,7 +294,7 @@ export class OutboundService {
 
   /** Gate, caller ID, attempt and the Conversation row — everything before the carrier is asked. */
   private async prepare(channel: 'call' | 'sms', r: ContactRequest, body: string | null): Promise<{ conversation: ConversationEntity; created: boolean }> {
-    const record = await this.leads.findById(r.leadId);
+    const record = r.lead?.lead.id === r.leadId && !r.lead.lead.deletedAt ? r.lead : await this.leads.findById(r.leadId);
     if (!record) throw DomainError.notFound('Lead');
     const to = this.destination(record, r.to);
     const now = this.clock.now();
