@@ -186,4 +186,29 @@ describe('scheduled report delivery', () => {
     await a.get(ReportDeliveries).run();
     expect(mailTo(dave)).toHaveLength(1);
   });
+  it('on the days the clocks change: a time the spring change skips goes at the first minute after it, one the autumn change repeats goes once', async () => {
+    const erin = await createUser(a, 'supervisor', { email: `erin-${randomUUID().slice(0, 6)}@example.test` });
+    const frank = await createUser(a, 'supervisor', { email: `frank-${randomUUID().slice(0, 6)}@example.test` });
+    const run = async (at: string) => (setNow(a, b)(at), await Promise.all([a.get(ReportDeliveries).run(), b.get(ReportDeliveries).run()]));
+    // 14 March 2027 in New York: 02:00 EST becomes 03:00 EDT, so 02:30 never shows on the clock.
+    setNow(a, b)('2027-03-14T06:00:00.000Z'); // 01:00 EST
+    admin = await signIn(a, 'admin');
+    await subscribe({ report: 'dispositions', time: '02:30', recipients: [erin.id] });
+    await run('2027-03-14T06:59:00.000Z'); // 01:59 EST
+    expect(mailTo(erin)).toHaveLength(0);
+    await run('2027-03-14T07:00:00.000Z'); // 03:00 EDT
+    await run('2027-03-14T07:30:00.000Z');
+    expect(mailTo(erin)).toHaveLength(1);
+    // 7 November 2027: 02:00 EDT goes back to 01:00 EST, so 01:30 comes twice.
+    setNow(a, b)('2027-11-07T05:00:00.000Z'); // 01:00 EDT
+    admin = await signIn(a, 'admin');
+    await subscribe({ report: 'dispositions', time: '01:30', recipients: [frank.id] });
+    await run('2027-11-07T05:29:00.000Z');
+    expect(mailTo(frank)).toHaveLength(0);
+    await run('2027-11-07T05:30:00.000Z'); // 01:30 EDT
+    expect(mailTo(frank)).toHaveLength(1);
+    await run('2027-11-07T06:29:00.000Z'); // 01:29 EST, the hour again
+    await run('2027-11-07T06:30:00.000Z'); // 01:30 EST
+    expect(mailTo(frank)).toHaveLength(1);
+  });
 });
