@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Reports emailed as CSV on a schedule to users; an email may go to one of our users rather than a lead. */
-export class ReportSubscriptions1796691200000 implements MigrationInterface {
-  name = 'ReportSubscriptions1796691200000';
+export class ReportSubscriptions1796691600000 implements MigrationInterface {
+  name = 'ReportSubscriptions1796691600000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "report_subscriptions" ("id" character varying(36) NOT NULL, "report" character varying(32) NOT NULL, "queue_id" character varying(36), "agent_id" character varying(36), "group_by" character varying(16) NOT NULL, "range_kind" character varying(16) NOT NULL, "recipients" text NOT NULL, "send_minute" integer NOT NULL DEFAULT '420', "active" boolean NOT NULL DEFAULT true, "created_by" character varying(36) NOT NULL, "last_sent_for" character varying(10), "claimed_by" character varying(64), "claimed_until" TIMESTAMP(3), "created_at" TIMESTAMP(3) NOT NULL, "updated_at" TIMESTAMP(3) NOT NULL, CONSTRAINT "PK_945d832ffd394d105d169eb47e3" PRIMARY KEY ("id"))`);
