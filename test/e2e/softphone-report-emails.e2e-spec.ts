@@ -73,6 +73,7 @@ describe('scheduled report emails on the reports page', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form.getByTestId('subscription-recipients-error').textContent()).resolves.toBe('Recipients must name at least one user');
     await expect(subscriptions()).resolves.toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'report-emails-form.png'), fullPage: true });
 
     await form.getByLabel('Range').selectOption('last-7-days');
     await form.getByLabel(/^Time/).fill('06:30');
