@@ -6,6 +6,7 @@ import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import type { DialQueueView, ReportSubscriptionView, UserView } from '#shared';
 import type { RunningServer } from '../../server/src/server.js';
+import { seriousAxeFindings } from '../support/axe.js';
 import { eventually } from '../support/eventually.js';
 import { artifacts, demoApi, demoToken, ensureSoftphoneBuilt, launchChromium, signInAs, startDemoServer } from '../support/browser.js';
 
@@ -74,6 +75,7 @@ describe('scheduled report emails on the reports page', () => {
     await expect(form.getByTestId('subscription-recipients-error').textContent()).resolves.toBe('Recipients must name at least one user');
     await expect(subscriptions()).resolves.toEqual([]);
     await page.screenshot({ path: join(artifacts, 'report-emails-form.png'), fullPage: true });
+    await expect(seriousAxeFindings(page)).resolves.toEqual([]);
 
     await form.getByLabel('Range').selectOption('last-7-days');
     await form.getByLabel(/^Time/).fill('06:30');
@@ -87,7 +89,7 @@ describe('scheduled report emails on the reports page', () => {
     await expect(row.getByTestId('subscription-recipients-list').textContent()).resolves.toBe('To Sam Supervisor, Ada Admin');
     await expect(row.textContent()).resolves.toContain('Daily at 06:30');
     await expect(row.textContent()).resolves.toContain('Last 7 days · Demo campaign, all agents, by hour');
-    await expect(row.textContent()).resolves.toContain('Not sent yet');
+    await expect(row.textContent()).resolves.toContain('No scheduled email sent yet');
     const [saved] = await subscriptions();
     expect(saved).toMatchObject({ report: 'agent-performance', queueId: queue.id, agentId: null, groupBy: 'hour', range: 'last-7-days', time: '06:30', active: true, lastSentFor: null });
     expect([...saved.recipients].sort()).toEqual([user('supervisor@switchboard.local').id, user('admin@switchboard.local').id].sort());
@@ -118,6 +120,8 @@ describe('scheduled report emails on the reports page', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, 'report-emails-phone.png'), fullPage: true });
+    await expect(seriousAxeFindings(page)).resolves.toEqual([]);
+    await expect(page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Delete asks first.
