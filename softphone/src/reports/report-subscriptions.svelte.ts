@@ -1,36 +1,7 @@
-import { REPORT_KINDS, REPORT_RANGES, type ReportGrouping, type ReportKind, type ReportRange, type ReportSendResult, type ReportSubscriptionView, type UserView } from '#shared';
+import type { ReportKind, ReportSendResult, ReportSubscriptionView, UserView } from '#shared';
 import { ApiError, type ApiClient } from '../lib/api.js';
 import type { PageReport, ReportFilterValues } from './report-kinds.js';
-
-/** Whether the server can email `report` (the others are only shown on the page). */
-export const isEmailed = (report: PageReport): report is ReportKind => (REPORT_KINDS as readonly string[]).includes(report);
-
-export const RANGE_LABEL: Record<ReportRange, string> = {
-  yesterday: 'Yesterday',
-  'last-7-days': 'Last 7 days',
-  'last-30-days': 'Last 30 days',
-  'month-to-date': 'Month to date',
-};
-export const RANGES = REPORT_RANGES;
-
-/** What the "Email this report daily" form holds. */
-export interface SubscriptionDraft {
-  report: ReportKind;
-  queueId: string;
-  agentId: string;
-  groupBy: ReportGrouping;
-  range: ReportRange;
-  time: string;
-  recipients: string[];
-}
-
-/** The fields of a subscription the server may name in a 400. */
-export type DraftField = 'range' | 'time' | 'recipients' | 'queueId' | 'agentId' | 'groupBy' | 'report';
-
-/** The body a draft is posted as: abandon evidence takes no agent. */
-export function bodyOf(d: SubscriptionDraft): Record<string, unknown> {
-  return { report: d.report, queueId: d.queueId || null, agentId: d.report === 'abandon-evidence' ? null : d.agentId || null, groupBy: d.groupBy, range: d.range, time: d.time, recipients: d.recipients };
-}
+import { bodyOf, type DraftField, draftOf, refusalOf, type SubscriptionDraft } from './report-subscription-form.js';
 
 /**
  * The Reports page's scheduled emails: every subscription (the panel shows the chosen
@@ -45,10 +16,10 @@ export class ReportSubscriptions {
   /** The form, while open. */
   draft = $state<SubscriptionDraft | null>(null);
   saving = $state(false);
-  /** The server's message per field for the last refused save, and one not tied to a field. */
+  /** The server's message per field for the last refused save, and the rest of it. */
   fieldErrors = $state<Partial<Record<DraftField, string>>>({});
   formError = $state<string | null>(null);
-  /** Per subscription: a row's action under way, the last send's counts, the delete waiting for a confirm. */
+  /** Per subscription: a row's action under way, the last send's counts (or why it failed), the delete waiting for a confirm. */
   busy = $state<Record<string, boolean>>({});
   sent = $state<Record<string, ReportSendResult | string>>({});
   confirming = $state<string | null>(null);
@@ -75,7 +46,7 @@ export class ReportSubscriptions {
 
   /** Opens the form for `report`, prefilled from the page's filters. */
   open(report: ReportKind, f: ReportFilterValues): void {
-    this.draft = { report, queueId: f.queueId, agentId: report === 'abandon-evidence' ? '' : f.agentId, groupBy: f.groupBy, range: 'yesterday', time: '07:00', recipients: [] };
+    this.draft = draftOf(report, f);
     this.fieldErrors = {};
     this.formError = null;
   }
@@ -97,27 +68,12 @@ export class ReportSubscriptions {
       this.draft = null;
       return true;
     } catch (e) {
-      this.refused(e);
+      if (e instanceof ApiError && e.fields.length) ({ byField: this.fieldErrors, rest: this.formError } = refusalOf(e.fields));
+      else this.formError = (e as Error).message;
       return false;
     } finally {
       this.saving = false;
     }
-  }
-
-  private refused(e: unknown): void {
-    if (!(e instanceof ApiError) || !e.fields.length) {
-      this.formError = (e as Error).message;
-      return;
-    }
-    const byField: Partial<Record<DraftField, string>> = {};
-    const rest: string[] = [];
-    for (const f of e.fields) {
-      const name = f.field.split(/[.[]/)[0] as DraftField;
-      if (['range', 'time', 'recipients', 'queueId', 'agentId', 'groupBy'].includes(name)) byField[name] ??= f.message;
-      else rest.push(`${f.field} ${f.message}`);
-    }
-    this.fieldErrors = byField;
-    this.formError = rest.length ? rest.join('; ') : null;
   }
 
   private async act(id: string, run: () => Promise<void>): Promise<void> {
