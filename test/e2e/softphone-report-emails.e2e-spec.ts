@@ -66,6 +66,7 @@ describe('scheduled report emails on the reports page', () => {
     await panel.getByRole('button', { name: 'Email this report daily…' }).click();
     const form = panel.getByRole('form', { name: 'Email this report daily' });
     await expect(form.getByTestId('subscription-form-filters').textContent()).resolves.toBe('With the page\'s filters: Demo campaign, all agents, by hour.');
+    await expect(form.getByLabel('Range').evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)).resolves.toBe(true);
     await expect(form.getByLabel(/^Time/).inputValue()).resolves.toBe('07:00');
     const zone = (await api<{ defaultTimezone: string }>('GET', '/api/settings')).defaultTimezone;
     await expect(form.getByText(`Time (${zone})`).count()).resolves.toBe(1);
@@ -126,6 +127,7 @@ describe('scheduled report emails on the reports page', () => {
 
     // Delete asks first.
     await row.getByRole('button', { name: 'Delete' }).click();
+    await expect(row.getByRole('button', { name: 'Keep' }).evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)).resolves.toBe(true);
     await row.getByRole('button', { name: 'Keep' }).click();
     await expect(subscriptions()).resolves.toHaveLength(1);
     await row.getByRole('button', { name: 'Delete' }).click();
