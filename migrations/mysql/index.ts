@@ -14,6 +14,7 @@ import { QueueRecycling1796691100000 } from './1796691100000-QueueRecycling.js';
 import { RefusalsByTime1796691110000 } from './1796691110000-RefusalsByTime.js';
 import { ItemRefusalCodes1796691120000 } from './1796691120000-ItemRefusalCodes.js';
 import { ReportDays1796691400000 } from './1796691400000-ReportDays.js';
+import { LeadImportOrigin1796691500000 } from './1796691500000-LeadImportOrigin.js';
 import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
 import { MailboxCursors1796690910000 } from './1796690910000-MailboxCursors.js';
 import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
@@ -86,4 +87,5 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   RefusalsByTime1796691110000,
   ItemRefusalCodes1796691120000,
   ReportDays1796691400000,
+  LeadImportOrigin1796691500000,
 ];
