@@ -80,6 +80,10 @@ export abstract class LeadsRepository {
   liveLeadIdsSubquery(statusesParam: string): string {
     return `SELECT l.id FROM leads l WHERE l.status NOT IN (:...${statusesParam}) AND l.deleted_at IS NULL`;
   }
+  /** SQL of a subquery of the ids of the leads the import named by `:importParam` made (`live`: not deleted; else deleted ones too). */
+  importLeadIdsSubquery(importParam: string, live = false): string {
+    return `SELECT l.id FROM leads l WHERE l.import_id = :${importParam}${live ? ' AND l.deleted_at IS NULL' : ''}`;
+  }
   /** Every lead holding this number, deleted ones too. */
   abstract holdersOfNumber(e164: string): Promise<string[]>;
   /** Live leads whose company is one of `names` (compared without regard to case), oldest first, at most `limit`. */
