@@ -34,6 +34,9 @@ export interface DialsRow {
 }
 
 const FRESH = "CASE WHEN i.status = 'pending' AND i.attempts = 0 AND i.pass = 1 THEN 1 ELSE 0 END";
+/** Across queues, a lead never dialed is one no queue has called yet. */
+const FRESH_ANYWHERE =
+  "CASE WHEN i.status = 'pending' AND i.attempts = 0 AND i.pass = 1 AND NOT EXISTS (SELECT 1 FROM dial_queue_items k WHERE k.lead_id = i.lead_id AND k.attempts > 0) THEN 1 ELSE 0 END";
 const NEWER = 'j.created_at > i.created_at OR (j.created_at = i.created_at AND j.id > i.id)';
 /** The item that says where a lead's turn in its queue stands: the one waiting or being worked, else the newest. */
 const CURRENT_IN_QUEUE = `(i.active_key IS NOT NULL OR NOT EXISTS (SELECT 1 FROM dial_queue_items j WHERE j.queue_id = i.queue_id AND j.lead_id = i.lead_id AND j.id <> i.id
@@ -62,22 +65,23 @@ export class DialPenetrationRepository {
   /**
    * Where each lead of the scope stands, grouped (by queue unless `across`): its item
    * waiting or being worked, else its newest finished one (status, outcome, disposition,
-   * refusal codes; `fresh`: waiting and never dialed on its first pass).
+   * refusal codes; `fresh`: waiting and never dialed on its first pass, across queues by none).
    */
   async penetration(scope: PenetrationScope): Promise<PenetrationRow[]> {
+    const fresh = scope.across ? FRESH_ANYWHERE : FRESH;
     const qb = this.items(scope)
       .select('i.status', 'status')
       .addSelect('i.last_outcome', 'last_outcome')
       .addSelect('i.disposition', 'disposition')
       .addSelect('i.refusal_codes', 'refusal_codes')
-      .addSelect(FRESH, 'fresh')
+      .addSelect(fresh, 'fresh')
       .addSelect('COUNT(*)', 'leads')
       .andWhere(scope.across ? CURRENT_ANYWHERE : CURRENT_IN_QUEUE)
       .groupBy('i.status')
       .addGroupBy('i.last_outcome')
       .addGroupBy('i.disposition')
       .addGroupBy('i.refusal_codes')
-      .addGroupBy(FRESH);
+      .addGroupBy(fresh);
     if (!scope.across) qb.addSelect('i.queue_id', 'queue_id').addGroupBy('i.queue_id');
     const rows = await qb.getRawMany<Record<string, unknown>>();
     return rows.map((r) => ({
