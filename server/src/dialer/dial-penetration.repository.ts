@@ -33,18 +33,13 @@ export interface DialsRow {
   contacted: number;
 }
 
-const FRESH = "CASE WHEN i.status = 'pending' AND i.attempts = 0 AND i.pass = 1 THEN 1 ELSE 0 END";
-/** Across queues, a lead never dialed is one no queue has called yet. */
-const FRESH_ANYWHERE =
-  "CASE WHEN i.status = 'pending' AND i.attempts = 0 AND i.pass = 1 AND NOT EXISTS (SELECT 1 FROM dial_queue_items k WHERE k.lead_id = i.lead_id AND k.attempts > 0) THEN 1 ELSE 0 END";
-const NEWER = 'j.created_at > i.created_at OR (j.created_at = i.created_at AND j.id > i.id)';
-/** The item that says where a lead's turn in its queue stands: the one waiting or being worked, else the newest. */
-const CURRENT_IN_QUEUE = `(i.active_key IS NOT NULL OR NOT EXISTS (SELECT 1 FROM dial_queue_items j WHERE j.queue_id = i.queue_id AND j.lead_id = i.lead_id AND j.id <> i.id
-  AND (j.active_key IS NOT NULL OR ${NEWER})))`;
-/** Over every queue: an item waiting or being worked (the newest, when it waits in several queues), else the newest finished one. */
-const CURRENT_ANYWHERE = `NOT EXISTS (SELECT 1 FROM dial_queue_items j WHERE j.lead_id = i.lead_id AND j.id <> i.id
-  AND ((j.active_key IS NOT NULL AND i.active_key IS NULL)
-    OR (((j.active_key IS NULL AND i.active_key IS NULL) OR (j.active_key IS NOT NULL AND i.active_key IS NOT NULL)) AND (${NEWER}))))`;
+/**
+ * Each lead's items ranked, first the one that says where its turn stands: waiting or being
+ * worked, else the newest (in its queue, or `across` every queue: there the newest of those
+ * waiting, when it waits in several). One sort of the scope's items, no probe per item.
+ */
+const rank = (across: boolean) =>
+  `ROW_NUMBER() OVER (PARTITION BY ${across ? '' : 'i.queue_id, '}i.lead_id ORDER BY CASE WHEN i.active_key IS NOT NULL THEN 1 ELSE 0 END DESC, i.created_at DESC, i.id DESC)`;
 
 /** The reads behind a list's penetration: where its leads stand, and how often they were dialed. */
 @Injectable()
@@ -68,21 +63,35 @@ export class DialPenetrationRepository {
    * refusal codes; `fresh`: waiting and never dialed on its first pass, across queues by none).
    */
   async penetration(scope: PenetrationScope): Promise<PenetrationRow[]> {
-    const fresh = scope.across ? FRESH_ANYWHERE : FRESH;
-    const qb = this.items(scope)
-      .select('i.status', 'status')
+    const across = scope.across ?? false;
+    const ranked = this.items(scope)
+      .select('i.queue_id', 'queue_id')
+      .addSelect('i.status', 'status')
       .addSelect('i.last_outcome', 'last_outcome')
       .addSelect('i.disposition', 'disposition')
       .addSelect('i.refusal_codes', 'refusal_codes')
+      .addSelect('i.attempts', 'attempts')
+      .addSelect('i.pass', 'pass')
+      .addSelect(across ? 'MAX(i.attempts) OVER (PARTITION BY i.lead_id)' : '0', 'lead_calls')
+      .addSelect(rank(across), 'rn');
+    const fresh = "CASE WHEN t.status = 'pending' AND t.attempts = 0 AND t.pass = 1 AND t.lead_calls = 0 THEN 1 ELSE 0 END";
+    const qb = this.ds
+      .createQueryBuilder()
+      .select('t.status', 'status')
+      .addSelect('t.last_outcome', 'last_outcome')
+      .addSelect('t.disposition', 'disposition')
+      .addSelect('t.refusal_codes', 'refusal_codes')
       .addSelect(fresh, 'fresh')
       .addSelect('COUNT(*)', 'leads')
-      .andWhere(scope.across ? CURRENT_ANYWHERE : CURRENT_IN_QUEUE)
-      .groupBy('i.status')
-      .addGroupBy('i.last_outcome')
-      .addGroupBy('i.disposition')
-      .addGroupBy('i.refusal_codes')
+      .from(`(${ranked.getQuery()})`, 't')
+      .setParameters(ranked.getParameters())
+      .where('t.rn = 1')
+      .groupBy('t.status')
+      .addGroupBy('t.last_outcome')
+      .addGroupBy('t.disposition')
+      .addGroupBy('t.refusal_codes')
       .addGroupBy(fresh);
-    if (!scope.across) qb.addSelect('i.queue_id', 'queue_id').addGroupBy('i.queue_id');
+    if (!across) qb.addSelect('t.queue_id', 'queue_id').addGroupBy('t.queue_id');
     const rows = await qb.getRawMany<Record<string, unknown>>();
     return rows.map((r) => ({
       queueId: (r.queue_id as string | undefined) ?? null,
