@@ -13,6 +13,9 @@ import { QueueTargetAbandon1796690700000 } from './1796690700000-QueueTargetAban
 import { QueueRecycling1796691100000 } from './1796691100000-QueueRecycling.js';
 import { RefusalsByTime1796691110000 } from './1796691110000-RefusalsByTime.js';
 import { ItemRefusalCodes1796691120000 } from './1796691120000-ItemRefusalCodes.js';
+import { ReportSubscriptions1796691600000 } from './1796691600000-ReportSubscriptions.js';
+import { ConversationHolds1796691610000 } from './1796691610000-ConversationHolds.js';
+import { CallListKey1796691300000 } from './1796691300000-CallListKey.js';
 import { ReportDays1796691400000 } from './1796691400000-ReportDays.js';
 import { LeadImportOrigin1796691500000 } from './1796691500000-LeadImportOrigin.js';
 import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
@@ -86,6 +89,9 @@ export const POSTGRES_MIGRATIONS: MixedList<Function> = [
   QueueRecycling1796691100000,
   RefusalsByTime1796691110000,
   ItemRefusalCodes1796691120000,
+  CallListKey1796691300000,
   ReportDays1796691400000,
   LeadImportOrigin1796691500000,
+  ReportSubscriptions1796691600000,
+  ConversationHolds1796691610000,
 ];

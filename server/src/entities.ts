@@ -25,6 +25,7 @@ import { DialCallEntity, DialQueueAgentEntity, DialQueueSupervisorEntity, DialQu
 import { DispositionChangeEntity, DispositionEntity } from './dispositions/disposition.entity.js';
 import { ReportCallDayEntity, ReportDispositionDayEntity, ReportStateDayEntity } from './reports/report-day.entity.js';
 import { ReportCallHourEntity, ReportDispositionHourEntity, ReportStateHourEntity, ReportWatermarkEntity } from './reports/report-rollup.entity.js';
+import { ReportSubscriptionEntity } from './reports/report-subscription.entity.js';
 import { IntegrationEntity, IntegrationLinkEntity } from './integrations/integration.entity.js';
 import { SmsTemplateEntity } from './messaging/sms-template.entity.js';
 import { ActionGroupEntity, ActionGroupRunEntity, ActionGroupRunStepEntity } from './action-groups/action-group.entity.js';
@@ -103,4 +104,5 @@ export const ENTITIES = [
   ReportCallDayEntity,
   ReportStateDayEntity,
   ReportDispositionDayEntity,
+  ReportSubscriptionEntity,
 ];

@@ -202,6 +202,58 @@ export interface QueueActivity {
   dispositions: Array<{ code: string | null; count: number }>;
 }
 
+/** An abandon share over a period: measured (of the calls a person answered) and as the pacer predicted it when placing the period's calls (their mean; null when none carried a prediction). */
+export interface PacingShareView {
+  answered: number;
+  abandoned: number;
+  actualPct: number;
+  predictedPct: number | null;
+}
+
+/** An answer rate with its (one-sided 95%) bounds, in percent. */
+export interface RateBoundsView {
+  calls: number;
+  ratePct: number;
+  lowPct: number;
+  highPct: number;
+}
+
+/** The answer-rate estimate predictive pacing dials on. */
+export interface AnswerRateView {
+  /** Which part weighs most in it: this hour of day's rate, the next leads' list's, or the queue's rolling rate. */
+  used: 'hour' | 'list' | 'rolling';
+  ratePct: number;
+  lowPct: number;
+  highPct: number;
+  /** The rate the lines were placed on: the estimate's upper bound (more answers expected, fewer lines). */
+  dialedOnPct: number;
+  rolling: RateBoundsView;
+  /** `weight`: the part's share in the blend (0–1), by its sample size. */
+  hour: (RateBoundsView & { weight: number }) | null;
+  /** `key`: `pass:1`, `pass:2`… (a pass through the queue's list), `schedule` or `callback`. */
+  list: (RateBoundsView & { weight: number; key: string }) | null;
+}
+
+/** A predictive queue's pacing, for the supervisor's tile. */
+export interface QueuePacing {
+  /** When the pacer decided. */
+  at: string;
+  /** Dial level: lines in flight per ready agent after the pacer's last pass. */
+  level: number;
+  /** Calls ringing now per ready agent (the calls ringing when no agent is ready). */
+  inFlightPerReady: number;
+  /** The abandon share the model expects of the calls in flight. */
+  predictedPct: number;
+  targetPct: number;
+  capPct: number;
+  abandon: { today: PacingShareView; lastHour: PacingShareView; thirtyDays: PacingShareView };
+  /** null while the pacer is still learning the answer rate. */
+  answerRate: AnswerRateView | null;
+  holdingBack: boolean;
+  /** Why it holds back (braking, a small sample, no ready agents) or what it placed. */
+  why: string;
+}
+
 /** One queue's live figures, pushed to supervisors at most twice a second. */
 export interface QueueStats {
   queueId: string;
@@ -219,8 +271,8 @@ export interface QueueStats {
   abandonCapPct: number;
   /** Lines per ready agent the predictive pacer is using now. */
   pacingRatio: number;
-  /** predictive: the pacer's last decision — dial level (lines in flight per ready agent), the abandon share it predicts for the calls in flight, the queue's target, and why it holds back when it does; null otherwise or before its first pass. */
-  pacing: { level: number; predictedPct: number; targetPct: number; holdingBack: boolean; why: string } | null;
+  /** predictive: the pacer's last decision and what it was decided on; null otherwise or before its first pass. */
+  pacing: QueuePacing | null;
   callbacks: { due: number; overdue: number };
   actionsByAgent: Array<{ userId: string; due: number; overdue: number }>;
   ringPool: { poolId: string; numbers: number; available: number; quarantined: number; exhausted: number } | null;

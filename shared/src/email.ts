@@ -12,7 +12,8 @@ export const EMAIL_WENT_OUT: readonly EmailStatus[] = ['sent', 'delivered', 'rep
 /** One email of a lead's email conversation. */
 export interface EmailMessageView {
   id: string;
-  leadId: string;
+  /** Null for an email to one of our users (a scheduled report). */
+  leadId: string | null;
   subject: string;
   to: string;
   cc: string[];

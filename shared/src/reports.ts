@@ -23,3 +23,31 @@ export interface ReportTable {
   /** The JSON drill-down stops at its row limit: the CSV export has every row. */
   truncated?: boolean;
 }
+
+/** The range a scheduled report covers, counted back from the floor day it is delivered on. */
+export const REPORT_RANGES = ['yesterday', 'last-7-days', 'last-30-days', 'month-to-date'] as const;
+export type ReportRange = (typeof REPORT_RANGES)[number];
+
+/** A report emailed as CSV every day at `time` (HH:MM in the floor's zone) to its recipients (user ids). */
+export interface ReportSubscriptionView {
+  id: string;
+  report: ReportKind;
+  queueId: string | null;
+  agentId: string | null;
+  groupBy: ReportGrouping;
+  range: ReportRange;
+  recipients: string[];
+  time: string;
+  active: boolean;
+  createdBy: string;
+  /** The floor day it was last delivered for (YYYY-MM-DD), or null. */
+  lastSentFor: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a send went to: recipients reached, and those it failed for (tried again on the next run when scheduled). */
+export interface ReportSendResult {
+  sent: number;
+  failed: number;
+}

@@ -3,7 +3,7 @@
 // busy alone at the end. Otherwise jest's own order (failed first, then slowest known).
 const Sequencer = require('@jest/test-sequencer').default;
 
-const LONGEST = [/\.scale-spec\.ts$/, /softphone-flow\.e2e-spec\.ts$/, /process\.e2e-spec\.ts$/, /embedded-postgres\.spec\.ts$/, /\.e2e-spec\.ts$/, /(schedules|dialer|dispositions|ring-pools)\.int-spec\.ts$/];
+const LONGEST = [/\.scale-spec\.ts$/, /softphone-flow\.e2e-spec\.ts$/, /process\.e2e-spec\.ts$/, /embedded-postgres\.spec\.ts$/, /\.e2e-spec\.ts$/, /(schedules|dialer|dispositions|ring-pools|reports-stream)\.int-spec\.ts$/];
 const rank = (test) => {
   const i = LONGEST.findIndex((r) => r.test(test.path));
   return i < 0 ? LONGEST.length : i;

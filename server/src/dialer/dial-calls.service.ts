@@ -19,7 +19,7 @@ import { HoldMusic } from '../telephony/rooms/hold-music.js';
 import type { CarrierParams } from '../telephony/webhooks/carrier-params.js';
 import { WebhookUrls } from '../telephony/webhooks/webhook-urls.js';
 import { DialCallsRepository } from './dial-calls.repository.js';
-import { callingWindowOf, recordingOf, retryRulesOf } from './dial-queue.codec.js';
+import { callingWindowOf, listKeyOf, recordingOf, retryRulesOf } from './dial-queue.codec.js';
 import type { DialCallEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
@@ -85,9 +85,10 @@ export class DialCalls implements OnModuleInit {
 
   /**
    * Places the call for a reserved lead (for `agentId`, or before any agent is chosen);
-   * `lead` is its record when the reservation's gate read it just now, so it is not read again.
+   * `lead` is its record when the reservation's gate read it just now, so it is not read again;
+   * `predicted` the abandon share the pacer expected of its calls in flight (predictive).
    */
-  async dial(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string | null, lead: LeadRecord | null = null): Promise<void> {
+  async dial(q: DialQueueEntity, item: DialQueueItemEntity, agentId: string | null, lead: LeadRecord | null = null, predicted: number | null = null): Promise<void> {
     const window = callingWindowOf(q);
     const attempt = item.attempts + 1;
     let conversationId: string;
@@ -121,7 +122,7 @@ export class DialCalls implements OnModuleInit {
       return;
     }
     const now = this.clock.now();
-    await this.calls.recordPlaced({ conversationId, queueId: q.id, itemId: item.id, leadId: item.leadId, agentId, placedAt: now, answeredAt: null, bridgedAt: null, endedAt: null, human: false, outcome: null, talkSeconds: null });
+    await this.calls.recordPlaced({ conversationId, queueId: q.id, itemId: item.id, leadId: item.leadId, agentId, placedAt: now, answeredAt: null, bridgedAt: null, endedAt: null, human: false, outcome: null, talkSeconds: null, listKey: listKeyOf(item), predictedBp: predicted === null ? null : Math.round(predicted * 10_000) });
     await this.items.move(item.id, ['reserved'], { status: 'dialing', conversationId, attempts: attempt, agentId, updatedAt: now });
     if (agentId) this.moves.announce([item.id]);
     await this.events.emit('dial.queue-changed', { queueId: q.id });

@@ -40,7 +40,7 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   /** The predictive ratio each queue last used, for the figures. */
   readonly ratios = new Map<string, number>();
   /** Each predictive queue's last decision (dial level, predicted share, aim, why), for the figures. */
-  readonly decisions = new Map<string, PacingDecision & { target: number; at: Date }>();
+  readonly decisions = new Map<string, PacingDecision & { target: number; cap: number; at: Date }>();
   private timer: NodeJS.Timeout | undefined;
   /** Agents being served the moment they went ready. */
   private readonly readying = new Set<Promise<unknown>>();
@@ -189,11 +189,11 @@ export class DialPacer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     const floor = await this.figures.floorNow(q, agentIds, (await this.states.readyAmong(agentIds)).length);
     const decision = predictiveLines(floor);
     this.ratios.set(q.id, decision.ratio);
-    this.decisions.set(q.id, { ...decision, target: floor.target, at: this.clock.now() });
+    this.decisions.set(q.id, { ...decision, target: floor.target, cap: floor.cap, at: this.clock.now() });
     if (decision.lines <= 0) return;
     const reserved = await this.reservations.reserve(q, null, decision.lines);
     for (const { item } of reserved) if (item.source === 'callback' && item.sourceId) await this.callbacks.takeForDial(item.sourceId, null);
-    await Promise.all(reserved.map(({ item, lead }) => this.calls.dial(q, item, null, lead)));
+    await Promise.all(reserved.map(({ item, lead }) => this.calls.dial(q, item, null, lead, decision.predicted)));
   }
 
   /**

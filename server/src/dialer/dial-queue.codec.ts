@@ -78,3 +78,14 @@ export function toItemView(i: DialQueueItemEntity): DialItemView {
     conversationId: i.conversationId,
   };
 }
+
+/**
+ * The list an item's lead came from, for the answer rate by list. A queue's list is its
+ * leads (as list penetration counts them); its passes are told apart, a lead recycled or
+ * reset for another pass being dialed again: `pass:1` the leads' first pass, `pass:2` the
+ * next… Leads a schedule step or a due callback brought are their own lists.
+ */
+export function listKeyOf(item: Pick<DialQueueItemEntity, 'source' | 'pass'>): string {
+  if (item.source === 'schedule' || item.source === 'callback') return item.source;
+  return `pass:${Math.min(9999, Math.max(1, item.pass ?? 1))}`;
+}

@@ -219,6 +219,8 @@ export class DialQueueItemEntity {
 @Index('ix_dial_calls_queue_placed', ['queueId', 'placedAt'])
 // The report rollup reads the calls of recent hours across every queue.
 @Index('ix_dial_calls_placed', ['placedAt'])
+// The answer rate by list reads a queue's recent calls of one list.
+@Index('ix_dial_calls_queue_list', ['queueId', 'listKey', 'placedAt'])
 export class DialCallEntity {
   /** The Conversation's id. */
   @PrimaryColumn({ name: 'conversation_id', type: 'varchar', length: 36 })
@@ -259,4 +261,12 @@ export class DialCallEntity {
 
   @Column({ name: 'talk_seconds', type: 'int', nullable: true })
   talkSeconds: number | null;
+
+  /** The list the lead came from (`listKeyOf`: `pass:1`, `pass:2`…, `schedule`, `callback`); null on calls placed before lists were kept. */
+  @Column({ name: 'list_key', type: 'varchar', length: 16, nullable: true })
+  listKey?: string | null;
+
+  /** predictive: the abandon share (basis points) the pacer expected of the calls in flight when it placed this one. */
+  @Column({ name: 'predicted_bp', type: 'int', nullable: true })
+  predictedBp?: number | null;
 }

@@ -12,8 +12,9 @@ export class EmailMessageEntity {
   @IdColumn()
   id: string;
 
-  @RefColumn({ name: 'lead_id' })
-  leadId: string;
+  /** The lead it went to; null for an email to one of our users (a scheduled report). */
+  @RefColumn({ name: 'lead_id', nullable: true })
+  leadId: string | null;
 
   @Column({ name: 'to_address', type: 'varchar', length: 254 })
   toAddress: string;

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { LeadsRepository } from '../leads/leads.repository.js';
 import { type EmailMessage, EmailMessagesRepository } from './email-messages.repository.js';
 import { EmailTracking } from './email-tracking.js';
-import { Mailer, MailError } from './mailer.js';
+import { type MailAttachment, Mailer, MailError } from './mailer.js';
 import { UnsubscribeLinks } from './unsubscribe-links.js';
 
 /** Where a template's unsubscribe link goes: rendered as this, then replaced with the signed link at send time. */
@@ -41,6 +41,16 @@ export interface EmailToSend {
   /** The agent sending it; null for an automatic step. */
   sentBy: string | null;
   thread: EmailThread | null;
+}
+
+/** An email to one of our users (a scheduled report): no lead, no unsubscribe link, no tracking. */
+export interface UserEmailToSend {
+  to: string;
+  subject: string;
+  text: string;
+  attachments: MailAttachment[];
+  /** As for a lead's email: a second send under the same key is refused before anything is written. */
+  idempotencyKey: string;
 }
 
 export type SendOutcome =
@@ -115,6 +125,60 @@ export class EmailSender {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Sends an email to one of our users (a report they subscribed to) the same way out: the
+   * row written first under its key (a taken key: nothing sent), the Mailer, then the row's
+   * status. It belongs to no lead, so it carries no unsubscribe link (the user leaves the
+   * subscription instead) and no tracking, and touches no lead's activity.
+   */
+  async sendToUser(e: UserEmailToSend): Promise<SendOutcome> {
+    const id = orderedId();
+    const from = this.config.email.from;
+    const messageId = `<${id}@${this.domain()}>`;
+    const row: EmailMessage = {
+      id,
+      leadId: null,
+      toAddress: e.to,
+      fromAddress: from,
+      cc: '[]',
+      bcc: '[]',
+      replyTo: null,
+      sentBy: null,
+      inReplyTo: null,
+      referencesHeader: null,
+      threadId: messageId,
+      subject: e.subject.replace(/[\r\n]+/g, ' ').trim().slice(0, 300),
+      body: e.text,
+      status: 'sending',
+      messageId: null,
+      idempotencyKey: e.idempotencyKey,
+      error: null,
+      participantActionId: null,
+      createdAt: this.clock.now(),
+      sentAt: null,
+      openedAt: null,
+      clickedAt: null,
+    };
+    if (!(await this.messages.insertOnce(row))) return { kind: 'duplicate' };
+    try {
+      const sent = await this.mailer.send({ from, to: e.to, subject: row.subject, text: e.text, messageId, envelopeId: id, attachments: e.attachments });
+      const refused = sent.rejected.find((r) => r.address.toLowerCase() === e.to.toLowerCase());
+      if (refused) throw new MailError(refused.reason, refused.permanent, null);
+      const at = this.clock.now();
+      await this.messages.update(row.id, { status: 'sent', messageId: sent.messageId, sentAt: at });
+      return { kind: 'sent', message: { ...row, status: 'sent', messageId: sent.messageId, sentAt: at } };
+    } catch (err) {
+      const status = err instanceof MailError && err.permanent ? 'bounced' : 'failed';
+      const error = (err as Error).message.slice(0, 1000);
+      await this.messages.update(row.id, { status, error });
+      return { kind: status, message: { ...row, status, error }, detail: (err as Error).message };
+    }
+  }
+
+  private domain(): string {
+    return (this.config.email.from.match(/@([^>\s]+)/)?.[1] ?? 'switchboard.local').toLowerCase();
+  }
+
   async send(e: EmailToSend): Promise<SendOutcome> {
     const unsubscribe = this.links.url({ email: e.to, scheduleId: e.scheduleId }, e.baseUrl);
     let body = e.body;
@@ -125,8 +189,7 @@ export class EmailSender {
     const id = orderedId();
     // An HTML email reports its opens and clicks (a plain-text one cannot carry a pixel).
     if (e.html) body = this.tracking.instrument(body, id, e.baseUrl);
-    const domain = (this.config.email.from.match(/@([^>\s]+)/)?.[1] ?? 'switchboard.local').toLowerCase();
-    const messageId = `<${id}@${domain}>`;
+    const messageId = `<${id}@${this.domain()}>`;
     const row: EmailMessage = {
       id,
       leadId: e.leadId,

@@ -53,6 +53,7 @@ export class EmailTracking {
     const message = await this.messages.findById(messageId);
     if (!message) return;
     const seen = await this.messages.markSeen(messageId, kind, now);
+    if (!message.leadId) return; // an email to one of our users: no lead's activity to touch
     if (seen.firstClick) await this.leads.touchActivity(message.leadId, 'email-clicked', now, false);
     else if (seen.firstOpen) await this.leads.touchActivity(message.leadId, 'email-opened', now, false);
   }

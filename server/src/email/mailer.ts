@@ -25,6 +25,14 @@ export interface OutgoingEmail {
   /** Threading: the Message-ID answered, and the thread's ids oldest first. */
   inReplyTo?: string | null;
   references?: string | null;
+  /** Files sent with it (a scheduled report's CSV). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: string | Buffer;
+  contentType: string;
 }
 
 export interface SendResult {
@@ -75,6 +83,7 @@ export class Mailer implements OnApplicationShutdown {
       messageId: mail.messageId,
       inReplyTo: mail.inReplyTo ?? undefined,
       references: mail.references ?? undefined,
+      attachments: mail.attachments?.length ? mail.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })) : undefined,
       // Ask every receiving server for a delivery status notification (RFC 3461) on delivery as
       // well as on failure or delay, with the original's headers only: the "delivered" state.
       // Sent only when the server offers DSN; without it an email stays "sent".

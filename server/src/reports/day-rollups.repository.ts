@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { bucketOf } from './sql.js';
 
 /** One day rollup: the hour table it sums, its own, the columns it groups by and those it sums. */
 interface DayTable {
@@ -16,8 +17,6 @@ const TABLES: DayTable[] = [
   { hours: 'report_state_hours', days: 'report_state_days', keys: ['agent_id', 'state', 'reason'], sums: ['seconds'] },
   { hours: 'report_disposition_hours', days: 'report_disposition_days', keys: ['queue_id', 'agent_id', 'code'], sums: ['calls'] },
 ];
-
-const literal = (d: Date) => `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
 
 /**
  * The day rollups' SQL: each day of a zone is the sum of its hours, rebuilt whole (deleted
@@ -57,8 +56,7 @@ export class DayRollupsRepository {
    */
   async rebuildDays(zone: string, starts: Date[], end: Date, em: EntityManager): Promise<void> {
     if (!starts.length) return;
-    const whens = starts.slice(1).map((s, i) => `WHEN hour < ${literal(s)} THEN ${literal(starts[i])}`);
-    const day = whens.length ? `CASE ${whens.join(' ')} ELSE ${literal(starts[starts.length - 1])} END` : literal(starts[0]);
+    const day = bucketOf('hour', starts);
     for (const t of TABLES) {
       await em.query(`DELETE FROM ${t.days} WHERE zone = ${this.p(1)} AND day >= ${this.p(2)} AND day < ${this.p(3)}`, [zone, starts[0], end]);
       const keys = t.keys.join(', ');

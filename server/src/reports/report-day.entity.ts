@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CallCounts } from './report-rollup.entity.js';
 
 const ZoneColumn = (): PropertyDecorator => PrimaryColumn({ type: 'varchar', length: 64 });
 /** The instant the day began in its zone (a local midnight, in UTC). */
@@ -11,7 +12,7 @@ const Count = (name: string): PropertyDecorator => Column({ name, type: 'int', d
  * per hour. A day is rebuilt whole from its hours whenever one of them is.
  */
 @Entity('report_call_days')
-export class ReportCallDayEntity {
+export class ReportCallDayEntity extends CallCounts {
   @ZoneColumn()
   zone: string;
 
@@ -23,39 +24,6 @@ export class ReportCallDayEntity {
 
   @PrimaryColumn({ name: 'agent_id', type: 'varchar', length: 36 })
   agentId: string;
-
-  @Count('dials')
-  dials: number;
-
-  @Count('answers')
-  answers: number;
-
-  @Count('human_answers')
-  humanAnswers: number;
-
-  @Count('machine_answers')
-  machineAnswers: number;
-
-  @Count('voicemail_drops')
-  voicemailDrops: number;
-
-  @Count('abandons')
-  abandons: number;
-
-  @Count('handled')
-  handled: number;
-
-  @Count('talk_seconds')
-  talkSeconds: number;
-
-  @Count('hold_seconds')
-  holdSeconds: number;
-
-  @Count('contacts')
-  contacts: number;
-
-  @Count('conversions')
-  conversions: number;
 }
 
 /** An agent's seconds in a state (and reason) over one day of the zone. */

@@ -4,21 +4,8 @@ import { InstantColumn } from '../database/columns.js';
 const HourColumn = (): PropertyDecorator => PrimaryColumn({ name: 'hour', type: Date, precision: 3 });
 const Count = (name: string): PropertyDecorator => Column({ name, type: 'int', default: 0 });
 
-/**
- * A queue's calls in one UTC hour (by when they were placed), per agent ('' when no agent
- * took the call): kept by the report rollup, recomputed whole for every hour it touches.
- */
-@Entity('report_call_hours')
-export class ReportCallHourEntity {
-  @HourColumn()
-  hour: Date;
-
-  @PrimaryColumn({ name: 'queue_id', type: 'varchar', length: 36 })
-  queueId: string;
-
-  @PrimaryColumn({ name: 'agent_id', type: 'varchar', length: 36 })
-  agentId: string;
-
+/** The figures of a queue's calls summed in a rollup row (an hour's, a day's). */
+export abstract class CallCounts {
   @Count('dials')
   dials: number;
 
@@ -45,7 +32,7 @@ export class ReportCallHourEntity {
   @Count('talk_seconds')
   talkSeconds: number;
 
-  /** Seconds a person was held; no hold is recorded per call yet, so 0. */
+  /** Seconds a person was held (the calls' `conversations.hold_seconds`). */
   @Count('hold_seconds')
   holdSeconds: number;
 
@@ -56,6 +43,22 @@ export class ReportCallHourEntity {
   /** Calls whose disposition counts as a success. */
   @Count('conversions')
   conversions: number;
+}
+
+/**
+ * A queue's calls in one UTC hour (by when they were placed), per agent ('' when no agent
+ * took the call): kept by the report rollup, recomputed whole for every hour it touches.
+ */
+@Entity('report_call_hours')
+export class ReportCallHourEntity extends CallCounts {
+  @HourColumn()
+  hour: Date;
+
+  @PrimaryColumn({ name: 'queue_id', type: 'varchar', length: 36 })
+  queueId: string;
+
+  @PrimaryColumn({ name: 'agent_id', type: 'varchar', length: 36 })
+  agentId: string;
 }
 
 /** Seconds an agent spent in a state (and, paused, with a reason: '' for none) within one UTC hour, from the agent state changes. */

@@ -30,7 +30,7 @@ class Keyed {
 
 const add = (r: Record<string, ReportCell>, k: string, v: number) => (r[k] = n(r[k]) + v);
 
-export function agentPerformance(calls: Array<Row<'handled' | 'dials' | 'talk' | 'contacts' | 'conversions'>>, states: Array<Row<'seconds'>>, dispositions: Array<Row<'calls'>>, period: PeriodOf, names: Names): Pick<ReportTable, 'columns' | 'rows' | 'chart'> {
+export function agentPerformance(calls: Array<Row<'handled' | 'dials' | 'talk' | 'hold' | 'contacts' | 'conversions'>>, states: Array<Row<'seconds'>>, dispositions: Array<Row<'calls'>>, period: PeriodOf, names: Names): Pick<ReportTable, 'columns' | 'rows' | 'chart'> {
   const rows = new Keyed();
   const pauses = new Set<string>();
   const codes = new Set<string>();
@@ -54,6 +54,7 @@ export function agentPerformance(calls: Array<Row<'handled' | 'dials' | 'talk' |
   for (const c of calls) {
     const r = row(c.at, c.agentId as string);
     add(r, 'calls', n(c.handled));
+    add(r, 'hold', n(c.hold));
     add(r, 'contacts', n(c.contacts));
     add(r, 'conversions', n(c.conversions));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { bucketOf } from './sql.js';
 
 /** Where a report's figures are summed: one range of UTC hours, cut into buckets. */
 export interface ReportWindow {
@@ -31,8 +32,6 @@ export interface EvidenceCall {
   outcome: string | null;
 }
 
-const literal = (d: Date) => `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
-
 /**
  * The reports' reads: the rollup tables (report_*_days by day, report_*_hours otherwise) for the figures, the raw dial
  * calls for the abandon evidence, names from users and dial queues. It writes nothing.
@@ -51,12 +50,9 @@ export class ReportsRepository {
     return s;
   }
 
-  /** The bucket a UTC instant column falls in, as the bucket's start. */
+  /** The bucket a UTC instant column falls in, as the bucket's start (each UTC hour its own without `starts`). */
   private bucket(col: string, starts: Date[] | null): string {
-    if (!starts) return col;
-    if (starts.length === 1) return literal(starts[0]);
-    const whens = starts.slice(1).map((s, i) => `WHEN ${col} < ${literal(s)} THEN ${literal(starts[i])}`);
-    return `CASE ${whens.join(' ')} ELSE ${literal(starts[starts.length - 1])} END`;
+    return starts ? bucketOf(col, starts) : col;
   }
 
   /**
@@ -75,11 +71,11 @@ export class ReportsRepository {
     return { table: `report_${rollup}_${days ? 'days' : 'hours'} ${alias}`, at: days ? col : this.bucket(col, w.starts), sql: parts.join(' AND '), params };
   }
 
-  /** Per bucket and agent (agents only): calls handled, dials, talk, contacts, conversions. */
-  agentCalls(w: ReportWindow): Promise<Array<Row<'handled' | 'dials' | 'talk' | 'contacts' | 'conversions'>>> {
+  /** Per bucket and agent (agents only): calls handled, dials, talk, hold, contacts, conversions. */
+  agentCalls(w: ReportWindow): Promise<Array<Row<'handled' | 'dials' | 'talk' | 'hold' | 'contacts' | 'conversions'>>> {
     const f = this.source(w, 'call', 'r');
     return this.ds.query(
-      this.q(`SELECT ${f.at} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
+      this.q(`SELECT ${f.at} AS at, r.agent_id AS "agentId", SUM(r.handled) AS handled, SUM(r.dials) AS dials, SUM(r.talk_seconds) AS talk, SUM(r.hold_seconds) AS hold, SUM(r.contacts) AS contacts, SUM(r.conversions) AS conversions
        FROM ${f.table} WHERE ${f.sql} AND r.agent_id <> '' GROUP BY ${f.at}, r.agent_id`),
       f.params,
     );

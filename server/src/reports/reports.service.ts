@@ -65,6 +65,11 @@ export class ReportsService {
     return { zone, from, to, days, period, window: { from: first.toJSDate(), to: end.toJSDate(), starts: groupBy === 'day' ? starts : null, daysZone, queueId: q.queueId, agentId: q.agentId } };
   }
 
+  /** Checks a report's filters as a request would have them checked (a 400 naming the field). */
+  async check(kind: ReportKind, q: ReportQuery): Promise<void> {
+    await this.resolve(kind, q);
+  }
+
   async table(kind: ReportKind, q: ReportQuery & { drill?: 'day' }): Promise<ReportTable> {
     if (kind === 'abandon-evidence' && q.drill) {
       const r = await this.resolve(kind, q);

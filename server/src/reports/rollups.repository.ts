@@ -77,7 +77,7 @@ export class RollupsRepository {
          SUM(CASE WHEN c.outcome = 'voicemail' THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.outcome = 'abandoned' THEN 1 ELSE 0 END),
          SUM(CASE WHEN c.bridged_at IS NOT NULL THEN 1 ELSE 0 END),
-         SUM(COALESCE(c.talk_seconds, 0)), 0, SUM(${flag('contacted')}), SUM(${flag('success')})
+         SUM(COALESCE(c.talk_seconds, 0)), SUM(COALESCE(v.hold_seconds, 0)), SUM(${flag('contacted')}), SUM(${flag('success')})
        FROM dial_calls c
        LEFT JOIN conversations v ON v.id = c.conversation_id
        LEFT JOIN dispositions dq ON dq.scope_type = 'queue' AND dq.scope_id = c.queue_id AND dq.code = v.disposition

@@ -9,7 +9,12 @@ import { DialItemsRepository } from '../dialer/dial-items.repository.js';
 import { dayStart } from '../dialer/pacing-figures.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { RingPoolsService } from '../telephony/ring-pools/ring-pools.service.js';
+import type { PacingDecision } from '../dialer/pacing/model.js';
 import { FiguresRepository } from './figures.repository.js';
+import { pacingView } from './pacing-view.js';
+
+/** The pacer's last decision on a queue, as `DialPacer.decisions` keeps it. */
+type PacerDecision = PacingDecision & { target: number; cap: number; at: Date };
 
 /** A participant action due longer ago than this is overdue. */
 const ACTION_OVERDUE_MS = 60 * 60_000;
@@ -83,10 +88,12 @@ export class DialFigures {
   }
 
   /** The live figures of one queue. */
-  async stats(q: DialQueueEntity, agentIds: string[], pacingRatio: number, pacing: QueueStats['pacing'] = null): Promise<QueueStats> {
+  async stats(q: DialQueueEntity, agentIds: string[], pacingRatio: number, decision: PacerDecision | null = null): Promise<QueueStats> {
     const now = this.clock.now();
     const from = await dayStart(this.settings, now);
-    const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool, onLeads] = await Promise.all([
+    const paced = q.mode === 'predictive' && decision !== null;
+    const none = Promise.resolve(null);
+    const [eligibleNow, users, presence, live, todayRow, avgTalk, wrap, thirty, callbacks, actions, pool, onLeads, todayShare, lastHourShare] = await Promise.all([
       this.items.countEligible(q.id, now),
       this.figures.userNames(agentIds),
       this.agents.findMany(agentIds),
@@ -99,6 +106,8 @@ export class DialFigures {
       this.figures.dueActionsByOwner(agentIds, new Date(now.getTime() - ACTION_OVERDUE_MS)),
       q.ringPoolId ? this.pools.health(q.ringPoolId, now).catch(() => null) : Promise.resolve(null),
       this.figures.leadsHeldBy(q.id, agentIds),
+      paced ? this.dialCalls.rates(q.id, from) : none,
+      paced ? this.dialCalls.rates(q.id, new Date(now.getTime() - 3600_000)) : none,
     ]);
     const leadOf = new Map(onLeads.map((r) => [r.agentId, [r.firstName, r.lastName].filter(Boolean).join(' ') || 'Unnamed lead']));
     const names = new Map(users.map((u) => [u.id, u.name]));
@@ -144,7 +153,10 @@ export class DialFigures {
       abandonRate30dPct: pct(thirty.abandoned, thirty.answered),
       abandonCapPct: q.abandonCapBp / 100,
       pacingRatio: Math.round(pacingRatio * 100) / 100,
-      pacing: q.mode === 'predictive' ? pacing : null,
+      pacing:
+        paced && todayShare && lastHourShare
+          ? pacingView(decision, { today: todayShare, lastHour: lastHourShare, thirtyDays: thirty }, { ringing: Number(live?.ringing ?? 0), ready: agentsByState.ready ?? 0 })
+          : null,
       callbacks: { due: Number(callbacks?.due ?? 0), overdue: Number(callbacks?.overdue ?? 0) },
       actionsByAgent: actions.map((a) => ({ userId: a.userId, due: Number(a.due), overdue: Number(a.overdue ?? 0) })),
       ringPool: pool

@@ -43,9 +43,7 @@ export class QueueFiguresService {
   }
 
   private async of(q: DialQueueEntity): Promise<QueueStats> {
-    const d = this.pacer.decisions.get(q.id);
-    const pacing = d ? { level: Math.round(d.ratio * 100) / 100, predictedPct: Math.round(d.predicted * 10_000) / 100, targetPct: Math.round(d.target * 10_000) / 100, holdingBack: d.holdingBack, why: d.why } : null;
-    return this.figures.stats(q, await this.queues.agentsOf(q.id), this.pacer.ratios.get(q.id) ?? 1, pacing);
+    return this.figures.stats(q, await this.queues.agentsOf(q.id), this.pacer.ratios.get(q.id) ?? 1, this.pacer.decisions.get(q.id) ?? null);
   }
 
   async activity(queueId: string): Promise<QueueActivity> {

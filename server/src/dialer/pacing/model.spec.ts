@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Durations, wilson } from './estimates.js';
-import { type AgentNow, type FloorNow, predictiveLines } from './model.js';
+import { Durations, MIN_SEGMENT, boundsOf, shrinkToward, wilson } from './estimates.js';
+import { type AgentNow, type FloorNow, answerEstimate, predictiveLines } from './model.js';
 
 const ready = (n: number): AgentNow[] => Array.from({ length: n }, () => ({ state: 'ready', seconds: 0 }));
 const seconds = (n: number, from: number, to: number) => Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
@@ -103,5 +103,58 @@ describe('predictive pacing on the floor model', () => {
     const talking: AgentNow[] = Array.from({ length: 10 }, () => ({ state: 'on_call' as const, seconds: 5 }));
     expect(predictiveLines(floor({ agents: talking })).lines).toBe(0);
     expect(predictiveLines(floor({ agents: [] })).lines).toBe(0);
+  });
+});
+
+describe('the answer rate by hour of day and by list', () => {
+  const rolling = { calls: 500, human: 125 };
+  /** An hour answering 40% over `n` calls. */
+  const hourOf = (n: number) => ({ calls: n, human: Math.round(n * 0.4) });
+
+  it('a small hour stays close to the rolling rate; a large one is the hour’s own rate', () => {
+    const roll = boundsOf(rolling);
+    const tiny = shrinkToward(hourOf(MIN_SEGMENT - 1), roll);
+    expect(tiny.weight).toBe(0);
+    expect(tiny.high).toBeCloseTo(roll.high, 10);
+    const small = shrinkToward(hourOf(40), roll);
+    expect(Math.abs(small.rate - roll.rate)).toBeLessThan(Math.abs(small.rate - 0.4));
+    const large = shrinkToward(hourOf(10_000), roll);
+    expect(large.weight).toBeGreaterThan(0.95);
+    expect(large.rate).toBeCloseTo(0.4, 1);
+    expect(large.high).toBeCloseTo(wilson(4000, 10_000).high, 2);
+  });
+
+  it('the bounds widen as the sample shrinks, and hold the estimate', () => {
+    const widths = [10_000, 2000, 400, 80].map((n) => {
+      const b = boundsOf(hourOf(n));
+      expect(b.low).toBeLessThan(b.rate);
+      expect(b.high).toBeGreaterThan(b.rate);
+      return b.high - b.low;
+    });
+    for (let i = 1; i < widths.length; i++) expect(widths[i]).toBeGreaterThan(widths[i - 1]);
+  });
+
+  it('says which part it is on, and the pacer places its lines on the estimate’s upper bound', () => {
+    expect(answerEstimate({ recent: rolling }).used).toBe('rolling');
+    expect(answerEstimate({ recent: rolling, hour: hourOf(50) }).used).toBe('rolling');
+    const onHour = answerEstimate({ recent: rolling, hour: hourOf(2000), list: { key: 'pass:1', ...rolling } });
+    expect(onHour.used).toBe('hour');
+    expect(onHour.rate).toBeGreaterThan(0.37);
+    const onList = answerEstimate({ recent: rolling, list: { key: 'pass:2', calls: 1000, human: 100 } });
+    expect(onList.used).toBe('list');
+    expect(onList.rate).toBeLessThan(0.15);
+    const d = predictiveLines(floor({ recent: rolling, hour: hourOf(2000) }));
+    expect(d.estimate?.used).toBe('hour');
+    expect(d.answerRate).toBeCloseTo(d.estimate?.high ?? 0, 10);
+    // The busier hour dials fewer lines than the rolling rate alone would.
+    expect(d.lines).toBeLessThan(predictiveLines(floor({ recent: rolling })).lines);
+  });
+
+  it('a small sample dials cautiously and says so; no ready agents says so', () => {
+    const d = predictiveLines(floor({ recent: { calls: 60, human: 15 } }));
+    expect(d.holdingBack).toBe(true);
+    expect(d.why).toMatch(/^small sample \(60 calls, rolling\): dialing cautiously/);
+    const none = predictiveLines(floor({ agents: [] }));
+    expect(none).toMatchObject({ lines: 0, holdingBack: true, why: 'no ready agents' });
   });
 });

@@ -3,7 +3,8 @@
  *
  * Analytic (Erlang-style, not simulation): over the next ring, the answered calls A (the
  * ones waiting now, each ringing call by its chance of still being answered by a person,
- * each new call by the answer rate's upper confidence bound) meet the free agents F (the
+ * each new call by the answer rate's upper confidence bound: `answerEstimate`, the queue's
+ * rolling rate with the list's and the hour of day's shrunk toward it) meet the free agents F (the
  * ready ones, and each agent in wrap-up or talking by their chance of being free by the
  * time a new call is answered plus the 2-second grace, from the measured talk, wrap and
  * ring-to-answer distributions and the time they have spent so far). A and F are sums of
@@ -13,7 +14,7 @@
  * the measured 30-day and today's shares; today's or the last hour's share running above
  * the target brakes it at once, down to one line per ready agent.
  */
-import { type Durations, expectedExcess, wilson } from './estimates.js';
+import { type Durations, expectedExcess, type RateBounds, type Sample, boundsOf, shrinkToward, wilson } from './estimates.js';
 
 /** A share measured: calls a person answered and, of them, abandoned. */
 export interface Share {
@@ -34,8 +35,11 @@ export interface FloorNow {
   ringing: readonly number[];
   /** Calls a person answered that wait for an agent now (each will take one, within 2 s). */
   waiting: number;
-  /** Recent ended calls, and of them those a person answered. */
-  recent: { calls: number; human: number };
+  /** Recent ended calls, and of them those a person answered (the rolling rate). */
+  recent: Sample;
+  /** The same for the calls placed in this hour of day over the last days, and for the list the next leads come from (`key`), when measured. */
+  hour?: Sample;
+  list?: Sample & { key: string };
   /** Seconds from placing to a person answering, talk seconds, wrap-up seconds (recent). */
   ringToAnswer: Durations;
   talk: Durations;
@@ -60,8 +64,10 @@ export interface PacingDecision {
   aim: number;
   /** Agents expected free for the next answers (ready, and those about to be). */
   available: number;
-  /** The answer rate the lines were placed on (the upper confidence bound). */
+  /** The answer rate the lines were placed on (the cautious, upper bound of the estimate). */
   answerRate: number | null;
+  /** The answer-rate estimate behind it; null while learning. */
+  estimate: AnswerEstimate | null;
   /** True while it holds back below what the aim alone allows (braking, learning). */
   holdingBack: boolean;
   why: string;
@@ -85,6 +91,36 @@ const STEER_TODAY = 100;
  * one it hardly counts.
  */
 export const TODAY_LOOKAHEAD = 2;
+
+/** The answer rate the pacer dials on: the rolling rate, the list's and the hour's, each shrunk toward the one before by its sample. */
+export interface AnswerEstimate extends RateBounds {
+  /** Which one weighs most in it: the hour of day's, the list's or the rolling rate. */
+  used: 'hour' | 'list' | 'rolling';
+  rolling: RateBounds & { calls: number };
+  list: (RateBounds & { calls: number; weight: number; key: string }) | null;
+  hour: (RateBounds & { calls: number; weight: number }) | null;
+}
+
+/**
+ * The answer-rate estimate: the rolling rate of the queue's last calls; the list's rate
+ * shrunk toward it; the hour of day's shrunk toward that (`shrinkToward`: by sample size, so
+ * a small hour or list stays close to the broader rate and a large one is its own). The
+ * pacer places lines on the result's upper bound: more answers expected means fewer lines,
+ * so a wide bound (a small sample) dials cautiously. `used` names the part weighing most:
+ * the hour when its weight is at least half, else the list when its is, else the rolling rate.
+ */
+export function answerEstimate(f: Pick<FloorNow, 'recent' | 'hour' | 'list'>): AnswerEstimate {
+  const rolling = { ...boundsOf(f.recent), calls: f.recent.calls };
+  const list = f.list ? { ...shrinkToward(f.list, rolling), calls: f.list.calls, key: f.list.key } : null;
+  const base: RateBounds = list ?? rolling;
+  const hour = f.hour ? { ...shrinkToward(f.hour, base), calls: f.hour.calls } : null;
+  const top: RateBounds = hour ?? base;
+  const used = hour && hour.weight >= 0.5 ? 'hour' : list && list.weight >= 0.5 ? 'list' : 'rolling';
+  return { rate: top.rate, low: top.low, high: top.high, used, rolling, list, hour };
+}
+
+/** The upper bound above the estimate by more than this: a small sample, dialed cautiously (about 200 calls at 25%). */
+export const SMALL_SAMPLE_MARGIN = 0.05;
 
 const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
 const shareOf = (s: Share) => (s.answered ? s.abandoned / s.answered : 0);
@@ -198,15 +234,16 @@ export function predictiveLines(f: FloorNow): PacingDecision {
     aim,
     available: ready,
     answerRate,
+    estimate: null,
     holdingBack: true,
     why,
   });
   if (f.recent.calls < MIN_SAMPLE) return flat(`learning the answer rate (${f.recent.calls} of ${MIN_SAMPLE} calls measured): one line per ready agent`, null, 0);
-  const rate = wilson(f.recent.human, f.recent.calls);
-  const p = clamp(rate.high, 0.01, 1);
+  const estimate = answerEstimate(f);
+  const p = clamp(estimate.high, 0.01, 1);
   const brake = brakeOf(f);
   const aim = aimOf(f) * (1 - brake.level);
-  if (brake.level >= 1) return flat(`${brake.why} and at the cap: one line per ready agent`, p, 0);
+  if (brake.level >= 1) return { ...flat(`braking: ${brake.why} and at the cap: one line per ready agent`, p, 0), estimate };
 
   const m = floorModel(f, p);
   const available = Math.max(0, m.freeMean - f.waiting);
@@ -218,10 +255,16 @@ export function predictiveLines(f: FloorNow): PacingDecision {
   if (n < oneEach && expectedShare(m, p, oneEach) <= Math.max(aim, f.target)) n = oneEach;
   const predicted = expectedShare(m, p, n);
   const capped = inFlight + n >= most && most > 0;
+  const small = estimate.high - estimate.rate > SMALL_SAMPLE_MARGIN;
+  const measured = estimate.used === 'hour' ? estimate.hour : estimate.used === 'list' ? estimate.list : estimate.rolling;
   const why = brake.level > 0
     ? `braking: ${brake.why}; aiming at ${pct(aim)}`
-    : capped
-      ? `at the limit of ${f.maxLinesPerAgent} lines per agent ready or about to be`
-      : `answer rate ≤ ${(p * 100).toFixed(0)}% (${f.recent.human}/${f.recent.calls}), ${available.toFixed(1)} agents free within a ring: ${inFlight + n} lines, expected abandons ${pct(predicted)} (aim ${pct(aim)}, target ${pct(f.target)})`;
-  return { lines: n, ratio: ready ? (inFlight + n) / ready : inFlight + n, predicted, aim, available, answerRate: p, holdingBack: brake.level > 0, why };
+    : ready === 0 && n === 0
+      ? 'no ready agents'
+      : small
+        ? `small sample (${measured?.calls ?? 0} calls, ${estimate.used}): dialing cautiously on an answer rate of ${(p * 100).toFixed(0)}% (measured ${(estimate.rate * 100).toFixed(0)}%)`
+        : capped
+          ? `at the limit of ${f.maxLinesPerAgent} lines per agent ready or about to be`
+          : `answer rate ≤ ${(p * 100).toFixed(0)}% (${estimate.used}), ${available.toFixed(1)} agents free within a ring: ${inFlight + n} lines, expected abandons ${pct(predicted)} (aim ${pct(aim)}, target ${pct(f.target)})`;
+  return { lines: n, ratio: ready ? (inFlight + n) / ready : inFlight + n, predicted, aim, available, answerRate: p, estimate, holdingBack: brake.level > 0 || small || (ready === 0 && n === 0), why };
 }

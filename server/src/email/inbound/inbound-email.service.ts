@@ -91,7 +91,7 @@ export class InboundEmailService {
     });
     if (marked === null) return resultOf((await this.inbound.findByMessageId(m.messageId)) ?? row, false);
     if (marked && matched) {
-      const leadIds = [...new Set([matched.leadId, ...(await this.leads.findLeadIdsByEmail(matched.toAddress))])];
+      const leadIds = [...new Set([matched.leadId, ...(await this.leads.findLeadIdsByEmail(matched.toAddress))])].filter((id): id is string => id !== null);
       await this.events.emit('email.bounced', { emailId: matched.id, address: matched.toAddress.toLowerCase(), leadIds, at: now });
     }
     this.logger.log(`email.inbound: ${report.delivered ? 'delivered' : report.permanent ? 'permanent bounce' : 'transient bounce'} ${report.status ?? ''} for ${matched?.id ?? 'no email of ours'}`);

@@ -104,6 +104,14 @@ export class ConversationEntity {
   @Column({ name: 'idempotency_key', type: 'varchar', length: 120, nullable: true })
   idempotencyKey: string | null;
 
+  /** Seconds the person was held, over every hold that has ended (the call ending ends an open one). */
+  @Column({ name: 'hold_seconds', type: 'int', default: 0 })
+  holdSeconds?: number;
+
+  /** When the open hold began; null while the person is not held. */
+  @InstantColumn({ name: 'held_since', nullable: true })
+  heldSince?: Date | null;
+
   /** Highest carrier callback sequence number applied. */
   @Column({ name: 'last_sequence', type: 'int', default: -1 })
   lastSequence: number;

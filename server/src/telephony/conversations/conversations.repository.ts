@@ -39,6 +39,9 @@ export interface EventExtras {
   payload: Record<string, unknown>;
 }
 
+/** Whole seconds from the start of a hold to `at` (never negative). */
+const heldFor = (since: Date, at: Date): number => Math.max(0, Math.round((at.getTime() - since.getTime()) / 1000));
+
 /** A conversation as stored, for the rooms that read conversations through this port. */
 export type Conversation = ConversationEntity;
 
@@ -61,6 +64,12 @@ export abstract class ConversationsRepository {
    * posts racing, one wins. Returns whether it was written.
    */
   abstract setDisposition(id: string, expected: string | null, patch: Pick<ConversationEntity, 'disposition' | 'dispositionBy' | 'dispositionAt' | 'updatedAt'> & Partial<Pick<ConversationEntity, 'notes'>>, em?: EntityManager): Promise<boolean>;
+  /**
+   * The person on the call is held from `at` (an open hold already running is kept), or
+   * back: the open hold's seconds are added to `hold_seconds`. Each is one conditional
+   * statement, so a repeated or racing hold or resume counts once.
+   */
+  abstract recordHold(id: string, held: boolean, at: Date): Promise<void>;
   /** Notes something done to a call that is not a carrier status (hold, resume) in its event log. */
   abstract note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void>;
   abstract search(filter: ConversationFilter, after: ConversationCursor | null, limit: number): Promise<ConversationEntity[]>;
@@ -136,6 +145,11 @@ export class TypeormConversationsRepository extends ConversationsRepository {
       if (advanced && extras.errorCode) change.errorCode = extras.errorCode.slice(0, 16);
       if (advanced && extras.errorMessage) change.errorMessage = extras.errorMessage.slice(0, 300);
       if (extras.sequence != null && extras.sequence > current.lastSequence) change.lastSequence = extras.sequence;
+      // The call ending while its person is held ends the hold too.
+      if (change.endedAt && current.heldSince) {
+        change.holdSeconds = (current.holdSeconds ?? 0) + heldFor(current.heldSince, receivedAt);
+        change.heldSince = null;
+      }
       if (Object.keys(change).length) {
         change.updatedAt = receivedAt;
         await repo.update({ id }, change);
@@ -197,6 +211,22 @@ export class TypeormConversationsRepository extends ConversationsRepository {
 
   unsettled(statuses: string[], before: Date, limit: number): Promise<ConversationEntity[]> {
     return this.repo.find({ where: { status: In(statuses), updatedAt: LessThan(before) }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  async recordHold(id: string, held: boolean, at: Date): Promise<void> {
+    if (held) {
+      await this.repo.update({ id, heldSince: IsNull(), endedAt: IsNull() }, { heldSince: at });
+      return;
+    }
+    const row = await this.repo.findOne({ select: { id: true, heldSince: true }, where: { id } });
+    const since = row?.heldSince;
+    if (!since) return;
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ holdSeconds: () => `hold_seconds + ${heldFor(since, at)}`, heldSince: null })
+      .where('id = :id AND held_since = :since', { id, since })
+      .execute();
   }
 
   async note(id: string, what: string, source: string, payload: Record<string, unknown>, at: Date): Promise<void> {

@@ -231,7 +231,7 @@ export class OutboundService {
     if (!c.agentId) throw new DomainError(ErrorCode.Conflict, 'The call has no agent to come back to');
     try {
       if (await this.rooms.holdCustomer(c.id, held, actorId)) {
-        await this.conversations.note(c.id, held ? 'held' : 'resumed', 'agent', { actorId }, this.clock.now());
+        await this.noteHold(c.id, held, actorId);
         return;
       }
     } catch (e) {
@@ -251,7 +251,14 @@ export class OutboundService {
     } catch (e) {
       throw new DomainError(ErrorCode.CarrierError, `The carrier did not ${held ? 'hold' : 'resume'} the call: ${(e as Error).message}`);
     }
-    await this.conversations.note(c.id, held ? 'held' : 'resumed', 'agent', { actorId }, this.clock.now());
+    await this.noteHold(c.id, held, actorId);
+  }
+
+  /** The hold in the call's event log with who did it, and its time on the call (`hold_seconds`). */
+  private async noteHold(id: string, held: boolean, actorId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.conversations.note(id, held ? 'held' : 'resumed', 'agent', { actorId }, now);
+    await this.conversations.recordHold(id, held, now);
   }
 
   /**
