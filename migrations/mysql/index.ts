@@ -17,6 +17,7 @@ import { ReportSubscriptions1796691600000 } from './1796691600000-ReportSubscrip
 import { ConversationHolds1796691610000 } from './1796691610000-ConversationHolds.js';
 import { CallListKey1796691300000 } from './1796691300000-CallListKey.js';
 import { ReportDays1796691400000 } from './1796691400000-ReportDays.js';
+import { LeadImportOrigin1796691500000 } from './1796691500000-LeadImportOrigin.js';
 import { EmailDelivered1796690900000 } from './1796690900000-EmailDelivered.js';
 import { MailboxCursors1796690910000 } from './1796690910000-MailboxCursors.js';
 import { QueueSupervisors1796680100000 } from './1796680100000-QueueSupervisors.js';
@@ -90,6 +91,7 @@ export const MYSQL_MIGRATIONS: MixedList<Function> = [
   ItemRefusalCodes1796691120000,
   CallListKey1796691300000,
   ReportDays1796691400000,
+  LeadImportOrigin1796691500000,
   ReportSubscriptions1796691600000,
   ConversationHolds1796691610000,
 ];

@@ -82,7 +82,10 @@ export interface RecycleRule {
 
 /** How much of a queue's list has been worked: each lead counted once, where its turn stands now. */
 export interface ListPenetrationView {
-  queueId: string;
+  /** null: an import's leads counted across every queue they were added to. */
+  queueId: string | null;
+  /** Only the leads this CSV import made; null: every lead of the queue. */
+  importId: string | null;
   leads: number;
   /** Waiting: never dialed yet (first pass), and waiting for a retry or a further pass. */
   neverDialed: number;
@@ -104,6 +107,20 @@ export interface ListPenetrationView {
   dialsPerLead: Array<{ calls: number; leads: number }>;
   /** Nothing left to dial: no lead waiting or being worked. */
   burnt: boolean;
+}
+
+/** How much of a CSV import's leads has been worked, per queue they were added to and in all. */
+export interface ImportPenetrationView {
+  importId: string;
+  filename: string;
+  /** The import's leads: those in some queue, and the live ones never queued. */
+  leads: number;
+  /** Live leads of the import never added to any queue. */
+  neverQueued: number;
+  /** Per queue the import's leads were added to, by queue name: each lead once per queue. */
+  queues: Array<ListPenetrationView & { queueName: string }>;
+  /** Over every queue (`queueId` null): each lead once, where its newest turn stands (one still waiting or being worked first). */
+  total: ListPenetrationView;
 }
 
 /** What a list reset brings back (a preview, or what it did). */

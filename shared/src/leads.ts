@@ -55,6 +55,8 @@ export interface LeadView {
   createdBy: string | null;
   /** The user whose edit was the lead's last; null until one edits it. */
   updatedBy: string | null;
+  /** The CSV import that made the lead (its first, when later ones merged into it); null when it was made otherwise. */
+  importId: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import type { DialQueueView, ListPenetrationView, ScheduleReportView, ScheduleView, UserView } from '#shared';
+import type { DialQueueView, LeadImportUploadView, LeadImportView, LeadView, ListPenetrationView, ScheduleReportView, ScheduleView, UserView } from '#shared';
 import { AgentStateChangeEntity } from '../../server/src/agents/agent.entity.js';
 import { DialCallEntity } from '../../server/src/dialer/dial-queue.entity.js';
+import { LeadImportRunner } from '../../server/src/leads/import/lead-import.runner.js';
 import { ReportRollups } from '../../server/src/reports/report-rollups.job.js';
 import type { RunningServer } from '../../server/src/server.js';
 import { ConversationEntity } from '../../server/src/telephony/conversations/conversation.entity.js';
@@ -40,7 +41,7 @@ describe('the reports page in a real browser', () => {
   const errors: string[] = [];
 
   /** A report's JSON request (not its CSV). */
-  const REPORT_CALL = /\/api\/(reports\/[a-z-]+|dial-queues\/[^/]+\/penetration|compliance\/audit|schedules\/[^/]+\/report)(\?|$)/;
+  const REPORT_CALL = /\/api\/(reports\/[a-z-]+|(dial-queues|lead-imports)\/[^/]+\/penetration|compliance\/audit|schedules\/[^/]+\/report)(\?|$)/;
   /** Does `action` and waits until the report it asks for (the URL holding `expected`, if given) has landed on the page. */
   const run = async (action: () => Promise<unknown>, expected?: string) => {
     await Promise.all([page.waitForResponse((r) => REPORT_CALL.test(r.url()) && !r.url().includes('format=csv') && (!expected || r.url().includes(expected))), action()]);
@@ -217,9 +218,19 @@ describe('the reports page in a real browser', () => {
     await expectRows(1);
   }, 60_000);
 
-  it('list penetration: where the demo list stands, an empty queue, the CSV written from the table', async () => {
+  it('list penetration: where the demo list stands, an empty queue, the CSV written from the table, one import’s leads', async () => {
     const expected = await api<ListPenetrationView>('GET', `/api/dial-queues/${queue.id}/penetration`);
     const empty = await api<DialQueueView>('POST', '/api/dial-queues', { name: 'Empty list', mode: 'power' });
+    // A CSV import of three leads, two of them added to a queue of their own.
+    const csv3 = 'Name,Phone\nImported One,+12125553101\nImported Two,+12125553102\nImported Three,+12125553103\n';
+    const res = await fetch(`${server.url}/api/lead-imports?filename=spring.csv`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'text/csv' }, body: csv3 });
+    const upload = (await res.json()) as LeadImportUploadView;
+    await api('POST', `/api/lead-imports/${upload.id}/start`, { columns: { Name: 'firstName', Phone: 'phone' }, dedupe: 'skip' });
+    await server.app.get(LeadImportRunner).idle();
+    await expect(api<LeadImportView>('GET', `/api/lead-imports/${upload.id}`)).resolves.toMatchObject({ status: 'completed', counts: { created: 3 } });
+    const imported = (await api<{ items: LeadView[] }>('GET', '/api/leads?phone=%2B12125553101')).items.concat((await api<{ items: LeadView[] }>('GET', '/api/leads?phone=%2B12125553102')).items);
+    const listed = await api<DialQueueView>('POST', '/api/dial-queues', { name: 'Imported list', mode: 'power' });
+    await api('POST', `/api/dial-queues/${listed.id}/leads`, { leadIds: imported.map((l) => l.id) });
     await page.reload(); // the new queue in the select
     await run(() => page.getByTestId('reports-tab').click());
     await openReport('List penetration');
@@ -235,6 +246,22 @@ describe('the reports page in a real browser', () => {
     expect(csv.lines).toBe(1);
     await select('filter-queue', empty.id);
     await expectRows(0);
+    // The import's leads in its queue, then across every queue with the one never queued.
+    await select('filter-queue', listed.id);
+    await select('filter-import', upload.id);
+    await expectRows(1);
+    await expect(cell('Never dialed', 'Leads')).resolves.toBe('2');
+    await select('filter-queue', '');
+    await expect(headers()).resolves.toEqual(['Queue', 'Where the lead stands', 'Status', 'Leads']);
+    expect(await tableRows()).toEqual([
+      ['Imported list', 'Waiting', 'Never dialed', '2'],
+      ['All queues', 'Not in any queue', 'Never queued', '1'],
+      ['All queues', 'Waiting', 'Never dialed', '2'],
+    ]);
+    await expect(page.getByTestId('report-summary').textContent()).resolves.toContain('Never queued1');
+    await page.screenshot({ path: '/tmp/reports-import-penetration.png', animations: 'disabled' });
+    const importCsv = await downloadCsv();
+    expect(importCsv).toEqual({ name: 'list-penetration-import.csv', header: ['queue', 'group', 'status', 'leads'], lines: 3 });
   }, 60_000);
 
   it('consent audit: today’s ledger entry, yesterday none, the CSV', async () => {

@@ -68,7 +68,7 @@ describe('the predictive dialer at scale', () => {
       const id = randomUUID();
       const e164 = `+1718${String(2000000 + i).padStart(7, '0')}`;
       const asleep = i % 100 === 7; // Honolulu: 07:00 there, before the window opens
-      leads.push({ id, firstName: 'Lead', lastName: String(i), company: null, email: null, phone: e164, timezone: asleep ? 'Pacific/Honolulu' : null, region: null, ownerId: null, status: 'new', customFields: '{}', instantDial: false, lastContactedAt: null, lastContactedMode: 'not_contacted', lastActivityAt: null, lastActivityType: null, createdBy: null, updatedBy: null, createdAt: now, updatedAt: now, deletedAt: null });
+      leads.push({ id, firstName: 'Lead', lastName: String(i), company: null, email: null, phone: e164, timezone: asleep ? 'Pacific/Honolulu' : null, region: null, ownerId: null, status: 'new', customFields: '{}', instantDial: false, lastContactedAt: null, lastContactedMode: 'not_contacted', lastActivityAt: null, lastActivityType: null, createdBy: null, updatedBy: null, importId: null, createdAt: now, updatedAt: now, deletedAt: null });
       phones.push({ leadId: id, e164, label: 'main', position: 0 } as LeadPhoneEntity);
       if (asleep) barred.set(e164, 'out of hours');
       const answer = 0.1 + 0.1 * (i % 4);

@@ -1,18 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessClaims, DialItemView, DialQueueView, ListPenetrationView, QueueResetView } from '#shared';
+import type { AccessClaims, DialItemView, DialQueueView, ImportPenetrationView, ListPenetrationView, QueueResetView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialCalls } from './dial-calls.service.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
-import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, PenetrationQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { ListPenetration } from './list-penetration.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
 @ApiTags('dial queues')
 @ApiBearerAuth()
 @Controller('dial-queues')
 export class DialQueuesController {
-  constructor(private readonly queues: DialQueuesService) {}
+  constructor(
+    private readonly queues: DialQueuesService,
+    private readonly penetrations: ListPenetration,
+  ) {}
 
   @AnyRole()
   @Get()
@@ -52,9 +56,9 @@ export class DialQueuesController {
 
   @Roles('admin', 'supervisor')
   @Get(':id/penetration')
-  @ApiOperation({ summary: "How much of the list has been worked: leads never dialed, waiting again, contacted, finished by disposition or outcome, and no longer eligible by reason" })
-  penetration(@Param('id', UuidParamPipe) id: string): Promise<ListPenetrationView> {
-    return this.queues.penetration(id);
+  @ApiOperation({ summary: "How much of the list (or, with `importId`, of that CSV import's leads in it) has been worked: leads never dialed, waiting again, contacted, finished by disposition or outcome, and no longer eligible by reason" })
+  penetration(@Param('id', UuidParamPipe) id: string, @Query() query: PenetrationQuery): Promise<ListPenetrationView> {
+    return this.penetrations.ofQueue(id, query.importId ?? null);
   }
 
   @Roles('admin', 'supervisor')
@@ -102,5 +106,19 @@ export class DialerItemsController {
   @ApiOperation({ summary: 'Pass on the lead on my card: it returns to the queue for later, and I get the next' })
   skip(@Param('id', UuidParamPipe) id: string, @CurrentUser() actor: AccessClaims): Promise<void> {
     return this.moves.skipCard(id, actor.sub);
+  }
+}
+
+@ApiTags('lead imports')
+@ApiBearerAuth()
+@Controller('lead-imports')
+export class ImportPenetrationController {
+  constructor(private readonly penetrations: ListPenetration) {}
+
+  @Roles('admin', 'supervisor')
+  @Get(':id/penetration')
+  @ApiOperation({ summary: "How much of the import's leads has been worked: per queue they were added to, in all (each lead once), and those never queued" })
+  penetration(@Param('id', UuidParamPipe) id: string): Promise<ImportPenetrationView> {
+    return this.penetrations.ofImport(id);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type ListPenetrationView, type QueueRecording, type QueueResetView, type RecycleRule, type RetryRule } from '#shared';
+import { type AccessClaims, type DialItemView, type DialQueueView, ErrorCode, type QueueRecording, type QueueResetView, type RecycleRule, type RetryRule } from '#shared';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/db-errors.js';
@@ -14,8 +14,6 @@ import { DialCallsRepository } from './dial-calls.repository.js';
 import { DialItemsRepository } from './dial-items.repository.js';
 import { DialPacer } from './dial-pacer.service.js';
 import { DialRecycling } from './dial-recycling.service.js';
-import { DialPenetrationRepository } from './dial-penetration.repository.js';
-import { penetrationOf } from './list-penetration.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
 import type { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
 
@@ -35,7 +33,6 @@ export class DialQueuesService {
     private readonly clock: Clock,
     private readonly calls: DialCallsRepository,
     private readonly recycling: DialRecycling,
-    private readonly lists: DialPenetrationRepository,
   ) {}
 
   async list(): Promise<DialQueueView[]> {
@@ -208,13 +205,6 @@ export class DialQueuesService {
     const added = await this.intake.addAtOnce(q.id, ids, { source: 'list', priority: dto.priority ?? 0 });
     if (q.active) void this.pacer.pace(q.id);
     return { added: added.length, alreadyQueued: ids.length - added.length };
-  }
-
-  /** How much of the queue's list has been worked, and why the leads that are out are out. */
-  async penetration(queueId: string): Promise<ListPenetrationView> {
-    const q = await this.find(queueId);
-    const [rows, dials] = await Promise.all([this.lists.penetration(q.id), this.lists.dialsPerLead(q.id)]);
-    return penetrationOf(q.id, rows, dials);
   }
 
   /** The queue's finished leads back for another pass (or, with `preview`, only counted). */

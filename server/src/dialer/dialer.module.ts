@@ -12,11 +12,12 @@ import { DialBurstsRepository } from './dial-bursts.repository.js';
 import { DialIntakeModule } from './dial-intake.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
 import { DialPacer } from './dial-pacer.service.js';
-import { DialerItemsController, DialQueuesController } from './dial-queues.controller.js';
+import { DialerItemsController, DialQueuesController, ImportPenetrationController } from './dial-queues.controller.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialPenetrationRepository } from './dial-penetration.repository.js';
 import { DialRecyclesRepository } from './dial-recycles.repository.js';
 import { DialRecycling } from './dial-recycling.service.js';
+import { ListPenetration } from './list-penetration.service.js';
 import { DialReservations } from './dial-reservations.service.js';
 import { PacingFigures } from './pacing-figures.js';
 import { QueueWorkSource } from './queue-work-source.js';
@@ -27,8 +28,8 @@ import { QueueWorkSource } from './queue-work-source.js';
  */
 @Module({
   imports: [DialIntakeModule, LeadsModule, ComplianceModule, SettingsModule, TelephonyModule, CallbacksModule, RealtimeModule, AgentsModule, UsersModule],
-  controllers: [DialQueuesController, DialerItemsController],
-  providers: [DialRecyclesRepository, DialPenetrationRepository, DialRecycling, DialBurstsRepository, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
+  controllers: [DialQueuesController, DialerItemsController, ImportPenetrationController],
+  providers: [DialRecyclesRepository, DialPenetrationRepository, ListPenetration, DialRecycling, DialBurstsRepository, DialItemMoves, DialReservations, DialCalls, PacingFigures, DialPacer, DialQueuesService, QueueWorkSource],
   exports: [DialIntakeModule, DialPacer, DialReservations, DialCalls, DialItemMoves, DialQueuesService],
 })
 export class DialerModule {}

@@ -1,5 +1,5 @@
-import type { ListPenetrationView } from '#shared';
-import type { PenetrationRow } from './dial-penetration.repository.js';
+import type { ImportPenetrationView, ListPenetrationView } from '#shared';
+import type { DialsRow, PenetrationRow } from './dial-penetration.repository.js';
 
 const REASON: Record<string, string> = {
   OPTED_OUT: 'opted out',
@@ -22,9 +22,16 @@ function reasonOf(codes: string | null): string {
   return first ? (REASON[first] ?? first.toLowerCase().replace(/_/g, ' ')) : 'refused';
 }
 
-/** A list's penetration from where each lead's turn stands and the calls made to them. */
-export function penetrationOf(queueId: string, rows: PenetrationRow[], dials: { histogram: Array<{ calls: number; leads: number }>; contacted: number }): ListPenetrationView {
-  const view: ListPenetrationView = { queueId, leads: 0, neverDialed: 0, waitingAgain: 0, inProgress: 0, contacted: dials.contacted, byDisposition: {}, attemptsUsedUp: {}, removed: 0, ineligible: 0, ineligibleBy: {}, dialsPerLead: dials.histogram, burnt: false };
+/** The calls-per-lead histogram and the leads contacted, from the rows of one list. */
+function dialsOf(rows: DialsRow[]): { histogram: Array<{ calls: number; leads: number }>; contacted: number } {
+  const sorted = [...rows].sort((a, b) => a.calls - b.calls);
+  return { histogram: sorted.map((r) => ({ calls: r.calls, leads: r.leads })), contacted: rows.reduce((n, r) => n + r.contacted, 0) };
+}
+
+/** A list's penetration from where each lead's turn stands and the calls made to them (`queueId` null: across queues). */
+export function penetrationOf(queueId: string | null, importId: string | null, rows: PenetrationRow[], dialRows: DialsRow[]): ListPenetrationView {
+  const dials = dialsOf(dialRows);
+  const view: ListPenetrationView = { queueId, importId, leads: 0, neverDialed: 0, waitingAgain: 0, inProgress: 0, contacted: dials.contacted, byDisposition: {}, attemptsUsedUp: {}, removed: 0, ineligible: 0, ineligibleBy: {}, dialsPerLead: dials.histogram, burnt: false };
   const add = (into: Record<string, number>, key: string, n: number) => (into[key] = (into[key] ?? 0) + n);
   for (const r of rows) {
     view.leads += r.leads;
@@ -41,4 +48,26 @@ export function penetrationOf(queueId: string, rows: PenetrationRow[], dials: { 
   }
   view.burnt = view.neverDialed + view.waitingAgain + view.inProgress === 0;
   return view;
+}
+
+/**
+ * An import's penetration: per queue its leads were added to (by queue name), the total
+ * with each lead counted once where its newest turn stands, and the leads never queued.
+ */
+export function importPenetrationOf(
+  importId: string,
+  filename: string,
+  perQueue: { rows: PenetrationRow[]; dials: DialsRow[]; names: Map<string, string> },
+  across: { rows: PenetrationRow[]; dials: DialsRow[] },
+  neverQueued: number,
+): ImportPenetrationView {
+  const ids = [...new Set(perQueue.rows.map((r) => r.queueId as string))];
+  const queues = ids
+    .map((id) => ({
+      ...penetrationOf(id, importId, perQueue.rows.filter((r) => r.queueId === id), perQueue.dials.filter((d) => d.queueId === id)),
+      queueName: perQueue.names.get(id) ?? id,
+    }))
+    .sort((a, b) => a.queueName.localeCompare(b.queueName));
+  const total = penetrationOf(null, importId, across.rows, across.dials);
+  return { importId, filename, leads: total.leads + neverQueued, neverQueued, queues, total };
 }

@@ -7,6 +7,7 @@ import { IdColumn, InstantColumn, RefColumn } from '../database/columns.js';
 @Index('ix_leads_status', ['status'])
 @Index('ix_leads_email', ['email'])
 @Index('ix_leads_phone', ['phone'])
+@Index('ix_leads_import', ['importId'])
 // The search box's prefix indexes. Written by hand per dialect (on Postgres over LOWER(…) with
 // the pattern operator class, which the entity cannot say), so the schema sync leaves them be.
 @Index('ix_leads_first_name_prefix', { synchronize: false })
@@ -75,6 +76,13 @@ export class LeadEntity {
   /** The user whose change was the lead's last (through the API); null until one changes it. */
   @RefColumn({ name: 'updated_by', nullable: true })
   updatedBy: string | null;
+
+  /**
+   * The CSV import that made the lead (lead_imports.id); null when it was made otherwise.
+   * A later import that merges into the lead leaves it be: a lead belongs to its first import.
+   */
+  @RefColumn({ name: 'import_id', nullable: true })
+  importId: string | null;
 
   @InstantColumn({ name: 'created_at' })
   createdAt: Date;

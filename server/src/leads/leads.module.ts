@@ -19,6 +19,6 @@ import { LeadsService } from './leads.service.js';
     LeadImportRunner,
     { provide: LeadImportRepository, useClass: TypeormLeadImportRepository },
   ],
-  exports: [LeadsService, LeadsRepository],
+  exports: [LeadsService, LeadsRepository, LeadImportRepository],
 })
 export class LeadsModule {}

@@ -80,6 +80,10 @@ export abstract class LeadsRepository {
   liveLeadIdsSubquery(statusesParam: string): string {
     return `SELECT l.id FROM leads l WHERE l.status NOT IN (:...${statusesParam}) AND l.deleted_at IS NULL`;
   }
+  /** SQL of a subquery of the ids of the leads the import named by `:importParam` made (`live`: not deleted; else deleted ones too). */
+  importLeadIdsSubquery(importParam: string, live = false): string {
+    return `SELECT l.id FROM leads l WHERE l.import_id = :${importParam}${live ? ' AND l.deleted_at IS NULL' : ''}`;
+  }
   /** Every lead holding this number, deleted ones too. */
   abstract holdersOfNumber(e164: string): Promise<string[]>;
   /** Live leads whose company is one of `names` (compared without regard to case), oldest first, at most `limit`. */
@@ -98,7 +102,7 @@ export abstract class LeadsRepository {
 /** A lead's columns, read without the entity mapper on the hot paths (a page, one lead). */
 const LEAD_COLUMNS =
   'l.id, l.first_name, l.last_name, l.company, l.email, l.phone, l.timezone, l.region, l.owner_id, l.status, l.custom_fields, l.instant_dial, ' +
-  'l.last_contacted_at, l.last_activity_at, l.last_contacted_mode, l.last_activity_type, l.created_by, l.updated_by, l.created_at, l.updated_at, l.deleted_at';
+  'l.last_contacted_at, l.last_activity_at, l.last_contacted_mode, l.last_activity_type, l.created_by, l.updated_by, l.import_id, l.created_at, l.updated_at, l.deleted_at';
 
 interface LeadRow {
   id: string;
@@ -120,6 +124,7 @@ interface LeadRow {
   last_activity_type: string | null;
   created_by: string | null;
   updated_by: string | null;
+  import_id: string | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -146,6 +151,7 @@ function leadFromRow(r: LeadRow): LeadEntity {
     lastActivityType: r.last_activity_type,
     createdBy: r.created_by,
     updatedBy: r.updated_by,
+    importId: r.import_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deletedAt: r.deleted_at,

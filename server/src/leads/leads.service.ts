@@ -86,6 +86,7 @@ export class LeadsService {
       lastActivityType: null,
       createdBy: authorId,
       updatedBy: authorId,
+      importId: null,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
@@ -297,6 +298,7 @@ export class LeadsService {
       instantDial: l.instantDial,
       createdBy: l.createdBy ?? null,
       updatedBy: l.updatedBy ?? null,
+      importId: l.importId ?? null,
       createdAt: l.createdAt.toISOString(),
       updatedAt: l.updatedAt.toISOString(),
     };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ListPenetrationView, ReportTable, ScheduleReportView } from '#shared';
+import type { ImportPenetrationView, ListPenetrationView, ReportTable, ScheduleReportView } from '#shared';
 import { daysBetween, floorTime, quickRange } from './report-days.js';
-import { fromConsentAudit, fromPenetration, fromReportTable, fromScheduleReport, missingChoice, type ReportFilterValues, requestOf, shownColumns, tableCsv, typedColumns } from './report-kinds.js';
+import { ALL_QUEUES, fromImportPenetration, fromPenetration } from './report-penetration.js';
+import { fromConsentAudit, fromReportTable, fromScheduleReport, missingChoice, type ReportFilterValues, requestOf, shownColumns, tableCsv, typedColumns } from './report-kinds.js';
 
-const filters = (over: Partial<ReportFilterValues> = {}): ReportFilterValues => ({ from: '2026-12-01', to: '2026-12-07', queueId: '', agentId: '', scheduleId: '', groupBy: 'day', perCall: false, auditKind: 'consent', ...over });
+const filters = (over: Partial<ReportFilterValues> = {}): ReportFilterValues => ({ from: '2026-12-01', to: '2026-12-07', queueId: '', importId: '', agentId: '', scheduleId: '', groupBy: 'day', perCall: false, auditKind: 'consent', ...over });
 
 describe('the reports page model', () => {
   it.each([
@@ -26,6 +27,10 @@ describe('the reports page model', () => {
     expect(missingChoice('list-penetration', filters())).toMatch(/queue/);
     expect(missingChoice('schedule', filters())).toMatch(/schedule/);
     expect(missingChoice('list-penetration', filters({ queueId: 'q1', from: '' }))).toBeNull();
+    // An import: its leads in the queue picked, or with no queue across every queue they were added to.
+    expect(requestOf('list-penetration', filters({ queueId: 'q1', importId: 'i1' }))).toMatchObject({ path: '/api/dial-queues/q1/penetration?importId=i1', csvPath: null, fileName: 'list-penetration-import.csv' });
+    expect(requestOf('list-penetration', filters({ importId: 'i1' }))).toMatchObject({ path: '/api/lead-imports/i1/penetration', csvPath: null });
+    expect(missingChoice('list-penetration', filters({ importId: 'i1' }))).toBeNull();
     expect(missingChoice('dispositions', filters({ to: '' }))).toMatch(/day/);
   });
 
@@ -54,7 +59,7 @@ describe('the reports page model', () => {
   });
 
   it('lays a list’s penetration out as where each lead stands, leaving out what holds none', () => {
-    const p: ListPenetrationView = { queueId: 'q', leads: 10, neverDialed: 4, waitingAgain: 0, inProgress: 1, contacted: 3, byDisposition: { sale: 2 }, attemptsUsedUp: { 'no-answer': 1 }, removed: 0, ineligible: 2, ineligibleBy: { 'opted out': 2 }, dialsPerLead: [{ calls: 0, leads: 4 }, { calls: 1, leads: 6 }], burnt: false };
+    const p: ListPenetrationView = { queueId: 'q', importId: null, leads: 10, neverDialed: 4, waitingAgain: 0, inProgress: 1, contacted: 3, byDisposition: { sale: 2 }, attemptsUsedUp: { 'no-answer': 1 }, removed: 0, ineligible: 2, ineligibleBy: { 'opted out': 2 }, dialsPerLead: [{ calls: 0, leads: 4 }, { calls: 1, leads: 6 }], burnt: false };
     const view = fromPenetration(p);
     expect(view.rows).toEqual([
       { group: 'Waiting', status: 'Never dialed', leads: 4 },
@@ -65,6 +70,44 @@ describe('the reports page model', () => {
     ]);
     expect(view.summary).toEqual([{ label: 'Leads', value: '10' }, { label: 'Contacted', value: '3' }, { label: 'Dialed', value: '6' }, { label: 'Left to dial', value: '5' }]);
     expect(tableCsv(view)).toBe('group,status,leads\r\nWaiting,Never dialed,4\r\nBeing worked,Reserved or dialing,1\r\n"Finished, a person answered",sale,2\r\n"Finished, attempts used up",no-answer,1\r\nNo longer eligible,opted out,2\r\n');
+  });
+
+  it('lays an import’s penetration out per queue, then over every queue with the leads never queued', () => {
+    const none = { importId: 'i', leads: 0, neverDialed: 0, waitingAgain: 0, inProgress: 0, contacted: 0, byDisposition: {}, attemptsUsedUp: {}, removed: 0, ineligible: 0, ineligibleBy: {}, dialsPerLead: [], burnt: true };
+    const v: ImportPenetrationView = {
+      importId: 'i',
+      filename: 'spring.csv',
+      leads: 5,
+      neverQueued: 1,
+      queues: [
+        { ...none, queueId: 'qa', queueName: 'A', leads: 2, neverDialed: 1, byDisposition: { sale: 1 }, contacted: 1, dialsPerLead: [{ calls: 0, leads: 1 }, { calls: 2, leads: 1 }], burnt: false },
+        { ...none, queueId: 'qb', queueName: 'B', leads: 2, waitingAgain: 1, attemptsUsedUp: { busy: 1 }, dialsPerLead: [{ calls: 1, leads: 2 }], burnt: false },
+      ],
+      total: { ...none, queueId: null, leads: 4, neverDialed: 1, waitingAgain: 1, byDisposition: { sale: 1 }, attemptsUsedUp: { busy: 1 }, contacted: 1, dialsPerLead: [{ calls: 0, leads: 1 }, { calls: 1, leads: 1 }, { calls: 3, leads: 2 }], burnt: false },
+    };
+    const view = fromImportPenetration(v);
+    expect(view.columns.map((c) => [c.key, c.numeric])).toEqual([['queue', false], ['group', false], ['status', false], ['leads', true]]);
+    expect(view.rows).toEqual([
+      { queue: 'A', group: 'Waiting', status: 'Never dialed', leads: 1 },
+      { queue: 'A', group: 'Finished, a person answered', status: 'sale', leads: 1 },
+      { queue: 'B', group: 'Waiting', status: 'Waiting again', leads: 1 },
+      { queue: 'B', group: 'Finished, attempts used up', status: 'busy', leads: 1 },
+      { queue: ALL_QUEUES, group: 'Not in any queue', status: 'Never queued', leads: 1 },
+      { queue: ALL_QUEUES, group: 'Waiting', status: 'Never dialed', leads: 1 },
+      { queue: ALL_QUEUES, group: 'Waiting', status: 'Waiting again', leads: 1 },
+      { queue: ALL_QUEUES, group: 'Finished, a person answered', status: 'sale', leads: 1 },
+      { queue: ALL_QUEUES, group: 'Finished, attempts used up', status: 'busy', leads: 1 },
+    ]);
+    // The chart draws the total; the figures are the import's.
+    expect(view.chart?.categories).toEqual(['Never queued', 'Never dialed', 'Waiting again', 'sale', 'busy']);
+    expect(view.summary).toEqual([
+      { label: 'Leads', value: '5' },
+      { label: 'Never queued', value: '1' },
+      { label: 'Queues', value: '2' },
+      { label: 'Contacted', value: '1' },
+      { label: 'Dialed', value: '3' },
+      { label: 'Left to dial', value: '2' },
+    ]);
   });
 
   it('writes the table’s CSV so no cell runs as a formula', () => {

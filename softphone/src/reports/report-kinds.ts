@@ -1,4 +1,4 @@
-import { csvLine, type ContactRefusalView, type ListPenetrationView, type OptOutEntryView, type ReportCell, type ReportGrouping, type ReportTable, type ScheduleReportView } from '#shared';
+import { csvLine, type ContactRefusalView, type OptOutEntryView, type ReportCell, type ReportGrouping, type ReportTable, type ScheduleReportView } from '#shared';
 import { daysBetween, floorTime } from './report-days.js';
 
 /** The reports the Reports page offers, in the picker's order. */
@@ -20,6 +20,8 @@ export interface ReportFilterValues {
   from: string;
   to: string;
   queueId: string;
+  /** List penetration: only the leads this CSV import made (with no queue: the import across its queues). */
+  importId: string;
   agentId: string;
   scheduleId: string;
   groupBy: ReportGrouping;
@@ -28,13 +30,13 @@ export interface ReportFilterValues {
   auditKind: 'consent' | 'refusals';
 }
 
-export type FilterName = 'range' | 'queue' | 'agent' | 'groupBy' | 'perCall' | 'schedule' | 'auditKind';
+export type FilterName = 'range' | 'queue' | 'import' | 'agent' | 'groupBy' | 'perCall' | 'schedule' | 'auditKind';
 
 /** The filters each report takes. */
 export const FILTERS: Record<PageReport, readonly FilterName[]> = {
   'agent-performance': ['range', 'queue', 'agent', 'groupBy'],
   'campaign-summary': ['range', 'queue', 'agent', 'groupBy'],
-  'list-penetration': ['queue'],
+  'list-penetration': ['queue', 'import'],
   dispositions: ['range', 'queue', 'agent', 'groupBy'],
   'abandon-evidence': ['range', 'queue', 'perCall'],
   'consent-audit': ['range', 'auditKind'],
@@ -92,7 +94,7 @@ export interface ReportRequest {
 
 /** What a report still needs before it can run (a queue, a schedule), or null. */
 export function missingChoice(report: PageReport, f: ReportFilterValues): string | null {
-  if (report === 'list-penetration' && !f.queueId) return 'Pick a dial queue to see its list.';
+  if (report === 'list-penetration' && !f.queueId && !f.importId) return 'Pick a dial queue (or an import) to see its list.';
   if (report === 'schedule' && !f.scheduleId) return 'Pick a schedule to see its report.';
   if (FILTERS[report].includes('range') && (!f.from || !f.to)) return 'Pick the first and the last day.';
   return null;
@@ -120,8 +122,11 @@ export function requestOf(report: PageReport, f: ReportFilterValues): ReportRequ
       const path = `/api/reports/abandon-evidence${query({ from: f.from, to: f.to, queueId: f.queueId, drill: f.perCall ? 'day' : undefined })}`;
       return { path, csvPath: withCsv(path), fileName: `abandon-evidence${f.perCall ? '-calls' : ''}-${range}.csv` };
     }
-    case 'list-penetration':
-      return { path: `/api/dial-queues/${encodeURIComponent(f.queueId)}/penetration`, csvPath: null, fileName: 'list-penetration.csv' };
+    case 'list-penetration': {
+      const fileName = f.importId ? 'list-penetration-import.csv' : 'list-penetration.csv';
+      if (!f.queueId) return { path: `/api/lead-imports/${encodeURIComponent(f.importId)}/penetration`, csvPath: null, fileName };
+      return { path: `/api/dial-queues/${encodeURIComponent(f.queueId)}/penetration${query({ importId: f.importId })}`, csvPath: null, fileName };
+    }
     case 'consent-audit': {
       const path = `/api/compliance/audit${query({ from: f.from, to: f.to, kind: f.auditKind })}`;
       return { path: `${path}&limit=${AUDIT_PAGE}`, csvPath: withCsv(path), fileName: `consent-audit-${f.auditKind}-${range}.csv` };
@@ -148,7 +153,7 @@ export function typedColumns(columns: Array<{ key: string; label: string }>, row
   });
 }
 
-const num = (v: ReportCell | undefined): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+export const num = (v: ReportCell | undefined): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
 
 /** Sums `keys` of the rows per period, in the order the periods first appear (the server sorts them). */
 function perPeriod(rows: Array<Record<string, ReportCell>>, keys: string[]): { periods: string[]; sums: Map<string, number[]> } {
@@ -163,7 +168,7 @@ function perPeriod(rows: Array<Record<string, ReportCell>>, keys: string[]): { p
   return { periods, sums };
 }
 
-const BLUE = '#5b8def';
+export const BLUE = '#5b8def';
 const GREEN = '#12b76a';
 const ORANGE = '#f79009';
 const RED = '#d92d20';
@@ -211,39 +216,6 @@ export function fromReportTable(report: PageReport, t: ReportTable, capPct = DEF
     view.chart = { title: 'Abandoned share of calls a person answered, per day', layout: 'periods', categories: periods, unit: '%', series: [{ label: 'Abandoned', color: ORANGE, values: periods.map(share) }], line: { value: capPct, label: `cap ${capPct}%` } };
   }
   return view;
-}
-
-const PENETRATION_COLUMNS = [
-  { key: 'group', label: 'Where the lead stands' },
-  { key: 'status', label: 'Status' },
-  { key: 'leads', label: 'Leads' },
-];
-
-/** A list's penetration as rows of (where, status, leads), the statuses with no lead left out. */
-export function fromPenetration(p: ListPenetrationView): ReportView {
-  const rows: Array<Record<string, ReportCell>> = [];
-  const push = (group: string, status: string, leads: number) => leads > 0 && rows.push({ group, status, leads });
-  push('Waiting', 'Never dialed', p.neverDialed);
-  push('Waiting', 'Waiting again', p.waitingAgain);
-  push('Being worked', 'Reserved or dialing', p.inProgress);
-  for (const [code, n] of Object.entries(p.byDisposition).sort()) push('Finished, a person answered', code, n);
-  for (const [outcome, n] of Object.entries(p.attemptsUsedUp).sort()) push('Finished, attempts used up', outcome, n);
-  push('Removed', 'Taken out of the queue', p.removed);
-  for (const [reason, n] of Object.entries(p.ineligibleBy).sort()) push('No longer eligible', reason, n);
-  const chart: ChartSpec | null = rows.length ? { title: 'Leads by where they stand', layout: 'categories', categories: rows.map((r) => String(r.status)), series: [{ label: 'Leads', color: BLUE, values: rows.map((r) => num(r.leads)) }] } : null;
-  return {
-    columns: typedColumns(PENETRATION_COLUMNS, rows),
-    rows,
-    chart,
-    summary: [
-      { label: 'Leads', value: String(p.leads) },
-      { label: 'Contacted', value: String(p.contacted) },
-      { label: 'Dialed', value: String(p.dialsPerLead.filter((d) => d.calls > 0).reduce((s, d) => s + d.leads, 0)) },
-      { label: 'Left to dial', value: p.burnt ? 'none' : String(p.neverDialed + p.waitingAgain + p.inProgress) },
-    ],
-    note: null,
-    zone: null,
-  };
 }
 
 const CONSENT_COLUMNS = [

@@ -1,19 +1,22 @@
-import type { DialQueueView, ListPenetrationView, ReportTable, ScheduleReportView, ScheduleView, UserView } from '#shared';
+import type { DialQueueView, ImportPenetrationView, LeadImportView, ListPenetrationView, ReportTable, ScheduleReportView, ScheduleView, UserView } from '#shared';
 import type { ApiClient } from '../lib/api.js';
-import { type ConsentAuditPage, DEFAULT_ABANDON_CAP_PCT, fromConsentAudit, fromPenetration, fromReportTable, fromScheduleReport, groupingsOf, missingChoice, type PageReport, type ReportFilterValues, type ReportView, requestOf, tableCsv } from './report-kinds.js';
+import { type ConsentAuditPage, DEFAULT_ABANDON_CAP_PCT, fromConsentAudit, fromReportTable, fromScheduleReport, groupingsOf, missingChoice, type PageReport, type ReportFilterValues, type ReportView, requestOf, tableCsv } from './report-kinds.js';
 import { quickRange, type QuickRange } from './report-days.js';
+import { fromImportPenetration, fromPenetration } from './report-penetration.js';
 
 /**
  * The Reports page's state: the report picked, its filters, the lists the selects offer
- * (queues, agents, schedules, the floor's zone), and the answer. A request that a newer
+ * (queues, agents, schedules, lead imports, the floor's zone), and the answer. A request that a newer
  * one overtook is dropped when it lands.
  */
 export class ReportsPage {
   report = $state<PageReport>('agent-performance');
-  filters = $state<ReportFilterValues>({ from: '', to: '', queueId: '', agentId: '', scheduleId: '', groupBy: 'day', perCall: false, auditKind: 'consent' });
+  filters = $state<ReportFilterValues>({ from: '', to: '', queueId: '', importId: '', agentId: '', scheduleId: '', groupBy: 'day', perCall: false, auditKind: 'consent' });
   queues = $state<DialQueueView[]>([]);
   agents = $state<UserView[]>([]);
   schedules = $state<ScheduleView[]>([]);
+  /** The CSV imports that made leads, newest first (list penetration per import). */
+  imports = $state<LeadImportView[]>([]);
   /** The floor's zone, once the settings are read (the browser's until then). */
   zone = $state<string | null>(null);
   view = $state<ReportView | null>(null);
@@ -32,12 +35,19 @@ export class ReportsPage {
   /** Reads the lists the filters pick from and the floor's zone, and sets the range to today there. */
   async start(): Promise<void> {
     const api = this.api();
-    const [settings, queues, users, schedules] = await Promise.allSettled([api.get<{ defaultTimezone: string }>('/api/settings'), api.get<DialQueueView[]>('/api/dial-queues'), api.get<UserView[]>('/api/users'), api.get<ScheduleView[]>('/api/schedules')]);
+    const [settings, queues, users, schedules, imports] = await Promise.allSettled([
+      api.get<{ defaultTimezone: string }>('/api/settings'),
+      api.get<DialQueueView[]>('/api/dial-queues'),
+      api.get<UserView[]>('/api/users'),
+      api.get<ScheduleView[]>('/api/schedules'),
+      api.get<LeadImportView[]>('/api/lead-imports?limit=200'),
+    ]);
     if (settings.status === 'fulfilled') this.zone = settings.value.defaultTimezone;
     if (queues.status === 'fulfilled') this.queues = queues.value;
     if (users.status === 'fulfilled') this.agents = users.value.filter((u) => u.role === 'agent').sort((a, b) => a.name.localeCompare(b.name));
     if (schedules.status === 'fulfilled') this.schedules = schedules.value;
-    const failed = [settings, queues, users, schedules].find((r) => r.status === 'rejected');
+    if (imports.status === 'fulfilled') this.imports = imports.value.filter((i) => i.counts.created > 0);
+    const failed = [settings, queues, users, schedules, imports].find((r) => r.status === 'rejected');
     if (failed) this.error = (failed.reason as Error).message;
     if (!this.filters.from) this.pick('today');
   }
@@ -85,7 +95,7 @@ export class ReportsPage {
     const { path } = requestOf(report, f);
     switch (report) {
       case 'list-penetration':
-        return fromPenetration(await api.get<ListPenetrationView>(path, { signal }));
+        return f.queueId ? fromPenetration(await api.get<ListPenetrationView>(path, { signal })) : fromImportPenetration(await api.get<ImportPenetrationView>(path, { signal }));
       case 'consent-audit':
         return fromConsentAudit(await api.get<ConsentAuditPage>(path, { signal }), f.from, f.to);
       case 'schedule':

@@ -189,6 +189,10 @@ export class ListItemsQuery {
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
+export class PenetrationQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the leads this CSV import made' }) @IsOptional() @IsUUID('all', { message: 'must be a lead import id' }) importId?: string;
+}
+
 export class AbandonRateQuery {
   @ApiPropertyOptional({ default: 30 }) @IsOptional() @Type(() => Number) @IsInt({ message: 'must be a whole number of days' }) @Min(1) @Max(90) days?: number;
 }

@@ -196,7 +196,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
     let skippedRows = 0;
     let updatedRows = 0;
     if (settings.dedupe === 'allow') {
-      for (const r of rows) created.push(this.newLead(r.row, settings, now, job.createdBy));
+      for (const r of rows) created.push(this.newLead(r.row, settings, now, job));
     } else {
       const keysOf = (row: ImportedRow) => (row.phones.length ? row.phones.map((p) => p.e164) : row.email ? [row.email] : []);
       const found = await this.repo.findDuplicates(
@@ -214,7 +214,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
         const key = keys.find((k) => existing.has(k));
         const match = key ? existing.get(key) : undefined;
         if (!match) {
-          const record = this.newLead(row, settings, now, job.createdBy);
+          const record = this.newLead(row, settings, now, job);
           created.push(record);
           records.set(record.lead.id, record);
           for (const k of keys) existing.set(k, { leadId: record.lead.id, line });
@@ -251,9 +251,14 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
     return committed;
   }
 
-  /** A lead the file makes: the importing user is its Created By. */
-  private newLead(row: ImportedRow, settings: ImportSettings, now: Date, authorId: string | null): LeadRecord {
+  /**
+   * A lead the file makes: the importing user is its Created By, and the job its import.
+   * Only a lead the import makes is marked: one a later import merges into (dedupe
+   * `update`) keeps the import that made it, so each lead belongs to one import, its first.
+   */
+  private newLead(row: ImportedRow, settings: ImportSettings, now: Date, job: LeadImportEntity): LeadRecord {
     const d = settings.defaults ?? {};
+    const authorId = job.createdBy;
     const lead: LeadEntity = {
       id: randomUUID(),
       firstName: row.firstName ?? null,
@@ -273,6 +278,7 @@ export class LeadImportRunner implements OnApplicationBootstrap, OnApplicationSh
       lastActivityType: null,
       createdBy: authorId,
       updatedBy: authorId,
+      importId: job.id,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
