@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ReportFilterValues } from './report-kinds.js';
 import { bodyOf, draftOf, filtersText, isEmailed, refusalOf } from './report-subscription-form.js';
 
-const filters = (over: Partial<ReportFilterValues> = {}): ReportFilterValues => ({ from: '2026-12-01', to: '2026-12-07', queueId: 'q1', agentId: 'a1', scheduleId: '', groupBy: 'hour', perCall: true, auditKind: 'consent', ...over });
+const filters = (over: Partial<ReportFilterValues> = {}): ReportFilterValues => ({ from: '2026-12-01', to: '2026-12-07', queueId: 'q1', importId: '', agentId: 'a1', scheduleId: '', groupBy: 'hour', perCall: true, auditKind: 'consent', ...over });
 const queues = [{ id: 'q1', name: 'Demo campaign' }];
 const agents = [{ id: 'a1', name: 'Alex Agent' }];
 
