@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isConnectionLost } from '../../server/src/database/db-errors.js';
+import { DedicatedConnection } from '../../server/src/database/dedicated-connection.js';
 import { JobEntity } from '../../server/src/scheduler/job.entity.js';
 import { JobsRepository } from '../../server/src/scheduler/jobs.repository.js';
 import { SchedulerService } from '../../server/src/scheduler/scheduler.service.js';
@@ -123,6 +124,23 @@ describe('database connection loss', () => {
     // And the pool serves the next statement on a fresh connection.
     await expect(t.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
     expect(rejections).toEqual([]);
+  });
+
+  it('a dedicated connection that dies answers its statement through the pool, and opens again for the next', async () => {
+    const lane = new DedicatedConnection(t.dataSource);
+    try {
+      await expect(lane.query('SELECT 1 AS one', [])).resolves.toEqual([{ one: 1 }]);
+      expect(await kill()).toBeGreaterThan(0);
+      // The kill is heard by the driver on the next statement at the latest.
+      const after = await lane.query('SELECT 2 AS two', []);
+      expect(after).toEqual([{ two: 2 }]);
+      await expect(lane.query('SELECT 3 AS three', [])).resolves.toEqual([{ three: 3 }]);
+      expect(rejections).toEqual([]);
+    } finally {
+      await lane.close();
+    }
+    // Closed, it goes through the pool.
+    await expect(lane.query('SELECT 4 AS four', [])).resolves.toEqual([{ four: 4 }]);
   });
 
   it('a request while the database is away gets a 503 asking to try again, never a 500; served again when it is back, and /ready says so', async () => {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { isUniqueViolation, retrying } from '../database/db-errors.js';
+import { DedicatedConnection } from '../database/dedicated-connection.js';
 import { AgentStatesRepository } from '../agents/agent-states.repository.js';
 import { DialQueueAgentEntity, DialQueueEntity, DialQueueItemEntity } from './dial-queue.entity.js';
 import { DialItemsRepository } from './dial-items.repository.js';
@@ -19,8 +20,10 @@ export interface BurstReservation {
  * burst in one step. Dialect-specific SQL lives here only.
  */
 @Injectable()
-export class DialBurstsRepository {
+export class DialBurstsRepository implements BeforeApplicationShutdown {
   private readonly postgres: boolean;
+  /** A burst's statement runs on its own connection, not behind the state changes of the agents it serves. */
+  private readonly lane: DedicatedConnection;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -28,6 +31,11 @@ export class DialBurstsRepository {
     private readonly items: DialItemsRepository,
   ) {
     this.postgres = ds.options.type === 'postgres';
+    this.lane = new DedicatedConnection(ds);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.lane.close();
   }
 
   /**
@@ -80,7 +88,7 @@ export class DialBurstsRepository {
                      RETURNING t.*),
             ${this.agents.movedManyToReservedCtes({ from: 'matched', at: '$1' })}
        SELECT item.*, ${queueColumns} FROM item JOIN dial_queues q ON q.id = item.queue_id`;
-    const raw: unknown = await this.ds.query(sql, [now, agentIds, aliveSince, queueId]);
+    const raw: unknown = await this.lane.query(sql, [now, agentIds, aliveSince, queueId]);
     const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<Record<string, unknown>>;
     return rows.map((r) => {
       const queue: Record<string, unknown> = {};
