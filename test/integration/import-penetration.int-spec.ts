@@ -122,6 +122,24 @@ describe('list penetration per CSV import', () => {
     const p2 = (await t.http.get(`/api/lead-imports/${second.id}/penetration`).set(admin.auth).expect(200)).body as ImportPenetrationView;
     expect(p2).toMatchObject({ leads: 1, neverQueued: 0, total: { leads: 1, neverDialed: 1 } });
     expect(p2.queues.map((q) => q.queueId)).toEqual([q1.id]);
+
+    // The same as CSV: one row per queue, figure and detail, with the JSON's numbers.
+    const csvOf = async (path: string) => {
+      const res = await t.http.get(path).set(admin.auth).expect(200).expect('content-type', /text\/csv/).buffer(true);
+      const [head, ...lines] = res.text.trim().split('\r\n');
+      return { head, cells: lines.map((l) => l.split(',')) };
+    };
+    const queueCsv = await csvOf(`/api/dial-queues/${q1.id}/penetration?importId=${first.id}&format=csv`);
+    expect(queueCsv.head).toBe('queue,queueId,importId,figure,detail,leads');
+    const figure = (cells: string[][], queueId: string, name: string, detail = '') => Number(cells.find((c) => c[1] === queueId && c[3] === name && c[4] === detail)?.[5]);
+    expect(figure(queueCsv.cells, q1.id, 'leads')).toBe(p1.leads);
+    expect(figure(queueCsv.cells, q1.id, 'finished by disposition', 'sale')).toBe(1);
+    expect(figure(queueCsv.cells, q1.id, 'no longer eligible', 'opted out')).toBe(1);
+    const byImport = await csvOf(`/api/lead-imports/${first.id}/penetration?format=csv`);
+    expect(figure(byImport.cells, q2.id, 'never dialed')).toBe(view.queues[1].neverDialed);
+    expect(figure(byImport.cells, '', 'waiting again')).toBe(view.total.waitingAgain);
+    expect(figure(byImport.cells, '', 'never queued')).toBe(view.neverQueued);
+    await t.http.get(`/api/lead-imports/${first.id}/penetration?format=xml`).set(admin.auth).expect(400);
   });
 
   it('refuses an unknown or malformed import, naming importId, and an unknown import’s own view is not found', async () => {

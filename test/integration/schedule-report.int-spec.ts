@@ -72,6 +72,14 @@ describe("a schedule's report", () => {
       ['Follow up', 2, 0, 0, 0, 2, 2],
     ]);
     expect(report.steps[0].completedBy).toEqual({ done: 1 });
+    // The same as CSV: a row per figure, the schedule's first (no step), then each step's.
+    const csv = await t.http.get(`/api/schedules/${schedule.id}/report`).set(admin.auth).query({ from: '2026-11-30', to: '2026-12-02', format: 'csv' }).expect(200).expect('content-type', /text\/csv/).buffer(true);
+    const [head, ...lines] = csv.text.trim().split('\r\n');
+    expect(head).toBe('schedule,from,to,step,position,type,figure,detail,count');
+    const cells = lines.map((l) => l.split(','));
+    const count = (step: string, figure: string, detail = '') => Number(cells.find((c) => c[3] === step && c[6] === figure && c[7] === detail)?.[8]);
+    expect([count('', 'enrolled'), count('', 'exited'), count('', 'replies')]).toEqual([3, 1, 1]);
+    expect([count('Research', 'actions'), count('Research', 'completed', 'done'), count('Follow up', 'overdue')]).toEqual([3, 1, 2]);
     // A range before anything happened counts nothing that was made in it.
     const before = (await t.http.get(`/api/schedules/${schedule.id}/report`).set(admin.auth).query({ from: '2026-11-01', to: '2026-11-29' }).expect(200)).body as ScheduleReportView;
     expect(before).toMatchObject({ enrolled: 0, exited: 0 });

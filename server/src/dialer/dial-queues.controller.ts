@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccessClaims, DialItemView, DialQueueView, ImportPenetrationView, ListPenetrationView, QueueResetView } from '#shared';
 import { AnyRole, CurrentUser, Roles } from '../web/access.decorators.js';
 import { DialQueuesService } from './dial-queues.service.js';
 import { DialCalls } from './dial-calls.service.js';
 import { DialItemMoves } from './dial-item-moves.service.js';
-import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, PenetrationQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
+import { AddQueueLeadsDto, CreateDialQueueDto, ListItemsQuery, PenetrationFormatQuery, PenetrationQuery, ResetQueueDto, UpdateDialQueueDto } from './dto/dial-queue.dto.js';
 import { ListPenetration } from './list-penetration.service.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 
@@ -56,9 +58,10 @@ export class DialQueuesController {
 
   @Roles('admin', 'supervisor')
   @Get(':id/penetration')
-  @ApiOperation({ summary: "How much of the list (or, with `importId`, of that CSV import's leads in it) has been worked: leads never dialed, waiting again, contacted, finished by disposition or outcome, and no longer eligible by reason" })
-  penetration(@Param('id', UuidParamPipe) id: string, @Query() query: PenetrationQuery): Promise<ListPenetrationView> {
-    return this.penetrations.ofQueue(id, query.importId ?? null);
+  @ApiOperation({ summary: "How much of the list (or, with `importId`, of that CSV import's leads in it) has been worked: leads never dialed, waiting again, contacted, finished by disposition or outcome, and no longer eligible by reason; format=csv downloads it" })
+  async penetration(@Param('id', UuidParamPipe) id: string, @Query() query: PenetrationQuery, @Res({ passthrough: true }) res: Response): Promise<ListPenetrationView | StreamableFile> {
+    if (query.format !== 'csv') return this.penetrations.ofQueue(id, query.importId ?? null);
+    return csvDownload(res, `penetration-${id}${query.importId ? `-import-${query.importId}` : ''}.csv`, await this.penetrations.csvOfQueue(id, query.importId ?? null));
   }
 
   @Roles('admin', 'supervisor')
@@ -117,8 +120,16 @@ export class ImportPenetrationController {
 
   @Roles('admin', 'supervisor')
   @Get(':id/penetration')
-  @ApiOperation({ summary: "How much of the import's leads has been worked: per queue they were added to, in all (each lead once), and those never queued" })
-  penetration(@Param('id', UuidParamPipe) id: string): Promise<ImportPenetrationView> {
-    return this.penetrations.ofImport(id);
+  @ApiOperation({ summary: "How much of the import's leads has been worked: per queue they were added to, in all (each lead once), and those never queued; format=csv downloads it" })
+  async penetration(@Param('id', UuidParamPipe) id: string, @Query() query: PenetrationFormatQuery, @Res({ passthrough: true }) res: Response): Promise<ImportPenetrationView | StreamableFile> {
+    if (query.format !== 'csv') return this.penetrations.ofImport(id);
+    return csvDownload(res, `import-${id}-penetration.csv`, await this.penetrations.csvOfImport(id));
   }
+}
+
+/** Lines as a CSV download (built before the header is sent, so a refusal is still a 4xx). */
+function csvDownload(res: Response, fileName: string, lines: string[]): StreamableFile {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  return new StreamableFile(Readable.from(lines));
 }

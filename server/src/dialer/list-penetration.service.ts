@@ -4,7 +4,7 @@ import { DomainError } from '../common/domain-error.js';
 import { LeadImportRepository } from '../leads/import/lead-import.repository.js';
 import { DialPenetrationRepository } from './dial-penetration.repository.js';
 import { DialQueuesRepository } from './dial-queues.repository.js';
-import { importPenetrationOf, penetrationOf } from './list-penetration.js';
+import { importPenetrationOf, penetrationCsv, penetrationOf } from './list-penetration.js';
 
 /** List penetration: a queue's list (all of it, or one CSV import's leads in it), and an import's leads across the queues. */
 @Injectable()
@@ -25,6 +25,19 @@ export class ListPenetration {
     const scope = { queueId: q.id, importId };
     const [rows, dials] = await Promise.all([this.lists.penetration(scope), this.lists.dialsPerLead(scope)]);
     return penetrationOf(q.id, importId, rows, dials);
+  }
+
+  /** The queue's penetration as CSV lines. */
+  async csvOfQueue(queueId: string, importId: string | null): Promise<string[]> {
+    const view = await this.ofQueue(queueId, importId);
+    const q = await this.queues.findById(queueId);
+    return [...penetrationCsv([{ queueName: q?.name ?? '', view }])];
+  }
+
+  /** The import's penetration as CSV lines: per queue, then the total (queue empty) and the leads never queued. */
+  async csvOfImport(importId: string): Promise<string[]> {
+    const v = await this.ofImport(importId);
+    return [...penetrationCsv([...v.queues.map((view) => ({ queueName: view.queueName, view })), { queueName: '', view: v.total }], v.neverQueued)];
   }
 
   /** The import's leads per queue they were added to, in all (each lead once), and those never queued. */

@@ -1,4 +1,5 @@
 import type { ImportPenetrationView, ListPenetrationView } from '#shared';
+import { csvLine } from '../common/csv.js';
 import type { DialsRow, PenetrationRow } from './dial-penetration.repository.js';
 
 const REASON: Record<string, string> = {
@@ -70,4 +71,25 @@ export function importPenetrationOf(
     .sort((a, b) => a.queueName.localeCompare(b.queueName));
   const total = penetrationOf(null, importId, across.rows, across.dials);
   return { importId, filename, leads: total.leads + neverQueued, neverQueued, queues, total };
+}
+
+/** The penetration as CSV lines, one row per queue, figure and detail (`queue` empty for an import's total). */
+export function* penetrationCsv(views: Array<{ queueName: string; view: ListPenetrationView }>, neverQueued: number | null = null): Generator<string> {
+  yield csvLine(['queue', 'queueId', 'importId', 'figure', 'detail', 'leads']);
+  for (const { queueName, view: v } of views) {
+    const row = (figure: string, detail: string, leads: number) => csvLine([queueName, v.queueId ?? '', v.importId ?? '', figure, detail, leads]);
+    yield row('leads', '', v.leads);
+    yield row('never dialed', '', v.neverDialed);
+    yield row('waiting again', '', v.waitingAgain);
+    yield row('in progress', '', v.inProgress);
+    yield row('contacted', '', v.contacted);
+    for (const [code, n] of Object.entries(v.byDisposition).sort()) yield row('finished by disposition', code, n);
+    for (const [outcome, n] of Object.entries(v.attemptsUsedUp).sort()) yield row('attempts used up', outcome, n);
+    yield row('removed', '', v.removed);
+    yield row('no longer eligible', '', v.ineligible);
+    for (const [why, n] of Object.entries(v.ineligibleBy).sort()) yield row('no longer eligible', why, n);
+    for (const h of v.dialsPerLead) yield row('dialed', `${h.calls} times`, h.leads);
+    yield row('burnt', '', v.burnt ? 1 : 0);
+  }
+  if (neverQueued !== null) yield csvLine(['', '', views[0]?.view.importId ?? '', 'never queued', '', neverQueued]);
 }

@@ -1,8 +1,12 @@
-import { Controller, Get, Injectable, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
+import { Controller, Get, Injectable, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Response } from 'express';
 import type { AccessClaims, ScheduleReportView, ScheduleStepReport } from '#shared';
 import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
+import { csvLine } from '../common/csv.js';
 import { DomainError } from '../common/domain-error.js';
 import { UuidParamPipe } from '../common/param-pipes.js';
 import { IsCalendarDate } from '../common/validation.js';
@@ -14,6 +18,31 @@ import { ScheduleReportRepository } from './schedule-report.repository.js';
 export class ScheduleReportQuery {
   @ApiProperty({ example: '2026-12-01', description: "The first calendar day, in the floor's time zone" }) @IsCalendarDate() from: string;
   @ApiProperty({ example: '2026-12-06', description: 'The last calendar day (at most 366 days after the first)' }) @IsCalendarDate() to: string;
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv'], { message: 'must be json or csv' }) format?: 'json' | 'csv';
+}
+
+/** A schedule's report as CSV lines: the schedule's figures (step empty), then each step's, one row per figure and detail. */
+export function* scheduleReportCsv(r: ScheduleReportView): Generator<string> {
+  yield csvLine(['schedule', 'from', 'to', 'step', 'position', 'type', 'figure', 'detail', 'count']);
+  const row = (step: ScheduleStepReport | null, figure: string, detail: string, n: number) =>
+    csvLine([r.name, r.from, r.to, step ? (step.name ?? '') : '', step ? step.position : '', step ? step.type : '', figure, detail, n]);
+  yield row(null, 'enrolled', '', r.enrolled);
+  yield row(null, 'active', '', r.active);
+  yield row(null, 'completed', '', r.completed);
+  yield row(null, 'exited', '', r.exited);
+  for (const [why, n] of Object.entries(r.exitsBy).sort()) yield row(null, 'exited', why, n);
+  yield row(null, 'replies', '', r.replies);
+  for (const s of r.steps) {
+    yield row(s, 'actions', '', s.actions);
+    yield row(s, 'completed', '', s.completed);
+    for (const [outcome, n] of Object.entries(s.completedBy).sort()) yield row(s, 'completed', outcome, n);
+    yield row(s, 'skipped', '', s.skipped);
+    for (const [why, n] of Object.entries(s.skippedBy).sort()) yield row(s, 'skipped', why, n);
+    yield row(s, 'failed', '', s.failed);
+    yield row(s, 'canceled', '', s.canceled);
+    yield row(s, 'open', '', s.open);
+    yield row(s, 'overdue', '', s.overdue);
+  }
 }
 
 /**
@@ -90,8 +119,12 @@ export class ScheduleReportsController {
 
   @Roles('admin', 'supervisor')
   @Get(':id/report')
-  @ApiOperation({ summary: "A schedule's report over the floor's days from..to: enrolled, completed, exits by criterion, replies, and per step completed, skipped (why), failed, open and overdue" })
-  report(@Param('id', UuidParamPipe) id: string, @Query() q: ScheduleReportQuery, @CurrentUser() actor: AccessClaims): Promise<ScheduleReportView> {
-    return this.reports.report(id, q.from, q.to, actor);
+  @ApiOperation({ summary: "A schedule's report over the floor's days from..to: enrolled, completed, exits by criterion, replies, and per step completed, skipped (why), failed, open and overdue; format=csv downloads it" })
+  async report(@Param('id', UuidParamPipe) id: string, @Query() q: ScheduleReportQuery, @CurrentUser() actor: AccessClaims, @Res({ passthrough: true }) res: Response): Promise<ScheduleReportView | StreamableFile> {
+    const report = await this.reports.report(id, q.from, q.to, actor);
+    if (q.format !== 'csv') return report;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="schedule-${id}-${q.from}-${q.to}.csv"`);
+    return new StreamableFile(Readable.from(scheduleReportCsv(report)));
   }
 }

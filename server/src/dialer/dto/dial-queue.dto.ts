@@ -189,7 +189,11 @@ export class ListItemsQuery {
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
-export class PenetrationQuery {
+export class PenetrationFormatQuery {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv'], { message: 'must be json or csv' }) format?: 'json' | 'csv';
+}
+
+export class PenetrationQuery extends PenetrationFormatQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the leads this CSV import made' }) @IsOptional() @IsUUID('all', { message: 'must be a lead import id' }) importId?: string;
 }
 
