@@ -17,6 +17,16 @@ export class ListPenetration {
 
   /** How much of the queue's list (or of the import's leads in it) has been worked, and why the leads that are out are out. */
   async ofQueue(queueId: string, importId: string | null): Promise<ListPenetrationView> {
+    return (await this.queueView(queueId, importId)).view;
+  }
+
+  /** The queue's penetration as CSV lines. */
+  async csvOfQueue(queueId: string, importId: string | null): Promise<string[]> {
+    return [...penetrationCsv([await this.queueView(queueId, importId)])];
+  }
+
+  /** The queue's penetration with the queue's name (its row read once). */
+  private async queueView(queueId: string, importId: string | null): Promise<{ queueName: string; view: ListPenetrationView }> {
     const q = await this.queues.findById(queueId);
     if (!q) throw DomainError.notFound('Dial queue');
     if (importId && !(await this.imports.find(importId))) {
@@ -24,14 +34,7 @@ export class ListPenetration {
     }
     const scope = { queueId: q.id, importId };
     const [rows, dials] = await Promise.all([this.lists.penetration(scope), this.lists.dialsPerLead(scope)]);
-    return penetrationOf(q.id, importId, rows, dials);
-  }
-
-  /** The queue's penetration as CSV lines. */
-  async csvOfQueue(queueId: string, importId: string | null): Promise<string[]> {
-    const view = await this.ofQueue(queueId, importId);
-    const q = await this.queues.findById(queueId);
-    return [...penetrationCsv([{ queueName: q?.name ?? '', view }])];
+    return { queueName: q.name, view: penetrationOf(q.id, importId, rows, dials) };
   }
 
   /** The import's penetration as CSV lines: per queue, then the total (queue empty) and the leads never queued. */
